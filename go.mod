@@ -1,0 +1,3 @@
+module phasespace
+
+go 1.26
