@@ -1,0 +1,140 @@
+package sde
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Chol2 is the lower Cholesky factor L = [[L11, 0], [L21, L22]] of a 2×2
+// covariance (for order-1 processes only L11 is used).
+type Chol2 struct{ L11, L21, L22 float64 }
+
+// Cholesky factors s = L Lᵀ. It returns an error naming the offending entry
+// when s is not positive definite (for order 1, only s.XX is used).
+func Cholesky(s Sym2, order int) (Chol2, error) {
+	if !(s.XX > 0) || math.IsInf(s.XX, 0) {
+		return Chol2{}, fmt.Errorf("covariance Σˣˣ = %v is not positive: increase numerical-eps or the smallest time", s.XX)
+	}
+	l11 := math.Sqrt(s.XX)
+	if order == 1 {
+		return Chol2{L11: l11}, nil
+	}
+	l21 := s.XV / l11
+	r := s.VV - l21*l21
+	if !(r > 0) || math.IsInf(r, 0) {
+		return Chol2{}, fmt.Errorf("covariance Schur complement Σᵛᵛ − (Σˣᵛ)²/Σˣˣ = %v is not positive: increase numerical-eps or the smallest time", r)
+	}
+	return Chol2{L11: l11, L21: l21, L22: math.Sqrt(r)}, nil
+}
+
+// InvT returns the entries of L⁻ᵀ = [[li11, li12], [0, li22]] for order 2
+// (li12 = li22 = 0 for order 1): the conditional score is
+// ∇ log p(u|·) = −L⁻ᵀ ε for u = μ + L ε.
+func (c Chol2) InvT() (li11, li12, li22 float64) {
+	if c.L22 == 0 {
+		return 1 / c.L11, 0, 0
+	}
+	return 1 / c.L11, -c.L21 / (c.L11 * c.L22), 1 / c.L22
+}
+
+// Kernel is the Gaussian perturbation kernel p(u_t | u₀) at one time, per
+// coordinate: mean Φ·u₀ and covariance Sigma = L Lᵀ.
+type Kernel struct {
+	T         float64
+	Order     int
+	Phi       Mat2
+	Sigma     Sym2 // includes NumericalEps on the diagonal
+	L         Chol2
+	Objective Objective
+}
+
+// Kernel returns the perturbation kernel at time t ∈ [0, T] for objective o
+// (its initial covariance), with NumericalEps added to Σˣˣ and Σᵛᵛ.
+func (p *Process) Kernel(t float64, o Objective) (Kernel, error) {
+	if !(t >= 0 && t <= p.T) {
+		return Kernel{}, fmt.Errorf("time t = %v outside [0, %v]", t, p.T)
+	}
+	phi, s := gaussianFlow(p.A, p.D, p.Stationary, p.InitialCov(o), p.Schedule.Integral(t))
+	s.XX += p.NumericalEps
+	if p.Order() == 2 {
+		s.VV += p.NumericalEps
+	} else {
+		s.XV, s.VV = 0, 0
+	}
+	l, err := Cholesky(s, p.Order())
+	if err != nil {
+		return Kernel{}, fmt.Errorf("%v kernel at t = %v: %w", p.Kind, t, err)
+	}
+	return Kernel{T: t, Order: p.Order(), Phi: phi, Sigma: s, L: l, Objective: o}, nil
+}
+
+// MustKernel is Kernel for arguments known to be valid; it panics otherwise.
+func (p *Process) MustKernel(t float64, o Objective) Kernel {
+	k, err := p.Kernel(t, o)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// Ell returns ℓ_t: 1/L22 for order 2 (the magnitude of the v-score per unit
+// noise, CLD's ℓ_t and PSLD's li22), 1/σ_t = 1/L11 for order 1.
+func (k Kernel) Ell() float64 {
+	if k.Order == 1 {
+		return 1 / k.L.L11
+	}
+	return 1 / k.L.L22
+}
+
+// Perturb returns u_t = Φ(x₀, v₀) + L(εˣ, εᵛ) for one coordinate.
+func (k Kernel) Perturb(x0, v0, ex, ev float64) (float64, float64) {
+	mx, mv := k.Phi.Apply(x0, v0)
+	if k.Order == 1 {
+		return mx + k.L.L11*ex, 0
+	}
+	return mx + k.L.L11*ex, mv + k.L.L21*ex + k.L.L22*ev
+}
+
+// PriorSample fills x (and v for order 2) with draws from the stationary law
+// N(0, 1) ⊗ N(0, M).
+func (p *Process) PriorSample(r *rand.Rand, x, v []float64) {
+	for i := range x {
+		x[i] = r.NormFloat64()
+	}
+	if p.Order() == 2 {
+		sm := math.Sqrt(p.Stationary.VV)
+		for i := range v {
+			v[i] = sm * r.NormFloat64()
+		}
+	}
+}
+
+// PriorLogProb returns log N(x; 0, I) + log N(v; 0, M I) (v ignored for VP).
+func (p *Process) PriorLogProb(x, v []float64) float64 {
+	s := 0.0
+	for _, xi := range x {
+		s -= 0.5 * (xi*xi + ln2Pi)
+	}
+	if p.Order() == 2 {
+		m := p.Stationary.VV
+		for _, vi := range v {
+			s -= 0.5 * (vi*vi/m + ln2Pi + math.Log(m))
+		}
+	}
+	return s
+}
+
+// PriorScore writes ∇ log of the stationary law, −(x, v/M), into sx, sv.
+func (p *Process) PriorScore(x, v, sx, sv []float64) {
+	for i := range x {
+		sx[i] = -x[i]
+	}
+	if p.Order() == 2 {
+		for i := range v {
+			sv[i] = -v[i] / p.Stationary.VV
+		}
+	}
+}
+
+var ln2Pi = math.Log(2 * math.Pi)

@@ -1,0 +1,32 @@
+package sde
+
+import "fmt"
+
+// Schedule is the linear noise schedule β(t) = Beta0 + Beta1·t on [0, T].
+// CLD's "beta0, beta1" are (intercept, slope); Song's VP (β_min, β_max) is
+// Schedule{β_min, β_max − β_min}; PSLD's constant β is Schedule{β, 0}.
+type Schedule struct {
+	Beta0 float64 // intercept β(0)
+	Beta1 float64 // slope
+}
+
+// Beta returns β(t).
+func (s Schedule) Beta(t float64) float64 { return s.Beta0 + s.Beta1*t }
+
+// Integral returns B(t) = ∫₀ᵗ β(s) ds.
+func (s Schedule) Integral(t float64) float64 { return s.Beta0*t + 0.5*s.Beta1*t*t }
+
+// Between returns B(t1) − B(t0) = ∫_{t0}^{t1} β, computed without
+// cancellation as (t1 − t0)·β((t0 + t1)/2).
+func (s Schedule) Between(t0, t1 float64) float64 { return (t1 - t0) * s.Beta((t0+t1)/2) }
+
+// Validate checks that β is positive on [0, T].
+func (s Schedule) Validate(T float64) error {
+	if !(s.Beta0 > 0) {
+		return fmt.Errorf("beta0 = %v: β(0) must be > 0", s.Beta0)
+	}
+	if end := s.Beta(T); !(end > 0) {
+		return fmt.Errorf("beta0 + beta1·T = %v: β(T) must be > 0 (beta1 = %v)", end, s.Beta1)
+	}
+	return nil
+}
