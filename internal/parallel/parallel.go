@@ -1,0 +1,39 @@
+// Package parallel splits index ranges over goroutines for data-parallel
+// loops whose iterations are independent.
+package parallel
+
+import (
+	"runtime"
+	"sync"
+)
+
+// For calls body on disjoint sub-ranges [lo, hi) covering [0, n), using up to
+// GOMAXPROCS goroutines when n is at least minChunk per goroutine; small
+// ranges run on the calling goroutine. Results must not depend on how the
+// range is split.
+func For(n, minChunk int, body func(lo, hi int)) {
+	w := runtime.GOMAXPROCS(0)
+	if minChunk < 1 {
+		minChunk = 1
+	}
+	if m := n / minChunk; m < w {
+		w = m
+	}
+	if w <= 1 {
+		if n > 0 {
+			body(0, n)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + w - 1) / w
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
