@@ -1,0 +1,212 @@
+package objective
+
+import (
+	"fmt"
+
+	"phasespace/sde"
+)
+
+// Weighting selects λ(t).
+type Weighting int
+
+const (
+	// WeightEps is λ = ℓ_t⁻² (CLD), σ_t² (VP), ‖ε_θ − ε‖² (PSLD): the
+	// sample-quality setting of all shipped configurations.
+	WeightEps Weighting = iota + 1
+	// WeightML is λ = ½GGᵀ(t): the likelihood (ELBO-type) weighting.
+	WeightML
+)
+
+// String returns "eps" or "ml".
+func (w Weighting) String() string {
+	if w == WeightML {
+		return "ml"
+	}
+	return "eps"
+}
+
+// ParseWeighting maps "eps" and "ml" to a Weighting.
+func ParseWeighting(s string) (Weighting, error) {
+	switch s {
+	case "eps":
+		return WeightEps, nil
+	case "ml":
+		return WeightML, nil
+	}
+	return 0, fmt.Errorf("unknown weighting %q (valid: eps, ml)", s)
+}
+
+// Config describes a training objective.
+type Config struct {
+	Process   *sde.Process
+	Objective sde.Objective // HSM or DSM (VP: DSM)
+	Weighting Weighting
+	// MixedScore adds CLD's analytic Gaussian part −v/Σᵛᵛ_HSM to the score
+	// (ignored for VP and PSLD).
+	MixedScore bool
+	// LossEps is the smallest training time: t ~ U[LossEps, 1] (default 1e-5).
+	LossEps float64
+	// ImportanceT samples t from a proposal ∝ ½tr(GGᵀΣ_t⁻¹) and reweights
+	// by the density ratio, so the expected loss equals that of uniform t
+	// while its variance is lower. Only meaningful with WeightML.
+	ImportanceT bool
+
+	prop *proposal // built on first use
+}
+
+// Validate checks the configuration and fills defaults.
+func (c *Config) Validate() error {
+	if c.Process == nil {
+		return fmt.Errorf("objective: no process")
+	}
+	if c.Objective == 0 {
+		c.Objective = sde.HSM
+		if c.Process.Order() == 1 {
+			c.Objective = sde.DSM
+		}
+	}
+	if c.Process.Order() == 1 && c.Objective == sde.HSM {
+		return fmt.Errorf("objective: hsm needs a velocity; vp supports dsm only")
+	}
+	if c.Weighting == 0 {
+		c.Weighting = WeightEps
+	}
+	if c.LossEps == 0 {
+		c.LossEps = 1e-5
+	}
+	if !(c.LossEps > 0 && c.LossEps < 1) {
+		return fmt.Errorf("objective: loss eps %v, want 0 < eps < 1", c.LossEps)
+	}
+	if c.ImportanceT && c.Weighting != WeightML {
+		return fmt.Errorf("objective: importance sampling of t applies to the ml weighting only")
+	}
+	return nil
+}
+
+// InDim is the network input width for data dimension d: d (VP) or 2d.
+func (c *Config) InDim(d int) int { return c.Process.Order() * d }
+
+// OutDim is the network output width for data dimension d: d for VP and CLD
+// (the velocity score) and for PSLD with Γ = 0; 2d for PSLD with Γ > 0.
+func (c *Config) OutDim(d int) int {
+	if c.Process.Kind == sde.PSLD && c.Process.Friction > 0 {
+		return 2 * d
+	}
+	return d
+}
+
+// paramAt holds the affine map o ↦ s at one time, per coordinate.
+type paramAt struct {
+	kind sde.Kind
+	both bool // PSLD with an x output
+	// VP: sx = −ox·invStd. CLD: sv = −mix·v − ell·ov. PSLD: (sx, sv) = −L⁻ᵀ(ox, ov).
+	invStd, mix, ell float64
+	li11, li12, li22 float64
+	gxx, gvv         float64 // diagonal of ½GGᵀ(t)
+	kern             sde.Kernel
+	chol             sde.Chol2 // L used by the parameterisation (HSM for CLD/PSLD)
+}
+
+func (c *Config) paramAt(t float64) (paramAt, error) {
+	p := c.Process
+	k, err := p.Kernel(t, c.Objective)
+	if err != nil {
+		return paramAt{}, err
+	}
+	g := p.DiffusionSq(t)
+	pa := paramAt{kind: p.Kind, kern: k, gxx: g.XX / 2, gvv: g.VV / 2}
+	switch p.Kind {
+	case sde.VP:
+		pa.invStd = 1 / k.L.L11
+		pa.chol = k.L
+	case sde.CLD:
+		pa.ell = k.Ell()
+		if c.MixedScore {
+			kh := k
+			if c.Objective != sde.HSM {
+				if kh, err = p.Kernel(t, sde.HSM); err != nil {
+					return paramAt{}, err
+				}
+			}
+			pa.mix = 1 / kh.Sigma.VV
+		}
+	case sde.PSLD:
+		kh := k
+		if c.Objective != sde.HSM {
+			if kh, err = p.Kernel(t, sde.HSM); err != nil {
+				return paramAt{}, err
+			}
+		}
+		pa.chol = kh.L
+		pa.li11, pa.li12, pa.li22 = kh.L.InvT()
+		pa.both = p.Friction > 0
+	}
+	return pa, nil
+}
+
+// scoreOf writes the score for one coordinate from the outputs.
+func (pa *paramAt) scoreOf(x, v, ox, ov float64) (sx, sv float64) {
+	switch pa.kind {
+	case sde.VP:
+		return -ox * pa.invStd, 0
+	case sde.CLD:
+		return 0, -pa.mix*v - pa.ell*ov
+	default:
+		if !pa.both {
+			return 0, -pa.li22 * ov
+		}
+		return -(pa.li11*ox + pa.li12*ov), -pa.li22 * ov
+	}
+}
+
+// targetOf returns the output-space target (ox*, ov*) for a conditional
+// score target (sx*, sv*) at state (x, v).
+func (pa *paramAt) targetOf(x, v, sx, sv float64) (float64, float64) {
+	switch pa.kind {
+	case sde.VP:
+		return -sx / pa.invStd, 0
+	case sde.CLD:
+		return 0, (sv + pa.mix*v) / -pa.ell
+	default:
+		// o* = −Lᵀ s*: (ox, ov) = −(L11 sx + L21 sv, L22 sv).
+		l := pa.chol
+		if !pa.both {
+			return 0, -l.L22 * sv
+		}
+		return -(l.L11*sx + l.L21*sv), -l.L22 * sv
+	}
+}
+
+// quad returns the per-coordinate quadratic form Q of the loss (o−o*)ᵀQ(o−o*)
+// in output space for weighting w: entries over (ox, ov).
+func (pa *paramAt) quad(w Weighting) (qxx, qxv, qvv float64) {
+	if w == WeightEps {
+		switch pa.kind {
+		case sde.VP:
+			return 1, 0, 0
+		case sde.CLD:
+			return 0, 0, 1
+		default:
+			if !pa.both {
+				return 0, 0, 1
+			}
+			return 1, 0, 1
+		}
+	}
+	// ML: Pᵀ (½GGᵀ) P.
+	switch pa.kind {
+	case sde.VP:
+		return pa.gxx * pa.invStd * pa.invStd, 0, 0
+	case sde.CLD:
+		return 0, 0, pa.gvv * pa.ell * pa.ell
+	default:
+		// s − s* = −[[li11, li12], [0, li22]] δ.
+		if !pa.both {
+			// Γ = 0: no x output and no x noise (gxx = 0).
+			return 0, 0, pa.gvv * pa.li22 * pa.li22
+		}
+		return pa.gxx * pa.li11 * pa.li11,
+			pa.gxx * pa.li11 * pa.li12,
+			pa.gxx*pa.li12*pa.li12 + pa.gvv*pa.li22*pa.li22
+	}
+}
