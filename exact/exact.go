@@ -195,18 +195,31 @@ func (o *Oracle) Score(t float64, x, v, sx, sv []float64) {
 // with r_k the responsibilities and P_k the component precision.
 func (o *Oracle) ScoreJacobian(t float64, x, v, jac []float64) error {
 	m := o.marginalAt(t)
-	d := o.Data.Dim
-	n := m.order * d
+	n := m.order * o.Data.Dim
 	if len(jac) != n*n {
 		return fmt.Errorf("exact: jacobian has length %d, want %d", len(jac), n*n)
 	}
-	lp := make([]float64, len(m.logW))
+	m.jacobian(x, v, jac, newJacScratch(len(m.logW), n))
+	return nil
+}
+
+type jacScratch struct{ lp, s, g []float64 }
+
+func newJacScratch(k, n int) *jacScratch {
+	return &jacScratch{lp: make([]float64, k), s: make([]float64, n), g: make([]float64, n)}
+}
+
+func (m *marginal) jacobian(x, v, jac []float64, sc *jacScratch) {
+	d := len(x)
+	n := m.order * d
+	lp, s, g := sc.lp, sc.s, sc.g
 	m.componentTerms(x, v, lp)
 	lse := mixture.LogSumExp(lp)
-	s := make([]float64, n)
-	g := make([]float64, n)
 	for i := range jac {
 		jac[i] = 0
+	}
+	for i := range s {
+		s[i] = 0
 	}
 	for k := range lp {
 		r := math.Exp(lp[k] - lse)
@@ -240,5 +253,38 @@ func (o *Oracle) ScoreJacobian(t float64, x, v, jac []float64) error {
 			jac[a*n+b] -= s[a] * s[b]
 		}
 	}
-	return nil
+}
+
+// ScoreVJP writes the score and the products wᵀ ∂s/∂u for each state of the
+// batch (the score Jacobian is the Hessian of log p_t, hence symmetric).
+func (o *Oracle) ScoreVJP(t float64, x, v, wx, wv, sx, sv, gx, gv []float64) {
+	o.Score(t, x, v, sx, sv)
+	d := o.Data.Dim
+	order := o.Process.Order()
+	m := order * d
+	n := len(x) / d
+	marg := o.marginalAt(t)
+	parallel.For(n, 64, func(lo, hi int) {
+		jac := make([]float64, m*m)
+		w := make([]float64, m)
+		sc := newJacScratch(len(marg.logW), m)
+		for i := lo; i < hi; i++ {
+			marg.jacobian(rows(x, i, d), rows(v, i, d), jac, sc)
+			copy(w, wx[i*d:(i+1)*d])
+			if order == 2 {
+				copy(w[d:], wv[i*d:(i+1)*d])
+			}
+			for b := 0; b < m; b++ {
+				s := 0.0
+				for a := 0; a < m; a++ {
+					s += w[a] * jac[a*m+b]
+				}
+				if b < d {
+					gx[i*d+b] = s
+				} else {
+					gv[i*d+b-d] = s
+				}
+			}
+		}
+	})
 }

@@ -294,3 +294,39 @@ func TestScoreJacobianMatchesFiniteDifferences(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreVJPMatchesJacobian(t *testing.T) {
+	for _, p := range processes(t) {
+		o, _ := New(p, diamond())
+		x := []float64{0.1, 0.2, -0.3, 0.4}
+		var v, wv, sv, gv []float64
+		if p.Order() == 2 {
+			v, wv, sv, gv = []float64{0.05, -0.1, 0.2, 0.0}, []float64{0.3, -1, 2, 0.5}, make([]float64, 4), make([]float64, 4)
+		}
+		wx, sx, gx := []float64{1, 0.5, -0.25, 2}, make([]float64, 4), make([]float64, 4)
+		o.ScoreVJP(0.2, x, v, wx, wv, sx, sv, gx, gv)
+		m := 2 * p.Order()
+		for i := 0; i < 2; i++ {
+			xi := x[2*i : 2*i+2]
+			var vi []float64
+			w := append([]float64(nil), wx[2*i:2*i+2]...)
+			g := append([]float64(nil), gx[2*i:2*i+2]...)
+			if v != nil {
+				vi = v[2*i : 2*i+2]
+				w = append(w, wv[2*i:2*i+2]...)
+				g = append(g, gv[2*i:2*i+2]...)
+			}
+			jac := make([]float64, m*m)
+			o.ScoreJacobian(0.2, xi, vi, jac)
+			for b := 0; b < m; b++ {
+				want := 0.0
+				for a := 0; a < m; a++ {
+					want += w[a] * jac[a*m+b]
+				}
+				if math.Abs(g[b]-want) > 1e-12*(1+math.Abs(want)) {
+					t.Errorf("%v sample %d: VJP[%d] = %v, want %v", p, i, b, g[b], want)
+				}
+			}
+		}
+	}
+}

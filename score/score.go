@@ -32,3 +32,13 @@ func (f Func) Dim() int { return f.D }
 
 // Score calls f.F.
 func (f Func) Score(t float64, x, v, sx, sv []float64) { f.F(t, x, v, sx, sv) }
+
+// VJPModel is a Model that can also form vector-Jacobian products of its
+// score with respect to the state, as the likelihood's divergence needs.
+type VJPModel interface {
+	Model
+	// ScoreVJP writes the score into sx, sv (as Score does) and the products
+	// gᵀ = wᵀ ∂s/∂u per state into gx, gv, for row-major weights wx, wv
+	// (v, sv, wv, gv nil for VP).
+	ScoreVJP(t float64, x, v, wx, wv, sx, sv, gx, gv []float64)
+}
