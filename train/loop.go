@@ -1,0 +1,303 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"phasespace/checkpoint"
+	"phasespace/objective"
+)
+
+// DataSource yields training batches: Batch writes n samples of dimension
+// Dim() for the given step into dst (n×d), reproducibly from (seed, step).
+type DataSource interface {
+	Dim() int
+	Batch(dst []float64, n int, seed uint64, step int64) error
+}
+
+// Config is a training run.
+type Config struct {
+	Objective *objective.Config
+	Engine    Engine
+	Data      DataSource
+
+	Steps     int64   // total optimiser steps
+	BatchSize int     // samples per step
+	LR        float64 // peak learning rate
+	Warmup    int64   // linear warm-up steps (0: none)
+	Clip      float64 // global gradient-norm clip (0: none)
+	Seed      uint64
+
+	OutDir          string        // checkpoints, loss curve, diagnostics
+	CheckpointEvery int64         // steps between checkpoints (0: only at the end)
+	KeepCheckpoints int           // keep-last-N (default 3)
+	ProgressEvery   time.Duration // progress cadence (default 2 s)
+	Progress        func(Status)  // called at the cadence and at the end (may be nil)
+	// SkipBadBatches skips (and counts) a step whose loss or gradient is not
+	// finite instead of stopping the run.
+	SkipBadBatches bool
+	// Meta is stored in every checkpoint beside the loop's own state.
+	Meta any
+}
+
+// Status is a progress report.
+type Status struct {
+	Step, Steps   int64
+	Loss, EMALoss float64
+	GradNorm      float64
+	LR            float64
+	StepsPerSec   float64
+	SamplesPerSec float64
+	ETA           time.Duration
+	Elapsed       time.Duration
+	Skipped       int64
+	Done          bool
+}
+
+// State is the loop's own part of a checkpoint.
+type State struct {
+	Step    int64   `json:"step"`
+	EMALoss float64 `json:"ema_loss"`
+	Skipped int64   `json:"skipped"`
+	Seed    uint64  `json:"seed"`
+}
+
+type checkpointMeta struct {
+	Loop         State           `json:"loop"`
+	Architecture json.RawMessage `json:"architecture"`
+	User         any             `json:"run,omitempty"`
+}
+
+// NumericalError reports a non-finite loss or gradient.
+type NumericalError struct {
+	Step       int64
+	Quantity   string
+	Value      float64
+	Diagnostic string // path of the diagnostic JSON
+}
+
+func (e *NumericalError) Error() string {
+	return fmt.Sprintf("step %d: %s is %v (diagnostic in %s); lower --lr, raise --numerical-eps or --loss-eps, or pass --skip-bad-batches", e.Step, e.Quantity, e.Value, e.Diagnostic)
+}
+
+// CheckpointDir is where checkpoints live under the output directory.
+func CheckpointDir(out string) string { return filepath.Join(out, "checkpoints") }
+
+// LRAt is the learning rate at step: linear warm-up to LR, then constant.
+func (c *Config) LRAt(step int64) float64 {
+	if c.Warmup > 0 && step < c.Warmup {
+		return c.LR * float64(step+1) / float64(c.Warmup)
+	}
+	return c.LR
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Objective == nil || c.Engine == nil || c.Data == nil:
+		return errors.New("train: Objective, Engine and Data are required")
+	case c.Steps < 1:
+		return fmt.Errorf("train: steps = %d, want >= 1", c.Steps)
+	case c.BatchSize < 1:
+		return fmt.Errorf("train: batch = %d, want >= 1", c.BatchSize)
+	case !(c.LR > 0) || math.IsInf(c.LR, 0):
+		return fmt.Errorf("train: lr = %v, want a finite value > 0", c.LR)
+	case c.Warmup < 0 || c.Clip < 0 || c.CheckpointEvery < 0:
+		return errors.New("train: warmup, clip and checkpoint interval must be >= 0")
+	case c.OutDir == "":
+		return errors.New("train: no output directory")
+	}
+	if c.KeepCheckpoints == 0 {
+		c.KeepCheckpoints = 3
+	}
+	if c.ProgressEvery == 0 {
+		c.ProgressEvery = 2 * time.Second
+	}
+	return nil
+}
+
+// Resume restores engine and loop state from the newest valid checkpoint
+// under cfg.OutDir. It returns the restored state, or ok == false when there
+// is none. Checkpoints that fail verification are reported through warn.
+func Resume(cfg *Config, warn func(error)) (State, bool, error) {
+	c, skipped, err := checkpoint.Latest(CheckpointDir(cfg.OutDir))
+	for _, s := range skipped {
+		if warn != nil {
+			warn(s)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return State{}, false, nil
+		}
+		return State{}, false, err
+	}
+	var m checkpointMeta
+	if err := c.Meta(&m); err != nil {
+		return State{}, false, err
+	}
+	if m.Loop.Seed != cfg.Seed {
+		return State{}, false, fmt.Errorf("train: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed or another --out", c.Dir, m.Loop.Seed, cfg.Seed)
+	}
+	if err := cfg.Engine.Restore(c.Files); err != nil {
+		return State{}, false, fmt.Errorf("train: restoring %s: %w", c.Dir, err)
+	}
+	return m.Loop, true, nil
+}
+
+// Run trains from state start (zero value: from scratch) until cfg.Steps or
+// until ctx is cancelled, in which case it finishes the current step,
+// writes a checkpoint and returns ctx's error wrapped in ErrStopped.
+func Run(ctx context.Context, cfg *Config, start State) (State, error) {
+	if err := cfg.validate(); err != nil {
+		return start, err
+	}
+	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return start, fmt.Errorf("train: %w", err)
+	}
+	curve, err := openCurve(filepath.Join(cfg.OutDir, "loss.csv"), start.Step)
+	if err != nil {
+		return start, err
+	}
+	defer curve.Close()
+
+	st := start
+	st.Seed = cfg.Seed
+	d := cfg.Data.Dim()
+	x0 := make([]float64, cfg.BatchSize*d)
+	var batch objective.Batch
+	var grad []float32
+	t0 := time.Now()
+	lastReport := t0
+	firstStep := st.Step
+	report := func(loss, gnorm float64, done bool) {
+		if cfg.Progress == nil {
+			return
+		}
+		el := time.Since(t0)
+		rate := float64(st.Step-firstStep) / el.Seconds()
+		s := Status{Step: st.Step, Steps: cfg.Steps, Loss: loss, EMALoss: st.EMALoss, GradNorm: gnorm,
+			LR: cfg.LRAt(st.Step), StepsPerSec: rate, SamplesPerSec: rate * float64(cfg.BatchSize),
+			Elapsed: el, Skipped: st.Skipped, Done: done}
+		if rate > 0 {
+			s.ETA = time.Duration(float64(cfg.Steps-st.Step) / rate * float64(time.Second))
+		}
+		cfg.Progress(s)
+	}
+	save := func() error {
+		files, err := cfg.Engine.State()
+		if err != nil {
+			return fmt.Errorf("train: serialising state: %w", err)
+		}
+		meta := checkpointMeta{Loop: st, Architecture: cfg.Engine.Architecture(), User: cfg.Meta}
+		if _, err := checkpoint.Save(CheckpointDir(cfg.OutDir), st.Step, files, meta, cfg.KeepCheckpoints); err != nil {
+			return err
+		}
+		return curve.Sync()
+	}
+	var loss, gnorm float64
+	for st.Step < cfg.Steps {
+		step := st.Step
+		if err := cfg.Data.Batch(x0, cfg.BatchSize, cfg.Seed, step); err != nil {
+			return st, fmt.Errorf("train: step %d: data: %w", step, err)
+		}
+		if err := cfg.Objective.Prepare(&batch, x0, d, cfg.Seed, uint64(step)); err != nil {
+			return st, fmt.Errorf("train: step %d: %w", step, err)
+		}
+		out := cfg.Engine.Forward(batch.Input, batch.T, batch.N, true)
+		if cap(grad) < len(out) {
+			grad = make([]float32, len(out))
+		}
+		grad = grad[:len(out)]
+		loss = batch.Loss(out, grad)
+		bad, what, val := "", "", 0.0
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			bad, what, val = "loss", "loss", loss
+		} else {
+			cfg.Engine.Backward(grad)
+			gnorm = cfg.Engine.GradNorm()
+			if math.IsNaN(gnorm) || math.IsInf(gnorm, 0) {
+				bad, what, val = "gradient", "gradient norm", gnorm
+			}
+		}
+		if bad != "" {
+			cfg.Engine.SkipStep()
+			if !cfg.SkipBadBatches {
+				path := filepath.Join(cfg.OutDir, fmt.Sprintf("diagnostic-step-%d.json", step))
+				writeDiagnostic(path, cfg, step, what, val, &batch, out)
+				return st, &NumericalError{Step: step, Quantity: what, Value: val, Diagnostic: path}
+			}
+			st.Skipped++
+			st.Step++
+			continue
+		}
+		cfg.Engine.Step(step, cfg.LRAt(step), cfg.Clip)
+		st.Step++
+		if st.Step == 1 || st.EMALoss == 0 {
+			st.EMALoss = loss
+		} else {
+			st.EMALoss = 0.99*st.EMALoss + 0.01*loss
+		}
+		if err := curve.Add(st.Step, loss, st.EMALoss, cfg.LRAt(step), gnorm, time.Since(t0).Seconds()); err != nil {
+			return st, err
+		}
+		if cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0 && st.Step < cfg.Steps {
+			if err := save(); err != nil {
+				return st, err
+			}
+		}
+		if time.Since(lastReport) >= cfg.ProgressEvery {
+			lastReport = time.Now()
+			report(loss, gnorm, false)
+		}
+		if ctx.Err() != nil {
+			if err := save(); err != nil {
+				return st, err
+			}
+			report(loss, gnorm, true)
+			return st, fmt.Errorf("%w at step %d: %w", ErrStopped, st.Step, ctx.Err())
+		}
+	}
+	if err := save(); err != nil {
+		return st, err
+	}
+	report(loss, gnorm, true)
+	return st, nil
+}
+
+// ErrStopped marks a run stopped by its context after a final checkpoint.
+var ErrStopped = errors.New("training stopped")
+
+func writeDiagnostic(path string, cfg *Config, step int64, what string, val float64, b *objective.Batch, out []float32) {
+	tmin, tmax := math.Inf(1), math.Inf(-1)
+	for _, t := range b.Times {
+		tmin, tmax = math.Min(tmin, t), math.Max(tmax, t)
+	}
+	nonFiniteOut := 0
+	for _, o := range out {
+		if math.IsNaN(float64(o)) || math.IsInf(float64(o), 0) {
+			nonFiniteOut++
+		}
+	}
+	diag := map[string]any{
+		"step":               step,
+		"quantity":           what,
+		"value":              strconv.FormatFloat(val, 'g', -1, 64),
+		"lr":                 cfg.LRAt(step),
+		"batch":              b.N,
+		"t_min":              tmin,
+		"t_max":              tmax,
+		"non_finite_outputs": nonFiniteOut,
+		"numerical_eps":      cfg.Objective.Process.NumericalEps,
+		"loss_eps":           cfg.Objective.LossEps,
+		"hint":               "lower the learning rate, raise --numerical-eps or --loss-eps, or rerun with --skip-bad-batches",
+	}
+	raw, _ := json.MarshalIndent(diag, "", "  ")
+	checkpoint.WriteFileAtomic(path, raw)
+}
