@@ -1,5 +1,13 @@
 #!/usr/bin/env bash
-# The project's test command (README, second command; .ci/run calls it).
+# The project's test command (README, second command; .ci/run calls it):
+# all unit and property tests, then each fuzz target briefly on top of its
+# committed seed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go test -count=1 -timeout 20m ./...
+go test -count=1 -timeout 25m ./...
+fuzztime="${FUZZTIME:-5s}"
+for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest; do
+	pkg="${target%%:*}" name="${target##*:}"
+	go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "./$pkg" >/dev/null
+	echo "fuzz ${name}: ok (${fuzztime})"
+done
