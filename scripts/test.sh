@@ -8,6 +8,10 @@ go test -count=1 -timeout 25m ./...
 fuzztime="${FUZZTIME:-5s}"
 for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest; do
 	pkg="${target%%:*}" name="${target##*:}"
-	go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "./$pkg" >/dev/null
+	if ! log=$(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "./$pkg" 2>&1); then
+		echo "$log"
+		echo "fuzz ${name}: FAILED"
+		exit 1
+	fi
 	echo "fuzz ${name}: ok (${fuzztime})"
 done
