@@ -32,7 +32,9 @@ func runKernel(args []string, stdout io.Writer) error {
 	}
 	k, err := p.Kernel(*t, obj)
 	if err != nil {
-		return fmt.Errorf("%v", err)
+		// A singular kernel comes from the parameters the user chose (e.g.
+		// dsm at t = 0 without numerical-eps): a usage error.
+		return usageError{err}
 	}
 	li11, li12, li22 := k.L.InvT()
 	out := map[string]any{

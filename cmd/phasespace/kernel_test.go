@@ -96,6 +96,7 @@ func TestKernelRejectsBadInputWithExitCode2(t *testing.T) {
 		{[]string{"--sde", "cld", "--t", "0.5", "--objective", "xsm"}, "objective"},
 		{[]string{"--sde", "cld", "--t", "0.5", "--m-inv", "NaN"}, "finite"},
 		{[]string{"--sde", "cld", "--t", "abc"}, "invalid value"},
+		{[]string{"--sde", "cld", "--t", "0", "--objective", "dsm", "--numerical-eps", "0"}, "not positive"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"kernel"}, c.args...)...)
 		if code != 2 {
