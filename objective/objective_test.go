@@ -327,3 +327,106 @@ func TestImportanceSamplingIsUnbiasedAndReducesVariance(t *testing.T) {
 		}
 	}
 }
+
+// linearNet is o = W·input (+ t·c): its input VJP is exact, so ScoreVJP can
+// be checked against finite differences of Score.
+type linearNet struct {
+	in, out int
+	w       []float32
+}
+
+func (l *linearNet) Forward(input, tt []float32, batch int, train bool) []float32 {
+	out := make([]float32, batch*l.out)
+	for i := 0; i < batch; i++ {
+		for o := 0; o < l.out; o++ {
+			s := float32(0.3) * tt[i]
+			for j := 0; j < l.in; j++ {
+				s += l.w[o*l.in+j] * input[i*l.in+j]
+			}
+			out[i*l.out+o] = s
+		}
+	}
+	return out
+}
+
+func (l *linearNet) InputVJP(input, tt []float32, batch int, g []float32) []float32 {
+	out := make([]float32, batch*l.in)
+	for i := 0; i < batch; i++ {
+		for j := 0; j < l.in; j++ {
+			for o := 0; o < l.out; o++ {
+				out[i*l.in+j] += g[i*l.out+o] * l.w[o*l.in+j]
+			}
+		}
+	}
+	return out
+}
+
+func TestScoreVJPMatchesFiniteDifferences(t *testing.T) {
+	r := newTestRand(12)
+	for _, c := range configs(t) {
+		d := 2
+		ln := &linearNet{in: c.InDim(d), out: c.OutDim(d)}
+		ln.w = make([]float32, ln.in*ln.out)
+		for i := range ln.w {
+			ln.w[i] = float32(r.NormFloat64())
+		}
+		sm := &ScoreModel{Config: c, Net: ln, D: d}
+		n := 3
+		x := make([]float64, n*d)
+		for i := range x {
+			x[i] = float64(float32(r.NormFloat64()))
+		}
+		var v, wv, sv, gv []float64
+		if c.Process.Order() == 2 {
+			v, wv, sv, gv = make([]float64, n*d), make([]float64, n*d), make([]float64, n*d), make([]float64, n*d)
+			for i := range v {
+				v[i] = float64(float32(0.5 * r.NormFloat64()))
+				wv[i] = r.NormFloat64()
+			}
+		}
+		wx, sx, gx := make([]float64, n*d), make([]float64, n*d), make([]float64, n*d)
+		for i := range wx {
+			wx[i] = r.NormFloat64()
+		}
+		tt := 0.3
+		sm.ScoreVJP(tt, x, v, wx, wv, sx, sv, gx, gv)
+		dot := func() float64 {
+			s1, s2 := make([]float64, n*d), make([]float64, n*d)
+			if v == nil {
+				s2 = nil
+			}
+			sm.Score(tt, x, v, s1, s2)
+			acc := 0.0
+			for i := range s1 {
+				acc += wx[i] * s1[i]
+				if s2 != nil {
+					acc += wv[i] * s2[i]
+				}
+			}
+			return acc
+		}
+		// The map is affine in u, so a large step is exact up to float32 rounding.
+		h := 0.25
+		for k := 0; k < n*d; k++ {
+			for which, vec := range [][]float64{x, v} {
+				if vec == nil {
+					continue
+				}
+				g := gx
+				if which == 1 {
+					g = gv
+				}
+				old := vec[k]
+				vec[k] = old + h
+				fp := dot()
+				vec[k] = old - h
+				fm := dot()
+				vec[k] = old
+				fd := (fp - fm) / (2 * h)
+				if math.Abs(fd-g[k]) > 1e-3*(1+math.Abs(fd)) {
+					t.Errorf("%s: VJP[%d] = %v, finite difference %v", name(c), k, g[k], fd)
+				}
+			}
+		}
+	}
+}
