@@ -1,0 +1,104 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"phasespace/gemm"
+)
+
+// Linear is a fully connected layer y = x Wᵀ + b on batch-major rows, with an
+// optional fused SiLU activation y = silu(x Wᵀ + b). W is Out×In (PyTorch's
+// layout).
+type Linear struct {
+	In, Out int
+	SiLU    bool
+	W, B    *Param
+
+	batch   int
+	x       []float32 // cached input (not owned)
+	z, s, y []float32 // pre-activation, sigmoid(z), output
+	dz, dx  []float32
+}
+
+// NewLinear returns a Linear layer initialised like torch.nn.Linear.
+func NewLinear(name string, in, out int, silu bool, r *rand.Rand) *Linear {
+	l := &Linear{In: in, Out: out, SiLU: silu,
+		W: newParam(name+".weight", out, in), B: newParam(name+".bias", out)}
+	bound := 1 / math.Sqrt(float64(in))
+	uniformInit(r, l.W.Data, bound)
+	uniformInit(r, l.B.Data, bound)
+	return l
+}
+
+// Params returns the weight and bias.
+func (l *Linear) Params() []*Param { return []*Param{l.W, l.B} }
+
+// Forward computes the layer on batch rows of x (batch×In) and returns the
+// batch×Out output, owned by the layer.
+func (l *Linear) Forward(x []float32, batch int) []float32 {
+	l.batch, l.x = batch, x
+	n := batch * l.Out
+	l.z = grow(l.z, n)
+	gemm.Sgemm(false, true, batch, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, 0, l.z, l.Out)
+	b := l.B.Data
+	out := l.Out
+	if !l.SiLU {
+		for i := 0; i < batch; i++ {
+			row := l.z[i*out : i*out+out]
+			for j := range row {
+				row[j] += b[j]
+			}
+		}
+		return l.z
+	}
+	l.s = grow(l.s, n)
+	l.y = grow(l.y, n)
+	pfor(batch, max(1, elemGrain/out), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			z := l.z[i*out : i*out+out]
+			s := l.s[i*out : i*out+out]
+			y := l.y[i*out : i*out+out]
+			for j := range z {
+				v := z[j] + b[j]
+				sg := sigmoid32(v)
+				z[j], s[j], y[j] = v, sg, v*sg
+			}
+		}
+	})
+	return l.y
+}
+
+// Backward takes dL/dy for the last Forward, accumulates weight and bias
+// gradients when accum is set and returns dL/dx (owned by the layer) when
+// needDx is set, else nil.
+func (l *Linear) Backward(dy []float32, needDx, accum bool) []float32 {
+	batch, out := l.batch, l.Out
+	dz := dy
+	if l.SiLU {
+		l.dz = grow(l.dz, batch*out)
+		dz = l.dz
+		pfor(batch*out, elemGrain, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				s, z := l.s[i], l.z[i]
+				dz[i] = dy[i] * s * (1 + z*(1-s))
+			}
+		})
+	}
+	if accum {
+		gemm.Sgemm(true, false, out, l.In, batch, 1, dz, out, l.x, l.In, 1, l.W.Grad, l.In)
+		db := l.B.Grad
+		for i := 0; i < batch; i++ {
+			row := dz[i*out : i*out+out]
+			for j, v := range row {
+				db[j] += v
+			}
+		}
+	}
+	if !needDx {
+		return nil
+	}
+	l.dx = grow(l.dx, batch*l.In)
+	gemm.Sgemm(false, false, batch, l.In, out, 1, dz, out, l.W.Data, l.In, 0, l.dx, l.In)
+	return l.dx
+}
