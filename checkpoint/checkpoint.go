@@ -27,6 +27,11 @@ const ManifestName = "manifest.json"
 // latestName is the pointer file naming the newest complete checkpoint.
 const latestName = "latest"
 
+// BeforeRename, if set, is called with the temporary directory after all
+// files of a checkpoint are written and synced and before it is renamed into
+// place. Fault-injection tests use it to kill a process mid-save.
+var BeforeRename func(tmpDir string)
+
 // maxFileSize bounds any file read back (guards against absurd sizes in a
 // corrupted manifest).
 const maxFileSize = 1 << 34
@@ -105,6 +110,9 @@ func Save(root string, step int64, files map[string][]byte, meta any, keep int) 
 	}
 	if err := syncDir(tmp); err != nil {
 		return "", err
+	}
+	if BeforeRename != nil {
+		BeforeRename(tmp)
 	}
 	final := filepath.Join(root, dirName(step))
 	if _, err := os.Stat(final); err == nil {
