@@ -1,0 +1,134 @@
+package nn
+
+import (
+	"math/rand/v2"
+)
+
+// ResBlock is the DDPM residual block on channel-major maps:
+//
+//	h = Conv1(SiLU(GN1(x))) + Temb(SiLU(temb))[channel]
+//	h = Conv2(Dropout(SiLU(GN2(h))))
+//	y = Skip(x) + h   (Skip = identity, or a 1×1 conv when Cin ≠ Cout)
+//
+// The caller sets St, the batch×TDim activated time embedding, before
+// forward, and collects dSt (accumulated into its own buffer) after backward.
+type ResBlock struct {
+	Cin, Cout int
+	GN1, GN2  *GroupNorm
+	Conv1     *Conv2d
+	Conv2     *Conv2d
+	Temb      *Linear
+	Skip      *Conv2d // nil when Cin == Cout
+	Drop      *Dropout
+
+	St  []float32 // batch×TDim input of Temb (not owned)
+	DSt []float32 // gradient w.r.t. St is added here when non-nil
+
+	b, hw  int
+	h1, dh []float32
+	y, dx  []float32
+}
+
+// NewResBlock builds a residual block; rd draws its dropout masks.
+func NewResBlock(name string, cin, cout, tdim, groups int, dropout float64, r, rd *rand.Rand, scratch *[]float32) *ResBlock {
+	rb := &ResBlock{Cin: cin, Cout: cout,
+		GN1:   NewGroupNorm(name+".norm1", cin, groups, true),
+		Conv1: NewConv2d(name+".conv1", cin, cout, 3, 1, 1, r, scratch),
+		Temb:  NewLinear(name+".temb", tdim, cout, false, r),
+		GN2:   NewGroupNorm(name+".norm2", cout, groups, true),
+		Drop:  NewDropout(dropout, rd),
+		Conv2: NewConv2d(name+".conv2", cout, cout, 3, 1, 1, r, scratch)}
+	if cin != cout {
+		rb.Skip = NewConv2d(name+".skip", cin, cout, 1, 1, 0, r, scratch)
+	}
+	return rb
+}
+
+func (rb *ResBlock) outC() int { return rb.Cout }
+func (rb *ResBlock) params() []*Param {
+	ps := append(rb.GN1.params(), rb.Conv1.params()...)
+	ps = append(ps, rb.Temb.Params()...)
+	ps = append(ps, rb.GN2.params()...)
+	ps = append(ps, rb.Conv2.params()...)
+	if rb.Skip != nil {
+		ps = append(ps, rb.Skip.params()...)
+	}
+	return ps
+}
+
+func (rb *ResBlock) forward(x []float32, b, h, w int, train bool) ([]float32, int, int) {
+	rb.b, rb.hw = b, h*w
+	hw, co := rb.hw, rb.Cout
+	a, _, _ := rb.GN1.forward(x, b, h, w, train)
+	c1, _, _ := rb.Conv1.forward(a, b, h, w, train)
+	tp := rb.Temb.Forward(rb.St, b) // b×Cout
+	rb.h1 = grow(rb.h1, len(c1))
+	pfor(co*b, max(1, elemGrain/hw), func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			c, bb := t/b, t%b
+			add := tp[bb*co+c]
+			src, dst := c1[t*hw:(t+1)*hw], rb.h1[t*hw:(t+1)*hw]
+			for i, v := range src {
+				dst[i] = v + add
+			}
+		}
+	})
+	g2, _, _ := rb.GN2.forward(rb.h1, b, h, w, train)
+	rb.Drop.apply(g2, train)
+	c2, _, _ := rb.Conv2.forward(g2, b, h, w, train)
+	skip := x
+	if rb.Skip != nil {
+		skip, _, _ = rb.Skip.forward(x, b, h, w, train)
+	}
+	rb.y = grow(rb.y, len(c2))
+	pfor(len(c2), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			rb.y[i] = skip[i] + c2[i]
+		}
+	})
+	return rb.y, h, w
+}
+
+func (rb *ResBlock) backward(dy []float32, needDx, accum bool) []float32 {
+	b, hw, co := rb.b, rb.hw, rb.Cout
+	d2 := rb.Conv2.backward(dy, true, accum)
+	rb.Drop.grad(d2)
+	dh := rb.GN2.backward(d2, true, accum)
+	if accum || rb.DSt != nil {
+		// dTemb[b][c] = Σ_hw dh[c][b][:].
+		rb.dh = grow(rb.dh, b*co)
+		for c := 0; c < co; c++ {
+			for bb := 0; bb < b; bb++ {
+				var s float32
+				for _, v := range dh[(c*b+bb)*hw : (c*b+bb+1)*hw] {
+					s += v
+				}
+				rb.dh[bb*co+c] = s
+			}
+		}
+		dst := rb.Temb.Backward(rb.dh, rb.DSt != nil, accum)
+		if rb.DSt != nil {
+			for i, v := range dst {
+				rb.DSt[i] += v
+			}
+		}
+	}
+	d1 := rb.Conv1.backward(dh, true, accum)
+	dx := rb.GN1.backward(d1, needDx, accum)
+	var ds []float32
+	if rb.Skip != nil {
+		ds = rb.Skip.backward(dy, needDx, accum)
+	} else {
+		ds = dy
+	}
+	if !needDx {
+		return nil
+	}
+	rb.dx = grow(rb.dx, len(dx))
+	pfor(len(dx), elemGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			rb.dx[i] = dx[i] + ds[i]
+		}
+	})
+	return rb.dx
+}
