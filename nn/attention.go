@@ -3,8 +3,6 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
-
-	"phasespace/gemm"
 )
 
 // Attention is single-head self-attention over the spatial positions of a
@@ -52,7 +50,7 @@ func (a *Attention) forward(x []float32, b, h, w int, train bool) ([]float32, in
 	pfor(b, 1, func(lo, hi int) {
 		for bb := lo; bb < hi; bb++ {
 			s := a.a[bb*hw*hw : (bb+1)*hw*hw]
-			gemm.Sgemm(true, false, hw, hw, c, scale, q[bb*hw:], n, k[bb*hw:], n, 0, s, hw)
+			sgemm(true, false, hw, hw, c, scale, q[bb*hw:], n, k[bb*hw:], n, 0, s, hw)
 			for i := 0; i < hw; i++ {
 				row := s[i*hw : i*hw+hw]
 				m := row[0]
@@ -70,7 +68,7 @@ func (a *Attention) forward(x []float32, b, h, w int, train bool) ([]float32, in
 					row[j] *= inv
 				}
 			}
-			gemm.Sgemm(false, true, c, hw, hw, 1, v[bb*hw:], n, s, hw, 0, a.o[bb*hw:], n)
+			sgemm(false, true, c, hw, hw, 1, v[bb*hw:], n, s, hw, 0, a.o[bb*hw:], n)
 		}
 	})
 	p, _, _ := a.Proj.forward(a.o, b, h, w, train)
@@ -97,8 +95,8 @@ func (a *Attention) backward(dy []float32, needDx, accum bool) []float32 {
 			dA := a.da[bb*hw*hw : (bb+1)*hw*hw]
 			o := bb * hw
 			// dV = dO A; dA = dOᵀ V.
-			gemm.Sgemm(false, false, c, hw, hw, 1, do[o:], n, A, hw, 0, dv[o:], n)
-			gemm.Sgemm(true, false, hw, hw, c, 1, do[o:], n, v[o:], n, 0, dA, hw)
+			sgemm(false, false, c, hw, hw, 1, do[o:], n, A, hw, 0, dv[o:], n)
+			sgemm(true, false, hw, hw, c, 1, do[o:], n, v[o:], n, 0, dA, hw)
 			// Softmax backward: dS_ij = A_ij (dA_ij − Σ_k dA_ik A_ik).
 			for i := 0; i < hw; i++ {
 				ar, dr := A[i*hw:i*hw+hw], dA[i*hw:i*hw+hw]
@@ -111,8 +109,8 @@ func (a *Attention) backward(dy []float32, needDx, accum bool) []float32 {
 				}
 			}
 			// S = scale·QᵀK: dQ = scale·K dSᵀ, dK = scale·Q dS.
-			gemm.Sgemm(false, true, c, hw, hw, scale, k[o:], n, dA, hw, 0, dq[o:], n)
-			gemm.Sgemm(false, false, c, hw, hw, scale, q[o:], n, dA, hw, 0, dk[o:], n)
+			sgemm(false, true, c, hw, hw, scale, k[o:], n, dA, hw, 0, dq[o:], n)
+			sgemm(false, false, c, hw, hw, scale, q[o:], n, dA, hw, 0, dk[o:], n)
 		}
 	})
 	dh := a.QKV.backward(a.dqkv, true, accum)

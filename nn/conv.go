@@ -3,8 +3,6 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
-
-	"phasespace/gemm"
 )
 
 // Conv2d is a K×K convolution with stride and zero padding on channel-major
@@ -18,6 +16,7 @@ type Conv2d struct {
 	b, h, w, oh, ow int
 	x               []float32 // cached input (not owned)
 	col, y, dx      []float32
+	wt              []float32  // flipped, transposed weights for backward
 	dcol            *[]float32 // scratch shared between the layers of a model
 }
 
@@ -34,9 +33,49 @@ func NewConv2d(name string, cin, cout, k, stride, pad int, r *rand.Rand, scratch
 	return c
 }
 
-func (c *Conv2d) outC() int         { return c.Cout }
-func (c *Conv2d) params() []*Param  { return []*Param{c.W, c.B} }
-func (c *Conv2d) direct() bool      { return c.K == 1 && c.Stride == 1 && c.Pad == 0 }
+func (c *Conv2d) outC() int        { return c.Cout }
+func (c *Conv2d) params() []*Param { return []*Param{c.W, c.B} }
+func (c *Conv2d) direct() bool     { return c.K == 1 && c.Stride == 1 && c.Pad == 0 }
+
+// same reports a stride-1 convolution whose output has the input's size.
+func (c *Conv2d) same() bool { return c.Stride == 1 && 2*c.Pad == c.K-1 && c.K > 1 }
+
+// shiftPlanes is im2col for 'same' stride-1 convolutions on cin×nb planes
+// of h×w: row (ci, ky, kx) of col is each plane shifted by
+// (ky−pad, kx−pad) with zeros outside, built with one copy per plane and a
+// fix-up of the wrapped border columns.
+func shiftPlanes(x, col []float32, cin, nb, h, w, k, pad int) {
+	hw := h * w
+	n := nb * hw
+	pfor(cin*k*k, 1, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			ci, ky, kx := r/(k*k), (r/k)%k, r%k
+			dy, dx := ky-pad, kx-pad
+			off := dy*w + dx
+			qlo, qhi := max(0, -off), min(hw, hw-off)
+			for bb := 0; bb < nb; bb++ {
+				src := x[(ci*nb+bb)*hw : (ci*nb+bb+1)*hw]
+				dst := col[r*n+bb*hw : r*n+(bb+1)*hw]
+				if qhi <= qlo {
+					clear(dst)
+					continue
+				}
+				clear(dst[:qlo])
+				copy(dst[qlo:qhi], src[qlo+off:qhi+off])
+				clear(dst[qhi:])
+				if dx > 0 {
+					for y := 0; y < h; y++ {
+						clear(dst[y*w+w-dx : y*w+w])
+					}
+				} else if dx < 0 {
+					for y := 0; y < h; y++ {
+						clear(dst[y*w : y*w-dx])
+					}
+				}
+			}
+		}
+	})
+}
 func (c *Conv2d) outSize(n int) int { return (n+2*c.Pad-c.K)/c.Stride + 1 }
 
 func (c *Conv2d) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
@@ -51,7 +90,7 @@ func (c *Conv2d) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int)
 		col = c.col
 	}
 	c.y = grow(c.y, c.Cout*n)
-	gemm.Sgemm(false, false, c.Cout, n, kk, 1, c.W.Data, kk, col, n, 0, c.y, n)
+	sgemm(false, false, c.Cout, n, kk, 1, c.W.Data, kk, col, n, 0, c.y, n)
 	pfor(c.Cout, max(1, elemGrain/n), func(lo, hi int) {
 		for o := lo; o < hi; o++ {
 			bo := c.B.Data[o]
@@ -69,6 +108,10 @@ func (c *Conv2d) im2col(x, col []float32) {
 	k, s, p := c.K, c.Stride, c.Pad
 	h, w, oh, ow, nb := c.h, c.w, c.oh, c.ow, c.b
 	n := nb * oh * ow
+	if c.same() {
+		shiftPlanes(x, col, c.Cin, nb, h, w, k, p)
+		return
+	}
 	pfor(c.Cin*k*k, 1, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			ci, ky, kx := r/(k*k), (r/k)%k, r%k
@@ -163,7 +206,7 @@ func (c *Conv2d) backward(dy []float32, needDx, accum bool) []float32 {
 		col = c.col
 	}
 	if accum {
-		gemm.Sgemm(false, true, c.Cout, kk, n, 1, dy, n, col, n, 1, c.W.Grad, kk)
+		sgemm(false, true, c.Cout, kk, n, 1, dy, n, col, n, 1, c.W.Grad, kk)
 		for o := 0; o < c.Cout; o++ {
 			var s float32
 			for _, v := range dy[o*n : o*n+n] {
@@ -177,12 +220,33 @@ func (c *Conv2d) backward(dy []float32, needDx, accum bool) []float32 {
 	}
 	c.dx = grow(c.dx, c.Cin*c.b*c.h*c.w)
 	if c.direct() {
-		gemm.Sgemm(true, false, kk, n, c.Cout, 1, c.W.Data, kk, dy, n, 0, c.dx, n)
+		sgemm(true, false, kk, n, c.Cout, 1, c.W.Data, kk, dy, n, 0, c.dx, n)
+		return c.dx
+	}
+	if c.same() {
+		// dx = conv(dy, flipped Wᵀ): im2col of dy, then one GEMM with
+		// Wt[ci][(co,ky,kx)] = W[co][ci][K−1−ky][K−1−kx].
+		k := c.K
+		ck := c.Cout * k * k
+		c.wt = grow(c.wt, c.Cin*ck)
+		for co := 0; co < c.Cout; co++ {
+			for ci := 0; ci < c.Cin; ci++ {
+				for ky := 0; ky < k; ky++ {
+					for kx := 0; kx < k; kx++ {
+						c.wt[ci*ck+(co*k+ky)*k+kx] = c.W.Data[((co*c.Cin+ci)*k+k-1-ky)*k+k-1-kx]
+					}
+				}
+			}
+		}
+		*c.dcol = grow(*c.dcol, ck*n)
+		dcol := *c.dcol
+		shiftPlanes(dy, dcol, c.Cout, c.b, c.h, c.w, k, c.Pad)
+		sgemm(false, false, c.Cin, n, ck, 1, c.wt, ck, dcol, n, 0, c.dx, n)
 		return c.dx
 	}
 	*c.dcol = grow(*c.dcol, kk*n)
 	dcol := *c.dcol
-	gemm.Sgemm(true, false, kk, n, c.Cout, 1, c.W.Data, kk, dy, n, 0, dcol, n)
+	sgemm(true, false, kk, n, c.Cout, 1, c.W.Data, kk, dy, n, 0, dcol, n)
 	c.col2im(dcol, c.dx)
 	return c.dx
 }

@@ -3,8 +3,6 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
-
-	"phasespace/gemm"
 )
 
 // Linear is a fully connected layer y = x Wᵀ + b on batch-major rows, with an
@@ -40,7 +38,7 @@ func (l *Linear) Forward(x []float32, batch int) []float32 {
 	l.batch, l.x = batch, x
 	n := batch * l.Out
 	l.z = grow(l.z, n)
-	gemm.Sgemm(false, true, batch, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, 0, l.z, l.Out)
+	sgemm(false, true, batch, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, 0, l.z, l.Out)
 	b := l.B.Data
 	out := l.Out
 	if !l.SiLU {
@@ -86,7 +84,7 @@ func (l *Linear) Backward(dy []float32, needDx, accum bool) []float32 {
 		})
 	}
 	if accum {
-		gemm.Sgemm(true, false, out, l.In, batch, 1, dz, out, l.x, l.In, 1, l.W.Grad, l.In)
+		sgemm(true, false, out, l.In, batch, 1, dz, out, l.x, l.In, 1, l.W.Grad, l.In)
 		db := l.B.Grad
 		for i := 0; i < batch; i++ {
 			row := dz[i*out : i*out+out]
@@ -99,6 +97,6 @@ func (l *Linear) Backward(dy []float32, needDx, accum bool) []float32 {
 		return nil
 	}
 	l.dx = grow(l.dx, batch*l.In)
-	gemm.Sgemm(false, false, batch, l.In, out, 1, dz, out, l.W.Data, l.In, 0, l.dx, l.In)
+	sgemm(false, false, batch, l.In, out, 1, dz, out, l.W.Data, l.In, 0, l.dx, l.In)
 	return l.dx
 }

@@ -111,3 +111,24 @@ func TestMSELoss(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkSigmoid32(b *testing.B) {
+	x := randSlice(newRand(1, 1), 4096, 3)
+	y := make([]float32, len(x))
+	for i := 0; i < b.N; i++ {
+		for j, v := range x {
+			y[j] = sigmoid32(v)
+		}
+	}
+}
+
+func BenchmarkExp32(b *testing.B) {
+	x := randSlice(newRand(1, 1), 4096, 3)
+	y := make([]float32, len(x))
+	for i := 0; i < b.N; i++ {
+		for j, v := range x {
+			y[j] = exp32(v)
+		}
+	}
+}
+

@@ -1,0 +1,96 @@
+// Command enginebench times training steps of the reference score networks
+// (forward, MSE loss, backward, Adam, EMA) and prints one line per model:
+//
+//	model engine threads ms/step steps/s gemm-ms/step
+//
+// It is the Go side of bench/engine.sh; bench/torch_ref.py is the PyTorch
+// side with the same shapes.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"sort"
+	"time"
+
+	"phasespace/nn"
+)
+
+func main() {
+	model := flag.String("model", "mlp", "mlp or unet")
+	steps := flag.Int("steps", 0, "timed steps (0: 50 for mlp, 5 for unet)")
+	warm := flag.Int("warmup", 2, "untimed steps first")
+	threads := flag.Int("threads", runtime.NumCPU(), "GOMAXPROCS")
+	batch := flag.Int("batch", 0, "batch size (0: 512 for mlp, 64 for unet)")
+	flag.Parse()
+	runtime.GOMAXPROCS(*threads)
+
+	var m nn.Model
+	var err error
+	switch *model {
+	case "mlp":
+		m, err = nn.NewMLP(nn.DefaultMLPConfig(4, 2))
+		if *batch == 0 {
+			*batch = 512
+		}
+		if *steps == 0 {
+			*steps = 50
+		}
+	case "unet":
+		m, err = nn.NewUNet(nn.DefaultUNetConfig(2, 2))
+		if *batch == 0 {
+			*batch = 64
+		}
+		if *steps == 0 {
+			*steps = 5
+		}
+	default:
+		err = fmt.Errorf("unknown model %q", *model)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "enginebench:", err)
+		os.Exit(2)
+	}
+	b := *batch
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]float32, b*m.InDim())
+	y := make([]float32, b*m.OutDim())
+	t := make([]float32, b)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	for i := range y {
+		y[i] = float32(r.NormFloat64())
+	}
+	for i := range t {
+		t[i] = r.Float32()
+	}
+	g := make([]float32, len(y))
+	opt := nn.NewAdam(1e-4)
+	ema := nn.NewEMA(m.Params(), 0.999)
+	step := func() {
+		out := m.Forward(x, t, b, true)
+		nn.MSELoss(out, y, g)
+		nn.ZeroGrad(m.Params())
+		m.Backward(g, false)
+		opt.Step(m.Params())
+		ema.Update(m.Params())
+	}
+	for i := 0; i < *warm; i++ {
+		step()
+	}
+	times := make([]float64, *steps)
+	nn.SetGEMMTiming(true)
+	for i := range times {
+		t0 := time.Now()
+		step()
+		times[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
+	}
+	gemmMs := float64(nn.GEMMTime().Nanoseconds()) / 1e6 / float64(*steps)
+	sort.Float64s(times)
+	med := times[len(times)/2]
+	fmt.Printf("%s go %d %.3f %.2f %.3f\n", *model, *threads, med, 1000/med, gemmMs)
+}

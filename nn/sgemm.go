@@ -1,0 +1,41 @@
+package nn
+
+import (
+	"sync/atomic"
+	"time"
+
+	"phasespace/gemm"
+)
+
+// gemmTiming enables accounting of the time spent in gemm.Sgemm (for
+// benchmarks that separate GEMM time from the engine's own overhead).
+var (
+	gemmTiming atomic.Bool
+	gemmNanos  atomic.Int64
+)
+
+// SetGEMMTiming turns GEMM time accounting on or off and resets the total.
+func SetGEMMTiming(on bool) {
+	gemmTiming.Store(on)
+	gemmNanos.Store(0)
+}
+
+// GEMMTime returns the time spent in gemm.Sgemm since SetGEMMTiming(true)
+// (summed over goroutines).
+func GEMMTime() time.Duration { return time.Duration(gemmNanos.Load()) }
+
+// gemmKernel is the matrix-product kernel; benchmarks may swap it to
+// measure the engine's own overhead.
+var gemmKernel = gemm.Sgemm
+
+// sgemm forwards to gemm.Sgemm, the only matrix-product kernel the engine
+// uses.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if !gemmTiming.Load() {
+		gemmKernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	t0 := time.Now()
+	gemmKernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmNanos.Add(int64(time.Since(t0)))
+}
