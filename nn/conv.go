@@ -6,26 +6,33 @@ import (
 )
 
 // Conv2d is a K×K convolution with stride and zero padding on channel-major
-// (C×B×H×W) maps, computed as im2col + one GEMM over the whole batch:
-// y (Cout × B·OH·OW) = W (Cout × Cin·K·K) · col. W is Cout×Cin×K×K
-// (PyTorch's layout). 1×1 convolutions with stride 1 skip im2col.
+// (C×B×H×W) maps, computed as im2col + GEMM: y (Cout × B·OH·OW) =
+// W (Cout × Cin·K·K) · col. The batch is processed in chunks whose im2col
+// buffer stays in cache (about colTarget floats), so the column matrix is
+// never materialised for the whole batch; the backward pass recomputes it.
+// W is Cout×Cin×K×K (PyTorch's layout). 1×1 convolutions with stride 1 use
+// the input directly.
 type Conv2d struct {
 	Cin, Cout, K, Stride, Pad int
 	W, B                      *Param
 
 	b, h, w, oh, ow int
 	x               []float32 // cached input (not owned)
-	col, y, dx      []float32
+	y, dx           []float32
 	wt              []float32  // flipped, transposed weights for backward
-	dcol            *[]float32 // scratch shared between the layers of a model
+	col             *[]float32 // im2col scratch shared between the layers of a model
 }
 
-// NewConv2d returns a convolution initialised like torch.nn.Conv2d.
+// colTarget is the im2col chunk size in floats (2 MiB).
+var colTarget = 1 << 19
+
+// NewConv2d returns a convolution initialised like torch.nn.Conv2d. Layers
+// of one model may share scratch (nil allocates a private one).
 func NewConv2d(name string, cin, cout, k, stride, pad int, r *rand.Rand, scratch *[]float32) *Conv2d {
 	c := &Conv2d{Cin: cin, Cout: cout, K: k, Stride: stride, Pad: pad,
-		W: newParam(name+".weight", cout, cin, k, k), B: newParam(name+".bias", cout), dcol: scratch}
-	if c.dcol == nil {
-		c.dcol = new([]float32)
+		W: newParam(name+".weight", cout, cin, k, k), B: newParam(name+".bias", cout), col: scratch}
+	if c.col == nil {
+		c.col = new([]float32)
 	}
 	bound := 1 / math.Sqrt(float64(cin*k*k))
 	uniformInit(r, c.W.Data, bound)
@@ -33,29 +40,106 @@ func NewConv2d(name string, cin, cout, k, stride, pad int, r *rand.Rand, scratch
 	return c
 }
 
-func (c *Conv2d) outC() int        { return c.Cout }
-func (c *Conv2d) params() []*Param { return []*Param{c.W, c.B} }
-func (c *Conv2d) direct() bool     { return c.K == 1 && c.Stride == 1 && c.Pad == 0 }
+func (c *Conv2d) outC() int         { return c.Cout }
+func (c *Conv2d) params() []*Param  { return []*Param{c.W, c.B} }
+func (c *Conv2d) direct() bool      { return c.K == 1 && c.Stride == 1 && c.Pad == 0 }
+func (c *Conv2d) outSize(n int) int { return (n+2*c.Pad-c.K)/c.Stride + 1 }
 
 // same reports a stride-1 convolution whose output has the input's size.
 func (c *Conv2d) same() bool { return c.Stride == 1 && 2*c.Pad == c.K-1 && c.K > 1 }
 
-// shiftPlanes is im2col for 'same' stride-1 convolutions on cin×nb planes
-// of h×w: row (ci, ky, kx) of col is each plane shifted by
+// chunk returns the number of samples per im2col chunk for rows of kk.
+func (c *Conv2d) chunk(kk int) int {
+	return max(1, min(c.b, colTarget/(kk*c.oh*c.ow)))
+}
+
+func (c *Conv2d) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
+	c.x, c.b, c.h, c.w = x, b, h, w
+	c.oh, c.ow = c.outSize(h), c.outSize(w)
+	ohw := c.oh * c.ow
+	n := b * ohw
+	kk := c.Cin * c.K * c.K
+	c.y = grow(c.y, c.Cout*n)
+	if c.direct() {
+		sgemm(false, false, c.Cout, n, kk, 1, c.W.Data, kk, x, n, 0, c.y, n)
+	} else {
+		nbc := c.chunk(kk)
+		*c.col = grow(*c.col, kk*nbc*ohw)
+		for b0 := 0; b0 < b; b0 += nbc {
+			nb := min(nbc, b-b0)
+			col := (*c.col)[:kk*nb*ohw]
+			c.im2col(x, col, c.Cin, b0, nb)
+			sgemm(false, false, c.Cout, nb*ohw, kk, 1, c.W.Data, kk, col, nb*ohw, 0, c.y[b0*ohw:], n)
+		}
+	}
+	pfor(c.Cout, max(1, elemGrain/n), func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			bo := c.B.Data[o]
+			row := c.y[o*n : o*n+n]
+			for i := range row {
+				row[i] += bo
+			}
+		}
+	})
+	return c.y, c.oh, c.ow
+}
+
+// im2col writes, for samples b0..b0+nb−1 of the cin×b×h×w map x,
+// col[(ci·K+ky)·K+kx][(bb−b0)·OH·OW + oy·OW + ox] = x[ci][bb][iy][ix]
+// (zero outside the image).
+func (c *Conv2d) im2col(x, col []float32, cin, b0, nb int) {
+	k, s, p := c.K, c.Stride, c.Pad
+	h, w, oh, ow, bt := c.h, c.w, c.oh, c.ow, c.b
+	if c.same() {
+		shiftPlanes(x, col, cin, bt, b0, nb, h, w, k, p)
+		return
+	}
+	nc := nb * oh * ow
+	pfor(cin*k*k, 1, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			ci, ky, kx := r/(k*k), (r/k)%k, r%k
+			dst := col[r*nc : r*nc+nc]
+			for j := 0; j < nb; j++ {
+				src := x[(ci*bt+b0+j)*h*w:]
+				d := dst[j*oh*ow:]
+				for oy := 0; oy < oh; oy++ {
+					iy := oy*s - p + ky
+					drow := d[oy*ow : oy*ow+ow]
+					if iy < 0 || iy >= h {
+						clear(drow)
+						continue
+					}
+					srow := src[iy*w : iy*w+w]
+					for ox := range drow {
+						ix := ox*s - p + kx
+						if ix < 0 || ix >= w {
+							drow[ox] = 0
+						} else {
+							drow[ox] = srow[ix]
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// shiftPlanes is im2col for 'same' stride-1 convolutions: row (ci, ky, kx)
+// of col holds planes b0..b0+nb−1 of channel ci (of bt) shifted by
 // (ky−pad, kx−pad) with zeros outside, built with one copy per plane and a
 // fix-up of the wrapped border columns.
-func shiftPlanes(x, col []float32, cin, nb, h, w, k, pad int) {
+func shiftPlanes(x, col []float32, cin, bt, b0, nb, h, w, k, pad int) {
 	hw := h * w
-	n := nb * hw
+	nc := nb * hw
 	pfor(cin*k*k, 1, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			ci, ky, kx := r/(k*k), (r/k)%k, r%k
 			dy, dx := ky-pad, kx-pad
 			off := dy*w + dx
 			qlo, qhi := max(0, -off), min(hw, hw-off)
-			for bb := 0; bb < nb; bb++ {
-				src := x[(ci*nb+bb)*hw : (ci*nb+bb+1)*hw]
-				dst := col[r*n+bb*hw : r*n+(bb+1)*hw]
+			for j := 0; j < nb; j++ {
+				src := x[(ci*bt+b0+j)*hw : (ci*bt+b0+j+1)*hw]
+				dst := col[r*nc+j*hw : r*nc+(j+1)*hw]
 				if qhi <= qlo {
 					clear(dst)
 					continue
@@ -76,115 +160,30 @@ func shiftPlanes(x, col []float32, cin, nb, h, w, k, pad int) {
 		}
 	})
 }
-func (c *Conv2d) outSize(n int) int { return (n+2*c.Pad-c.K)/c.Stride + 1 }
 
-func (c *Conv2d) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
-	c.x, c.b, c.h, c.w = x, b, h, w
-	c.oh, c.ow = c.outSize(h), c.outSize(w)
-	n := b * c.oh * c.ow
-	kk := c.Cin * c.K * c.K
-	col := x
-	if !c.direct() {
-		c.col = grow(c.col, kk*n)
-		c.im2col(x, c.col)
-		col = c.col
-	}
-	c.y = grow(c.y, c.Cout*n)
-	sgemm(false, false, c.Cout, n, kk, 1, c.W.Data, kk, col, n, 0, c.y, n)
-	pfor(c.Cout, max(1, elemGrain/n), func(lo, hi int) {
-		for o := lo; o < hi; o++ {
-			bo := c.B.Data[o]
-			row := c.y[o*n : o*n+n]
-			for i := range row {
-				row[i] += bo
-			}
-		}
-	})
-	return c.y, c.oh, c.ow
-}
-
-// im2col writes col[(ci·K+ky)·K+kx][b·OH·OW + oy·OW + ox] = x[ci][b][iy][ix].
-func (c *Conv2d) im2col(x, col []float32) {
+// col2im writes into planes b0..b0+nb−1 of dx the sum of the dcol entries
+// that im2col copied from each input position, one input channel per task.
+func (c *Conv2d) col2im(dcol, dx []float32, b0, nb int) {
 	k, s, p := c.K, c.Stride, c.Pad
-	h, w, oh, ow, nb := c.h, c.w, c.oh, c.ow, c.b
-	n := nb * oh * ow
-	if c.same() {
-		shiftPlanes(x, col, c.Cin, nb, h, w, k, p)
-		return
-	}
-	pfor(c.Cin*k*k, 1, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			ci, ky, kx := r/(k*k), (r/k)%k, r%k
-			dst := col[r*n : r*n+n]
-			for bb := 0; bb < nb; bb++ {
-				src := x[(ci*nb+bb)*h*w:]
-				d := dst[bb*oh*ow:]
-				for oy := 0; oy < oh; oy++ {
-					iy := oy*s - p + ky
-					drow := d[oy*ow : oy*ow+ow]
-					if iy < 0 || iy >= h {
-						clear(drow)
-						continue
-					}
-					srow := src[iy*w : iy*w+w]
-					if s == 1 {
-						// ix = ox - p + kx: contiguous run with zero edges.
-						off := kx - p
-						lo, hi := max(0, -off), min(ow, w-off)
-						clear(drow[:max(lo, 0)])
-						if hi > lo {
-							copy(drow[lo:hi], srow[lo+off:hi+off])
-						}
-						if hi < ow {
-							clear(drow[max(hi, 0):])
-						}
-						continue
-					}
-					for ox := range drow {
-						ix := ox*s - p + kx
-						if ix < 0 || ix >= w {
-							drow[ox] = 0
-						} else {
-							drow[ox] = srow[ix]
-						}
-					}
-				}
-			}
-		}
-	})
-}
-
-// col2im accumulates dcol into dx (zeroed here), one input channel per task.
-func (c *Conv2d) col2im(dcol, dx []float32) {
-	k, s, p := c.K, c.Stride, c.Pad
-	h, w, oh, ow, nb := c.h, c.w, c.oh, c.ow, c.b
-	n := nb * oh * ow
+	h, w, oh, ow, bt := c.h, c.w, c.oh, c.ow, c.b
+	nc := nb * oh * ow
 	pfor(c.Cin, 1, func(lo, hi int) {
 		for ci := lo; ci < hi; ci++ {
-			clear(dx[ci*nb*h*w : (ci+1)*nb*h*w])
+			clear(dx[(ci*bt+b0)*h*w : (ci*bt+b0+nb)*h*w])
 			for ky := 0; ky < k; ky++ {
 				for kx := 0; kx < k; kx++ {
 					r := (ci*k+ky)*k + kx
-					src := dcol[r*n : r*n+n]
-					for bb := 0; bb < nb; bb++ {
-						d := dx[(ci*nb+bb)*h*w:]
-						sp := src[bb*oh*ow:]
+					src := dcol[r*nc : r*nc+nc]
+					for j := 0; j < nb; j++ {
+						d := dx[(ci*bt+b0+j)*h*w:]
+						sp := src[j*oh*ow:]
 						for oy := 0; oy < oh; oy++ {
 							iy := oy*s - p + ky
 							if iy < 0 || iy >= h {
 								continue
 							}
 							drow := d[iy*w : iy*w+w]
-							srow := sp[oy*ow : oy*ow+ow]
-							if s == 1 {
-								off := kx - p
-								lo, hi := max(0, -off), min(ow, w-off)
-								for ox := lo; ox < hi; ox++ {
-									drow[ox+off] += srow[ox]
-								}
-								continue
-							}
-							for ox, v := range srow {
+							for ox, v := range sp[oy*ow : oy*ow+ow] {
 								ix := ox*s - p + kx
 								if ix >= 0 && ix < w {
 									drow[ix] += v
@@ -199,14 +198,10 @@ func (c *Conv2d) col2im(dcol, dx []float32) {
 }
 
 func (c *Conv2d) backward(dy []float32, needDx, accum bool) []float32 {
-	n := c.b * c.oh * c.ow
+	ohw := c.oh * c.ow
+	n := c.b * ohw
 	kk := c.Cin * c.K * c.K
-	col := c.x
-	if !c.direct() {
-		col = c.col
-	}
 	if accum {
-		sgemm(false, true, c.Cout, kk, n, 1, dy, n, col, n, 1, c.W.Grad, kk)
 		for o := 0; o < c.Cout; o++ {
 			var s float32
 			for _, v := range dy[o*n : o*n+n] {
@@ -215,19 +210,23 @@ func (c *Conv2d) backward(dy []float32, needDx, accum bool) []float32 {
 			c.B.Grad[o] += s
 		}
 	}
-	if !needDx {
-		return nil
+	if needDx {
+		c.dx = grow(c.dx, c.Cin*c.b*c.h*c.w)
 	}
-	c.dx = grow(c.dx, c.Cin*c.b*c.h*c.w)
 	if c.direct() {
+		if accum {
+			sgemm(false, true, c.Cout, kk, n, 1, dy, n, c.x, n, 1, c.W.Grad, kk)
+		}
+		if !needDx {
+			return nil
+		}
 		sgemm(true, false, kk, n, c.Cout, 1, c.W.Data, kk, dy, n, 0, c.dx, n)
 		return c.dx
 	}
-	if c.same() {
-		// dx = conv(dy, flipped Wᵀ): im2col of dy, then one GEMM with
-		// Wt[ci][(co,ky,kx)] = W[co][ci][K−1−ky][K−1−kx].
-		k := c.K
-		ck := c.Cout * k * k
+	k := c.K
+	ck := c.Cout * k * k
+	if needDx && c.same() {
+		// dx = conv(dy, flipped Wᵀ): Wt[ci][(co,ky,kx)] = W[co][ci][K−1−ky][K−1−kx].
 		c.wt = grow(c.wt, c.Cin*ck)
 		for co := 0; co < c.Cout; co++ {
 			for ci := 0; ci < c.Cin; ci++ {
@@ -238,16 +237,33 @@ func (c *Conv2d) backward(dy []float32, needDx, accum bool) []float32 {
 				}
 			}
 		}
-		*c.dcol = grow(*c.dcol, ck*n)
-		dcol := *c.dcol
-		shiftPlanes(dy, dcol, c.Cout, c.b, c.h, c.w, k, c.Pad)
-		sgemm(false, false, c.Cin, n, ck, 1, c.wt, ck, dcol, n, 0, c.dx, n)
-		return c.dx
 	}
-	*c.dcol = grow(*c.dcol, kk*n)
-	dcol := *c.dcol
-	sgemm(true, false, kk, n, c.Cout, 1, c.W.Data, kk, dy, n, 0, dcol, n)
-	c.col2im(dcol, c.dx)
+	nbc := c.chunk(max(kk, ck))
+	*c.col = grow(*c.col, max(kk, ck)*nbc*ohw)
+	for b0 := 0; b0 < c.b; b0 += nbc {
+		nb := min(nbc, c.b-b0)
+		nc := nb * ohw
+		if accum {
+			col := (*c.col)[:kk*nc]
+			c.im2col(c.x, col, c.Cin, b0, nb)
+			sgemm(false, true, c.Cout, kk, nc, 1, dy[b0*ohw:], n, col, nc, 1, c.W.Grad, kk)
+		}
+		if !needDx {
+			continue
+		}
+		if c.same() {
+			col := (*c.col)[:ck*nc]
+			shiftPlanes(dy, col, c.Cout, c.b, b0, nb, c.oh, c.ow, k, c.Pad)
+			sgemm(false, false, c.Cin, nc, ck, 1, c.wt, ck, col, nc, 0, c.dx[b0*ohw:], n)
+			continue
+		}
+		dcol := (*c.col)[:kk*nc]
+		sgemm(true, false, kk, nc, c.Cout, 1, c.W.Data, kk, dy[b0*ohw:], n, 0, dcol, nc)
+		c.col2im(dcol, c.dx, b0, nb)
+	}
+	if !needDx {
+		return nil
+	}
 	return c.dx
 }
 

@@ -6,6 +6,10 @@ import "math"
 // channels and positions, then applies a per-channel affine map
 // γ·x̂ + β (as torch.nn.GroupNorm, ε = 1e-5) and, if SiLU is set, a fused
 // SiLU. It works on channel-major (C×B×H×W) maps.
+//
+// The forward pass stores only the output, the sigmoids (with SiLU) and the
+// per-group mean and 1/σ; the backward pass recomputes x̂ from the cached
+// input, which saves memory traffic.
 type GroupNorm struct {
 	C, G  int
 	SiLU  bool
@@ -13,9 +17,10 @@ type GroupNorm struct {
 	Beta  *Param
 
 	b, hw      int
-	xhat, z, s []float32
+	x          []float32 // cached input (not owned)
+	s          []float32 // sigmoid(z) with SiLU
 	y, dx      []float32
-	rstd       []float32 // per (b, g)
+	mean, rstd []float32 // per (b, g)
 	part       []float64 // per (b, c): Σ dz·x̂ and Σ dz
 }
 
@@ -35,57 +40,55 @@ func (n *GroupNorm) outC() int        { return n.C }
 func (n *GroupNorm) params() []*Param { return []*Param{n.Gamma, n.Beta} }
 
 func (n *GroupNorm) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
-	n.b, n.hw = b, h*w
+	n.b, n.hw, n.x = b, h*w, x
 	hw, cg := n.hw, n.C/n.G
 	size := n.C * b * hw
-	n.xhat = grow(n.xhat, size)
 	n.y = grow(n.y, size)
 	if n.SiLU {
-		n.z = grow(n.z, size)
 		n.s = grow(n.s, size)
 	}
+	n.mean = grow(n.mean, b*n.G)
 	n.rstd = grow(n.rstd, b*n.G)
 	pfor(b*n.G, max(1, elemGrain/(cg*hw)), func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			bb, g := t/n.G, t%n.G
-			var sum float64
+			// One pass over the group, shifted by a pivot against
+			// cancellation in E[x²] − E[x]².
+			k := x[(g*cg*b+bb)*hw]
+			var sum, ss float64
 			for c := g * cg; c < (g+1)*cg; c++ {
-				var s float32
+				var s, q float32
 				for _, v := range x[(c*b+bb)*hw : (c*b+bb+1)*hw] {
-					s += v
+					d := v - k
+					s += d
+					q += d * d
 				}
 				sum += float64(s)
+				ss += float64(q)
 			}
 			cnt := float64(cg * hw)
-			mean := float32(sum / cnt)
-			var ss float64
-			for c := g * cg; c < (g+1)*cg; c++ {
-				var s float32
-				for _, v := range x[(c*b+bb)*hw : (c*b+bb+1)*hw] {
-					d := v - mean
-					s += d * d
-				}
-				ss += float64(s)
-			}
-			rstd := float32(1 / math.Sqrt(ss/cnt+1e-5))
-			n.rstd[t] = rstd
+			m := sum / cnt
+			v := max(ss/cnt-m*m, 0)
+			mean := float32(m + float64(k))
+			rstd := float32(1 / math.Sqrt(v+1e-5))
+			n.mean[t], n.rstd[t] = mean, rstd
 			for c := g * cg; c < (g+1)*cg; c++ {
 				o := (c*b + bb) * hw
-				xs, xh, ys := x[o:o+hw], n.xhat[o:o+hw], n.y[o:o+hw]
-				ga, be := n.Gamma.Data[c], n.Beta.Data[c]
+				xs, ys := x[o:o+hw], n.y[o:o+hw]
+				// y = a·x + e with a = γ/σ, e = β − a·mean.
+				a := n.Gamma.Data[c] * rstd
+				e := n.Beta.Data[c] - a*mean
 				if !n.SiLU {
 					for i, v := range xs {
-						q := (v - mean) * rstd
-						xh[i], ys[i] = q, ga*q+be
+						ys[i] = a*v + e
 					}
 					continue
 				}
-				zs, ss := n.z[o:o+hw], n.s[o:o+hw]
+				ss := n.s[o : o+hw]
 				for i, v := range xs {
-					q := (v - mean) * rstd
-					z := ga*q + be
+					z := a*v + e
 					sg := sigmoid32(z)
-					xh[i], zs[i], ss[i], ys[i] = q, z, sg, z*sg
+					ss[i], ys[i] = sg, z*sg
 				}
 			}
 		}
@@ -101,44 +104,51 @@ func (n *GroupNorm) backward(dy []float32, needDx, accum bool) []float32 {
 	pfor(b*n.G, max(1, elemGrain/(cg*hw)), func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			bb, g := t/n.G, t%n.G
+			mean, rstd := n.mean[t], n.rstd[t]
 			// dz is written into dx first, then turned into the input gradient.
-			var sdx, sdxx float64 // Σ dx̂, Σ dx̂·x̂ over the group
+			var sdx, sdxx float64 // Σ γ·dz, Σ γ·dz·x̂ over the group
 			for c := g * cg; c < (g+1)*cg; c++ {
 				o := (c*b + bb) * hw
-				d, xh := dx[o:o+hw], n.xhat[o:o+hw]
-				ys := dy[o : o+hw]
+				d, xs, ys := dx[o:o+hw], n.x[o:o+hw], dy[o:o+hw]
+				ga, be := n.Gamma.Data[c], n.Beta.Data[c]
+				var a, s float32
 				if n.SiLU {
-					zs, ss := n.z[o:o+hw], n.s[o:o+hw]
-					for i := range d {
-						s := ss[i]
-						d[i] = ys[i] * s * (1 + zs[i]*(1-s))
+					ss := n.s[o : o+hw]
+					for i, v := range xs {
+						q := (v - mean) * rstd
+						z := ga*q + be
+						sg := ss[i]
+						dz := ys[i] * sg * (1 + z*(1-sg))
+						d[i] = dz
+						a += dz * q
+						s += dz
 					}
 				} else {
-					copy(d, ys)
-				}
-				var a, s float32
-				for i, v := range d {
-					a += v * xh[i]
-					s += v
+					for i, v := range xs {
+						q := (v - mean) * rstd
+						dz := ys[i]
+						d[i] = dz
+						a += dz * q
+						s += dz
+					}
 				}
 				n.part[2*(bb*n.C+c)] = float64(a)
 				n.part[2*(bb*n.C+c)+1] = float64(s)
-				ga := float64(n.Gamma.Data[c])
-				sdx += ga * float64(s)
-				sdxx += ga * float64(a)
+				sdx += float64(ga) * float64(s)
+				sdxx += float64(ga) * float64(a)
 			}
 			if !needDx {
 				continue
 			}
 			cnt := float64(cg * hw)
 			m1, m2 := float32(sdx/cnt), float32(sdxx/cnt)
-			rstd := n.rstd[t]
 			for c := g * cg; c < (g+1)*cg; c++ {
 				o := (c*b + bb) * hw
-				d, xh := dx[o:o+hw], n.xhat[o:o+hw]
+				d, xs := dx[o:o+hw], n.x[o:o+hw]
 				ga := n.Gamma.Data[c]
 				for i, v := range d {
-					d[i] = rstd * (ga*v - m1 - xh[i]*m2)
+					q := (xs[i] - mean) * rstd
+					d[i] = rstd * (ga*v - m1 - q*m2)
 				}
 			}
 		}

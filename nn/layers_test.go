@@ -45,6 +45,15 @@ func checkLayer(t *testing.T, name string, l layer, cin, b, h, w int, train bool
 }
 
 func TestConvGrad(t *testing.T) {
+	for _, target := range []int{1 << 19, 40} { // whole batch, one sample per chunk
+		saved := colTarget
+		colTarget = target
+		testConvGrad(t)
+		colTarget = saved
+	}
+}
+
+func testConvGrad(t *testing.T) {
 	r := newRand(1, 1)
 	for _, c := range []struct {
 		k, s, p, h, w int

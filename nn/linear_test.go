@@ -131,4 +131,3 @@ func BenchmarkExp32(b *testing.B) {
 		}
 	}
 }
-

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmarks the phasespace/nn engine against PyTorch on the CPU: one full
+# training step (forward, MSE, backward, Adam, EMA) of the toy MLP (in 4,
+# out 2, 4×256, batch 512) and of the 28×28 U-Net (2→2 channels, 32/64/128,
+# batch 64). PyTorch runs at 1 and 2 threads, the Go engine at GOMAXPROCS=2;
+# runs alternate and each setting's median over REPS repetitions is
+# reported, with the ratio (speed-up) against the faster PyTorch setting.
+#
+# Usage: bench/engine.sh            (env: REPS=5 MLP_STEPS=50 UNET_STEPS=3
+#                                    MODELS="mlp unet")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=${REPS:-5}
+MLP_STEPS=${MLP_STEPS:-50}
+UNET_STEPS=${UNET_STEPS:-3}
+MODELS=${MODELS:-"mlp unet"}
+PY=/usr/bin/python3 # not pyenv's python3, which lacks Debian's torch
+
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+	echo "installing python3-torch (several minutes)..." >&2
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-torch
+fi
+# Debian's torch calls the system BLAS (libblas.so.3); without OpenBLAS that
+# is the reference BLAS and PyTorch would be ~20× slower than it can be.
+if ! ls /usr/lib/x86_64-linux-gnu/libopenblas*.so* >/dev/null 2>&1; then
+	echo "installing libopenblas0-pthread for a fair PyTorch baseline..." >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y libopenblas0-pthread ||
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libopenblas0-pthread; }
+fi
+
+bin=$(mktemp -d)/enginebench
+go build -o "$bin" ./nn/cmd/enginebench
+results=$(mktemp)
+
+for rep in $(seq "$REPS"); do
+	for model in $MODELS; do
+		steps=$MLP_STEPS
+		[ "$model" = unet ] && steps=$UNET_STEPS
+		OMP_NUM_THREADS=1 "$PY" bench/torch_ref.py --model "$model" --threads 1 --steps "$steps" >>"$results"
+		"$bin" -model "$model" -threads 2 -steps "$steps" >>"$results"
+		OMP_NUM_THREADS=2 "$PY" bench/torch_ref.py --model "$model" --threads 2 --steps "$steps" >>"$results"
+	done
+	echo "repetition $rep/$REPS done" >&2
+done
+
+"$PY" - "$results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    rows.setdefault((f[0], f[1], int(f[2])), []).append(float(f[3]))
+print(f"{'model':6} {'engine':14} {'ms/step':>10} {'steps/s':>9} {'vs best torch':>14}")
+for model in ("mlp", "unet"):
+    ts = [statistics.median(v) for (m, e, _), v in rows.items() if m == model and e == "torch"]
+    if not ts:
+        continue
+    best = min(ts)
+    for (m, e, th), v in sorted(rows.items()):
+        if m != model:
+            continue
+        med = statistics.median(v)
+        name = f"{'go nn' if e == 'go' else 'pytorch'} {th}t"
+        print(f"{m:6} {name:14} {med:10.2f} {1000/med:9.2f} {best/med:13.2f}x")
+PY
