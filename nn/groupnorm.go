@@ -86,9 +86,11 @@ func (n *GroupNorm) forward(x []float32, b, h, w int, _ bool) ([]float32, int, i
 				}
 				ss := n.s[o : o+hw]
 				for i, v := range xs {
-					z := a*v + e
-					sg := sigmoid32(z)
-					ss[i], ys[i] = sg, z*sg
+					ys[i] = a*v + e
+				}
+				sigmoidSlice(ss, ys)
+				for i, sg := range ss {
+					ys[i] *= sg
 				}
 			}
 		}

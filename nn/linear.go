@@ -58,9 +58,11 @@ func (l *Linear) Forward(x []float32, batch int) []float32 {
 			s := l.s[i*out : i*out+out]
 			y := l.y[i*out : i*out+out]
 			for j := range z {
-				v := z[j] + b[j]
-				sg := sigmoid32(v)
-				z[j], s[j], y[j] = v, sg, v*sg
+				z[j] += b[j]
+			}
+			sigmoidSlice(s, z)
+			for j, v := range z {
+				y[j] = v * s[j]
 			}
 		}
 	})

@@ -32,3 +32,7 @@ func exp32(x float32) float32 {
 
 // sigmoid32 returns 1/(1+e^-x).
 func sigmoid32(x float32) float32 { return 1 / (1 + exp32(-x)) }
+
+// useSIMD enables assembly kernels where the CPU supports them (tests turn
+// it off to compare with the portable code).
+var useSIMD = true
