@@ -60,7 +60,18 @@ func (a *Adam) Step(ps []*Param) {
 		}
 		v := a.v[p]
 		d, g := p.Data, p.Grad
+		c := [8]float32{b1, 1 - b1, b2, 1 - b2, stepSize, rbc2, eps}
 		pfor(len(d), elemGrain, func(lo, hi int) {
+			wd := wd
+			if wd == 0 || a.Decoupled {
+				if wd != 0 {
+					for i := lo; i < hi; i++ {
+						d[i] *= decay
+					}
+				}
+				lo += adamKernel(d[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], &c)
+				wd = 0 // decay already applied
+			}
 			for i := lo; i < hi; i++ {
 				gi := g[i]
 				if wd != 0 {

@@ -79,10 +79,7 @@ func (l *Linear) Backward(dy []float32, needDx, accum bool) []float32 {
 		l.dz = grow(l.dz, batch*out)
 		dz = l.dz
 		pfor(batch*out, elemGrain, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				s, z := l.s[i], l.z[i]
-				dz[i] = dy[i] * s * (1 + z*(1-s))
-			}
+			siluGrad(dz[lo:hi], dy[lo:hi], l.z[lo:hi], l.s[lo:hi])
 		})
 	}
 	if accum {

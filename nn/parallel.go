@@ -8,4 +8,4 @@ import "phasespace/internal/parallel"
 func pfor(n, grain int, body func(lo, hi int)) { parallel.For(n, grain, body) }
 
 // elemGrain is the minimum number of elementwise operations per goroutine.
-const elemGrain = 16384
+var elemGrain = 16384

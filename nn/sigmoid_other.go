@@ -8,3 +8,11 @@ func sigmoidSlice(dst, src []float32) {
 		dst[i] = sigmoid32(v)
 	}
 }
+
+func adamKernel(d, g, m, v []float32, c *[8]float32) int { return 0 }
+
+func siluGrad(dz, dy, z, s []float32) {
+	for i := range dz {
+		dz[i] = dy[i] * s[i] * (1 + z[i]*(1-s[i]))
+	}
+}
