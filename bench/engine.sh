@@ -5,15 +5,18 @@
 # batch 64). PyTorch runs at 1 and 2 threads, the Go engine at GOMAXPROCS=2;
 # runs alternate and each setting's median over REPS repetitions is
 # reported, with the ratio (speed-up) against the faster PyTorch setting.
+# For the Go engine the time inside gemm.Sgemm (summed over goroutines) and
+# the rest (the engine's own work) are shown too.
 #
-# Usage: bench/engine.sh            (env: REPS=5 MLP_STEPS=50 UNET_STEPS=3
-#                                    MODELS="mlp unet")
+# Usage: bench/engine.sh   (env: REPS=5 MLP_STEPS=50 UNET_STEPS=3 WARMUP=2
+#                           MODELS="mlp unet")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REPS=${REPS:-5}
 MLP_STEPS=${MLP_STEPS:-50}
 UNET_STEPS=${UNET_STEPS:-3}
+WARMUP=${WARMUP:-2}
 MODELS=${MODELS:-"mlp unet"}
 PY=/usr/bin/python3 # not pyenv's python3, which lacks Debian's torch
 
@@ -37,29 +40,37 @@ for rep in $(seq "$REPS"); do
 	for model in $MODELS; do
 		steps=$MLP_STEPS
 		[ "$model" = unet ] && steps=$UNET_STEPS
-		OMP_NUM_THREADS=1 "$PY" bench/torch_ref.py --model "$model" --threads 1 --steps "$steps" >>"$results"
-		"$bin" -model "$model" -threads 2 -steps "$steps" >>"$results"
-		OMP_NUM_THREADS=2 "$PY" bench/torch_ref.py --model "$model" --threads 2 --steps "$steps" >>"$results"
+		OMP_NUM_THREADS=1 "$PY" bench/torch_ref.py --model "$model" --threads 1 --steps "$steps" --warmup "$WARMUP" >>"$results"
+		"$bin" -model "$model" -threads 2 -steps "$steps" -warmup "$WARMUP" >>"$results"
+		OMP_NUM_THREADS=2 "$PY" bench/torch_ref.py --model "$model" --threads 2 --steps "$steps" --warmup "$WARMUP" >>"$results"
 	done
 	echo "repetition $rep/$REPS done" >&2
 done
 
 "$PY" - "$results" <<'PY'
 import statistics, sys
-rows = {}
+rows, gemm = {}, {}
 for line in open(sys.argv[1]):
     f = line.split()
-    rows.setdefault((f[0], f[1], int(f[2])), []).append(float(f[3]))
-print(f"{'model':6} {'engine':14} {'ms/step':>10} {'steps/s':>9} {'vs best torch':>14}")
+    key = (f[0], f[1], int(f[2]))
+    rows.setdefault(key, []).append(float(f[3]))
+    if f[1] == "go":
+        gemm.setdefault(key, []).append(float(f[5]))
+print(f"{'model':6} {'engine':12} {'ms/step':>10} {'steps/s':>9} {'vs best torch':>14} {'GEMM ms':>9} {'non-GEMM ms':>12}")
 for model in ("mlp", "unet"):
     ts = [statistics.median(v) for (m, e, _), v in rows.items() if m == model and e == "torch"]
     if not ts:
         continue
     best = min(ts)
-    for (m, e, th), v in sorted(rows.items()):
+    for key, v in sorted(rows.items()):
+        m, e, th = key
         if m != model:
             continue
         med = statistics.median(v)
         name = f"{'go nn' if e == 'go' else 'pytorch'} {th}t"
-        print(f"{m:6} {name:14} {med:10.2f} {1000/med:9.2f} {best/med:13.2f}x")
+        extra = ""
+        if key in gemm:
+            g = statistics.median(gemm[key])
+            extra = f" {g:9.2f} {max(med - g, 0):12.2f}"
+        print(f"{m:6} {name:12} {med:10.2f} {1000/med:9.2f} {best/med:13.2f}x{extra}")
 PY

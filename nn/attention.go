@@ -33,16 +33,20 @@ func NewAttention(name string, c, g int, r *rand.Rand, scratch *[]float32) *Atte
 		Proj: NewConv2d(name+".proj", c, c, 1, 1, 0, r, scratch)}
 }
 
-func (a *Attention) outC() int { return a.C }
-func (a *Attention) params() []*Param {
-	return append(append(a.Norm.params(), a.QKV.params()...), a.Proj.params()...)
+// OutChannels implements Layer.
+func (a *Attention) OutChannels() int { return a.C }
+
+// Params implements Layer.
+func (a *Attention) Params() []*Param {
+	return append(append(a.Norm.Params(), a.QKV.Params()...), a.Proj.Params()...)
 }
 
-func (a *Attention) forward(x []float32, b, h, w int, train bool) ([]float32, int, int) {
+// Forward implements Layer.
+func (a *Attention) Forward(x []float32, b, h, w int, train bool) ([]float32, int, int) {
 	a.b, a.hw = b, h*w
 	hw, c, n := a.hw, a.C, b*h*w
-	hn, _, _ := a.Norm.forward(x, b, h, w, train)
-	qkv, _, _ := a.QKV.forward(hn, b, h, w, train)
+	hn, _, _ := a.Norm.Forward(x, b, h, w, train)
+	qkv, _, _ := a.QKV.Forward(hn, b, h, w, train)
 	q, k, v := qkv[:c*n], qkv[c*n:2*c*n], qkv[2*c*n:]
 	a.a = grow(a.a, b*hw*hw)
 	a.o = grow(a.o, c*n)
@@ -71,7 +75,7 @@ func (a *Attention) forward(x []float32, b, h, w int, train bool) ([]float32, in
 			sgemm(false, true, c, hw, hw, 1, v[bb*hw:], n, s, hw, 0, a.o[bb*hw:], n)
 		}
 	})
-	p, _, _ := a.Proj.forward(a.o, b, h, w, train)
+	p, _, _ := a.Proj.Forward(a.o, b, h, w, train)
 	a.y = grow(a.y, c*n)
 	for i, e := range p {
 		a.y[i] = x[i] + e
@@ -79,10 +83,11 @@ func (a *Attention) forward(x []float32, b, h, w int, train bool) ([]float32, in
 	return a.y, h, w
 }
 
-func (a *Attention) backward(dy []float32, needDx, accum bool) []float32 {
+// Backward implements Layer.
+func (a *Attention) Backward(dy []float32, needDx, accum bool) []float32 {
 	b, hw, c := a.b, a.hw, a.C
 	n := b * hw
-	do := a.Proj.backward(dy, true, accum)
+	do := a.Proj.Backward(dy, true, accum)
 	qkv := a.QKV.y
 	q, k, v := qkv[:c*n], qkv[c*n:2*c*n], qkv[2*c*n:]
 	a.dqkv = grow(a.dqkv, 3*c*n)
@@ -113,8 +118,8 @@ func (a *Attention) backward(dy []float32, needDx, accum bool) []float32 {
 			sgemm(false, false, c, hw, hw, scale, q[o:], n, dA, hw, 0, dk[o:], n)
 		}
 	})
-	dh := a.QKV.backward(a.dqkv, true, accum)
-	dxn := a.Norm.backward(dh, needDx, accum)
+	dh := a.QKV.Backward(a.dqkv, true, accum)
+	dxn := a.Norm.Backward(dh, needDx, accum)
 	if !needDx {
 		return nil
 	}

@@ -40,8 +40,11 @@ func NewConv2d(name string, cin, cout, k, stride, pad int, r *rand.Rand, scratch
 	return c
 }
 
-func (c *Conv2d) outC() int         { return c.Cout }
-func (c *Conv2d) params() []*Param  { return []*Param{c.W, c.B} }
+// OutChannels implements Layer.
+func (c *Conv2d) OutChannels() int { return c.Cout }
+
+// Params implements Layer.
+func (c *Conv2d) Params() []*Param  { return []*Param{c.W, c.B} }
 func (c *Conv2d) direct() bool      { return c.K == 1 && c.Stride == 1 && c.Pad == 0 }
 func (c *Conv2d) outSize(n int) int { return (n+2*c.Pad-c.K)/c.Stride + 1 }
 
@@ -53,7 +56,8 @@ func (c *Conv2d) chunk(kk int) int {
 	return max(1, min(c.b, colTarget/(kk*c.oh*c.ow)))
 }
 
-func (c *Conv2d) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
+// Forward implements Layer.
+func (c *Conv2d) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
 	c.x, c.b, c.h, c.w = x, b, h, w
 	c.oh, c.ow = c.outSize(h), c.outSize(w)
 	ohw := c.oh * c.ow
@@ -197,7 +201,8 @@ func (c *Conv2d) col2im(dcol, dx []float32, b0, nb int) {
 	})
 }
 
-func (c *Conv2d) backward(dy []float32, needDx, accum bool) []float32 {
+// Backward implements Layer.
+func (c *Conv2d) Backward(dy []float32, needDx, accum bool) []float32 {
 	ohw := c.oh * c.ow
 	n := c.b * ohw
 	kk := c.Cin * c.K * c.K
@@ -273,10 +278,14 @@ type Upsample2x struct {
 	y, dx      []float32
 }
 
-func (u *Upsample2x) outC() int        { return u.c }
-func (u *Upsample2x) params() []*Param { return nil }
+// OutChannels implements Layer.
+func (u *Upsample2x) OutChannels() int { return u.c }
 
-func (u *Upsample2x) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
+// Params implements Layer.
+func (u *Upsample2x) Params() []*Param { return nil }
+
+// Forward implements Layer.
+func (u *Upsample2x) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
 	u.b, u.h, u.w = b, h, w
 	planes := len(x) / (h * w)
 	u.c = planes / b
@@ -298,7 +307,8 @@ func (u *Upsample2x) forward(x []float32, b, h, w int, _ bool) ([]float32, int, 
 	return u.y, 2 * h, 2 * w
 }
 
-func (u *Upsample2x) backward(dy []float32, needDx, _ bool) []float32 {
+// Backward implements Layer.
+func (u *Upsample2x) Backward(dy []float32, needDx, _ bool) []float32 {
 	if !needDx {
 		return nil
 	}

@@ -30,11 +30,17 @@
 // # Layout and buffers
 //
 // Layers cache what their backward pass needs and own their output and
-// gradient buffers, which are reused between steps: a training step with a
-// fixed batch size does no heap allocation after the first. Inside the U-Net
-// feature maps are stored channel-major (C×B×H×W) so that every convolution
-// is one GEMM over the whole batch; the model converts at its boundary. All
-// matrix products go through gemm.Sgemm.
+// gradient buffers, which are reused between steps; after the first step
+// with a given batch size the only heap allocations are the small closures
+// handed to worker goroutines (a few KB per step). Inside the U-Net feature
+// maps are stored channel-major (C×B×H×W, see Layer) so that a convolution
+// is a GEMM over many samples at once; the model converts at its boundary.
+// Convolutions run im2col + GEMM over chunks of the batch sized to stay in
+// cache, and the input gradient of 'same' 3×3 convolutions is a second
+// convolution with the flipped kernel (no col2im). All matrix products go
+// through gemm.Sgemm. Elementwise and normalisation work is split over
+// GOMAXPROCS goroutines when large enough; SiLU, sigmoid and the Adam update
+// use AVX2 kernels on amd64 CPUs that have it (portable Go otherwise).
 //
 // # Determinism
 //

@@ -36,10 +36,14 @@ func NewGroupNorm(name string, c, g int, silu bool) *GroupNorm {
 	return n
 }
 
-func (n *GroupNorm) outC() int        { return n.C }
-func (n *GroupNorm) params() []*Param { return []*Param{n.Gamma, n.Beta} }
+// OutChannels implements Layer.
+func (n *GroupNorm) OutChannels() int { return n.C }
 
-func (n *GroupNorm) forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
+// Params implements Layer.
+func (n *GroupNorm) Params() []*Param { return []*Param{n.Gamma, n.Beta} }
+
+// Forward implements Layer.
+func (n *GroupNorm) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
 	n.b, n.hw, n.x = b, h*w, x
 	hw, cg := n.hw, n.C/n.G
 	size := n.C * b * hw
@@ -98,7 +102,8 @@ func (n *GroupNorm) forward(x []float32, b, h, w int, _ bool) ([]float32, int, i
 	return n.y, h, w
 }
 
-func (n *GroupNorm) backward(dy []float32, needDx, accum bool) []float32 {
+// Backward implements Layer.
+func (n *GroupNorm) Backward(dy []float32, needDx, accum bool) []float32 {
 	b, hw, cg := n.b, n.hw, n.C/n.G
 	n.part = growF64(n.part, 2*b*n.C)
 	n.dx = grow(n.dx, n.C*b*hw)

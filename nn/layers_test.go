@@ -5,39 +5,39 @@ import (
 	"testing"
 )
 
-// checkLayer gradient-checks a channel-major layer: input and every
+// checkLayer gradient-checks a channel-major Layer: input and every
 // parameter. prep runs before each forward (e.g. to fix a dropout mask).
-func checkLayer(t *testing.T, name string, l layer, cin, b, h, w int, train bool, prep func()) {
+func checkLayer(t *testing.T, name string, l Layer, cin, b, h, w int, train bool, prep func()) {
 	t.Helper()
 	r := newRand(21, uint64(cin*100+h))
 	x := randSlice(r, cin*b*h*w, 1)
-	y, oh, ow := l.forward(x, b, h, w, train)
+	y, oh, ow := l.Forward(x, b, h, w, train)
 	wt := randSlice(r, len(y), 1)
-	if len(y) != l.outC()*b*oh*ow {
-		t.Fatalf("%s: output length %d, want %d", name, len(y), l.outC()*b*oh*ow)
+	if len(y) != l.OutChannels()*b*oh*ow {
+		t.Fatalf("%s: output length %d, want %d", name, len(y), l.OutChannels()*b*oh*ow)
 	}
 	loss := func() float64 {
 		if prep != nil {
 			prep()
 		}
-		y, _, _ := l.forward(x, b, h, w, train)
+		y, _, _ := l.Forward(x, b, h, w, train)
 		return dot(wt, y)
 	}
 	loss()
-	ZeroGrad(l.params())
-	dx := append([]float32(nil), l.backward(wt, true, true)...)
+	ZeroGrad(l.Params())
+	dx := append([]float32(nil), l.Backward(wt, true, true)...)
 	checkGrad(t, name+" input", x, dx, loss, 1e-2, 2e-2, 40)
-	for _, p := range l.params() {
+	for _, p := range l.Params() {
 		checkGrad(t, name+" "+p.Name, p.Data, p.Grad, loss, 1e-2, 2e-2, 20)
 	}
-	if len(l.params()) == 0 {
+	if len(l.Params()) == 0 {
 		return
 	}
 	// needDx=false, accum=false must leave gradients alone.
-	g0 := append([]float32(nil), l.params()[0].Grad...)
+	g0 := append([]float32(nil), l.Params()[0].Grad...)
 	loss()
-	l.backward(wt, false, false)
-	for i, v := range l.params()[0].Grad {
+	l.Backward(wt, false, false)
+	for i, v := range l.Params()[0].Grad {
 		if v != g0[i] {
 			t.Fatalf("%s: backward with accum=false changed gradients", name)
 		}
@@ -72,7 +72,7 @@ func TestConvMatchesDirect(t *testing.T) {
 	const cin, cout, b, h, w = 2, 3, 2, 5, 6
 	conv := NewConv2d("c", cin, cout, 3, 2, 1, r, nil)
 	x := randSlice(r, cin*b*h*w, 1)
-	y, oh, ow := conv.forward(x, b, h, w, false)
+	y, oh, ow := conv.Forward(x, b, h, w, false)
 	for o := 0; o < cout; o++ {
 		for bb := 0; bb < b; bb++ {
 			for oy := 0; oy < oh; oy++ {
@@ -117,7 +117,7 @@ func TestGroupNormNormalises(t *testing.T) {
 	for i := range x {
 		x[i] += 5
 	}
-	y, _, _ := gn.forward(x, 3, 2, 5, false)
+	y, _, _ := gn.Forward(x, 3, 2, 5, false)
 	for b := 0; b < 3; b++ {
 		for g := 0; g < 2; g++ {
 			var s, ss float64
@@ -144,7 +144,7 @@ func TestUpsampleGrad(t *testing.T) {
 	u := &Upsample2x{}
 	checkLayer(t, "upsample", u, 2, 2, 2, 3, true, nil)
 	x := []float32{1, 2, 3, 4}
-	y, _, _ := u.forward(x, 1, 2, 2, false)
+	y, _, _ := u.Forward(x, 1, 2, 2, false)
 	want := []float32{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}
 	for i := range want {
 		if y[i] != want[i] {
@@ -171,11 +171,11 @@ func TestResBlockGrad(t *testing.T) {
 		clear(dst)
 		x := randSlice(newRand(21, uint64(c.cin*100+3)), c.cin*b*9, 1)
 		prep()
-		y, _, _ := rb.forward(x, b, 3, 3, true)
+		y, _, _ := rb.Forward(x, b, 3, 3, true)
 		wt := randSlice(newRand(9, 9), len(y), 1)
-		rb.backward(wt, false, false)
+		rb.Backward(wt, false, false)
 		an := append([]float32(nil), dst...)
-		loss := func() float64 { prep(); y, _, _ := rb.forward(x, b, 3, 3, true); return dot(wt, y) }
+		loss := func() float64 { prep(); y, _, _ := rb.Forward(x, b, 3, 3, true); return dot(wt, y) }
 		checkGrad(t, "resblock temb", st, an, loss, 1e-2, 2e-2, 20)
 	}
 }

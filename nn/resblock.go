@@ -44,23 +44,27 @@ func NewResBlock(name string, cin, cout, tdim, groups int, dropout float64, r, r
 	return rb
 }
 
-func (rb *ResBlock) outC() int { return rb.Cout }
-func (rb *ResBlock) params() []*Param {
-	ps := append(rb.GN1.params(), rb.Conv1.params()...)
+// OutChannels implements Layer.
+func (rb *ResBlock) OutChannels() int { return rb.Cout }
+
+// Params implements Layer.
+func (rb *ResBlock) Params() []*Param {
+	ps := append(rb.GN1.Params(), rb.Conv1.Params()...)
 	ps = append(ps, rb.Temb.Params()...)
-	ps = append(ps, rb.GN2.params()...)
-	ps = append(ps, rb.Conv2.params()...)
+	ps = append(ps, rb.GN2.Params()...)
+	ps = append(ps, rb.Conv2.Params()...)
 	if rb.Skip != nil {
-		ps = append(ps, rb.Skip.params()...)
+		ps = append(ps, rb.Skip.Params()...)
 	}
 	return ps
 }
 
-func (rb *ResBlock) forward(x []float32, b, h, w int, train bool) ([]float32, int, int) {
+// Forward implements Layer.
+func (rb *ResBlock) Forward(x []float32, b, h, w int, train bool) ([]float32, int, int) {
 	rb.b, rb.hw = b, h*w
 	hw, co := rb.hw, rb.Cout
-	a, _, _ := rb.GN1.forward(x, b, h, w, train)
-	c1, _, _ := rb.Conv1.forward(a, b, h, w, train)
+	a, _, _ := rb.GN1.Forward(x, b, h, w, train)
+	c1, _, _ := rb.Conv1.Forward(a, b, h, w, train)
 	tp := rb.Temb.Forward(rb.St, b) // b×Cout
 	rb.h1 = grow(rb.h1, len(c1))
 	pfor(co*b, max(1, elemGrain/hw), func(lo, hi int) {
@@ -73,12 +77,12 @@ func (rb *ResBlock) forward(x []float32, b, h, w int, train bool) ([]float32, in
 			}
 		}
 	})
-	g2, _, _ := rb.GN2.forward(rb.h1, b, h, w, train)
+	g2, _, _ := rb.GN2.Forward(rb.h1, b, h, w, train)
 	rb.Drop.apply(g2, train)
-	c2, _, _ := rb.Conv2.forward(g2, b, h, w, train)
+	c2, _, _ := rb.Conv2.Forward(g2, b, h, w, train)
 	skip := x
 	if rb.Skip != nil {
-		skip, _, _ = rb.Skip.forward(x, b, h, w, train)
+		skip, _, _ = rb.Skip.Forward(x, b, h, w, train)
 	}
 	rb.y = grow(rb.y, len(c2))
 	pfor(len(c2), elemGrain, func(lo, hi int) {
@@ -89,11 +93,12 @@ func (rb *ResBlock) forward(x []float32, b, h, w int, train bool) ([]float32, in
 	return rb.y, h, w
 }
 
-func (rb *ResBlock) backward(dy []float32, needDx, accum bool) []float32 {
+// Backward implements Layer.
+func (rb *ResBlock) Backward(dy []float32, needDx, accum bool) []float32 {
 	b, hw, co := rb.b, rb.hw, rb.Cout
-	d2 := rb.Conv2.backward(dy, true, accum)
+	d2 := rb.Conv2.Backward(dy, true, accum)
 	rb.Drop.grad(d2)
-	dh := rb.GN2.backward(d2, true, accum)
+	dh := rb.GN2.Backward(d2, true, accum)
 	if accum || rb.DSt != nil {
 		// dTemb[b][c] = Σ_hw dh[c][b][:].
 		rb.dh = grow(rb.dh, b*co)
@@ -113,11 +118,11 @@ func (rb *ResBlock) backward(dy []float32, needDx, accum bool) []float32 {
 			}
 		}
 	}
-	d1 := rb.Conv1.backward(dh, true, accum)
-	dx := rb.GN1.backward(d1, needDx, accum)
+	d1 := rb.Conv1.Backward(dh, true, accum)
+	dx := rb.GN1.Backward(d1, needDx, accum)
 	var ds []float32
 	if rb.Skip != nil {
-		ds = rb.Skip.backward(dy, needDx, accum)
+		ds = rb.Skip.Backward(dy, needDx, accum)
 	} else {
 		ds = dy
 	}

@@ -58,7 +58,7 @@ type UNet struct {
 }
 
 type unetOp struct {
-	l    layer
+	l    Layer
 	push int // > 0: save the current map as skip push-1
 	cat  int // > 0: concatenate skip cat-1 after the current channels
 	c1   int
@@ -97,7 +97,7 @@ func NewUNet(cfg UNetConfig) (*UNet, error) {
 	u.params = append(u.params, u.emb.Params()...)
 	u.params = append(u.params, u.t1.Params()...)
 	u.params = append(u.params, u.t2.Params()...)
-	add := func(l layer) { u.ops = append(u.ops, &unetOp{l: l}); u.params = append(u.params, l.params()...) }
+	add := func(l Layer) { u.ops = append(u.ops, &unetOp{l: l}); u.params = append(u.params, l.Params()...) }
 	addRes := func(name string, cin, cout int) {
 		rb := NewResBlock(name, cin, cout, td, cfg.Groups, cfg.Dropout, r, rd, scratch)
 		u.res = append(u.res, rb)
@@ -190,8 +190,8 @@ func (u *UNet) Forward(input, t []float32, batch int, train bool) []float32 {
 	for _, op := range u.ops {
 		switch {
 		case op.l != nil:
-			x, h, w = op.l.forward(x, batch, h, w, train)
-			c = op.l.outC()
+			x, h, w = op.l.Forward(x, batch, h, w, train)
+			c = op.l.OutChannels()
 		case op.push > 0:
 			u.skips[op.push-1] = skipRec{x: x, c: c, h: h, w: w}
 		default:
@@ -230,7 +230,7 @@ func (u *UNet) Backward(gradOut []float32, wantInputGrad bool) []float32 {
 		op := u.ops[k]
 		switch {
 		case op.l != nil:
-			g = op.l.backward(g, k > 0 || wantInputGrad, accum)
+			g = op.l.Backward(g, k > 0 || wantInputGrad, accum)
 		case op.cat > 0:
 			sk := &u.skips[op.cat-1]
 			n := b * sk.h * sk.w
