@@ -36,6 +36,14 @@ bin=$(mktemp -d)/enginebench
 go build -o "$bin" ./nn/cmd/enginebench
 results=$(mktemp)
 
+# Same architecture check: the Go models' weights, read by a strict
+# safetensors reader into the PyTorch models, must give the same outputs.
+dump=$(mktemp -d)
+for model in $MODELS; do
+	"$bin" -model "$model" -dump "$dump"
+	"$PY" bench/torch_ref.py --model "$model" --check "$dump"
+done
+
 for rep in $(seq "$REPS"); do
 	for model in $MODELS; do
 		steps=$MLP_STEPS

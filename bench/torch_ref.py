@@ -4,7 +4,16 @@ as phasespace/nn (same layer sizes and parameter counts), timed over full
 training steps (forward, MSE, backward, Adam, EMA).
 
 Prints one line: model torch threads ms/step steps/s params
+
+With --check DIR it instead reads DIR/<model>.safetensors and
+DIR/<model>-io.safetensors written by `enginebench -dump DIR`, with a strict
+reader that applies the reference safetensors validation (header length,
+dtype, shape/offset agreement, contiguous non-overlapping data), loads the
+weights into the PyTorch model in parameter order (checking every shape),
+and compares the inference outputs with the Go engine's.
 """
+import json
+import struct
 import argparse
 import math
 import time
@@ -129,6 +138,59 @@ class UNet(tnn.Module):
         return self.out_conv(F.silu(self.out_norm(h)))
 
 
+def read_safetensors(path):
+    """Strict safetensors reader (the checks of the reference loader)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    assert 8 + n <= len(data), "header larger than file"
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in meta.items())
+    body = data[8 + n:]
+    end, out = 0, {}
+    for name, e in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"]):
+        assert e["dtype"] == "F32", e
+        b, en = e["data_offsets"]
+        assert b == end, f"{name}: hole or overlap"
+        assert en - b == 4 * math.prod(e["shape"]), f"{name}: size mismatch"
+        out[name] = torch.frombuffer(bytearray(body[b:en]), dtype=torch.float32).reshape(e["shape"])
+        end = en
+    assert end == len(body), "trailing bytes"
+    order = [k for k, _ in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"])]
+    return out, order, meta
+
+
+def check(model, d):
+    import os
+    weights, order, meta = read_safetensors(os.path.join(d, model + ".safetensors"))
+    io, _, _ = read_safetensors(os.path.join(d, model + "-io.safetensors"))
+    spec = json.loads(meta["phasespace.nn.spec"])
+    if model == "mlp":
+        c = spec["mlp"]
+        net = MLP(c["in_dim"], c["out_dim"], c["hidden"], c["depth"], c["time_dim"])
+        x = io["x"]
+    else:
+        c = spec["unet"]
+        net = UNet(c["in_channels"], c["out_channels"], tuple(c["channels"]), c["num_res"], c["groups"],
+                   c["dropout"], c["time_dim"])
+        x = io["x"].reshape(-1, c["in_channels"], c["size"], c["size"])
+    params = list(net.parameters())
+    assert len(params) == len(order), (len(params), len(order))
+    with torch.no_grad():
+        for p, name in zip(params, order):
+            w = weights[name]
+            assert tuple(p.shape) == tuple(w.shape), (name, p.shape, w.shape)
+            p.copy_(w)
+        net.eval()
+        y = net(x, io["t"]).reshape(io["y"].shape)
+    err = (y - io["y"]).abs().max().item()
+    scale = io["y"].abs().max().item()
+    print(f"{model}: {len(order)} tensors loaded, max |torch - go| = {err:.3g} (max |y| = {scale:.3g})")
+    if not err <= 1e-4 * max(1.0, scale):
+        raise SystemExit(f"{model}: outputs differ")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="mlp", choices=["mlp", "unet"])
@@ -136,8 +198,12 @@ def main():
     ap.add_argument("--steps", type=int, default=0)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--batch", type=int, default=0)
+    ap.add_argument("--check", metavar="DIR", help="cross-check a model dumped by enginebench -dump DIR")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.check:
+        check(args.model, args.check)
+        return
     torch.manual_seed(0)
     if args.model == "mlp":
         net, b, steps = MLP(), args.batch or 512, args.steps or 50

@@ -108,7 +108,10 @@ func WriteFile(path string, tensors []Tensor, metadata map[string]string) error 
 		return fmt.Errorf("safetensors: %w", err)
 	}
 	tmp := f.Name()
-	err = Write(f, tensors, metadata)
+	err = f.Chmod(0o644)
+	if err == nil {
+		err = Write(f, tensors, metadata)
+	}
 	if err == nil {
 		err = f.Sync()
 	}

@@ -12,12 +12,38 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"time"
 
 	"phasespace/nn"
+	"phasespace/nn/safetensors"
 )
+
+// dumpModel writes m's weights and a reference batch for cross-checking
+// against PyTorch.
+func dumpModel(dir, name string, m nn.Model) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := nn.SaveModel(filepath.Join(dir, name+".safetensors"), m, nil); err != nil {
+		return err
+	}
+	const b = 3
+	r := rand.New(rand.NewPCG(3, 4))
+	x := make([]float32, b*m.InDim())
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	t := []float32{0.05, 0.5, 0.95}
+	y := m.Forward(x, t, b, false)
+	return safetensors.WriteFile(filepath.Join(dir, name+"-io.safetensors"), []safetensors.Tensor{
+		{Name: "x", Shape: []int{b, m.InDim()}, Data: x},
+		{Name: "t", Shape: []int{b}, Data: t},
+		{Name: "y", Shape: []int{b, m.OutDim()}, Data: y},
+	}, map[string]string{"model": name})
+}
 
 func main() {
 	model := flag.String("model", "mlp", "mlp or unet")
@@ -25,6 +51,7 @@ func main() {
 	warm := flag.Int("warmup", 2, "untimed steps first")
 	threads := flag.Int("threads", runtime.NumCPU(), "GOMAXPROCS")
 	batch := flag.Int("batch", 0, "batch size (0: 512 for mlp, 64 for unet)")
+	dump := flag.String("dump", "", "instead of timing, write DIR/<model>.safetensors (weights) and DIR/<model>-io.safetensors (a batch of 3 inputs, times and inference outputs) for bench/torch_ref.py --check")
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
 
@@ -53,6 +80,13 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "enginebench:", err)
 		os.Exit(2)
+	}
+	if *dump != "" {
+		if err := dumpModel(*dump, *model, m); err != nil {
+			fmt.Fprintln(os.Stderr, "enginebench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	b := *batch
 	r := rand.New(rand.NewPCG(1, 2))
