@@ -51,7 +51,7 @@ func (a *Attention) Forward(x []float32, b, h, w int, train bool) ([]float32, in
 	a.a = grow(a.a, b*hw*hw)
 	a.o = grow(a.o, c*n)
 	scale := float32(1 / math.Sqrt(float64(c)))
-	pfor(b, 1, func(lo, hi int) {
+	func(lo, hi int) { // serial: gemm.Sgemm is not promised to be reentrant
 		for bb := lo; bb < hi; bb++ {
 			s := a.a[bb*hw*hw : (bb+1)*hw*hw]
 			sgemm(true, false, hw, hw, c, scale, q[bb*hw:], n, k[bb*hw:], n, 0, s, hw)
@@ -74,7 +74,7 @@ func (a *Attention) Forward(x []float32, b, h, w int, train bool) ([]float32, in
 			}
 			sgemm(false, true, c, hw, hw, 1, v[bb*hw:], n, s, hw, 0, a.o[bb*hw:], n)
 		}
-	})
+	}(0, b)
 	p, _, _ := a.Proj.Forward(a.o, b, h, w, train)
 	a.y = grow(a.y, c*n)
 	for i, e := range p {
@@ -94,7 +94,7 @@ func (a *Attention) Backward(dy []float32, needDx, accum bool) []float32 {
 	dq, dk, dv := a.dqkv[:c*n], a.dqkv[c*n:2*c*n], a.dqkv[2*c*n:]
 	a.da = grow(a.da, b*hw*hw)
 	scale := float32(1 / math.Sqrt(float64(c)))
-	pfor(b, 1, func(lo, hi int) {
+	func(lo, hi int) { // serial: gemm.Sgemm is not promised to be reentrant
 		for bb := lo; bb < hi; bb++ {
 			A := a.a[bb*hw*hw : (bb+1)*hw*hw]
 			dA := a.da[bb*hw*hw : (bb+1)*hw*hw]
@@ -117,7 +117,7 @@ func (a *Attention) Backward(dy []float32, needDx, accum bool) []float32 {
 			sgemm(false, true, c, hw, hw, scale, k[o:], n, dA, hw, 0, dq[o:], n)
 			sgemm(false, false, c, hw, hw, scale, q[o:], n, dA, hw, 0, dk[o:], n)
 		}
-	})
+	}(0, b)
 	dh := a.QKV.Backward(a.dqkv, true, accum)
 	dxn := a.Norm.Backward(dh, needDx, accum)
 	if !needDx {

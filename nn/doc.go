@@ -38,7 +38,8 @@
 // Convolutions run im2col + GEMM over chunks of the batch sized to stay in
 // cache, and the input gradient of 'same' 3×3 convolutions is a second
 // convolution with the flipped kernel (no col2im). All matrix products go
-// through gemm.Sgemm. Elementwise and normalisation work is split over
+// through gemm.Sgemm, called from one goroutine at a time (it may
+// parallelise internally). Elementwise and normalisation work is split over
 // GOMAXPROCS goroutines when large enough; SiLU, sigmoid and the Adam update
 // use AVX2 kernels on amd64 CPUs that have it (portable Go otherwise).
 //

@@ -2,7 +2,9 @@
 // format: an 8-byte little-endian header length N, N bytes of JSON mapping
 // each tensor name to {"dtype","shape","data_offsets"} (plus an optional
 // "__metadata__" string map), then the raw little-endian tensor data. Files
-// written here are readable by Python's safetensors.
+// are written as the reference implementation lays them out (header padded
+// with spaces to a multiple of 8, tensor data contiguous in header order);
+// bench/torch_ref.py --check reads them with the reference loader's checks.
 package safetensors
 
 import (
