@@ -1,14 +1,44 @@
 // Package gemm provides single-precision general matrix multiplication for the
-// score-network engine.
+// score-network engine: BLIS-style cache blocking (packed A and B panels), a
+// 6×16 register-tile micro-kernel in Go assembly (AVX2 + FMA, chosen at run
+// time) with a portable Go kernel as fallback (and under -tags noasm), and
+// goroutine parallelism over row blocks of C. Every element of C sums its K
+// terms in the same order whatever the thread count, so results are
+// deterministic.
 package gemm
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where
 // op(X) is X or its transpose. op(A) is m×k, op(B) is k×n and C is m×n; lda,
-// ldb and ldc are the row strides of A, B and C as stored.
+// ldb and ldc are the row strides of A, B and C as stored. With beta == 0, C
+// is overwritten (NaNs in C do not propagate).
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if beta != 1 {
+		for i := 0; i < m; i++ {
+			row := c[i*ldc : i*ldc+n]
+			if beta == 0 {
+				clear(row)
+				continue
+			}
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+	if k == 0 || alpha == 0 {
+		return
+	}
+	blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+}
+
+// Reference computes the same product with a plain triple loop, accumulating
+// in float64; tests hold Sgemm to it.
+func Reference(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			var s float32
+			var s float64
 			for p := 0; p < k; p++ {
 				var av, bv float32
 				if transA {
@@ -21,12 +51,12 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 				} else {
 					bv = b[p*ldb+j]
 				}
-				s += av * bv
+				s += float64(av) * float64(bv)
 			}
 			if beta == 0 {
-				c[i*ldc+j] = alpha * s
+				c[i*ldc+j] = float32(float64(alpha) * s)
 			} else {
-				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+				c[i*ldc+j] = float32(float64(alpha)*s + float64(beta)*float64(c[i*ldc+j]))
 			}
 		}
 	}

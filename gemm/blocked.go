@@ -1,0 +1,171 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Cache blocking: kc rows of packed B (kc×nc, ≈ L2/L3) are reused by every
+// mc×kc packed A block (≈ L1/L2) of one goroutine.
+const (
+	kcBlock = 256
+	mcBlock = 96 // multiple of mr
+	ncBlock = 2048
+)
+
+var bufPool = sync.Pool{New: func() any { s := make([]float32, 0); return &s }}
+
+func getBuf(n int) *[]float32 {
+	p := bufPool.Get().(*[]float32)
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// threads is the number of goroutines used for large products.
+var threads = runtime.GOMAXPROCS(0)
+
+// SetThreads sets how many goroutines Sgemm may use (at least 1). Results do
+// not depend on it.
+func SetThreads(n int) { threads = max(n, 1) }
+
+// Threads returns the goroutine count Sgemm may use.
+func Threads() int { return threads }
+
+// blocked computes C += alpha·op(A)·op(B); C has been scaled by beta already.
+// Work is split over goroutines by row blocks of C or, when C has too few
+// rows, by column blocks; either way every element of C receives its K sum in
+// the same block order whatever the thread count, so results are
+// deterministic.
+func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	nt := threads
+	if m*n*k < 1<<18 {
+		nt = 1
+	}
+	mBlocks := (m + mcBlock - 1) / mcBlock
+	nBlocks := (n + ncBlock - 1) / ncBlock
+	if nt > 1 && mBlocks < nt && nBlocks >= nt {
+		// Few rows, many columns (convolutions): split the columns.
+		parallelFor(nBlocks, nt, func(lo, hi int) {
+			for jb := lo; jb < hi; jb++ {
+				jc := jb * ncBlock
+				colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, 1)
+			}
+		})
+		return
+	}
+	for jc := 0; jc < n; jc += ncBlock {
+		colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, nt)
+	}
+}
+
+func parallelFor(n, nt int, body func(lo, hi int)) {
+	if nt <= 1 || n <= 1 {
+		body(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + nt - 1) / nt
+	for lo := 0; lo < n; lo += per {
+		hi := min(lo+per, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+// colBlock multiplies into the columns jc..jc+nc of C, over all K, with nt
+// goroutines splitting the row blocks.
+func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int) {
+	ncPad := (nc + nr - 1) / nr * nr
+	mBlocks := (m + mcBlock - 1) / mcBlock
+	for pc := 0; pc < k; pc += kcBlock {
+		kc := min(kcBlock, k-pc)
+		pb := getBuf(kc * ncPad)
+		packB(*pb, tb, b, ldb, pc, kc, jc, nc)
+		parallelFor(mBlocks, nt, func(lo, hi int) {
+			pa := getBuf(kc * mcBlock)
+			tmp := getBuf(mr * nr)
+			for ib := lo; ib < hi; ib++ {
+				ic := ib * mcBlock
+				mc := min(mcBlock, m-ic)
+				packA(*pa, ta, a, lda, alpha, ic, mc, pc, kc)
+				for jr := 0; jr < nc; jr += nr {
+					bpanel := (*pb)[jr*kc : jr*kc+nr*kc]
+					cols := min(nr, nc-jr)
+					for ir := 0; ir < mc; ir += mr {
+						apanel := (*pa)[ir*kc : ir*kc+mr*kc]
+						rows := min(mr, mc-ir)
+						cc := (ic+ir)*ldc + jc + jr
+						if rows == mr && cols == nr {
+							kernel(kc, apanel, bpanel, c[cc:], ldc)
+							continue
+						}
+						t := *tmp
+						clear(t)
+						kernel(kc, apanel, bpanel, t, nr)
+						for r := 0; r < rows; r++ {
+							for j := 0; j < cols; j++ {
+								c[cc+r*ldc+j] += t[r*nr+j]
+							}
+						}
+					}
+				}
+			}
+			bufPool.Put(pa)
+			bufPool.Put(tmp)
+		})
+		bufPool.Put(pb)
+	}
+}
+
+// packB copies op(B)[pc:pc+kc, jc:jc+nc] into nr-wide panels: panel q holds
+// rows p = 0..kc-1 of columns jc+q·nr .. +nr, zero-padded on the right.
+func packB(dst []float32, tb bool, b []float32, ldb, pc, kc, jc, nc int) {
+	for q := 0; q < nc; q += nr {
+		panel := dst[q*kc : q*kc+nr*kc]
+		cols := min(nr, nc-q)
+		for p := 0; p < kc; p++ {
+			row := panel[p*nr : p*nr+nr]
+			if tb {
+				for j := 0; j < cols; j++ {
+					row[j] = b[(jc+q+j)*ldb+pc+p]
+				}
+			} else {
+				copy(row[:cols], b[(pc+p)*ldb+jc+q:(pc+p)*ldb+jc+q+cols])
+			}
+			for j := cols; j < nr; j++ {
+				row[j] = 0
+			}
+		}
+	}
+}
+
+// packA copies alpha·op(A)[ic:ic+mc, pc:pc+kc] into mr-tall panels: panel
+// holds, for each p, the mr values of rows ir..ir+mr (zero-padded).
+func packA(dst []float32, ta bool, a []float32, lda int, alpha float32, ic, mc, pc, kc int) {
+	for ir := 0; ir < mc; ir += mr {
+		panel := dst[ir*kc : ir*kc+mr*kc]
+		rows := min(mr, mc-ir)
+		for p := 0; p < kc; p++ {
+			col := panel[p*mr : p*mr+mr]
+			for r := 0; r < rows; r++ {
+				var v float32
+				if ta {
+					v = a[(pc+p)*lda+ic+ir+r]
+				} else {
+					v = a[(ic+ir+r)*lda+pc+p]
+				}
+				col[r] = alpha * v
+			}
+			for r := rows; r < mr; r++ {
+				col[r] = 0
+			}
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(r.NormFloat64())
+	}
+	return s
+}
+
+func TestSgemmMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {16, 16, 16}, {33, 5, 64}, {257, 129, 300}, {3, 4, 0}, {64, 2, 256}}
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, ab := range [][2]float32{{1, 0}, {0.5, 1}, {-2, 0.25}} {
+					alpha, beta := ab[0], ab[1]
+					// Strides larger than the stored rows.
+					lda, ldb, ldc := k+3, n+2, n+5
+					ar, br := m, k
+					if ta {
+						lda, ar = m+3, k
+					}
+					if tb {
+						ldb, br = k+2, n
+					}
+					a := randSlice(r, max(ar*lda, 1))
+					b := randSlice(r, max(br*ldb, 1))
+					// C with NaN guards outside the m×n window.
+					c := make([]float32, (m+1)*ldc)
+					for i := range c {
+						c[i] = float32(math.NaN())
+					}
+					for i := 0; i < m; i++ {
+						for j := 0; j < n; j++ {
+							if beta == 0 {
+								c[i*ldc+j] = float32(math.NaN()) // must be overwritten
+							} else {
+								c[i*ldc+j] = float32(r.NormFloat64())
+							}
+						}
+					}
+					want := append([]float32(nil), c...)
+					Reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+					Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+					name := fmt.Sprintf("%dx%dx%d ta=%v tb=%v α=%v β=%v", m, n, k, ta, tb, alpha, beta)
+					for i := 0; i < m+1; i++ {
+						for j := 0; j < ldc; j++ {
+							g, w := c[i*ldc+j], want[i*ldc+j]
+							inside := i < m && j < n
+							if !inside {
+								if !math.IsNaN(float64(g)) {
+									t.Fatalf("%s: wrote outside C at (%d,%d)", name, i, j)
+								}
+								continue
+							}
+							tol := 1e-4 * float32(math.Sqrt(float64(k))+1) * (float32(math.Abs(float64(w))) + 1)
+							if d := g - w; d > tol || d < -tol || math.IsNaN(float64(g)) {
+								t.Fatalf("%s: C[%d,%d] = %v, want %v", name, i, j, g, w)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSgemmIsDeterministic(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	m, n, k := 300, 200, 500
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	c1, c2 := make([]float32, m*n), make([]float32, m*n)
+	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c1, n)
+	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c2, n)
+	for i := range c1 {
+		if c1[i] != c2[i] {
+			t.Fatalf("element %d differs between runs: %v vs %v", i, c1[i], c2[i])
+		}
+	}
+}
+
+func benchShape(b *testing.B, ta, tb bool, m, n, k int) {
+	r := rand.New(rand.NewPCG(5, 6))
+	lda, ldb := k, n
+	if ta {
+		lda = m
+	}
+	if tb {
+		ldb = k
+	}
+	a, bb, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Sgemm(ta, tb, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+	}
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func BenchmarkMLPForward512x256x256(b *testing.B)    { benchShape(b, false, true, 512, 256, 256) }
+func BenchmarkMLPWeightGrad256x256x512(b *testing.B) { benchShape(b, true, false, 256, 256, 512) }
+func BenchmarkMLPInput512x256x132(b *testing.B)      { benchShape(b, false, true, 512, 256, 132) }
+func BenchmarkConv28(b *testing.B)                   { benchShape(b, false, false, 32, 64*28*28, 288) }
+func BenchmarkConv14(b *testing.B)                   { benchShape(b, false, false, 64, 64*14*14, 576) }
+func BenchmarkConv7(b *testing.B)                    { benchShape(b, false, false, 128, 64*7*7, 1152) }
+func BenchmarkSquare1024(b *testing.B)               { benchShape(b, false, false, 1024, 1024, 1024) }

@@ -1,0 +1,55 @@
+package gemm
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The assembly micro-kernel and the portable Go kernel agree (to float32
+// rounding: the assembly fuses multiply and add).
+func TestAssemblyKernelMatchesGoKernel(t *testing.T) {
+	if !useAsm {
+		t.Skip("no AVX2+FMA on this CPU or built with -tags noasm: only the Go kernel is in use")
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, kc := range []int{0, 1, 5, 64, 257} {
+		a, b := randSlice(r, max(mr*kc, 1)), randSlice(r, max(nr*kc, 1))
+		ldc := nr + 3
+		c1 := randSlice(r, mr*ldc)
+		c2 := append([]float32(nil), c1...)
+		kernel(kc, a, b, c1, ldc)
+		kernelGo(kc, a, b, c2, ldc)
+		for i := range c1 {
+			if d := math.Abs(float64(c1[i] - c2[i])); d > 1e-5*math.Sqrt(float64(kc)+1)*(1+math.Abs(float64(c2[i]))) {
+				t.Fatalf("kc=%d: element %d: asm %v, Go %v", kc, i, c1[i], c2[i])
+			}
+			if j := i % ldc; j >= nr && c1[i] != c2[i] {
+				t.Fatalf("kc=%d: kernel wrote outside its 6×16 tile at column %d", kc, j)
+			}
+		}
+	}
+}
+
+func TestResultsDoNotDependOnThreads(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	defer SetThreads(Threads())
+	for _, s := range [][3]int{{500, 300, 700}, {32, 5000, 288}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b := randSlice(r, m*k), randSlice(r, k*n)
+		var prev []float32
+		for _, th := range []int{1, 2, 3} {
+			SetThreads(th)
+			c := make([]float32, m*n)
+			Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+			if prev != nil {
+				for i := range c {
+					if c[i] != prev[i] {
+						t.Fatalf("%v: element %d differs with %d threads", s, i, th)
+					}
+				}
+			}
+			prev = c
+		}
+	}
+}
