@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"math"
+	"strconv"
 
 	"phasespace/sde"
 )
@@ -23,15 +25,17 @@ type sdeFlags struct {
 
 func addSDEFlags(fs *flag.FlagSet, defaultSDE string) *sdeFlags {
 	f := &sdeFlags{fs: fs, defaultSDE: defaultSDE}
-	nan := math.NaN()
+	for _, p := range []*float64{&f.beta0, &f.beta1, &f.mInv, &f.bigGamma, &f.nu, &f.gamma, &f.eps} {
+		*p = math.NaN()
+	}
 	fs.StringVar(&f.name, "sde", defaultSDE, "diffusion: cld, psld or vp")
-	fs.Float64Var(&f.beta0, "beta0", nan, "β(t) intercept (default: cld 4, psld 8, vp 0.1 = β_min)")
-	fs.Float64Var(&f.beta1, "beta1", nan, "β(t) slope (default: cld 0, psld 0, vp 19.9 = β_max − β_min)")
-	fs.Float64Var(&f.mInv, "m-inv", nan, "inverse mass M⁻¹ (cld default 4; psld: derived as (Γ−ν)²/4)")
-	fs.Float64Var(&f.bigGamma, "Gamma", nan, "friction Γ (cld: derived 2/√M⁻¹, must be critical if given; psld default 0.01)")
-	fs.Float64Var(&f.nu, "nu", nan, "psld momentum friction ν (default Γ + 4)")
-	fs.Float64Var(&f.gamma, "gamma", nan, "initial velocity variance factor γ (cld) or κ (psld): Σ₀ᵛᵛ = γM (default 0.04)")
-	fs.Float64Var(&f.eps, "numerical-eps", nan, "added to the kernel's Σˣˣ and Σᵛᵛ (default: cld/psld 1e-9, vp 0)")
+	fs.Var((*optFloat)(&f.beta0), "beta0", "β(t) intercept (default: cld 4, psld 8, vp 0.1 = β_min)")
+	fs.Var((*optFloat)(&f.beta1), "beta1", "β(t) slope (default: cld 0, psld 0, vp 19.9 = β_max − β_min)")
+	fs.Var((*optFloat)(&f.mInv), "m-inv", "inverse mass M⁻¹ (cld default 4; psld: derived as (Γ−ν)²/4)")
+	fs.Var((*optFloat)(&f.bigGamma), "Gamma", "friction Γ (cld: derived 2/√M⁻¹, must be critical if given; psld default 0.01)")
+	fs.Var((*optFloat)(&f.nu), "nu", "psld momentum friction ν (default Γ + 4)")
+	fs.Var((*optFloat)(&f.gamma), "gamma", "initial velocity variance factor γ (cld) or κ (psld): Σ₀ᵛᵛ = γM (default 0.04)")
+	fs.Var((*optFloat)(&f.eps), "numerical-eps", "added to the kernel's Σˣˣ and Σᵛᵛ (default: cld/psld 1e-9, vp 0)")
 	fs.StringVar(&f.objective, "objective", "", "kernel initial condition: hsm or dsm (default hsm; vp: dsm)")
 	return f
 }
@@ -174,4 +178,24 @@ func processJSON(p *sde.Process) map[string]any {
 		m["nu"] = p.Nu
 	}
 	return m
+}
+
+// optFloat is a float64 flag whose unset state is NaN ("use the SDE's
+// default"); it prints no default in the usage text.
+type optFloat float64
+
+func (o *optFloat) String() string {
+	if o == nil || math.IsNaN(float64(*o)) {
+		return "0" // the zero value's text: the usage shows no default
+	}
+	return strconv.FormatFloat(float64(*o), 'g', -1, 64)
+}
+
+func (o *optFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return errors.New("parse error")
+	}
+	*o = optFloat(v)
+	return nil
 }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"phasespace/checkpoint"
+	"phasespace/nn"
+	"phasespace/objective"
+	"phasespace/sde"
+	"phasespace/train"
+)
+
+// sdeParams records a process's parameters in a checkpoint.
+type sdeParams struct {
+	Kind         string  `json:"sde"`
+	Beta0        float64 `json:"beta0"`
+	Beta1        float64 `json:"beta1"`
+	MInv         float64 `json:"m_inv,omitempty"`
+	Friction     float64 `json:"Gamma,omitempty"`
+	Nu           float64 `json:"nu,omitempty"`
+	InitVelVar   float64 `json:"gamma,omitempty"`
+	NumericalEps float64 `json:"numerical_eps"`
+}
+
+func paramsOf(p *sde.Process) sdeParams {
+	return sdeParams{Kind: p.Kind.String(), Beta0: p.Schedule.Beta0, Beta1: p.Schedule.Beta1,
+		MInv: p.MInv, Friction: p.Friction, Nu: p.Nu, InitVelVar: p.InitVelVar, NumericalEps: p.NumericalEps}
+}
+
+func (s sdeParams) process() (*sde.Process, error) {
+	kind, err := sde.ParseKind(s.Kind)
+	if err != nil {
+		return nil, err
+	}
+	sched := sde.Schedule{Beta0: s.Beta0, Beta1: s.Beta1}
+	switch kind {
+	case sde.VP:
+		return sde.NewVP(sde.VPConfig{BetaMin: s.Beta0, BetaMax: s.Beta0 + s.Beta1, NumericalEps: s.NumericalEps})
+	case sde.CLD:
+		return sde.NewCLD(sde.CLDConfig{Schedule: sched, MInv: s.MInv, Gamma: s.InitVelVar, NumericalEps: s.NumericalEps})
+	default:
+		return sde.NewPSLD(sde.PSLDConfig{Schedule: sched, Gamma: s.Friction, Nu: s.Nu, Kappa: s.InitVelVar, NumericalEps: s.NumericalEps})
+	}
+}
+
+// runMeta is everything a checkpoint needs beyond the weights to continue
+// training or to sample and evaluate: stored in the checkpoint manifest.
+type runMeta struct {
+	Version     int       `json:"version"`
+	SDE         sdeParams `json:"process"`
+	Objective   string    `json:"objective"`
+	Weighting   string    `json:"weighting"`
+	MixedScore  bool      `json:"mixed_score"`
+	LossEps     float64   `json:"loss_eps"`
+	ImportanceT bool      `json:"importance_t"`
+	Data        string    `json:"data"`
+	Dim         int       `json:"dim"`
+	Scaling     string    `json:"scaling"`
+	Steps       int64     `json:"steps"`
+	Batch       int       `json:"batch"`
+	LR          float64   `json:"lr"`
+	Warmup      int64     `json:"warmup"`
+	Clip        float64   `json:"clip"`
+	EMADecay    float64   `json:"ema_decay"`
+	Seed        uint64    `json:"seed"`
+	Sampler     string    `json:"recommended_sampler"`
+	NFE         int       `json:"recommended_nfe"`
+}
+
+func (m runMeta) objective() (*objective.Config, error) {
+	p, err := m.SDE.process()
+	if err != nil {
+		return nil, err
+	}
+	o, err := sde.ParseObjective(m.Objective)
+	if err != nil {
+		return nil, err
+	}
+	w, err := objective.ParseWeighting(m.Weighting)
+	if err != nil {
+		return nil, err
+	}
+	c := &objective.Config{Process: p, Objective: o, Weighting: w, MixedScore: m.MixedScore, LossEps: m.LossEps, ImportanceT: m.ImportanceT}
+	return c, c.Validate()
+}
+
+// loadedModel is a trained score model read from a checkpoint directory.
+type loadedModel struct {
+	Meta  runMeta
+	Obj   *objective.Config
+	Net   nn.Model
+	Score *objective.ScoreModel
+	Step  int64
+	Dir   string
+}
+
+// loadCheckpoint reads the newest valid checkpoint under dir (a training
+// output directory or its checkpoints/ subdirectory, or one step-N
+// directory) and rebuilds the EMA score model.
+func loadCheckpoint(dir string) (*loadedModel, error) {
+	c, err := checkpoint.Load(dir)
+	if err != nil {
+		var skipped []error
+		c, skipped, err = checkpoint.Latest(train.CheckpointDir(dir))
+		if err != nil {
+			c2, skipped2, err2 := checkpoint.Latest(dir)
+			if err2 != nil {
+				return nil, fmt.Errorf("--ckpt %s: %v", dir, err)
+			}
+			c, skipped = c2, skipped2
+		}
+		for _, s := range skipped {
+			warnf("skipping checkpoint: %v", s)
+		}
+	}
+	var raw struct {
+		Run json.RawMessage `json:"run"`
+	}
+	if err := c.Meta(&raw); err != nil {
+		return nil, err
+	}
+	var m runMeta
+	if err := json.Unmarshal(raw.Run, &m); err != nil || m.Version != 1 {
+		return nil, fmt.Errorf("checkpoint %s: run metadata missing or unreadable (%v): not written by phasespace train", c.Dir, err)
+	}
+	obj, err := m.objective()
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", c.Dir, err)
+	}
+	net, err := train.LoadEMAModel(c.Files)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", c.Dir, err)
+	}
+	if net.InDim() != obj.InDim(m.Dim) || net.OutDim() != obj.OutDim(m.Dim) {
+		return nil, fmt.Errorf("checkpoint %s: network %d→%d does not fit %s with data dimension %d", c.Dir, net.InDim(), net.OutDim(), m.SDE.Kind, m.Dim)
+	}
+	return &loadedModel{Meta: m, Obj: obj, Net: net, Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir}, nil
+}

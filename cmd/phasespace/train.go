@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"phasespace/checkpoint"
+	"phasespace/figure"
+	"phasespace/nn"
+	"phasespace/objective"
+	"phasespace/sde"
+	"phasespace/train"
+)
+
+func init() {
+	register("train", "train a score network (MLP for 2-D toy data) with checkpoints and resume", runTrain)
+}
+
+// trainFlags are the train command's flags (also used by demo).
+type trainFlags struct {
+	sf                 *sdeFlags
+	data               string
+	weighting          string
+	steps, warmup      int64
+	batch              int
+	lr, clip, emaDecay float64
+	hidden, layers     int
+	seed               uint64
+	out                string
+	resume             bool
+	mixed              bool
+	lossEps            float64
+	importanceT        bool
+	ckptEvery          int64
+	keep               int
+	skipBad            bool
+	subset             int
+	downsample         bool
+	quiet              bool
+	progressEvery      time.Duration
+}
+
+func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
+	f := &trainFlags{sf: addSDEFlags(fs, "cld")}
+	fs.StringVar(&f.data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...)")
+	fs.StringVar(&f.weighting, "weighting", "eps", "loss weighting: eps (λ = ℓ⁻², sample quality) or ml (likelihood)")
+	fs.Int64Var(&f.steps, "steps", defaultSteps, "optimiser steps (>= 1)")
+	fs.IntVar(&f.batch, "batch", 512, "batch size (>= 1)")
+	fs.Float64Var(&f.lr, "lr", 1e-3, "Adam learning rate (> 0)")
+	fs.Int64Var(&f.warmup, "warmup", 0, "linear learning-rate warm-up steps (>= 0)")
+	fs.Float64Var(&f.clip, "clip", 1, "global gradient-norm clip (0: none)")
+	fs.Float64Var(&f.emaDecay, "ema", 0.999, "EMA decay in [0, 1)")
+	fs.IntVar(&f.hidden, "hidden", 256, "MLP hidden width (>= 1)")
+	fs.IntVar(&f.layers, "layers", 4, "MLP hidden layers (>= 1)")
+	fs.Uint64Var(&f.seed, "seed", 0, "random seed (data, noise, initialisation)")
+	fs.StringVar(&f.out, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
+	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out")
+	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD: add the analytic −v/Σᵛᵛ part to the score")
+	fs.Float64Var(&f.lossEps, "loss-eps", 1e-5, "smallest training time, t ~ U[loss-eps, 1]")
+	fs.BoolVar(&f.importanceT, "importance-t", false, "importance-sample t (ml weighting only)")
+	fs.Int64Var(&f.ckptEvery, "ckpt-every", 1000, "steps between checkpoints (0: only at the end)")
+	fs.IntVar(&f.keep, "keep", 3, "checkpoints to keep (>= 1)")
+	fs.BoolVar(&f.skipBad, "skip-bad-batches", false, "skip and count steps with a non-finite loss or gradient instead of stopping")
+	fs.IntVar(&f.subset, "subset", 0, "images: use only the first N training images (0: all)")
+	fs.BoolVar(&f.downsample, "downsample", false, "images: 2x2 average-pool to 14x14")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
+	fs.DurationVar(&f.progressEvery, "progress-every", 2*time.Second, "progress line cadence")
+	return f
+}
+
+func (f *trainFlags) check() error {
+	switch {
+	case f.steps < 1:
+		return usagef("--steps = %d: want >= 1", f.steps)
+	case f.batch < 1:
+		return usagef("--batch = %d: want >= 1", f.batch)
+	case !(f.lr > 0) || math.IsInf(f.lr, 0):
+		return usagef("--lr = %v: want a finite value > 0", f.lr)
+	case f.warmup < 0:
+		return usagef("--warmup = %d: want >= 0", f.warmup)
+	case !(f.clip >= 0) || math.IsInf(f.clip, 0):
+		return usagef("--clip = %v: want a finite value >= 0", f.clip)
+	case !(f.emaDecay >= 0 && f.emaDecay < 1):
+		return usagef("--ema = %v: want 0 <= decay < 1", f.emaDecay)
+	case f.hidden < 1 || f.hidden > 65536:
+		return usagef("--hidden = %d: want 1..65536", f.hidden)
+	case f.layers < 1 || f.layers > 64:
+		return usagef("--layers = %d: want 1..64", f.layers)
+	case f.out == "":
+		return usagef("--out is required: a directory for checkpoints and curves")
+	case !(f.lossEps > 0 && f.lossEps < 1):
+		return usagef("--loss-eps = %v: want 0 < eps < 1", f.lossEps)
+	case f.ckptEvery < 0:
+		return usagef("--ckpt-every = %d: want >= 0", f.ckptEvery)
+	case f.keep < 1:
+		return usagef("--keep = %d: want >= 1", f.keep)
+	case f.progressEvery <= 0:
+		return usagef("--progress-every = %v: want > 0", f.progressEvery)
+	}
+	return nil
+}
+
+// setup builds the objective, data source, engine and loop configuration.
+func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
+	if err := f.check(); err != nil {
+		return nil, runMeta{}, err
+	}
+	if !f.sf.given()["numerical-eps"] {
+		f.sf.eps = 1e-6 // the toy configuration of the reference code
+	}
+	p, obj, err := f.sf.build()
+	if err != nil {
+		return nil, runMeta{}, err
+	}
+	w, err := objective.ParseWeighting(f.weighting)
+	if err != nil {
+		return nil, runMeta{}, usagef("--weighting: %v", err)
+	}
+	if f.importanceT && w != objective.WeightML {
+		return nil, runMeta{}, usagef("--importance-t needs --weighting ml")
+	}
+	oc := &objective.Config{Process: p, Objective: obj, Weighting: w, MixedScore: f.mixed && p.Kind == sde.CLD, LossEps: f.lossEps, ImportanceT: f.importanceT}
+	if err := oc.Validate(); err != nil {
+		return nil, runMeta{}, usageError{err}
+	}
+	data, scaling, err := openTrainData(f.data, f.subset, f.downsample)
+	if err != nil {
+		return nil, runMeta{}, err
+	}
+	d := data.Dim()
+	if d != 2 {
+		return nil, runMeta{}, usagef("--data %s has dimension %d: image training needs the U-Net, which this build does not provide yet", f.data, d)
+	}
+	mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
+	mc.Hidden, mc.Depth, mc.Seed = f.hidden, f.layers, f.seed+1
+	net, err := nn.NewMLP(mc)
+	if err != nil {
+		return nil, runMeta{}, err
+	}
+	eng, err := train.NewNNEngine(net, f.emaDecay)
+	if err != nil {
+		return nil, runMeta{}, err
+	}
+	meta := runMeta{Version: 1, SDE: paramsOf(p), Objective: obj.String(), Weighting: w.String(), MixedScore: oc.MixedScore,
+		LossEps: f.lossEps, ImportanceT: f.importanceT, Data: f.data, Dim: d, Scaling: scaling,
+		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
+		Sampler: "sscs", NFE: 200}
+	if p.Kind == sde.VP {
+		meta.Sampler, meta.NFE = "ode", 0
+	}
+	cfg := &train.Config{
+		Objective: oc, Engine: eng, Data: data,
+		Steps: f.steps, BatchSize: f.batch, LR: f.lr, Warmup: f.warmup, Clip: f.clip, Seed: f.seed,
+		OutDir: f.out, CheckpointEvery: f.ckptEvery, KeepCheckpoints: f.keep, ProgressEvery: f.progressEvery,
+		SkipBadBatches: f.skipBad, Meta: meta,
+	}
+	if !f.quiet {
+		cfg.Progress = func(s train.Status) {
+			eta := s.ETA.Round(time.Second)
+			fmt.Fprintf(stderr, "step %d/%d  loss %.4f  ema-loss %.4f  |g| %.3g  lr %.2g  %.1f steps/s  %.0f samples/s  elapsed %v  ETA %v",
+				s.Step, s.Steps, s.Loss, s.EMALoss, s.GradNorm, s.LR, s.StepsPerSec, s.SamplesPerSec, s.Elapsed.Round(time.Second), eta)
+			if s.Skipped > 0 {
+				fmt.Fprintf(stderr, "  skipped %d", s.Skipped)
+			}
+			fmt.Fprintln(stderr)
+		}
+	}
+	return cfg, meta, nil
+}
+
+// execute runs (or resumes) training; SIGINT/SIGTERM finish the current
+// step, write a checkpoint and return nil.
+func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train.State, error) {
+	var start train.State
+	if f.resume {
+		st, ok, err := train.Resume(cfg, func(e error) { fmt.Fprintf(stderr, "phasespace: warning: skipping checkpoint: %v\n", e) })
+		if err != nil {
+			return start, err
+		}
+		if ok {
+			start = st
+			fmt.Fprintf(stderr, "resuming from step %d\n", st.Step)
+		}
+	} else if _, _, err := checkpoint.Latest(train.CheckpointDir(cfg.OutDir)); err == nil {
+		return start, usagef("--out %s already holds checkpoints: pass --resume to continue, or choose another directory", cfg.OutDir)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	t0 := time.Now()
+	st, err := train.Run(ctx, cfg, start)
+	if errors.Is(err, train.ErrStopped) {
+		fmt.Fprintf(stdout, "stopped by signal at step %d; checkpoint written to %s (continue with --resume)\n", st.Step, train.CheckpointDir(cfg.OutDir))
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	if err := writeLossPlot(filepath.Join(cfg.OutDir, "loss.csv"), filepath.Join(cfg.OutDir, "loss.png")); err != nil {
+		warnf("loss plot: %v", err)
+	}
+	fmt.Fprintf(stdout, "trained %d steps in %v (final EMA loss %.4f, %d skipped); checkpoints in %s, loss curve in %s\n",
+		st.Step-start.Step, time.Since(t0).Round(time.Second), st.EMALoss, st.Skipped, train.CheckpointDir(cfg.OutDir), filepath.Join(cfg.OutDir, "loss.png"))
+	return st, nil
+}
+
+func runTrain(args []string, stdout io.Writer) error {
+	fs := newFlagSet("train")
+	f := addTrainFlags(fs, 20000)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, _, err := f.setup(os.Stderr)
+	if err != nil {
+		return err
+	}
+	_, err = f.execute(cfg, stdout, os.Stderr)
+	return err
+}
+
+// writeLossPlot draws loss.csv (loss and its EMA against the step) as a PNG.
+func writeLossPlot(csvPath, pngPath string) error {
+	steps, loss, ema, err := train.ReadCurve(csvPath)
+	if err != nil {
+		return err
+	}
+	return figure.Lines(pngPath, "training loss", "step", "loss", true, 720, 420,
+		figure.Series{Name: "loss", X: steps, Y: loss}, figure.Series{Name: "EMA of loss", X: steps, Y: ema})
+}
