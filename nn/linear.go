@@ -78,19 +78,30 @@ func (l *Linear) Backward(dy []float32, needDx, accum bool) []float32 {
 	if l.SiLU {
 		l.dz = grow(l.dz, batch*out)
 		dz = l.dz
-		pfor(batch*out, elemGrain, func(lo, hi int) {
-			siluGrad(dz[lo:hi], dy[lo:hi], l.z[lo:hi], l.s[lo:hi])
+	}
+	if l.SiLU || accum {
+		// One pass per column block: the SiLU chain rule and the bias
+		// gradient (column sums of dz), split over columns so that workers
+		// own disjoint parts of db.
+		db := l.B.Grad
+		pfor(out, max(8, elemGrain/max(batch, 1)), func(lo, hi int) {
+			for i := 0; i < batch; i++ {
+				o := i * out
+				row := dz[o+lo : o+hi]
+				if l.SiLU {
+					siluGrad(row, dy[o+lo:o+hi], l.z[o+lo:o+hi], l.s[o+lo:o+hi])
+				}
+				if accum {
+					d := db[lo:hi]
+					for j, v := range row {
+						d[j] += v
+					}
+				}
+			}
 		})
 	}
 	if accum {
 		sgemm(true, false, out, l.In, batch, 1, dz, out, l.x, l.In, 1, l.W.Grad, l.In)
-		db := l.B.Grad
-		for i := 0; i < batch; i++ {
-			row := dz[i*out : i*out+out]
-			for j, v := range row {
-				db[j] += v
-			}
-		}
 	}
 	if !needDx {
 		return nil

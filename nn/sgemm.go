@@ -12,13 +12,19 @@ import (
 var (
 	gemmTiming atomic.Bool
 	gemmNanos  atomic.Int64
+	gemmFlops  atomic.Int64
 )
 
 // SetGEMMTiming turns GEMM time accounting on or off and resets the total.
 func SetGEMMTiming(on bool) {
 	gemmTiming.Store(on)
 	gemmNanos.Store(0)
+	gemmFlops.Store(0)
 }
+
+// GEMMFlops returns the floating-point operations (2·m·n·k per call) done
+// by gemm.Sgemm since SetGEMMTiming(true).
+func GEMMFlops() int64 { return gemmFlops.Load() }
 
 // GEMMTime returns the time spent in gemm.Sgemm since SetGEMMTiming(true)
 // (summed over goroutines).
@@ -38,4 +44,5 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	t0 := time.Now()
 	gemmKernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	gemmNanos.Add(int64(time.Since(t0)))
+	gemmFlops.Add(2 * int64(m) * int64(n) * int64(k))
 }

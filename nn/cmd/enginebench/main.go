@@ -1,7 +1,7 @@
 // Command enginebench times training steps of the reference score networks
 // (forward, MSE loss, backward, Adam, EMA) and prints one line per model:
 //
-//	model engine threads ms/step steps/s gemm-ms/step
+//	model engine threads ms/step steps/s gemm-ms/step gemm-GFLOP/step
 //
 // It is the Go side of bench/engine.sh; bench/torch_ref.py is the PyTorch
 // side with the same shapes.
@@ -124,7 +124,8 @@ func main() {
 		times[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
 	}
 	gemmMs := float64(nn.GEMMTime().Nanoseconds()) / 1e6 / float64(*steps)
+	gflop := float64(nn.GEMMFlops()) / 1e9 / float64(*steps)
 	sort.Float64s(times)
 	med := times[len(times)/2]
-	fmt.Printf("%s go %d %.3f %.2f %.3f\n", *model, *threads, med, 1000/med, gemmMs)
+	fmt.Printf("%s go %d %.3f %.2f %.3f %.3f\n", *model, *threads, med, 1000/med, gemmMs, gflop)
 }
