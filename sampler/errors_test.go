@@ -1,0 +1,101 @@
+package sampler
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"phasespace/score"
+)
+
+// TestNonFiniteDetection: a model that returns NaN below t = 0.5 stops the
+// run with an error naming the quantity, step and time.
+func TestNonFiniteDetection(t *testing.T) {
+	t.Parallel()
+	for _, p := range processes(t) {
+		o := toyOracle(t, p, "8gaussians")
+		bad := score.Func{D: 2, F: func(tt float64, x, v, sx, sv []float64) {
+			o.Score(tt, x, v, sx, sv)
+			if tt < 0.5 {
+				sx[3] = math.NaN()
+				if sv != nil {
+					sv[3] = math.NaN()
+				}
+			}
+		}}
+		for _, m := range []Method{EM, SSCS, ODE} {
+			_, _, err := Sample(Config{Process: p, Model: bad, Method: m, NFE: 10, Seed: 1}, 8)
+			if !errors.Is(err, ErrNonFinite) {
+				t.Fatalf("%v %v: err = %v, want ErrNonFinite", p.Kind, m, err)
+			}
+			msg := err.Error()
+			for _, w := range []string{"score", "sample 1", "t = "} {
+				if !strings.Contains(msg, w) {
+					t.Errorf("%v %v: error %q does not name %q", p.Kind, m, msg, w)
+				}
+			}
+		}
+	}
+	// A state that overflows: a finite but huge score and one step of
+	// size ≈ 1 push x past MaxFloat64.
+	p := processes(t)[0]
+	huge := score.Func{D: 1, F: func(tt float64, x, v, sx, sv []float64) {
+		for i := range sx {
+			sx[i] = math.MaxFloat64
+		}
+	}}
+	_, _, err := Sample(Config{Process: p, Model: huge, Method: EM, NFE: 2}, 4)
+	if !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "position x") {
+		t.Errorf("overflowing state: err = %v, want ErrNonFinite naming position x", err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	t.Parallel()
+	p := processes(t)[1]
+	o := toyOracle(t, p, "diamond")
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		n    int
+		want string
+	}{
+		{"no process", Config{Model: o, Method: EM, NFE: 10}, 1, "Process"},
+		{"no model", Config{Process: p, Method: EM, NFE: 10}, 1, "Model"},
+		{"no method", Config{Process: p, Model: o, NFE: 10}, 1, "method"},
+		{"nfe 1 with denoising", Config{Process: p, Model: o, Method: EM, NFE: 1}, 1, "nfe = 1"},
+		{"nfe 0 without", Config{Process: p, Model: o, Method: SSCS, NFE: 0, NoDenoise: true}, 1, "nfe = 0"},
+		{"eps 1", Config{Process: p, Model: o, Method: EM, NFE: 10, Eps: 1}, 1, "eps"},
+		{"negative eps", Config{Process: p, Model: o, Method: EM, NFE: 10, Eps: -1e-3}, 1, "eps"},
+		{"rtol", Config{Process: p, Model: o, Method: ODE, RTol: -1}, 1, "rtol"},
+		{"n", Config{Process: p, Model: o, Method: EM, NFE: 10}, 0, "n = 0"},
+		{"striding", Config{Process: p, Model: o, Method: EM, NFE: 10, Striding: 7}, 1, "striding"},
+		{"first", Config{Process: p, Model: o, Method: EM, NFE: 10, FirstIndex: -1}, 1, "FirstIndex"},
+	} {
+		_, _, err := Sample(c.cfg, c.n)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want one mentioning %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	for _, m := range []Method{EM, SSCS, ODE} {
+		if got, err := ParseMethod(m.String()); err != nil || got != m {
+			t.Errorf("ParseMethod(%q) = %v, %v", m.String(), got, err)
+		}
+	}
+	for _, s := range []Striding{Uniform, Quadratic} {
+		if got, err := ParseStriding(s.String()); err != nil || got != s {
+			t.Errorf("ParseStriding(%q) = %v, %v", s.String(), got, err)
+		}
+	}
+	if _, err := ParseMethod("heun"); err == nil {
+		t.Error("ParseMethod accepted heun")
+	}
+	if _, err := ParseStriding("cubic"); err == nil {
+		t.Error("ParseStriding accepted cubic")
+	}
+}
