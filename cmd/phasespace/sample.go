@@ -1,0 +1,274 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"phasespace/exact"
+	"phasespace/figure"
+	"phasespace/sampler"
+	"phasespace/score"
+	"phasespace/sde"
+	"phasespace/toy"
+)
+
+func init() {
+	register("sample", "draw samples with EM, SSCS or the probability-flow ODE from the exact score or a checkpoint", runSample)
+}
+
+// sampleFlags are the flags of the sample command.
+type sampleFlags struct {
+	sdeF          *sdeFlags
+	exactName     string
+	ckpt          string
+	method        string
+	nfe, n        int
+	seed          uint64
+	out, traj     string
+	rtol, atol    float64
+	striding      string
+	eps           float64
+	noDenoise     bool
+	referenceSSCS bool
+}
+
+// trackedPaths is the number of samples whose trajectories are drawn.
+const trackedPaths = 6
+
+func runSample(args []string, stdout io.Writer) error {
+	fs := newFlagSet("sample")
+	f := &sampleFlags{sdeF: addSDEFlags(fs, "cld")}
+	fs.StringVar(&f.exactName, "exact", "", "use the exact score of a mixture data set: 8gaussians, diamond or gaussian")
+	fs.StringVar(&f.ckpt, "ckpt", "", "use the trained score model of a checkpoint directory (instead of --exact; its SDE is used)")
+	fs.StringVar(&f.method, "sampler", "sscs", "sampler: em, sscs or ode")
+	fs.IntVar(&f.nfe, "nfe", 200, "em/sscs: total score evaluations including the denoising step (2..1000000)")
+	fs.IntVar(&f.n, "n", 2000, fmt.Sprintf("number of samples (1..%d)", maxCSVSamples))
+	fs.Uint64Var(&f.seed, "seed", 0, "random seed")
+	fs.StringVar(&f.out, "out", "", "output file: .csv (one sample per line) or .png (scatter and density plot, 2-D data)")
+	fs.Float64Var(&f.rtol, "rtol", 1e-5, "ode: relative tolerance, in (0, 1)")
+	fs.Float64Var(&f.atol, "atol", 1e-5, "ode: absolute tolerance, in (0, 1)")
+	fs.StringVar(&f.striding, "striding", "uniform", "em/sscs time grid: uniform or quadratic")
+	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, 0.5]")
+	fs.BoolVar(&f.noDenoise, "no-denoise", false, "skip the final denoising step from ε to 0")
+	fs.BoolVar(&f.referenceSSCS, "sscs-reference", false, "sscs: reproduce the reference code's half-step and score-time quirks (spec C.4)")
+	fs.StringVar(&f.traj, "trajectories", "", "also draw the phase-space paths (x₁, v₁) of a few samples into this .png")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, name, err := f.config(fs)
+	if err != nil {
+		return err
+	}
+	paths := make([][][4]float64, trackedPaths)
+	prog := newProgress(os.Stderr, cfg)
+	cfg.Callback = func(s sampler.Step) {
+		prog.step(s)
+		if f.traj != "" {
+			recordPaths(paths, s, cfg.Model.Dim())
+		}
+	}
+	x, st, err := sampler.Sample(cfg, f.n)
+	prog.done()
+	if err != nil {
+		return err
+	}
+	d := cfg.Model.Dim()
+	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
+	if isPNG(f.out) {
+		err = figure.Panels(f.out, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
+	} else {
+		err = writeSamplesCSV(f.out, x, d)
+	}
+	if err != nil {
+		return err
+	}
+	if f.traj != "" {
+		if err := figure.Trajectories(f.traj, title, paths[:min(trackedPaths, f.n)], 420); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "sampled %d points of %s with %v %v: %d NFE (%s), %d steps, %v (%.0f samples/s)\n",
+		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, nfeNote(cfg, st), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
+	fmt.Fprintf(stdout, "wrote %s", f.out)
+	if f.traj != "" {
+		fmt.Fprintf(stdout, " and %s", f.traj)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+func isPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
+
+// nfeNote explains how the NFE was spent.
+func nfeNote(c sampler.Config, st sampler.Stats) string {
+	den := "incl. 1 denoising"
+	if c.NoDenoise {
+		den = "no denoising"
+	}
+	if c.Method == sampler.ODE {
+		return fmt.Sprintf("adaptive RK45, rtol %g atol %g, %d rejected steps, %s", c.RTol, c.ATol, st.Rejected, den)
+	}
+	return fmt.Sprintf("%v striding, ε = %g, %s", c.Striding, c.Eps, den)
+}
+
+// config validates the flags and builds the sampler configuration; the
+// second result names the model.
+func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	var c sampler.Config
+	m, err := sampler.ParseMethod(f.method)
+	if err != nil {
+		return c, "", usagef("--sampler %q: valid are em, sscs, ode", f.method)
+	}
+	c.Method = m
+	if m == sampler.ODE {
+		for _, fl := range []string{"nfe", "striding", "sscs-reference"} {
+			if given[fl] {
+				return c, "", usagef("--%s does not apply to --sampler ode (its NFE follows from --rtol/--atol)", fl)
+			}
+		}
+		for _, tol := range []struct {
+			name string
+			v    float64
+		}{{"rtol", f.rtol}, {"atol", f.atol}} {
+			if !(tol.v > 0 && tol.v < 1) {
+				return c, "", usagef("--%s = %v: want a value in (0, 1)", tol.name, tol.v)
+			}
+		}
+		c.RTol, c.ATol = f.rtol, f.atol
+	} else {
+		for _, fl := range []string{"rtol", "atol"} {
+			if given[fl] {
+				return c, "", usagef("--%s applies to --sampler ode only", fl)
+			}
+		}
+		if m != sampler.SSCS && given["sscs-reference"] {
+			return c, "", usagef("--sscs-reference applies to --sampler sscs only")
+		}
+		minNFE := 2
+		if f.noDenoise {
+			minNFE = 1
+		}
+		if f.nfe < minNFE || f.nfe > 1_000_000 {
+			return c, "", usagef("--nfe = %d: want %d..1000000 for --sampler %s (N−1 steps plus the denoising step)", f.nfe, minNFE, f.method)
+		}
+		c.NFE = f.nfe
+		if c.Striding, err = sampler.ParseStriding(f.striding); err != nil {
+			return c, "", usagef("--striding %q: valid are uniform, quadratic", f.striding)
+		}
+		c.ReferenceSSCS = f.referenceSSCS
+	}
+	if !(f.eps > 0 && f.eps <= 0.5) {
+		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)
+	}
+	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
+	if f.n < 1 || f.n > maxCSVSamples {
+		return c, "", usagef("--n = %d: want 1..%d", f.n, maxCSVSamples)
+	}
+	if f.out == "" {
+		return c, "", usagef("--out is required: a .csv or .png file")
+	}
+	if f.traj != "" && !isPNG(f.traj) {
+		return c, "", usagef("--trajectories %q: want a .png file", f.traj)
+	}
+	p, model, name, err := f.scoreModel(given)
+	if err != nil {
+		return c, "", err
+	}
+	c.Process, c.Model = p, model
+	if isPNG(f.out) && model.Dim() != 2 {
+		return c, "", usagef("--out %s: PNG output needs 2-D data, the model has dimension %d (use .csv)", f.out, model.Dim())
+	}
+	if f.traj != "" && model.Dim() != 2 {
+		return c, "", usagef("--trajectories needs 2-D data, the model has dimension %d", model.Dim())
+	}
+	return c, name, nil
+}
+
+// scoreModel returns the process and the score model to sample: the exact
+// score of a mixture data set (--exact) or a trained checkpoint (--ckpt).
+func (f *sampleFlags) scoreModel(given map[string]bool) (*sde.Process, score.Model, string, error) {
+	switch {
+	case f.exactName != "" && f.ckpt != "":
+		return nil, nil, "", usagef("give one of --exact NAME or --ckpt DIR, not both")
+	case f.exactName != "":
+		mix, ok := toy.Mixture(f.exactName)
+		if !ok {
+			return nil, nil, "", usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", f.exactName)
+		}
+		p, _, err := f.sdeF.build()
+		if err != nil {
+			return nil, nil, "", err
+		}
+		o, err := exact.New(p, mix)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		return p, o, "exact " + f.exactName, nil
+	case f.ckpt != "":
+		for _, fl := range []string{"sde", "beta0", "beta1", "m-inv", "Gamma", "nu", "gamma", "numerical-eps", "objective"} {
+			if given[fl] {
+				return nil, nil, "", usagef("--%s does not apply with --ckpt: the checkpoint fixes the SDE", fl)
+			}
+		}
+		lm, err := loadCheckpoint(f.ckpt)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		return lm.Obj.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
+	}
+	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
+}
+
+// recordPaths appends the state (x₁, x₂, v₁, v₂) of the first samples.
+func recordPaths(paths [][][4]float64, s sampler.Step, d int) {
+	for k := range paths {
+		if (k+1)*d > len(s.X) {
+			break
+		}
+		var st [4]float64
+		st[0], st[1] = s.X[k*d], s.X[k*d+1]
+		if s.V != nil {
+			st[2], st[3] = s.V[k*d], s.V[k*d+1]
+		}
+		paths[k] = append(paths[k], st)
+	}
+}
+
+// progress prints a status line to w at most every two seconds.
+type progress struct {
+	w          io.Writer
+	c          sampler.Config
+	start, end time.Time
+	printed    bool
+}
+
+func newProgress(w io.Writer, c sampler.Config) *progress {
+	now := time.Now()
+	return &progress{w: w, c: c, start: now, end: now}
+}
+
+func (p *progress) step(s sampler.Step) {
+	now := time.Now()
+	if now.Sub(p.end) < 2*time.Second {
+		return
+	}
+	p.end = now
+	p.printed = true
+	total := ""
+	if p.c.Method != sampler.ODE {
+		total = fmt.Sprintf("/%d", p.c.NFE)
+	}
+	fmt.Fprintf(p.w, "\rsample: %v step %d, t = %.4f, %d%s NFE, %v elapsed   ", p.c.Method, s.Index, s.Time, s.NFE, total, now.Sub(p.start).Round(time.Second))
+}
+
+func (p *progress) done() {
+	if p.printed {
+		fmt.Fprintln(p.w)
+	}
+}

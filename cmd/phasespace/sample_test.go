@@ -1,0 +1,106 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"phasespace/exact"
+	"phasespace/sampler"
+	"phasespace/sde"
+	"phasespace/toy"
+)
+
+// TestSampleCommandMatchesLibrary: the CSV holds exactly what
+// sampler.Sample returns for the same configuration, at full precision, and
+// the summary names the NFE actually used.
+func TestSampleCommandMatchesLibrary(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "s.csv")
+	code, out, errs := runCLI(t, "sample", "--exact", "8gaussians", "--sde", "psld", "--sampler", "sscs", "--nfe", "30",
+		"--n", "50", "--seed", "7", "--striding", "quadratic", "--out", csv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "30 NFE") || !strings.Contains(out, "quadratic") {
+		t.Errorf("summary %q does not name the NFE used and the striding", out)
+	}
+	x, d, err := readSamplesCSV(csv)
+	if err != nil || d != 2 || len(x) != 100 {
+		t.Fatalf("read back %d values of dim %d: %v", len(x), d, err)
+	}
+	p, _ := sde.NewPSLD(sde.DefaultPSLD)
+	mix, _ := toy.Mixture("8gaussians")
+	o, _ := exact.New(p, mix)
+	want, _, err := sampler.Sample(sampler.Config{Process: p, Model: o, Method: sampler.SSCS, NFE: 30, Seed: 7, Striding: sampler.Quadratic}, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if x[i] != want[i] {
+			t.Fatalf("value %d: CLI %v, library %v", i, x[i], want[i])
+		}
+	}
+}
+
+func TestSampleCommandODEAndPNGs(t *testing.T) {
+	dir := t.TempDir()
+	png, traj := filepath.Join(dir, "s.png"), filepath.Join(dir, "t.png")
+	code, out, errs := runCLI(t, "sample", "--exact", "diamond", "--sde", "cld", "--sampler", "ode", "--rtol", "1e-3", "--atol", "1e-3",
+		"--n", "200", "--out", png, "--trajectories", traj)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "NFE (adaptive RK45, rtol 0.001") {
+		t.Errorf("summary %q does not report the ODE's NFE and tolerance", out)
+	}
+	for _, f := range []string{png, traj} {
+		if b, err := os.ReadFile(f); err != nil || len(b) < 1000 || string(b[1:4]) != "PNG" {
+			t.Errorf("%s: %d bytes, %v", f, len(b), err)
+		}
+	}
+}
+
+func TestSampleCommandUsageErrors(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "s.csv")
+	base := []string{"sample", "--exact", "diamond", "--out", csv}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--sampler", "heun"}, "--sampler \"heun\": valid are em, sscs, ode"},
+		{[]string{"--nfe", "1"}, "--nfe = 1: want 2..1000000"},
+		{[]string{"--nfe", "0", "--no-denoise"}, "--nfe = 0: want 1..1000000"},
+		{[]string{"--sampler", "ode", "--nfe", "10"}, "--nfe does not apply to --sampler ode"},
+		{[]string{"--sampler", "ode", "--rtol", "0"}, "--rtol = 0: want a value in (0, 1)"},
+		{[]string{"--sampler", "ode", "--atol", "2"}, "--atol = 2"},
+		{[]string{"--sampler", "em", "--rtol", "1e-3"}, "--rtol applies to --sampler ode only"},
+		{[]string{"--sampler", "em", "--sscs-reference"}, "--sscs-reference applies to --sampler sscs only"},
+		{[]string{"--striding", "cubic"}, "--striding \"cubic\": valid are uniform, quadratic"},
+		{[]string{"--eps", "0"}, "--eps = 0: want a value in (0, 0.5]"},
+		{[]string{"--eps", "0.7"}, "--eps = 0.7"},
+		{[]string{"--n", "0"}, "--n = 0"},
+		{[]string{"--sde", "ve"}, "--sde"},
+		{[]string{"--trajectories", "x.svg"}, "--trajectories \"x.svg\": want a .png"},
+		{[]string{"--ckpt", "/nonexistent"}, "not both"},
+	} {
+		code, _, errs := runCLI(t, append(append([]string{}, base...), c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.msg) {
+			t.Errorf("%v: exit %d, stderr %q (want 2 and %q)", c.args, code, errs, c.msg)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"sample", "--out", csv}, "--exact NAME"},
+		{[]string{"sample", "--exact", "moons", "--out", csv}, "--exact \"moons\""},
+		{[]string{"sample", "--exact", "diamond"}, "--out is required"},
+	} {
+		code, _, errs := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.msg) {
+			t.Errorf("%v: exit %d, stderr %q (want 2 and %q)", c.args, code, errs, c.msg)
+		}
+	}
+}
