@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 go test -count=1 -timeout 25m ./...
 fuzztime="${FUZZTIME:-5s}"
-for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest cmd/phasespace:FuzzKernelFlags; do
+for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest cmd/phasespace:FuzzKernelFlags cmd/phasespace:FuzzReadSamplesCSV nn/safetensors:FuzzRead; do
 	pkg="${target%%:*}" name="${target##*:}"
 	if ! log=$(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "./$pkg" 2>&1); then
 		echo "$log"
