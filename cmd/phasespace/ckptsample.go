@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+
+	"phasespace/sampler"
+)
+
+// sampleCheckpoint draws n samples from a trained model with the given
+// sampler and NFE (empty / 0: the checkpoint's recommendation).
+func sampleCheckpoint(lm *loadedModel, method string, nfe, n int, seed uint64) ([]float64, map[string]any, error) {
+	if method == "" {
+		method = lm.Meta.Sampler
+	}
+	if nfe == 0 {
+		nfe = lm.Meta.NFE
+	}
+	m, err := sampler.ParseMethod(method)
+	if err != nil {
+		return nil, nil, usagef("--sampler: %v", err)
+	}
+	if m != sampler.ODE && nfe < 2 {
+		return nil, nil, usagef("--nfe = %d: want >= 2 for %s", nfe, method)
+	}
+	x, st, err := sampler.Sample(sampler.Config{Process: lm.Obj.Process, Model: lm.Score, Method: m, NFE: nfe, Seed: seed}, n)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sampling %s: %w", lm.Dir, err)
+	}
+	return x, map[string]any{"sampler": method, "nfe": st.NFE, "seconds": st.Wall.Seconds()}, nil
+}

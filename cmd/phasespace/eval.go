@@ -1,0 +1,367 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"phasespace/exact"
+	"phasespace/likelihood"
+	"phasespace/metrics"
+	"phasespace/ode"
+	"phasespace/rng"
+	"phasespace/score"
+	"phasespace/sde"
+	"phasespace/toy"
+)
+
+func init() {
+	register("eval", "evaluate samples, an exact-score model or a checkpoint: ed, mmd, sw2, modes, nll", runEval)
+}
+
+// knownEntropy is H(p) in nats from data-and-metrics §5.1.
+var knownEntropy = map[string]float64{"checkerboard": math.Log(32), "8gaussians": 2.8342, "diamond": -1.4021}
+
+var sampleMetricNames = []string{"ed", "mmd", "sw2", "modes"}
+
+type evalFlags struct {
+	sf                 *sdeFlags
+	samples, exactName string
+	ckpt, data         string
+	metricList         string
+	n                  int
+	seed               uint64
+	iw, probes         int
+	divergence, probe  string
+	rtol, atol, eps    float64
+	asJSON             bool
+	sampler            string
+	nfe                int
+}
+
+func runEval(args []string, stdout io.Writer) error {
+	fs := newFlagSet("eval")
+	f := &evalFlags{sf: addSDEFlags(fs, "cld")}
+	fs.StringVar(&f.samples, "samples", "", "CSV of samples to compare with --data")
+	fs.StringVar(&f.exactName, "exact", "", "evaluate the exact score of a mixture data set (8gaussians, diamond, gaussian) under --sde")
+	fs.StringVar(&f.ckpt, "ckpt", "", "evaluate a trained checkpoint (directory written by phasespace train)")
+	fs.StringVar(&f.data, "data", "", "reference data set (default: the --exact set or the checkpoint's data)")
+	fs.StringVar(&f.metricList, "metrics", "", "comma-separated: ed, mmd, sw2, modes, nll (default: ed,mmd,sw2 for --samples; nll for --exact)")
+	fs.IntVar(&f.n, "n", 2000, "evaluation points: fresh data draws (and samples drawn for --ckpt)")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed for evaluation data, velocities and probes")
+	fs.IntVar(&f.iw, "iw", 1, "nll: initial velocities per point; K > 1 gives the importance-weighted bound")
+	fs.StringVar(&f.divergence, "divergence", "exact", "nll: exact or hutchinson")
+	fs.StringVar(&f.probe, "probe", "rademacher", "nll: Hutchinson probes, rademacher or gaussian")
+	fs.IntVar(&f.probes, "probes", 1, "nll: Hutchinson probes per point")
+	fs.Float64Var(&f.rtol, "rtol", 1e-5, "nll: ODE relative tolerance")
+	fs.Float64Var(&f.atol, "atol", 1e-5, "nll: ODE absolute tolerance")
+	fs.Float64Var(&f.eps, "likelihood-eps", 1e-5, "nll: starting time of the probability-flow ODE")
+	fs.StringVar(&f.sampler, "sampler", "", "--ckpt sample metrics: sampler (default from the checkpoint)")
+	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	sources := 0
+	for _, s := range []string{f.samples, f.exactName, f.ckpt} {
+		if s != "" {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
+	}
+	if f.n < 2 || f.n > 1_000_000 {
+		return usagef("--n = %d: want 2..1000000", f.n)
+	}
+	if f.iw < 1 || f.iw > 4096 {
+		return usagef("--iw = %d: want 1..4096", f.iw)
+	}
+	if f.probes < 1 || f.probes > 1024 {
+		return usagef("--probes = %d: want 1..1024", f.probes)
+	}
+	for name, v := range map[string]float64{"rtol": f.rtol, "atol": f.atol} {
+		if !(v > 0 && v < 1) {
+			return usagef("--%s = %v: want 0 < tol < 1", name, v)
+		}
+	}
+	if !(f.eps > 0 && f.eps < 1) {
+		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.eps)
+	}
+	want, err := f.parseMetrics()
+	if err != nil {
+		return err
+	}
+	res := map[string]any{}
+	switch {
+	case f.samples != "":
+		err = f.evalSampleFile(want, res)
+	case f.exactName != "":
+		err = f.evalExact(want, res)
+	default:
+		err = f.evalCheckpoint(want, res)
+	}
+	if err != nil {
+		return err
+	}
+	return printEval(stdout, res, f.asJSON)
+}
+
+func (f *evalFlags) parseMetrics() (map[string]bool, error) {
+	list := f.metricList
+	if list == "" {
+		if f.samples != "" {
+			list = "ed,mmd,sw2"
+		} else if f.exactName != "" {
+			list = "nll"
+		} else {
+			list = "nll,ed,mmd,sw2"
+		}
+	}
+	want := map[string]bool{}
+	valid := append(append([]string{}, sampleMetricNames...), "nll")
+	for _, m := range strings.Split(list, ",") {
+		m = strings.TrimSpace(m)
+		ok := false
+		for _, v := range valid {
+			ok = ok || v == m
+		}
+		if !ok {
+			return nil, usagef("--metrics: unknown metric %q (valid: %s)", m, strings.Join(valid, ", "))
+		}
+		want[m] = true
+	}
+	if want["nll"] && f.samples != "" {
+		return nil, usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
+	}
+	return want, nil
+}
+
+// evalSampleFile compares a CSV of samples with fresh data draws.
+func (f *evalFlags) evalSampleFile(want map[string]bool, res map[string]any) error {
+	if f.data == "" {
+		return usagef("--samples needs --data NAME (valid: %s)", strings.Join(toy.Names(), ", "))
+	}
+	x, d, err := readSamplesCSV(f.samples)
+	if err != nil {
+		return err
+	}
+	if d != 2 {
+		return fmt.Errorf("%s: %d columns; the 2-D sample metrics need 2", f.samples, d)
+	}
+	return sampleMetrics(x, f.data, f.n, f.seed, want, res)
+}
+
+// sampleMetrics fills res with the requested sample metrics of x against
+// n fresh draws of data and their real-vs-real floor (an independent draw
+// of the same size).
+func sampleMetrics(x []float64, data string, n int, seed uint64, want map[string]bool, res map[string]any) error {
+	y, err := toy.Sample(data, n, rng.Key(seed, rng.PurposeEval, 1))
+	if err != nil {
+		return usagef("--data: %v", err)
+	}
+	ref, _ := toy.Sample(data, len(x)/2, rng.Key(seed, rng.PurposeEval, 2))
+	floor := map[string]any{}
+	res["n_samples"], res["n_data"], res["data"] = len(x)/2, n, data
+	if want["ed"] {
+		v, err := metrics.EnergyDistance(x, y, 2)
+		if err != nil {
+			return err
+		}
+		res["ed"] = v
+		floor["ed"], _ = metrics.EnergyDistance(ref, y, 2)
+	}
+	if want["mmd"] {
+		v, err := metrics.MMD2(x, y, 2)
+		if err != nil {
+			return err
+		}
+		res["mmd2"] = v
+		floor["mmd2"], _ = metrics.MMD2(ref, y, 2)
+	}
+	if want["sw2"] {
+		v, err := metrics.SlicedW2(x, y)
+		if err != nil {
+			return err
+		}
+		res["sw2"] = v
+		floor["sw2"], _ = metrics.SlicedW2(ref, y)
+	}
+	if want["modes"] {
+		mix, ok := toy.Mixture(data)
+		if !ok {
+			return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
+		}
+		res["modes"] = metrics.ModeMetrics(x, mix)
+		floor["modes"] = metrics.ModeMetrics(ref, mix)
+	}
+	res["floor"] = floor
+	return nil
+}
+
+// nllOf evaluates the likelihood of n fresh data points under a score model.
+func (f *evalFlags) nllOf(p *sde.Process, model score.VJPModel, data string, res map[string]any) error {
+	x, err := toy.Sample(data, f.n, rng.Key(f.seed, rng.PurposeEval, 3))
+	if err != nil {
+		return usagef("--data: %v", err)
+	}
+	cfg := likelihood.Config{Process: p, Model: model, Solve: ode.Integrate, Eps: f.eps, RTol: f.rtol, ATol: f.atol,
+		IW: f.iw, Probes: f.probes, Seed: f.seed}
+	switch f.divergence {
+	case "exact":
+		cfg.Divergence = likelihood.Exact
+	case "hutchinson":
+		cfg.Divergence = likelihood.Hutchinson
+	default:
+		return usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
+	}
+	switch f.probe {
+	case "rademacher":
+		cfg.Probe = likelihood.Rademacher
+	case "gaussian":
+		cfg.Probe = likelihood.Gaussian
+	default:
+		return usagef("--probe %q: valid are rademacher, gaussian", f.probe)
+	}
+	r, err := likelihood.NLL(cfg, x)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"nll": r.Mean, "se": r.SE, "nfe": r.NFE, "n": f.n, "divergence": f.divergence}
+	if p.Order() == 2 {
+		if f.iw > 1 {
+			out["bound"] = fmt.Sprintf("importance-weighted, K=%d", f.iw)
+		} else {
+			out["bound"] = "augmented E_q[-log p(x,v)] - H(q)"
+		}
+	} else {
+		out["bound"] = "exact (VP)"
+	}
+	// The data's own NLL on the same points, where the density is known.
+	tr, ok := 0.0, true
+	for i := 0; i < f.n && ok; i++ {
+		var lp float64
+		lp, ok = toy.LogProb(data, x[2*i:2*i+2])
+		tr -= lp / float64(f.n)
+	}
+	if ok {
+		out["true_nll_same_points"] = tr
+	}
+	if h, ok := knownEntropy[data]; ok {
+		out["true_entropy"] = h
+	}
+	res["nll"] = out
+	return nil
+}
+
+// evalExact evaluates the exact score of a mixture data set.
+func (f *evalFlags) evalExact(want map[string]bool, res map[string]any) error {
+	mix, ok := toy.Mixture(f.exactName)
+	if !ok {
+		return usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", f.exactName)
+	}
+	p, _, err := f.sf.build()
+	if err != nil {
+		return err
+	}
+	o, err := exact.New(p, mix)
+	if err != nil {
+		return err
+	}
+	data := f.data
+	if data == "" {
+		data = f.exactName
+	}
+	res["model"] = "exact score of " + f.exactName
+	res["process"] = processJSON(p)
+	for m := range want {
+		if m != "nll" {
+			return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
+		}
+	}
+	return f.nllOf(p, o, data, res)
+}
+
+// evalCheckpoint evaluates a trained model.
+func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) error {
+	lm, err := loadCheckpoint(f.ckpt)
+	if err != nil {
+		return err
+	}
+	data := f.data
+	if data == "" {
+		data = lm.Meta.Data
+	}
+	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
+	res["process"] = processJSON(lm.Obj.Process)
+	if want["nll"] {
+		if err := f.nllOf(lm.Obj.Process, lm.Score, data, res); err != nil {
+			return err
+		}
+	}
+	sampleWanted := map[string]bool{}
+	for _, m := range sampleMetricNames {
+		sampleWanted[m] = want[m]
+	}
+	if want["ed"] || want["mmd"] || want["sw2"] || want["modes"] {
+		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.n, f.seed)
+		if err != nil {
+			return err
+		}
+		res["sampler"] = info
+		if err := sampleMetrics(x, data, f.n, f.seed, sampleWanted, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printEval(w io.Writer, res map[string]any, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	floor, _ := res["floor"].(map[string]any)
+	keys := make([]string, 0, len(res))
+	for k := range res {
+		if k != "floor" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := res[k]
+		if fv, ok := floor[k]; ok {
+			fmt.Fprintf(tw, "%s\t%v\treal-vs-real floor %v\n", k, fmtVal(v), fmtVal(fv))
+		} else {
+			fmt.Fprintf(tw, "%s\t%v\n", k, fmtVal(v))
+		}
+	}
+	return tw.Flush()
+}
+
+func fmtVal(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return fmt.Sprintf("%.5g", x)
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + fmtVal(x[k])
+		}
+		return strings.Join(parts, " ")
+	default:
+		return fmt.Sprintf("%+v", x)
+	}
+}
