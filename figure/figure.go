@@ -283,6 +283,7 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
+	f.Chmod(0o644) // CreateTemp makes 0600 files; outputs are ordinary files
 	_, werr := f.Write(data)
 	serr := f.Sync()
 	cerr := f.Close()

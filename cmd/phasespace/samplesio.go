@@ -22,6 +22,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("--out %s: %w", path, err)
 	}
 	tmp := f.Name()
+	f.Chmod(0o644) // CreateTemp makes 0600 files; outputs are ordinary files
 	bw := bufio.NewWriter(f)
 	werr := write(bw)
 	if werr == nil {

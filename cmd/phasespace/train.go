@@ -232,6 +232,6 @@ func writeLossPlot(csvPath, pngPath string) error {
 	if err != nil {
 		return err
 	}
-	return figure.Lines(pngPath, "training loss", "step", "loss", true, 720, 420,
+	return figure.Lines(pngPath, "training loss", "step", "loss", false, 720, 420,
 		figure.Series{Name: "loss", X: steps, Y: loss}, figure.Series{Name: "EMA of loss", X: steps, Y: ema})
 }
