@@ -22,6 +22,26 @@ func TestLinearGrad(t *testing.T) {
 	}
 }
 
+// TestLinearLargeBatch checks the explicit-Wᵀ path against the small-batch
+// path, including after the weights change.
+func TestLinearLargeBatch(t *testing.T) {
+	r := newRand(5, 6)
+	l := NewLinear("l", 7, 5, true, r)
+	x := randSlice(r, transposeMinBatch*7, 1)
+	for round := 0; round < 2; round++ {
+		big := append([]float32(nil), l.Forward(x, transposeMinBatch)...)
+		for b := 0; b < transposeMinBatch; b++ {
+			small := l.Forward(x[b*7:b*7+7], 1)
+			for j := range small {
+				if math.Abs(float64(small[j]-big[b*5+j])) > 1e-6 {
+					t.Fatalf("round %d row %d: %v vs %v", round, b, small, big[b*5:b*5+5])
+				}
+			}
+		}
+		l.W.Data[3] += 0.5
+	}
+}
+
 func TestLinearMatchesDefinition(t *testing.T) {
 	r := newRand(1, 1)
 	l := NewLinear("l", 3, 2, true, r)
