@@ -125,20 +125,29 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 }
 
 // packB copies op(B)[pc:pc+kc, jc:jc+nc] into nr-wide panels: panel q holds
-// rows p = 0..kc-1 of columns jc+q·nr .. +nr, zero-padded on the right.
+// rows p = 0..kc-1 of columns jc+q·nr .. +nr, zero-padded on the right. Reads
+// follow memory order of the stored B (rows of B, or rows of Bᵀ when tb).
 func packB(dst []float32, tb bool, b []float32, ldb, pc, kc, jc, nc int) {
 	for q := 0; q < nc; q += nr {
 		panel := dst[q*kc : q*kc+nr*kc]
 		cols := min(nr, nc-q)
+		if tb {
+			for j := 0; j < cols; j++ {
+				src := b[(jc+q+j)*ldb+pc : (jc+q+j)*ldb+pc+kc]
+				for p, v := range src {
+					panel[p*nr+j] = v
+				}
+			}
+			for j := cols; j < nr; j++ {
+				for p := 0; p < kc; p++ {
+					panel[p*nr+j] = 0
+				}
+			}
+			continue
+		}
 		for p := 0; p < kc; p++ {
 			row := panel[p*nr : p*nr+nr]
-			if tb {
-				for j := 0; j < cols; j++ {
-					row[j] = b[(jc+q+j)*ldb+pc+p]
-				}
-			} else {
-				copy(row[:cols], b[(pc+p)*ldb+jc+q:(pc+p)*ldb+jc+q+cols])
-			}
+			copy(row[:cols], b[(pc+p)*ldb+jc+q:(pc+p)*ldb+jc+q+cols])
 			for j := cols; j < nr; j++ {
 				row[j] = 0
 			}
@@ -147,24 +156,34 @@ func packB(dst []float32, tb bool, b []float32, ldb, pc, kc, jc, nc int) {
 }
 
 // packA copies alpha·op(A)[ic:ic+mc, pc:pc+kc] into mr-tall panels: panel
-// holds, for each p, the mr values of rows ir..ir+mr (zero-padded).
+// holds, for each p, the mr values of rows ir..ir+mr (zero-padded). Reads
+// follow the memory order of the stored A.
 func packA(dst []float32, ta bool, a []float32, lda int, alpha float32, ic, mc, pc, kc int) {
 	for ir := 0; ir < mc; ir += mr {
 		panel := dst[ir*kc : ir*kc+mr*kc]
 		rows := min(mr, mc-ir)
-		for p := 0; p < kc; p++ {
-			col := panel[p*mr : p*mr+mr]
-			for r := 0; r < rows; r++ {
-				var v float32
-				if ta {
-					v = a[(pc+p)*lda+ic+ir+r]
-				} else {
-					v = a[(ic+ir+r)*lda+pc+p]
+		if ta {
+			for p := 0; p < kc; p++ {
+				src := a[(pc+p)*lda+ic+ir : (pc+p)*lda+ic+ir+rows]
+				col := panel[p*mr : p*mr+mr]
+				for r, v := range src {
+					col[r] = alpha * v
 				}
-				col[r] = alpha * v
+				for r := rows; r < mr; r++ {
+					col[r] = 0
+				}
 			}
-			for r := rows; r < mr; r++ {
-				col[r] = 0
+			continue
+		}
+		for r := 0; r < rows; r++ {
+			src := a[(ic+ir+r)*lda+pc : (ic+ir+r)*lda+pc+kc]
+			for p, v := range src {
+				panel[p*mr+r] = alpha * v
+			}
+		}
+		for r := rows; r < mr; r++ {
+			for p := 0; p < kc; p++ {
+				panel[p*mr+r] = 0
 			}
 		}
 	}
