@@ -3,6 +3,8 @@ package gemm
 import (
 	"runtime"
 	"sync"
+
+	"phasespace/internal/parallel"
 )
 
 // Cache blocking: kc rows of packed B (kc×nc, ≈ L2/L3) are reused by every
@@ -48,7 +50,7 @@ func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []
 	nBlocks := (n + ncBlock - 1) / ncBlock
 	if nt > 1 && mBlocks < nt && nBlocks >= nt {
 		// Few rows, many columns (convolutions): split the columns.
-		parallelFor(nBlocks, nt, func(lo, hi int) {
+		parallel.Split(nBlocks, nt, func(lo, hi int) {
 			for jb := lo; jb < hi; jb++ {
 				jc := jb * ncBlock
 				colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, 1)
@@ -61,24 +63,6 @@ func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []
 	}
 }
 
-func parallelFor(n, nt int, body func(lo, hi int)) {
-	if nt <= 1 || n <= 1 {
-		body(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	per := (n + nt - 1) / nt
-	for lo := 0; lo < n; lo += per {
-		hi := min(lo+per, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body(lo, hi)
-		}()
-	}
-	wg.Wait()
-}
-
 // colBlock multiplies into the columns jc..jc+nc of C, over all K, with nt
 // goroutines splitting the row blocks.
 func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int) {
@@ -88,7 +72,7 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 		kc := min(kcBlock, k-pc)
 		pb := getBuf(kc * ncPad)
 		packB(*pb, tb, b, ldb, pc, kc, jc, nc)
-		parallelFor(mBlocks, nt, func(lo, hi int) {
+		parallel.Split(mBlocks, nt, func(lo, hi int) {
 			pa := getBuf(kc * mcBlock)
 			tmp := getBuf(mr * nr)
 			for ib := lo; ib < hi; ib++ {

@@ -2,41 +2,22 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"phasespace/internal/atomicfile"
 )
 
 // writeFileAtomic writes path through a synced temporary file in the same
 // directory and a rename: on any failure (disk full, permissions) no partial
 // file is left behind and an existing file keeps its old content.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("--out %s: %w", path, err)
-	}
-	tmp := f.Name()
-	f.Chmod(0o644) // CreateTemp makes 0600 files; outputs are ordinary files
-	bw := bufio.NewWriter(f)
-	werr := write(bw)
-	if werr == nil {
-		werr = bw.Flush()
-	}
-	serr := f.Sync()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("--out %s: %w (nothing written)", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("--out %s: %w", path, err)
+	if err := atomicfile.WriteFunc(path, write); err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	return nil
 }

@@ -19,10 +19,17 @@ func For(n, minChunk int, body func(lo, hi int)) {
 	if m := n / minChunk; m < w {
 		w = m
 	}
-	if w <= 1 {
-		if n > 0 {
-			body(0, n)
-		}
+	Split(n, w, body)
+}
+
+// Split calls body on at most w contiguous sub-ranges of [0, n) in separate
+// goroutines and waits for them; with w <= 1 it calls body(0, n) directly.
+func Split(n, w int, body func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	if w <= 1 || n == 1 {
+		body(0, n)
 		return
 	}
 	var wg sync.WaitGroup
