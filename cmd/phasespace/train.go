@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,7 +24,7 @@ import (
 )
 
 func init() {
-	register("train", "train a score network (MLP for 2-D toy data) with checkpoints and resume", runTrain)
+	register("train", "train a score network (MLP for 2-D data, U-Net for images) with checkpoints and resume", runTrain)
 }
 
 // trainFlags are the train command's flags (also used by demo).
@@ -47,6 +49,9 @@ type trainFlags struct {
 	downsample         bool
 	quiet              bool
 	progressEvery      time.Duration
+	channels           string
+	numRes             int
+	dropout            float64
 }
 
 func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
@@ -73,6 +78,9 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.IntVar(&f.subset, "subset", 0, "images: use only the first N training images (0: all)")
 	fs.BoolVar(&f.downsample, "downsample", false, "images: 2x2 average-pool to 14x14")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
+	fs.StringVar(&f.channels, "channels", "32,64,128", "images: U-Net channels per resolution level")
+	fs.IntVar(&f.numRes, "num-res", 2, "images: U-Net residual blocks per level (1..8)")
+	fs.Float64Var(&f.dropout, "dropout", 0.1, "images: U-Net dropout in [0, 1)")
 	fs.DurationVar(&f.progressEvery, "progress-every", 2*time.Second, "progress line cadence")
 	return f
 }
@@ -137,12 +145,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 		return nil, runMeta{}, err
 	}
 	d := data.Dim()
-	if d != 2 {
-		return nil, runMeta{}, usagef("--data %s has dimension %d: image training needs the U-Net, which this build does not provide yet", f.data, d)
-	}
-	mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
-	mc.Hidden, mc.Depth, mc.Seed = f.hidden, f.layers, f.seed+1
-	net, err := nn.NewMLP(mc)
+	net, err := f.network(oc, d)
 	if err != nil {
 		return nil, runMeta{}, err
 	}
@@ -210,6 +213,59 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	fmt.Fprintf(stdout, "trained %d steps in %v (final EMA loss %.4f, %d skipped); checkpoints in %s, loss curve in %s\n",
 		st.Step-start.Step, time.Since(t0).Round(time.Second), st.EMALoss, st.Skipped, train.CheckpointDir(cfg.OutDir), filepath.Join(cfg.OutDir, "loss.png"))
 	return st, nil
+}
+
+// network builds the score network: the MLP for 2-D data, the U-Net for
+// square single-channel images (x and v stacked as channels).
+func (f *trainFlags) network(oc *objective.Config, d int) (nn.Model, error) {
+	if d == 2 {
+		mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
+		mc.Hidden, mc.Depth, mc.Seed = f.hidden, f.layers, f.seed+1
+		return nn.NewMLP(mc)
+	}
+	size := int(math.Round(math.Sqrt(float64(d))))
+	if size*size != d {
+		return nil, usagef("--data %s: %d values per sample is not a square image", f.data, d)
+	}
+	uc := nn.DefaultUNetConfig(oc.InDim(d)/d, oc.OutDim(d)/d)
+	uc.Size, uc.NumRes, uc.Dropout, uc.Seed = size, f.numRes, f.dropout, f.seed+1
+	uc.Channels = nil
+	for _, c := range strings.Split(f.channels, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || v < 1 || v > 1024 {
+			return nil, usagef("--channels %q: want comma-separated widths 1..1024", f.channels)
+		}
+		uc.Channels = append(uc.Channels, v)
+	}
+	if f.numRes < 1 || f.numRes > 8 {
+		return nil, usagef("--num-res = %d: want 1..8", f.numRes)
+	}
+	if !(f.dropout >= 0 && f.dropout < 1) {
+		return nil, usagef("--dropout = %v: want 0 <= p < 1", f.dropout)
+	}
+	uc.Groups = gcdAll(uc.Channels, 8)
+	if size%(1<<(len(uc.Channels)-1)) != 0 {
+		return nil, usagef("--channels: %d levels need the image size %d to be divisible by %d", len(uc.Channels), size, 1<<(len(uc.Channels)-1))
+	}
+	m, err := nn.NewUNet(uc)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return m, nil
+}
+
+// gcdAll returns the largest g <= limit dividing every width.
+func gcdAll(ws []int, limit int) int {
+	for g := limit; g > 1; g-- {
+		ok := true
+		for _, w := range ws {
+			ok = ok && w%g == 0
+		}
+		if ok {
+			return g
+		}
+	}
+	return 1
 }
 
 func runTrain(args []string, stdout io.Writer) error {

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"phasespace/imagedata"
+	"phasespace/train"
+)
+
+// A 100-step U-Net training smoke run on 14×14 MNIST lowers the loss.
+func TestImageTrainingSmokeRunLowersLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a small U-Net; skipped in -short mode")
+	}
+	if _, err := imagedata.Locate("mnist"); err != nil {
+		t.Skipf("MNIST unavailable: %v", err)
+	}
+	dir := t.TempDir()
+	code, _, errs := runCLI(t, "train", "--data", "mnist", "--downsample", "--subset", "1000", "--sde", "cld",
+		"--channels", "8,16", "--num-res", "1", "--batch", "16", "--steps", "100", "--lr", "2e-3",
+		"--ckpt-every", "0", "--quiet", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, loss, _, err := train.ReadCurve(filepath.Join(dir, "loss.csv"))
+	if err != nil || len(loss) != 100 {
+		t.Fatalf("loss curve: %d rows, %v", len(loss), err)
+	}
+	var first, last float64
+	for i := 0; i < 20; i++ {
+		first += loss[i] / 20
+		last += loss[80+i] / 20
+	}
+	t.Logf("loss: first 20 steps %.3f, last 20 %.3f", first, last)
+	if !(last < 0.8*first) {
+		t.Errorf("loss did not decrease: %.3f → %.3f", first, last)
+	}
+	lm, err := loadCheckpoint(dir)
+	if err != nil || lm.Meta.Dim != 196 {
+		t.Fatalf("checkpoint: %+v %v", lm, err)
+	}
+}
