@@ -31,8 +31,9 @@ func Sample(cfg Config, n int) ([]float64, Stats, error) {
 		err = runODE(&cfg, b, &st, emit)
 	}
 	if err == nil && !cfg.NoDenoise {
-		err = denoise(&cfg, b, &st)
-		emit(st.Steps+1, 0, true)
+		if err = denoise(&cfg, b, &st); err == nil {
+			emit(st.Steps+1, 0, true)
+		}
 	}
 	st.Wall = time.Since(start)
 	if err != nil {
