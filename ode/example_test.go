@@ -7,7 +7,7 @@ import (
 	"phasespace/ode"
 )
 
-// Harmonic oscillator x” = −x from (1, 0) over one period.
+// Harmonic oscillator d²x/dt² = −x from (1, 0) over one period.
 func ExampleSolve() {
 	f := func(t float64, y, dy []float64) { dy[0], dy[1] = y[1], -y[0] }
 	y := []float64{1, 0}
