@@ -20,7 +20,7 @@ func decay(t float64, y, dy []float64) {
 	}
 }
 
-// oscillator is x” = −ω²x as (x, p): x(t) = cos ωt, p = −ω sin ωt.
+// oscillator is d²x/dt² = −ω²x as (x, p): x(t) = cos ωt, p = −ω sin ωt.
 const omega = 2.0
 
 func oscillator(t float64, y, dy []float64) {
