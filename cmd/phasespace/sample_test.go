@@ -97,6 +97,8 @@ func TestSampleCommandUsageErrors(t *testing.T) {
 		{[]string{"sample", "--out", csv}, "--exact NAME"},
 		{[]string{"sample", "--exact", "moons", "--out", csv}, "--exact \"moons\""},
 		{[]string{"sample", "--exact", "diamond"}, "--out is required"},
+		{[]string{"sample", "--ckpt", t.TempDir(), "--sde", "vp", "--out", csv}, "--sde does not apply with --ckpt"},
+		{[]string{"sample", "--ckpt", t.TempDir(), "--beta0", "2", "--out", csv}, "--beta0 does not apply with --ckpt"},
 	} {
 		code, _, errs := runCLI(t, c.args...)
 		if code != 2 || !strings.Contains(errs, c.msg) {
