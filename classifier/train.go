@@ -1,0 +1,130 @@
+package classifier
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"phasespace/imagedata"
+	"phasespace/nn"
+)
+
+// TrainConfig controls Train.
+type TrainConfig struct {
+	Epochs   int     // passes over the training set (default 2)
+	Batch    int     // default 128
+	LR       float64 // Adam learning rate (default 1e-3)
+	Seed     uint64
+	Progress func(epoch, step int, loss float64)
+}
+
+// Train fits a new classifier on ds (labels required) and returns it.
+func Train(ds *imagedata.Dataset, c TrainConfig) (*Net, error) {
+	if ds.Labels == nil || ds.H != ds.W {
+		return nil, fmt.Errorf("classifier: training needs square labelled images")
+	}
+	if c.Epochs == 0 {
+		c.Epochs = 2
+	}
+	if c.Batch == 0 {
+		c.Batch = 128
+	}
+	if c.LR == 0 {
+		c.LR = 1e-3
+	}
+	n, err := New(ds.H, c.Seed)
+	if err != nil {
+		return nil, err
+	}
+	opt := nn.NewAdam(c.LR)
+	ps := n.Params()
+	d := ds.H * ds.W
+	x := make([]float32, c.Batch*d)
+	labels := make([]byte, c.Batch)
+	grad := make([]float32, c.Batch*Classes)
+	step := 0
+	for ep := 0; ep < c.Epochs; ep++ {
+		perm := rand.New(rand.NewPCG(c.Seed, uint64(ep)+1)).Perm(ds.N)
+		for lo := 0; lo+c.Batch <= ds.N; lo += c.Batch {
+			for i := 0; i < c.Batch; i++ {
+				k := perm[lo+i]
+				pixels(x[i*d:(i+1)*d], ds.Image(k))
+				labels[i] = ds.Labels[k]
+			}
+			logits := n.forward(x, c.Batch, true)
+			loss := crossEntropy(logits, labels, grad)
+			if math.IsNaN(loss) {
+				return nil, fmt.Errorf("classifier: loss is NaN at epoch %d step %d", ep, step)
+			}
+			n.backward(grad)
+			opt.Step(ps)
+			nn.ZeroGrad(ps)
+			step++
+			if c.Progress != nil {
+				c.Progress(ep, step, loss)
+			}
+		}
+	}
+	return n, nil
+}
+
+// Evaluate returns, for images (n×size×size bytes), the predicted classes
+// and the n×FeatureDim features (row-major float64).
+func (n *Net) Evaluate(images []byte, count int) (pred []int, feats []float64) {
+	d := n.Size * n.Size
+	const batch = 256
+	x := make([]float32, batch*d)
+	pred = make([]int, count)
+	feats = make([]float64, count*FeatureDim)
+	for lo := 0; lo < count; lo += batch {
+		b := min(batch, count-lo)
+		pixels(x[:b*d], images[lo*d:(lo+b)*d])
+		logits := n.forward(x[:b*d], b, false)
+		for i := 0; i < b; i++ {
+			best := 0
+			for k := 1; k < Classes; k++ {
+				if logits[i*Classes+k] > logits[i*Classes+best] {
+					best = k
+				}
+			}
+			pred[lo+i] = best
+			for j := 0; j < FeatureDim; j++ {
+				feats[(lo+i)*FeatureDim+j] = float64(n.feat[i*FeatureDim+j])
+			}
+		}
+	}
+	return pred, feats
+}
+
+// Accuracy returns the fraction of ds classified correctly.
+func (n *Net) Accuracy(ds *imagedata.Dataset) float64 {
+	pred, _ := n.Evaluate(ds.Pixels, ds.N)
+	ok := 0
+	for i, p := range pred {
+		if p == int(ds.Labels[i]) {
+			ok++
+		}
+	}
+	return float64(ok) / float64(ds.N)
+}
+
+// Save writes the weights as safetensors (with the image size in the metadata).
+func (n *Net) Save(path string) error {
+	return nn.SaveParams(path, n.Params(), map[string]string{"classifier_size": fmt.Sprint(n.Size)})
+}
+
+// Load reads a classifier saved by Save.
+func Load(path string, size int) (*Net, error) {
+	n, err := New(size, 0)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := nn.LoadParams(path, n.Params())
+	if err != nil {
+		return nil, err
+	}
+	if meta["classifier_size"] != fmt.Sprint(size) {
+		return nil, fmt.Errorf("classifier %s is for %s×%s images, not %d", path, meta["classifier_size"], meta["classifier_size"], size)
+	}
+	return n, nil
+}
