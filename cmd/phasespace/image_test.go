@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -39,5 +40,12 @@ func TestImageTrainingSmokeRunLowersLoss(t *testing.T) {
 	lm, err := loadCheckpoint(dir)
 	if err != nil || lm.Meta.Dim != 196 {
 		t.Fatalf("checkpoint: %+v %v", lm, err)
+	}
+	grid := filepath.Join(dir, "grid.png")
+	if code, _, errs := runCLI(t, "sample", "--ckpt", dir, "--sampler", "em", "--nfe", "5", "--n", "12", "--out", grid); code != 0 {
+		t.Fatalf("sample grid: exit %d: %s", code, errs)
+	}
+	if b, err := os.ReadFile(grid); err != nil || string(b[1:4]) != "PNG" {
+		t.Fatalf("grid: %v", err)
 	}
 }
