@@ -167,29 +167,23 @@ func sampleMetrics(x []float64, data string, n int, seed uint64, want map[string
 	ref, _ := toy.Sample(data, len(x)/2, rng.Key(seed, rng.PurposeEval, 2))
 	floor := map[string]any{}
 	res["n_samples"], res["n_data"], res["data"] = len(x)/2, n, data
-	if want["ed"] {
-		v, err := metrics.EnergyDistance(x, y, 2)
+	for _, m := range []struct {
+		flag, key string
+		f         func(a, b []float64) (float64, error)
+	}{
+		{"ed", "ed", func(a, b []float64) (float64, error) { return metrics.EnergyDistance(a, b, 2) }},
+		{"mmd", "mmd2", func(a, b []float64) (float64, error) { return metrics.MMD2(a, b, 2) }},
+		{"sw2", "sw2", metrics.SlicedW2},
+	} {
+		if !want[m.flag] {
+			continue
+		}
+		v, err := m.f(x, y)
 		if err != nil {
 			return err
 		}
-		res["ed"] = v
-		floor["ed"], _ = metrics.EnergyDistance(ref, y, 2)
-	}
-	if want["mmd"] {
-		v, err := metrics.MMD2(x, y, 2)
-		if err != nil {
-			return err
-		}
-		res["mmd2"] = v
-		floor["mmd2"], _ = metrics.MMD2(ref, y, 2)
-	}
-	if want["sw2"] {
-		v, err := metrics.SlicedW2(x, y)
-		if err != nil {
-			return err
-		}
-		res["sw2"] = v
-		floor["sw2"], _ = metrics.SlicedW2(ref, y)
+		res[m.key] = v
+		floor[m.key], _ = m.f(ref, y)
 	}
 	if want["modes"] {
 		mix, ok := toy.Mixture(data)
