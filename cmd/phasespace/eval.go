@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"phasespace/exact"
+	"phasespace/imagedata"
 	"phasespace/likelihood"
 	"phasespace/metrics"
 	"phasespace/ode"
@@ -39,6 +41,7 @@ type evalFlags struct {
 	divergence, probe  string
 	rtol, atol, eps    float64
 	asJSON             bool
+	given              map[string]bool
 	sampler            string
 	nfe                int
 }
@@ -66,6 +69,8 @@ func runEval(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	f.given = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
 	sources := 0
 	for _, s := range []string{f.samples, f.exactName, f.ckpt} {
 		if s != "" {
@@ -123,7 +128,7 @@ func (f *evalFlags) parseMetrics() (map[string]bool, error) {
 		}
 	}
 	want := map[string]bool{}
-	valid := append(append([]string{}, sampleMetricNames...), "nll")
+	valid := append(append([]string{}, sampleMetricNames...), "nll", "bpd")
 	for _, m := range strings.Split(list, ",") {
 		m = strings.TrimSpace(m)
 		ok := false
@@ -134,6 +139,9 @@ func (f *evalFlags) parseMetrics() (map[string]bool, error) {
 			return nil, usagef("--metrics: unknown metric %q (valid: %s)", m, strings.Join(valid, ", "))
 		}
 		want[m] = true
+	}
+	if want["bpd"] && f.ckpt == "" {
+		return nil, usagef("--metrics bpd needs an image checkpoint (--ckpt)")
 	}
 	if want["nll"] && f.samples != "" {
 		return nil, usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
@@ -203,37 +211,9 @@ func (f *evalFlags) nllOf(p *sde.Process, model score.VJPModel, data string, res
 	if err != nil {
 		return usagef("--data: %v", err)
 	}
-	cfg := likelihood.Config{Process: p, Model: model, Solve: ode.Integrate, Eps: f.eps, RTol: f.rtol, ATol: f.atol,
-		IW: f.iw, Probes: f.probes, Seed: f.seed}
-	switch f.divergence {
-	case "exact":
-		cfg.Divergence = likelihood.Exact
-	case "hutchinson":
-		cfg.Divergence = likelihood.Hutchinson
-	default:
-		return usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
-	}
-	switch f.probe {
-	case "rademacher":
-		cfg.Probe = likelihood.Rademacher
-	case "gaussian":
-		cfg.Probe = likelihood.Gaussian
-	default:
-		return usagef("--probe %q: valid are rademacher, gaussian", f.probe)
-	}
-	r, err := likelihood.NLL(cfg, x)
+	out, err := f.likelihoodOf(p, model, x)
 	if err != nil {
 		return err
-	}
-	out := map[string]any{"nll": r.Mean, "se": r.SE, "nfe": r.NFE, "n": f.n, "divergence": f.divergence}
-	if p.Order() == 2 {
-		if f.iw > 1 {
-			out["bound"] = fmt.Sprintf("importance-weighted, K=%d", f.iw)
-		} else {
-			out["bound"] = "augmented E_q[-log p(x,v)] - H(q)"
-		}
-	} else {
-		out["bound"] = "exact (VP)"
 	}
 	// The data's own NLL on the same points, where the density is known.
 	tr, ok := 0.0, true
@@ -250,6 +230,72 @@ func (f *evalFlags) nllOf(p *sde.Process, model score.VJPModel, data string, res
 	}
 	res["nll"] = out
 	return nil
+}
+
+// bpdOf evaluates bits/dim of a trained image model on the first n test
+// images, uniformly dequantised ((p + u)/256 scaled to [−1, 1], a = 2).
+func (f *evalFlags) bpdOf(lm *loadedModel, res map[string]any) error {
+	ds, err := imagedata.Load(lm.Meta.Data, "test")
+	if err != nil {
+		return fmt.Errorf("checkpoint data %s: %w", lm.Meta.Data, err)
+	}
+	if lm.Meta.Downsample {
+		if ds, err = ds.Downsample2(); err != nil {
+			return err
+		}
+	}
+	d := ds.H * ds.W
+	if d != lm.Meta.Dim {
+		return fmt.Errorf("test images have %d pixels, the model %d", d, lm.Meta.Dim)
+	}
+	ds = ds.Subset(f.n)
+	x := ds.Scaled(rng.New(f.seed, rng.PurposeEval, 4))
+	out, err := f.likelihoodOf(lm.Obj.Process, lm.Score, x)
+	if err != nil {
+		return err
+	}
+	out["bpd"] = likelihood.BitsPerDim(out["nll"].(float64), d, 2)
+	out["bpd_se"] = out["se"].(float64) / (float64(d) * math.Ln2)
+	out["images"] = ds.N
+	res["bpd"] = out
+	return nil
+}
+
+// likelihoodOf runs the likelihood solver on the n×d points x.
+func (f *evalFlags) likelihoodOf(p *sde.Process, model score.VJPModel, x []float64) (map[string]any, error) {
+	cfg := likelihood.Config{Process: p, Model: model, Solve: ode.Integrate, Eps: f.eps, RTol: f.rtol, ATol: f.atol,
+		IW: f.iw, Probes: f.probes, Seed: f.seed}
+	switch f.divergence {
+	case "exact":
+		cfg.Divergence = likelihood.Exact
+	case "hutchinson":
+		cfg.Divergence = likelihood.Hutchinson
+	default:
+		return nil, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
+	}
+	switch f.probe {
+	case "rademacher":
+		cfg.Probe = likelihood.Rademacher
+	case "gaussian":
+		cfg.Probe = likelihood.Gaussian
+	default:
+		return nil, usagef("--probe %q: valid are rademacher, gaussian", f.probe)
+	}
+	r, err := likelihood.NLL(cfg, x)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"nll": r.Mean, "se": r.SE, "nfe": r.NFE, "n": len(r.NLL), "divergence": f.divergence}
+	if p.Order() == 2 {
+		if f.iw > 1 {
+			out["bound"] = fmt.Sprintf("importance-weighted, K=%d", f.iw)
+		} else {
+			out["bound"] = "augmented E_q[-log p(x,v)] - H(q)"
+		}
+	} else {
+		out["bound"] = "exact (VP)"
+	}
+	return out, nil
 }
 
 // evalExact evaluates the exact score of a mixture data set.
@@ -292,6 +338,20 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 	}
 	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
 	res["process"] = processJSON(lm.Obj.Process)
+	if isImageData(lm.Meta.Data) {
+		for m := range want {
+			if m != "bpd" {
+				return usagef("--metrics %s: image checkpoints are evaluated with bpd (FD/KID of generated images: see docs/images.md)", m)
+			}
+		}
+		if f.divergence == "exact" && !f.given["divergence"] {
+			f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
+		}
+		return f.bpdOf(lm, res)
+	}
+	if want["bpd"] {
+		return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
+	}
 	if want["nll"] {
 		if err := f.nllOf(lm.Obj.Process, lm.Score, data, res); err != nil {
 			return err

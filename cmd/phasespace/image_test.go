@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,4 +49,25 @@ func TestImageTrainingSmokeRunLowersLoss(t *testing.T) {
 	if b, err := os.ReadFile(grid); err != nil || string(b[1:4]) != "PNG" {
 		t.Fatalf("grid: %v", err)
 	}
+	// Bits/dim of 4 dequantised test images (Hutchinson by default for images).
+	code, out, errs := runCLI(t, "eval", "--ckpt", dir, "--metrics", "bpd", "--n", "4", "--rtol", "1e-3", "--atol", "1e-3", "--json")
+	if code != 0 {
+		t.Fatalf("eval bpd: exit %d: %s", code, errs)
+	}
+	var r struct {
+		BPD struct {
+			BPD        float64 `json:"bpd"`
+			Divergence string  `json:"divergence"`
+			Images     int     `json:"images"`
+		} `json:"bpd"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	// An untrained-ish model: finite and between the 8-bit uniform bound's
+	// neighbourhood and a loose upper limit.
+	if !(r.BPD.BPD > 0 && r.BPD.BPD < 20) || r.BPD.Divergence != "hutchinson" || r.BPD.Images != 4 {
+		t.Fatalf("bpd result %+v", r.BPD)
+	}
+	t.Logf("bits/dim after 100 steps: %.3f", r.BPD.BPD)
 }

@@ -57,6 +57,8 @@ type runMeta struct {
 	Data        string    `json:"data"`
 	Dim         int       `json:"dim"`
 	Scaling     string    `json:"scaling"`
+	Downsample  bool      `json:"downsample,omitempty"` // images: 2×2 average-pooled
+	Subset      int       `json:"subset,omitempty"`     // images: first N training images
 	Steps       int64     `json:"steps"`
 	Batch       int       `json:"batch"`
 	LR          float64   `json:"lr"`

@@ -154,7 +154,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 		return nil, runMeta{}, err
 	}
 	meta := runMeta{Version: 1, SDE: paramsOf(p), Objective: obj.String(), Weighting: w.String(), MixedScore: oc.MixedScore,
-		LossEps: f.lossEps, ImportanceT: f.importanceT, Data: f.data, Dim: d, Scaling: scaling,
+		LossEps: f.lossEps, ImportanceT: f.importanceT, Data: f.data, Dim: d, Scaling: scaling, Downsample: f.downsample, Subset: f.subset,
 		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
 		Sampler: "sscs", NFE: 200}
 	if p.Kind == sde.VP {
