@@ -20,7 +20,7 @@ func runClassifier(args []string, stdout io.Writer) error {
 	fs := newFlagSet("classifier")
 	data := fs.String("data", "mnist", "image data: mnist, fashion-mnist or a directory of IDX files")
 	downsample := fs.Bool("downsample", false, "2x2 average-pool to 14x14")
-	epochs := fs.Int("epochs", 2, "training epochs (1..50)")
+	epochs := fs.Int("epochs", 3, "training epochs (1..50; 3 reach 99% on MNIST)")
 	seed := fs.Uint64("seed", 1, "training seed")
 	out := fs.String("out", "", "safetensors file for the weights (required)")
 	floorN := fs.Int("floor-n", 10000, "images per side for the real-vs-real floors (100..10000)")
