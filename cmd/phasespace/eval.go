@@ -10,7 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"phasespace/classifier"
 	"phasespace/exact"
+	"phasespace/featuremetrics"
 	"phasespace/imagedata"
 	"phasespace/likelihood"
 	"phasespace/metrics"
@@ -42,6 +44,7 @@ type evalFlags struct {
 	rtol, atol, eps    float64
 	asJSON             bool
 	given              map[string]bool
+	classifier         string
 	sampler            string
 	nfe                int
 }
@@ -66,6 +69,7 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.sampler, "sampler", "", "--ckpt sample metrics: sampler (default from the checkpoint)")
 	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+	fs.StringVar(&f.classifier, "classifier", "", "images: classifier weights from `phasespace classifier` (for fd, kid, pr, classes)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -128,7 +132,7 @@ func (f *evalFlags) parseMetrics() (map[string]bool, error) {
 		}
 	}
 	want := map[string]bool{}
-	valid := append(append([]string{}, sampleMetricNames...), "nll", "bpd")
+	valid := append(append([]string{}, sampleMetricNames...), "nll", "bpd", "fd", "kid", "pr", "classes")
 	for _, m := range strings.Split(list, ",") {
 		m = strings.TrimSpace(m)
 		ok := false
@@ -140,8 +144,10 @@ func (f *evalFlags) parseMetrics() (map[string]bool, error) {
 		}
 		want[m] = true
 	}
-	if want["bpd"] && f.ckpt == "" {
-		return nil, usagef("--metrics bpd needs an image checkpoint (--ckpt)")
+	for _, m := range []string{"bpd", "fd", "kid", "pr", "classes"} {
+		if want[m] && f.ckpt == "" {
+			return nil, usagef("--metrics %s needs an image checkpoint (--ckpt)", m)
+		}
 	}
 	if want["nll"] && f.samples != "" {
 		return nil, usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
@@ -339,15 +345,28 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
 	res["process"] = processJSON(lm.Obj.Process)
 	if isImageData(lm.Meta.Data) {
+		feature := false
 		for m := range want {
-			if m != "bpd" {
-				return usagef("--metrics %s: image checkpoints are evaluated with bpd (FD/KID of generated images: see docs/images.md)", m)
+			switch m {
+			case "bpd":
+			case "fd", "kid", "pr", "classes":
+				feature = true
+			default:
+				return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", m)
 			}
 		}
-		if f.divergence == "exact" && !f.given["divergence"] {
-			f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
+		if want["bpd"] {
+			if f.divergence == "exact" && !f.given["divergence"] {
+				f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
+			}
+			if err := f.bpdOf(lm, res); err != nil {
+				return err
+			}
 		}
-		return f.bpdOf(lm, res)
+		if feature {
+			return f.featureMetrics(lm, want, res)
+		}
+		return nil
 	}
 	if want["bpd"] {
 		return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
@@ -418,4 +437,80 @@ func fmtVal(v any) string {
 	default:
 		return fmt.Sprintf("%+v", x)
 	}
+}
+
+// featureMetrics samples n images from an image checkpoint and compares them
+// with the first n test images in the project classifier's feature space
+// (FD, KID, precision/recall, class-histogram KL), beside the real-vs-real
+// floor (the first n training images against the same test images).
+func (f *evalFlags) featureMetrics(lm *loadedModel, want map[string]bool, res map[string]any) error {
+	if f.classifier == "" {
+		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
+	}
+	load := func(split string) (*imagedata.Dataset, error) {
+		ds, err := imagedata.Load(lm.Meta.Data, split)
+		if err != nil || !lm.Meta.Downsample {
+			return ds, err
+		}
+		return ds.Downsample2()
+	}
+	test, err := load("test")
+	if err != nil {
+		return err
+	}
+	trainSet, err := load("train")
+	if err != nil {
+		return err
+	}
+	net, err := classifier.Load(f.classifier, test.H)
+	if err != nil {
+		return fmt.Errorf("--classifier: %w", err)
+	}
+	n := min(f.n, test.N)
+	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, n, f.seed)
+	if err != nil {
+		return err
+	}
+	gen := imagedata.ToPixels(x)
+	predGen, featGen := net.Evaluate(gen, n)
+	predTest, featTest := net.Evaluate(test.Pixels, n)
+	_, featTrain := net.Evaluate(trainSet.Pixels, n)
+	fg := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featGen}
+	ft := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featTest}
+	fr := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featTrain}
+	out, floor := map[string]any{"n": n, "sampler": info}, map[string]any{}
+	if want["fd"] {
+		if out["fd"], err = featuremetrics.FD(fg, ft); err != nil {
+			return err
+		}
+		floor["fd"], _ = featuremetrics.FD(fr, ft)
+	}
+	if want["kid"] {
+		m, sd, err := featuremetrics.KID(fg, ft, 100, min(1000, n), f.seed)
+		if err != nil {
+			return err
+		}
+		out["kid"], out["kid_sd"] = m, sd
+		fm, fsd, _ := featuremetrics.KID(fr, ft, 100, min(1000, n), f.seed)
+		floor["kid"], floor["kid_sd"] = fm, fsd
+	}
+	if want["pr"] && n > 3 {
+		p, r, err := featuremetrics.PrecisionRecall(ft, fg, 3)
+		if err != nil {
+			return err
+		}
+		out["precision"], out["recall"] = p, r
+		fp, frc, _ := featuremetrics.PrecisionRecall(ft, fr, 3)
+		floor["precision"], floor["recall"] = fp, frc
+	}
+	if want["classes"] {
+		kl, starved := featuremetrics.ClassHistogramKL(predGen, predTest, classifier.Classes)
+		out["class_kl"], out["starved_classes"] = kl, starved
+		predTrain, _ := net.Evaluate(trainSet.Pixels, n)
+		fkl, fst := featuremetrics.ClassHistogramKL(predTrain, predTest, classifier.Classes)
+		floor["class_kl"], floor["starved_classes"] = fkl, fst
+	}
+	out["floor"] = floor
+	res["features"] = out
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"phasespace/classifier"
 	"phasespace/imagedata"
 	"phasespace/train"
 )
@@ -70,4 +71,37 @@ func TestImageTrainingSmokeRunLowersLoss(t *testing.T) {
 		t.Fatalf("bpd result %+v", r.BPD)
 	}
 	t.Logf("bits/dim after 100 steps: %.3f", r.BPD.BPD)
+
+	// Feature metrics of generated images with a (quickly trained) classifier.
+	ds, _ := imagedata.Load("mnist", "train")
+	small, _ := ds.Subset(500).Downsample2()
+	net, err := classifier.Train(small, classifier.TrainConfig{Epochs: 1, Batch: 50, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpath := filepath.Join(dir, "classifier.safetensors")
+	if err := net.Save(cpath); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI(t, "eval", "--ckpt", dir, "--metrics", "fd,kid,pr,classes", "--classifier", cpath,
+		"--n", "30", "--sampler", "em", "--nfe", "5", "--json")
+	if code != 0 {
+		t.Fatalf("eval features: exit %d: %s", code, errs)
+	}
+	var fr struct {
+		Features struct {
+			FD    float64            `json:"fd"`
+			Floor map[string]float64 `json:"floor"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(out), &fr); err != nil {
+		t.Fatal(err)
+	}
+	// A 100-step model's samples are far from the data: FD well above the real-vs-real floor.
+	if !(fr.Features.FD > fr.Features.Floor["fd"]) {
+		t.Fatalf("FD %v not above the floor %v", fr.Features.FD, fr.Features.Floor["fd"])
+	}
+	if code, _, _ := runCLI(t, "eval", "--ckpt", dir, "--metrics", "fd"); code != 2 {
+		t.Errorf("fd without --classifier: exit %d, want 2", code)
+	}
 }
