@@ -1,10 +1,3 @@
-// Package gemm provides single-precision general matrix multiplication for the
-// score-network engine: BLIS-style cache blocking (packed A and B panels), a
-// 6×16 register-tile micro-kernel in Go assembly (AVX2 + FMA, chosen at run
-// time) with a portable Go kernel as fallback (and under -tags noasm), and
-// goroutine parallelism over row blocks of C. Every element of C sums its K
-// terms in the same order whatever the thread count, so results are
-// deterministic.
 package gemm
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where

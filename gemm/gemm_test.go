@@ -17,7 +17,7 @@ func randSlice(r *rand.Rand, n int) []float32 {
 
 func TestSgemmMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {16, 16, 16}, {33, 5, 64}, {257, 129, 300}, {3, 4, 0}, {64, 2, 256}}
+	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {13, 7, 5}, {1, 31, 2}, {5, 1, 9}, {16, 16, 16}, {33, 5, 64}, {97, 17, 259}, {257, 129, 300}, {3, 4, 0}, {64, 2, 256}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
@@ -51,6 +51,10 @@ func TestSgemmMatchesReference(t *testing.T) {
 					}
 					want := append([]float32(nil), c...)
 					Reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+					// Error scale: |alpha|·Σ_p |a||b| + |beta|·|c| per element.
+					absA, absB := absSlice(a), absSlice(b)
+					scale := absSlice(c)
+					Reference(ta, tb, m, n, k, abs32(alpha), absA, lda, absB, ldb, abs32(beta), scale, ldc)
 					Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 					name := fmt.Sprintf("%dx%dx%d ta=%v tb=%v α=%v β=%v", m, n, k, ta, tb, alpha, beta)
 					for i := 0; i < m+1; i++ {
@@ -63,7 +67,7 @@ func TestSgemmMatchesReference(t *testing.T) {
 								}
 								continue
 							}
-							tol := 1e-4 * float32(math.Sqrt(float64(k))+1) * (float32(math.Abs(float64(w))) + 1)
+							tol := 4e-7*float32(k+2)*scale[i*ldc+j] + 1e-30
 							if d := g - w; d > tol || d < -tol || math.IsNaN(float64(g)) {
 								t.Fatalf("%s: C[%d,%d] = %v, want %v", name, i, j, g, w)
 							}
@@ -74,6 +78,16 @@ func TestSgemmMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+func absSlice(s []float32) []float32 {
+	o := make([]float32, len(s))
+	for i, v := range s {
+		o[i] = abs32(v)
+	}
+	return o
+}
+
+func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
 
 func TestSgemmIsDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
@@ -113,3 +127,8 @@ func BenchmarkConv28(b *testing.B)                   { benchShape(b, false, fals
 func BenchmarkConv14(b *testing.B)                   { benchShape(b, false, false, 64, 64*14*14, 576) }
 func BenchmarkConv7(b *testing.B)                    { benchShape(b, false, false, 128, 64*7*7, 1152) }
 func BenchmarkSquare1024(b *testing.B)               { benchShape(b, false, false, 1024, 1024, 1024) }
+func BenchmarkMLPOutput512x2x256(b *testing.B)       { benchShape(b, false, true, 512, 2, 256) }
+func BenchmarkMLPInputGrad512x256x256(b *testing.B)  { benchShape(b, false, false, 512, 256, 256) }
+func BenchmarkIm2col28(b *testing.B)                 { benchShape(b, false, false, 64*28*28, 32, 288) }
+func BenchmarkIm2col14(b *testing.B)                 { benchShape(b, false, false, 64*14*14, 64, 576) }
+func BenchmarkIm2col7(b *testing.B)                  { benchShape(b, false, false, 64*7*7, 128, 1152) }

@@ -53,3 +53,38 @@ func TestResultsDoNotDependOnThreads(t *testing.T) {
 		}
 	}
 }
+
+// Whole products through the assembly kernel and through the Go kernel, in
+// the same binary, agree to float32 rounding for every transpose pair.
+func TestSgemmAsmMatchesGoFallback(t *testing.T) {
+	if !useAsm {
+		t.Skip("assembly kernel not in use on this CPU/build")
+	}
+	defer func() { useAsm = true }()
+	r := rand.New(rand.NewPCG(11, 12))
+	m, n, k := 53, 71, 129
+	for _, ta := range []bool{false, true} {
+		for _, tb := range []bool{false, true} {
+			a, b := randSlice(r, m*k), randSlice(r, k*n)
+			lda, ldb := k, n
+			if ta {
+				lda = m
+			}
+			if tb {
+				ldb = k
+			}
+			scale := make([]float32, m*n)
+			Reference(ta, tb, m, n, k, 1, absSlice(a), lda, absSlice(b), ldb, 0, scale, n)
+			cAsm, cGo := make([]float32, m*n), make([]float32, m*n)
+			useAsm = true
+			Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, cAsm, n)
+			useAsm = false
+			Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, cGo, n)
+			for i := range cAsm {
+				if d := math.Abs(float64(cAsm[i] - cGo[i])); d > 4e-7*float64(k+2)*float64(scale[i]) {
+					t.Fatalf("ta=%v tb=%v: element %d: asm %v, Go %v", ta, tb, i, cAsm[i], cGo[i])
+				}
+			}
+		}
+	}
+}

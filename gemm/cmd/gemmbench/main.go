@@ -1,0 +1,126 @@
+// Command gemmbench times gemm.Sgemm on the shapes the score models use and
+// prints milliseconds, GFLOP/s and the fraction of the machine's fp32 peak,
+// taken as cores × 2 FMA units × 8 lanes × 2 flops × clock. The clock is the
+// first "cpu MHz" line of /proc/cpuinfo unless -ghz is given.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"phasespace/gemm"
+)
+
+type shape struct {
+	name    string
+	ta, tb  bool
+	m, n, k int
+}
+
+var shapes = []shape{
+	{"MLP fwd", false, true, 512, 256, 256},
+	{"MLP input", false, true, 512, 256, 132},
+	{"MLP output", false, true, 512, 2, 256},
+	{"MLP dW=XᵀdY", true, false, 256, 256, 512},
+	{"MLP dX=dY·W", false, false, 512, 256, 256},
+	{"im2col 28", false, false, 64 * 28 * 28, 32, 288},
+	{"im2col 14", false, false, 64 * 14 * 14, 64, 576},
+	{"im2col 7", false, false, 64 * 7 * 7, 128, 1152},
+	{"conv 28 (ch-major)", false, false, 32, 64 * 28 * 28, 288},
+	{"conv 14 (ch-major)", false, false, 64, 64 * 14 * 14, 576},
+	{"conv 7 (ch-major)", false, false, 128, 64 * 7 * 7, 1152},
+	{"square", false, false, 1024, 1024, 1024},
+}
+
+func cpuMHz() (float64, error) {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "cpu MHz" {
+			return strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+	}
+	return 0, fmt.Errorf("no cpu MHz line in /proc/cpuinfo")
+}
+
+func main() {
+	ghz := flag.Float64("ghz", 0, "clock in GHz for the peak (default: first cpu MHz in /proc/cpuinfo)")
+	reps := flag.Int("reps", 7, "timed repetitions per shape; the best and the median are printed")
+	minTime := flag.Duration("min", 100*time.Millisecond, "minimum time per repetition")
+	threads := flag.Int("threads", 0, "gemm threads (default GOMAXPROCS)")
+	flag.Parse()
+	if *threads > 0 {
+		gemm.SetThreads(*threads)
+	}
+	src := "-ghz flag"
+	if *ghz == 0 {
+		mhz, err := cpuMHz()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gemmbench:", err, "(use -ghz)")
+			os.Exit(1)
+		}
+		*ghz, src = mhz/1000, "/proc/cpuinfo cpu MHz"
+	}
+	cores := gemm.Threads()
+	peak := float64(cores) * 2 * 8 * 2 * *ghz
+	fmt.Printf("peak fp32 = %d cores × 2 FMA × 8 lanes × 2 flops × %.3f GHz (%s) = %.1f GFLOP/s; GOMAXPROCS=%d\n\n",
+		cores, *ghz, src, peak, runtime.GOMAXPROCS(0))
+	fmt.Printf("%-20s %5s %6s %5s %9s %9s %9s %7s\n", "shape", "M", "N", "K", "best ms", "med ms", "GFLOP/s", "peak")
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, s := range shapes {
+		a, b, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float32, s.m*s.n)
+		lda, ldb := s.k, s.n
+		if s.ta {
+			lda = s.m
+		}
+		if s.tb {
+			ldb = s.k
+		}
+		run := func() { gemm.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }
+		run() // warm up buffers and caches
+		iters := 1
+		for {
+			t0 := time.Now()
+			for range iters {
+				run()
+			}
+			if time.Since(t0) >= *minTime/4 || iters > 1<<20 {
+				break
+			}
+			iters *= 2
+		}
+		iters *= 4 // about minTime per repetition
+		per := make([]float64, *reps)
+		for i := range per {
+			t0 := time.Now()
+			for range iters {
+				run()
+			}
+			per[i] = time.Since(t0).Seconds() / float64(iters)
+		}
+		slices.Sort(per)
+		best, med := per[0], per[len(per)/2]
+		gf := 2 * float64(s.m) * float64(s.n) * float64(s.k) / best / 1e9
+		fmt.Printf("%-20s %5d %6d %5d %9.3f %9.3f %9.1f %6.0f%%\n", s.name, s.m, s.n, s.k, best*1e3, med*1e3, gf, 100*gf/peak)
+	}
+}
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(r.NormFloat64())
+	}
+	return s
+}
