@@ -159,6 +159,10 @@ func packA(dst []float32, ta bool, a []float32, lda int, alpha float32, ic, mc, 
 			}
 			continue
 		}
+		if rows == mr {
+			packA6(panel, a, lda, alpha, ic+ir, pc, kc)
+			continue
+		}
 		for r := 0; r < rows; r++ {
 			src := a[(ic+ir+r)*lda+pc : (ic+ir+r)*lda+pc+kc]
 			for p, v := range src {
@@ -170,5 +174,26 @@ func packA(dst []float32, ta bool, a []float32, lda int, alpha float32, ic, mc, 
 				panel[p*mr+r] = 0
 			}
 		}
+	}
+}
+
+// packA6 interleaves six full rows of untransposed A (rows i.., columns
+// pc..pc+kc) into panel, writing it sequentially.
+func packA6(panel, a []float32, lda int, alpha float32, i, pc, kc int) {
+	r0 := a[i*lda+pc : i*lda+pc+kc]
+	r1 := a[(i+1)*lda+pc : (i+1)*lda+pc+kc]
+	r2 := a[(i+2)*lda+pc : (i+2)*lda+pc+kc]
+	r3 := a[(i+3)*lda+pc : (i+3)*lda+pc+kc]
+	r4 := a[(i+4)*lda+pc : (i+4)*lda+pc+kc]
+	r5 := a[(i+5)*lda+pc : (i+5)*lda+pc+kc]
+	panel = panel[:mr*kc]
+	for p := range r0 {
+		d := panel[p*mr : p*mr+mr : p*mr+mr]
+		d[0] = alpha * r0[p]
+		d[1] = alpha * r1[p]
+		d[2] = alpha * r2[p]
+		d[3] = alpha * r3[p]
+		d[4] = alpha * r4[p]
+		d[5] = alpha * r5[p]
 	}
 }
