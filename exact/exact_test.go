@@ -7,29 +7,12 @@ import (
 	"phasespace/mixture"
 	"phasespace/rng"
 	"phasespace/sde"
+	"phasespace/toy"
 )
 
-// diamond is CLD's 3×3 grid of Gaussians rotated by 45°, σ = 0.04; eight is
-// FFJORD's 8gaussians. Both are rebuilt here so that this package's tests
-// do not depend on the toy package.
-func diamond() *mixture.Mixture {
-	var means [][]float64
-	for _, a := range []float64{-0.5, 0, 0.5} {
-		for _, b := range []float64{-0.5, 0, 0.5} {
-			means = append(means, []float64{(a + b) / math.Sqrt2, (b - a) / math.Sqrt2})
-		}
-	}
-	return mixture.Isotropic(means, 0.04)
-}
-
-func eight() *mixture.Mixture {
-	var means [][]float64
-	for k := 0; k < 8; k++ {
-		a := float64(k) * math.Pi / 4
-		means = append(means, []float64{4 * math.Cos(a) / 1.414, 4 * math.Sin(a) / 1.414})
-	}
-	return mixture.Isotropic(means, 0.5/1.414)
-}
+// The test data are the toy package's exact mixtures.
+func diamond() *mixture.Mixture { m, _ := toy.Mixture("diamond"); return m }
+func eight() *mixture.Mixture   { m, _ := toy.Mixture("8gaussians"); return m }
 
 func processes(t *testing.T) []*sde.Process {
 	vp, err := sde.NewVP(sde.DefaultVP)

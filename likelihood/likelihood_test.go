@@ -10,6 +10,7 @@ import (
 	"phasespace/mixture"
 	"phasespace/rng"
 	"phasespace/sde"
+	"phasespace/toy"
 )
 
 // rk4Log is an independent fixed-step integrator for the tests: classical
@@ -51,15 +52,7 @@ func rk4Log(steps int) Integrator {
 	}
 }
 
-func diamond() *mixture.Mixture {
-	var means [][]float64
-	for _, a := range []float64{-0.5, 0, 0.5} {
-		for _, b := range []float64{-0.5, 0, 0.5} {
-			means = append(means, []float64{(a + b) / math.Sqrt2, (b - a) / math.Sqrt2})
-		}
-	}
-	return mixture.Isotropic(means, 0.04)
-}
+func diamond() *mixture.Mixture { m, _ := toy.Mixture("diamond"); return m }
 
 func processes(t *testing.T) []*sde.Process {
 	vp, _ := sde.NewVP(sde.DefaultVP)
