@@ -43,6 +43,11 @@ type Config struct {
 	// SkipBadBatches skips (and counts) a step whose loss or gradient is not
 	// finite instead of stopping the run.
 	SkipBadBatches bool
+	// TimeBudget, when positive, ends the run (with a checkpoint, as if
+	// Steps had been reached) once the training time summed over this run
+	// and the runs it resumed reaches it: the way to compare methods at the
+	// same wall-clock budget. Steps remains an upper bound.
+	TimeBudget time.Duration
 	// Meta is stored in every checkpoint beside the loop's own state.
 	Meta any
 }
@@ -67,6 +72,8 @@ type State struct {
 	EMALoss float64 `json:"ema_loss"`
 	Skipped int64   `json:"skipped"`
 	Seed    uint64  `json:"seed"`
+	// Seconds is the training time spent so far, over all resumed runs.
+	Seconds float64 `json:"seconds,omitempty"`
 }
 
 type checkpointMeta struct {
@@ -108,8 +115,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("train: batch = %d, want >= 1", c.BatchSize)
 	case !(c.LR > 0) || math.IsInf(c.LR, 0):
 		return fmt.Errorf("train: lr = %v, want a finite value > 0", c.LR)
-	case c.Warmup < 0 || c.Clip < 0 || c.CheckpointEvery < 0:
-		return errors.New("train: warmup, clip and checkpoint interval must be >= 0")
+	case c.Warmup < 0 || c.Clip < 0 || c.CheckpointEvery < 0 || c.TimeBudget < 0:
+		return errors.New("train: warmup, clip, checkpoint interval and time budget must be >= 0")
 	case c.OutDir == "":
 		return errors.New("train: no output directory")
 	}
@@ -188,9 +195,16 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		if rate > 0 {
 			s.ETA = time.Duration(float64(cfg.Steps-st.Step) / rate * float64(time.Second))
 		}
+		if cfg.TimeBudget > 0 {
+			if left := cfg.TimeBudget - time.Duration(st.Seconds*float64(time.Second)); left < s.ETA || rate == 0 {
+				s.ETA = max(left, 0)
+			}
+		}
 		cfg.Progress(s)
 	}
+	seconds0 := st.Seconds
 	save := func() error {
+		st.Seconds = seconds0 + time.Since(t0).Seconds()
 		files, err := cfg.Engine.State()
 		if err != nil {
 			return fmt.Errorf("train: serialising state: %w", err)
@@ -202,7 +216,10 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		return curve.Sync()
 	}
 	var loss, gnorm float64
-	for st.Step < cfg.Steps {
+	overBudget := func() bool {
+		return cfg.TimeBudget > 0 && seconds0+time.Since(t0).Seconds() >= cfg.TimeBudget.Seconds()
+	}
+	for st.Step < cfg.Steps && !overBudget() {
 		step := st.Step
 		if err := cfg.Data.Batch(x0, cfg.BatchSize, cfg.Seed, step); err != nil {
 			return st, fmt.Errorf("train: step %d: data: %w", step, err)
@@ -244,7 +261,7 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		} else {
 			st.EMALoss = 0.99*st.EMALoss + 0.01*loss
 		}
-		if err := curve.Add(st.Step, loss, st.EMALoss, cfg.LRAt(step), gnorm, time.Since(t0).Seconds()); err != nil {
+		if err := curve.Add(st.Step, loss, st.EMALoss, cfg.LRAt(step), gnorm, seconds0+time.Since(t0).Seconds()); err != nil {
 			return st, err
 		}
 		if cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0 && st.Step < cfg.Steps {
@@ -252,6 +269,7 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 				return st, err
 			}
 		}
+		st.Seconds = seconds0 + time.Since(t0).Seconds()
 		if time.Since(lastReport) >= cfg.ProgressEvery {
 			lastReport = time.Now()
 			report(loss, gnorm, false)

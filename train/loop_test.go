@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"phasespace/mixture"
 	"phasespace/objective"
@@ -289,5 +290,47 @@ func TestConfigValidation(t *testing.T) {
 		if _, err := Run(context.Background(), c, State{}); err == nil {
 			t.Errorf("invalid config accepted: %+v", c)
 		}
+	}
+}
+
+// slowData makes every step take at least a millisecond, so that a time
+// budget ends a run after a bounded number of steps.
+type slowData struct{ mixData }
+
+func (d slowData) Batch(dst []float64, n int, seed uint64, step int64) error {
+	time.Sleep(time.Millisecond)
+	return d.mixData.Batch(dst, n, seed, step)
+}
+
+// A time budget ends the run with a checkpoint; the time spent is kept in
+// the checkpoint, so a resumed run only uses what is left of the budget.
+func TestTimeBudgetStopsAndCarriesOverResume(t *testing.T) {
+	out := t.TempDir()
+	cfg := testConfig(t, out, 1_000_000)
+	cfg.Data = slowData{cfg.Data.(mixData)}
+	cfg.TimeBudget = 60 * time.Millisecond
+	st, err := Run(context.Background(), cfg, State{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Step < 1 || st.Step > 60 || st.Seconds < 0.06 {
+		t.Fatalf("budget 60 ms with ≥ 1 ms steps: stopped at step %d after %.3f s", st.Step, st.Seconds)
+	}
+	again := testConfig(t, out, 1_000_000)
+	again.Data = cfg.Data
+	again.TimeBudget = cfg.TimeBudget
+	rs, ok, err := Resume(again, nil)
+	if err != nil || !ok || rs.Step != st.Step || rs.Seconds != st.Seconds {
+		t.Fatalf("resume: %+v (want step %d, %.3f s) %v %v", rs, st.Step, st.Seconds, ok, err)
+	}
+	// The budget is spent: no further step.
+	if st2, err := Run(context.Background(), again, rs); err != nil || st2.Step != st.Step {
+		t.Fatalf("spent budget: ran to step %d from %d, %v", st2.Step, st.Step, err)
+	}
+	// A larger budget continues from there.
+	again.TimeBudget = 120 * time.Millisecond
+	st3, err := Run(context.Background(), again, rs)
+	if err != nil || st3.Step <= st.Step || st3.Seconds < 0.12 {
+		t.Fatalf("budget raised to 120 ms: step %d → %d after %.3f s, %v", st.Step, st3.Step, st3.Seconds, err)
 	}
 }

@@ -103,7 +103,7 @@ func TestTrainCommandWritesCheckpointsAndRefusesToClobber(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"--steps", "0"}, {"--lr", "-1"}, {"--batch", "0"}, {"--ema", "1"}, {"--weighting", "xx"},
-		{"--data", "nope"}, {"--importance-t"}, {"--sde", "vp", "--objective", "hsm"},
+		{"--data", "nope"}, {"--importance-t"}, {"--sde", "vp", "--objective", "hsm"}, {"--time-budget", "-1s"},
 	} {
 		a := append([]string{"train", "--quiet", "--out", t.TempDir()}, bad...)
 		if code, _, errs := runCLI(t, a...); code != 2 {

@@ -49,6 +49,7 @@ type trainFlags struct {
 	downsample         bool
 	quiet              bool
 	progressEvery      time.Duration
+	timeBudget         time.Duration
 	channels           string
 	numRes             int
 	dropout            float64
@@ -82,6 +83,7 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.IntVar(&f.numRes, "num-res", 2, "images: U-Net residual blocks per level (1..8)")
 	fs.Float64Var(&f.dropout, "dropout", 0.1, "images: U-Net dropout in [0, 1)")
 	fs.DurationVar(&f.progressEvery, "progress-every", 2*time.Second, "progress line cadence")
+	fs.DurationVar(&f.timeBudget, "time-budget", 0, "stop (with a checkpoint) once training has run this long in total, resumed runs included, e.g. 30m (0: none; --steps still caps the run)")
 	return f
 }
 
@@ -113,6 +115,8 @@ func (f *trainFlags) check() error {
 		return usagef("--keep = %d: want >= 1", f.keep)
 	case f.progressEvery <= 0:
 		return usagef("--progress-every = %v: want > 0", f.progressEvery)
+	case f.timeBudget < 0:
+		return usagef("--time-budget = %v: want >= 0 (0: no budget)", f.timeBudget)
 	}
 	return nil
 }
@@ -164,7 +168,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 		Objective: oc, Engine: eng, Data: data,
 		Steps: f.steps, BatchSize: f.batch, LR: f.lr, Warmup: f.warmup, Clip: f.clip, Seed: f.seed,
 		OutDir: f.out, CheckpointEvery: f.ckptEvery, KeepCheckpoints: f.keep, ProgressEvery: f.progressEvery,
-		SkipBadBatches: f.skipBad, Meta: meta,
+		SkipBadBatches: f.skipBad, TimeBudget: f.timeBudget, Meta: meta,
 	}
 	if !f.quiet {
 		cfg.Progress = func(s train.Status) {
@@ -209,6 +213,9 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	}
 	if err := writeLossPlot(filepath.Join(cfg.OutDir, "loss.csv"), filepath.Join(cfg.OutDir, "loss.png")); err != nil {
 		warnf("loss plot: %v", err)
+	}
+	if st.Step < cfg.Steps {
+		fmt.Fprintf(stdout, "time budget %v reached at step %d of %d\n", cfg.TimeBudget, st.Step, cfg.Steps)
 	}
 	fmt.Fprintf(stdout, "trained %d steps in %v (final EMA loss %.4f, %d skipped); checkpoints in %s, loss curve in %s\n",
 		st.Step-start.Step, time.Since(t0).Round(time.Second), st.EMALoss, st.Skipped, train.CheckpointDir(cfg.OutDir), filepath.Join(cfg.OutDir, "loss.png"))
