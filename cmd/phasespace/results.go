@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"phasespace/internal/atomicfile"
 	"phasespace/sde"
 )
 
@@ -38,11 +39,40 @@ func runResults(args []string, stdout io.Writer) error {
 		return err
 	}
 	table := filepath.Join(*out, "results.md")
-	if _, err := os.Stat(table); err != nil {
-		head := "| data | SDE | objective | steps | NLL (nats) | true NLL, same points | H(p) | MMD² (floor) | ED (floor) | train min |\n|---|---|---|---|---|---|---|---|---|---|\n"
-		if err := os.WriteFile(table, []byte(head), 0o644); err != nil {
-			return err
+	var cells []string // this grid's run directories, in table order
+	for _, data := range strings.Split(*datasets, ",") {
+		for _, combo := range strings.Split(*combos, ",") {
+			parts := strings.Split(combo, "/")
+			if len(parts) != 2 {
+				return usagef("--runs: %q is not sde/objective", combo)
+			}
+			cells = append(cells, filepath.Join(*out, data+"-"+parts[0]+"-"+parts[1]))
 		}
+	}
+	// The table is rebuilt from the cells' row.md files (this grid's first,
+	// in grid order, then rows of earlier grids in the same directory), so an
+	// interrupted or repeated grid never duplicates or loses a row.
+	rebuild := func() error {
+		var b strings.Builder
+		b.WriteString("| data | SDE | objective | steps | NLL (nats) | true NLL, same points | H(p) | MMD² (floor) | ED (floor) | train min |\n|---|---|---|---|---|---|---|---|---|---|\n")
+		seen := map[string]bool{}
+		others, _ := filepath.Glob(filepath.Join(*out, "*", "row.md"))
+		for i := range others {
+			others[i] = filepath.Dir(others[i])
+		}
+		for _, dir := range append(append([]string{}, cells...), others...) {
+			if seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			if raw, err := os.ReadFile(filepath.Join(dir, "row.md")); err == nil {
+				b.Write(raw)
+			}
+		}
+		return atomicfile.Write(table, []byte(b.String()))
+	}
+	if err := rebuild(); err != nil {
+		return err
 	}
 	for _, data := range strings.Split(*datasets, ",") {
 		for _, combo := range strings.Split(*combos, ",") {
@@ -69,8 +99,12 @@ func runResults(args []string, stdout io.Writer) error {
 				return fmt.Errorf("%s: %w", dir, err)
 			}
 			t0 := time.Now()
-			if _, err := tf.execute(cfg, io.Discard, os.Stderr); err != nil {
+			st, err := tf.execute(cfg, io.Discard, os.Stderr)
+			if err != nil {
 				return fmt.Errorf("%s: %w", dir, err)
+			}
+			if st.Step < *steps { // stopped by a signal: never evaluate a half-trained cell
+				return fmt.Errorf("%s: training stopped at step %d of %d; rerun the same command to continue", dir, st.Step, *steps)
 			}
 			minutes := time.Since(t0).Minutes()
 			lm, err := loadCheckpoint(dir)
@@ -104,15 +138,12 @@ func runResults(args []string, stdout io.Writer) error {
 			}
 			row := fmt.Sprintf("| %s | %s | %s | %d | %.3f ± %.3f | %s | %s | %.4f (%.4f) | %.4f (%.4f) | %.1f |\n",
 				data, parts[0], parts[1], *steps, nll["nll"], nll["se"], trueNLL, h, res["mmd2"], floor["mmd2"], res["ed"], floor["ed"], minutes)
-			f, err := os.OpenFile(table, os.O_APPEND|os.O_WRONLY, 0o644)
-			if err != nil {
+			if err := atomicfile.Write(filepath.Join(dir, "row.md"), []byte(row)); err != nil {
 				return err
 			}
-			_, werr := f.WriteString(row)
-			if cerr := f.Close(); werr != nil || cerr != nil {
-				return fmt.Errorf("%s: %v %v", table, werr, cerr)
+			if err := rebuild(); err != nil {
+				return err
 			}
-			os.WriteFile(filepath.Join(dir, "row.md"), []byte(row), 0o644)
 			fmt.Fprint(stdout, row)
 		}
 	}
