@@ -22,17 +22,16 @@ func writeIDX(t *testing.T, path string, dims []uint32, data []byte) {
 	}
 }
 
-// The classifier command on a synthetic IDX directory: two easy classes
-// (bright top half vs bright bottom half) are learned, and the floors are
-// reported.
-func TestClassifierCommandOnSyntheticIDX(t *testing.T) {
+// writeSyntheticIDX writes an IDX directory of two easy classes of side×side
+// images (bright top half vs bright bottom half) and returns it.
+func writeSyntheticIDX(t *testing.T, side, nTrain, nTest int) string {
+	t.Helper()
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(1, 1))
-	const side = 12
 	for _, split := range []struct {
 		prefix string
 		n      int
-	}{{"train", 600}, {"t10k", 200}} {
+	}{{"train", nTrain}, {"t10k", nTest}} {
 		px := make([]byte, split.n*side*side)
 		lb := make([]byte, split.n)
 		for i := 0; i < split.n; i++ {
@@ -47,9 +46,17 @@ func TestClassifierCommandOnSyntheticIDX(t *testing.T) {
 				}
 			}
 		}
-		writeIDX(t, filepath.Join(dir, split.prefix+"-images-idx3-ubyte"), []uint32{uint32(split.n), side, side}, px)
+		writeIDX(t, filepath.Join(dir, split.prefix+"-images-idx3-ubyte"), []uint32{uint32(split.n), uint32(side), uint32(side)}, px)
 		writeIDX(t, filepath.Join(dir, split.prefix+"-labels-idx1-ubyte"), []uint32{uint32(split.n)}, lb)
 	}
+	return dir
+}
+
+// The classifier command on a synthetic IDX directory: two easy classes
+// (bright top half vs bright bottom half) are learned, and the floors are
+// reported.
+func TestClassifierCommandOnSyntheticIDX(t *testing.T) {
+	dir := writeSyntheticIDX(t, 12, 600, 200)
 	out := filepath.Join(t.TempDir(), "c.safetensors")
 	code, stdout, errs := runCLI(t, "classifier", "--data", dir, "--epochs", "3", "--floor-n", "200", "--out", out, "--json")
 	if code != 0 {
