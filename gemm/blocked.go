@@ -64,42 +64,45 @@ func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []
 }
 
 // colBlock multiplies into the columns jc..jc+nc of C, over all K, with nt
-// goroutines splitting the row blocks.
+// goroutines splitting the row blocks, or, when C has fewer row blocks than
+// goroutines (convolutions: few output channels), the column panels: then
+// all of A is packed once and each goroutine packs and multiplies its own
+// panels of B.
 func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int) {
 	ncPad := (nc + nr - 1) / nr * nr
 	mBlocks := (m + mcBlock - 1) / mcBlock
+	panels := ncPad / nr
+	splitCols := nt > 1 && mBlocks < nt && panels >= 2*nt
 	for pc := 0; pc < k; pc += kcBlock {
 		kc := min(kcBlock, k-pc)
 		pb := getBuf(kc * ncPad)
+		if splitCols {
+			mPad := (m + mr - 1) / mr * mr
+			pa := getBuf(kc * mPad)
+			packA(*pa, ta, a, lda, alpha, 0, m, pc, kc)
+			parallel.Split(panels, nt, func(lo, hi int) {
+				q0, q1 := lo*nr, min(hi*nr, nc)
+				packB((*pb)[q0*kc:], tb, b, ldb, pc, kc, jc+q0, q1-q0)
+				tmp := getBuf(mr * nr)
+				macroKernel(kc, *pa, 0, m, *pb, q0, q1, jc, c, ldc, *tmp)
+				bufPool.Put(tmp)
+			})
+			bufPool.Put(pa)
+			bufPool.Put(pb)
+			continue
+		}
 		packB(*pb, tb, b, ldb, pc, kc, jc, nc)
-		parallel.Split(mBlocks, nt, func(lo, hi int) {
+		// Each goroutine takes a contiguous range of mr-row panels (balanced
+		// to one panel, where whole mc blocks could leave one goroutine a
+		// third more rows) and walks it in blocks of at most mcBlock rows.
+		parallel.Split((m+mr-1)/mr, nt, func(lo, hi int) {
 			pa := getBuf(kc * mcBlock)
 			tmp := getBuf(mr * nr)
-			for ib := lo; ib < hi; ib++ {
-				ic := ib * mcBlock
-				mc := min(mcBlock, m-ic)
+			end := min(hi*mr, m)
+			for ic := lo * mr; ic < end; ic += mcBlock {
+				mc := min(mcBlock, end-ic)
 				packA(*pa, ta, a, lda, alpha, ic, mc, pc, kc)
-				for jr := 0; jr < nc; jr += nr {
-					bpanel := (*pb)[jr*kc : jr*kc+nr*kc]
-					cols := min(nr, nc-jr)
-					for ir := 0; ir < mc; ir += mr {
-						apanel := (*pa)[ir*kc : ir*kc+mr*kc]
-						rows := min(mr, mc-ir)
-						cc := (ic+ir)*ldc + jc + jr
-						if rows == mr && cols == nr {
-							kernel(kc, apanel, bpanel, c[cc:], ldc)
-							continue
-						}
-						t := *tmp
-						clear(t)
-						kernel(kc, apanel, bpanel, t, nr)
-						for r := 0; r < rows; r++ {
-							for j := 0; j < cols; j++ {
-								c[cc+r*ldc+j] += t[r*nr+j]
-							}
-						}
-					}
-				}
+				macroKernel(kc, *pa, ic, mc, *pb, 0, nc, jc, c, ldc, *tmp)
 			}
 			bufPool.Put(pa)
 			bufPool.Put(tmp)
@@ -108,10 +111,52 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 	}
 }
 
+// macroKernel adds the product of packed A rows ic..ic+mc (pa, mr-tall
+// panels) and packed B columns q0..q1 of the block (pb, nr-wide panels) into
+// C at rows ic.., columns jc+q0..; edge tiles go through tmp (mr×nr).
+func macroKernel(kc int, pa []float32, ic, mc int, pb []float32, q0, q1, jc int, c []float32, ldc int, tmp []float32) {
+	for jr := q0; jr < q1; jr += nr {
+		bpanel := pb[jr*kc : jr*kc+nr*kc]
+		cols := min(nr, q1-jr)
+		for ir := 0; ir < mc; ir += mr {
+			apanel := pa[ir*kc : ir*kc+mr*kc]
+			rows := min(mr, mc-ir)
+			cc := (ic+ir)*ldc + jc + jr
+			if rows == mr && cols == nr {
+				kernel(kc, apanel, bpanel, c[cc:], ldc)
+				continue
+			}
+			clear(tmp)
+			kernel(kc, apanel, bpanel, tmp, nr)
+			for r := 0; r < rows; r++ {
+				for j := 0; j < cols; j++ {
+					c[cc+r*ldc+j] += tmp[r*nr+j]
+				}
+			}
+		}
+	}
+}
+
 // packB copies op(B)[pc:pc+kc, jc:jc+nc] into nr-wide panels: panel q holds
 // rows p = 0..kc-1 of columns jc+q·nr .. +nr, zero-padded on the right. Reads
 // follow memory order of the stored B (rows of B, or rows of Bᵀ when tb).
 func packB(dst []float32, tb bool, b []float32, ldb, pc, kc, jc, nc int) {
+	if full := nc / nr * nr; !tb && full > 0 {
+		// Row by row, so that B is read sequentially (hardware prefetch);
+		// fixed-size copies compile to vector moves, where copy would call
+		// memmove for every 64 bytes.
+		for p := 0; p < kc; p++ {
+			src := b[(pc+p)*ldb+jc : (pc+p)*ldb+jc+full]
+			for q := 0; q < full; q += nr {
+				*(*[nr]float32)(dst[q*kc+p*nr:]) = *(*[nr]float32)(src[q:])
+			}
+		}
+		if full == nc {
+			return
+		}
+		packB(dst[full*kc:], tb, b, ldb, pc, kc, jc+full, nc-full)
+		return
+	}
 	for q := 0; q < nc; q += nr {
 		panel := dst[q*kc : q*kc+nr*kc]
 		cols := min(nr, nc-q)

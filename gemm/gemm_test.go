@@ -17,7 +17,12 @@ func randSlice(r *rand.Rand, n int) []float32 {
 
 func TestSgemmMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {13, 7, 5}, {1, 31, 2}, {5, 1, 9}, {16, 16, 16}, {33, 5, 64}, {97, 17, 259}, {257, 129, 300}, {3, 4, 0}, {64, 2, 256}}
+	// Two goroutines whatever the machine, so that both parallel splits run:
+	// by row blocks (257×129×300) and by column panels (37×350×300: one row
+	// block, 22 panels, the last one partial).
+	defer SetThreads(Threads())
+	SetThreads(2)
+	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {13, 7, 5}, {1, 31, 2}, {5, 1, 9}, {16, 16, 16}, {33, 5, 64}, {97, 17, 259}, {257, 129, 300}, {37, 350, 300}, {3, 4, 0}, {64, 2, 256}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
@@ -132,3 +137,20 @@ func BenchmarkMLPInputGrad512x256x256(b *testing.B)  { benchShape(b, false, fals
 func BenchmarkIm2col28(b *testing.B)                 { benchShape(b, false, false, 64*28*28, 32, 288) }
 func BenchmarkIm2col14(b *testing.B)                 { benchShape(b, false, false, 64*14*14, 64, 576) }
 func BenchmarkIm2col7(b *testing.B)                  { benchShape(b, false, false, 64*7*7, 128, 1152) }
+
+// BenchmarkPackB packs one kc×nc block of a row-major B (the channel-major
+// convolution's im2col matrix, where packing competes with the kernel).
+func BenchmarkPackB(b *testing.B) {
+	const k, n = 288, 64 * 28 * 28
+	src := make([]float32, k*n)
+	dst := make([]float32, kcBlock*ncBlock)
+	b.SetBytes(kcBlock * ncBlock * 4)
+	for i := 0; i < b.N; i++ {
+		packB(dst, false, src, n, 0, kcBlock, (i%8)*ncBlock, ncBlock)
+	}
+}
+
+// The convolution GEMMs as the U-Net issues them: one im2col chunk (two
+// 28×28 or four 14×14 images) at a time.
+func BenchmarkConvChunk28(b *testing.B) { benchShape(b, false, false, 32, 2*28*28, 288) }
+func BenchmarkConvChunk14(b *testing.B) { benchShape(b, false, false, 64, 4*14*14, 576) }

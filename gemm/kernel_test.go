@@ -34,22 +34,30 @@ func TestAssemblyKernelMatchesGoKernel(t *testing.T) {
 func TestResultsDoNotDependOnThreads(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	defer SetThreads(Threads())
-	for _, s := range [][3]int{{500, 300, 700}, {32, 5000, 288}} {
+	// Row-block split, column-block split, and column-panel split (one or
+	// two row blocks, as in a convolution chunk), with B stored both ways.
+	for _, s := range [][3]int{{500, 300, 700}, {32, 5000, 288}, {32, 1568, 288}, {128, 1000, 300}} {
 		m, n, k := s[0], s[1], s[2]
-		a, b := randSlice(r, m*k), randSlice(r, k*n)
-		var prev []float32
-		for _, th := range []int{1, 2, 3} {
-			SetThreads(th)
-			c := make([]float32, m*n)
-			Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
-			if prev != nil {
-				for i := range c {
-					if c[i] != prev[i] {
-						t.Fatalf("%v: element %d differs with %d threads", s, i, th)
+		for _, tb := range []bool{false, true} {
+			ldb := n
+			if tb {
+				ldb = k
+			}
+			a, b := randSlice(r, m*k), randSlice(r, k*n)
+			var prev []float32
+			for _, th := range []int{1, 2, 3} {
+				SetThreads(th)
+				c := make([]float32, m*n)
+				Sgemm(false, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
+				if prev != nil {
+					for i := range c {
+						if c[i] != prev[i] {
+							t.Fatalf("%v tb=%v: element %d differs with %d threads", s, tb, i, th)
+						}
 					}
 				}
+				prev = c
 			}
-			prev = c
 		}
 	}
 }
