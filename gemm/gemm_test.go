@@ -154,3 +154,26 @@ func BenchmarkPackB(b *testing.B) {
 // 28×28 or four 14×14 images) at a time.
 func BenchmarkConvChunk28(b *testing.B) { benchShape(b, false, false, 32, 2*28*28, 288) }
 func BenchmarkConvChunk14(b *testing.B) { benchShape(b, false, false, 64, 4*14*14, 576) }
+
+// Packing at the MLP's sizes: a 256×256 B (row-major, or transposed as a
+// Linear layer's weight), one 96×256 block of A (row-major or transposed).
+func benchPackB(b *testing.B, tb bool) {
+	const k, n = 256, 256
+	src := make([]float32, k*n)
+	dst := make([]float32, k*n)
+	for i := 0; i < b.N; i++ {
+		packB(dst, tb, src, n, 0, k, 0, n)
+	}
+}
+func BenchmarkPackBMLP(b *testing.B)  { benchPackB(b, false) }
+func BenchmarkPackBMLPT(b *testing.B) { benchPackB(b, true) }
+func benchPackA(b *testing.B, ta bool) {
+	const m, k = 96, 256
+	src := make([]float32, 512*256)
+	dst := make([]float32, m*k)
+	for i := 0; i < b.N; i++ {
+		packA(dst, ta, src, 256, 1, 0, m, 0, k)
+	}
+}
+func BenchmarkPackAMLP(b *testing.B)  { benchPackA(b, false) }
+func BenchmarkPackAMLPT(b *testing.B) { benchPackA(b, true) }

@@ -6,15 +6,15 @@ const (
 	nr = 16
 )
 
-// kernelGo is the portable micro-kernel: c[r*ldc+j] += Σ_p a[6p+r]·b[16p+j]
-// for r < 6, j < 16, with the same packed layouts as the assembly kernel.
-func kernelGo(kc int, a, b, c []float32, ldc int) {
+// kernelGo is the portable micro-kernel: c[r*ldc+j] += Σ_p a[sp·p+sr·r]·b[16p+j]
+// for r < 6, j < 16, with the same layouts as the assembly kernel: A with
+// strides (sp, sr) = (6, 1) when packed or (1, lda) in place, B packed.
+func kernelGo(kc int, a []float32, sp, sr int, b, c []float32, ldc int) {
 	var acc [mr][nr]float32
 	for p := 0; p < kc; p++ {
-		ap := a[p*mr : p*mr+mr : p*mr+mr]
 		bp := b[p*nr : p*nr+nr : p*nr+nr]
 		for r := 0; r < mr; r++ {
-			av := ap[r]
+			av := a[p*sp+r*sr]
 			row := &acc[r]
 			for j := 0; j < nr; j++ {
 				row[j] += av * bp[j]
@@ -25,6 +25,27 @@ func kernelGo(kc int, a, b, c []float32, ldc int) {
 		row := c[r*ldc : r*ldc+nr]
 		for j := range row {
 			row[j] += acc[r][j]
+		}
+	}
+}
+
+// copyPanelsGo copies src, len(src)/nr groups of nr values, into dst: group
+// g goes to dst[g·stride : g·stride+nr].
+func copyPanelsGo(dst []float32, stride int, src []float32) {
+	for g := 0; g+nr <= len(src); g += nr {
+		d := dst[g/nr*stride : g/nr*stride+nr : g/nr*stride+nr]
+		for j, v := range src[g : g+nr] {
+			d[j] = v
+		}
+	}
+}
+
+// packPanelTGo packs a full nr-wide panel from nr rows of a transposed B
+// (row stride lds): dst[nr·p+j] = src[j·lds+p] for j < nr, p < kc.
+func packPanelTGo(dst, src []float32, lds, kc int) {
+	for j := 0; j < nr; j++ {
+		for p, v := range src[j*lds : j*lds+kc] {
+			dst[p*nr+j] = v
 		}
 	}
 }

@@ -2,17 +2,26 @@
 
 #include "textflag.h"
 
-// func kern6x16AVX2(kc int, a, b, c *float32, ldc int)
+// func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc int)
 //
-// C[0:6, 0:16] += Σ_p a[6p+r]·b[16p+j]: a is a packed 6×kc panel of A
-// (column p holds rows 0..5), b a packed kc×16 panel of B, C row-major with
-// row stride ldc floats. 12 YMM accumulators, two B vectors, two broadcasts.
-TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-40
+// C[0:6, 0:16] += Σ_p a[sp·p+sr·r]·b[16p+j]: a is a 6×kc panel of A with
+// strides sp (between p) and sr (between rows) in floats — (6, 1) when
+// packed, (1, lda) for rows read in place — b a packed kc×16 panel of B, C
+// row-major with row stride ldc floats. 12 YMM accumulators, two B vectors,
+// two broadcasts. Rows 0..5 are addressed as SI, SI+sr, SI+2sr, R11,
+// SI+4sr, R11+2sr with R11 = SI+3sr.
+TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ sp+16(FP), R9
+	SHLQ $2, R9
+	MOVQ sr+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (SI)(R10*2), R11
+	ADDQ R10, R11
+	MOVQ b+32(FP), DI
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 
 	VXORPS Y0, Y0, Y0
@@ -37,22 +46,23 @@ loop:
 	VBROADCASTSS (SI), Y14
 	VFMADD231PS  Y12, Y14, Y0
 	VFMADD231PS  Y13, Y14, Y1
-	VBROADCASTSS 4(SI), Y15
+	VBROADCASTSS (SI)(R10*1), Y15
 	VFMADD231PS  Y12, Y15, Y2
 	VFMADD231PS  Y13, Y15, Y3
-	VBROADCASTSS 8(SI), Y14
+	VBROADCASTSS (SI)(R10*2), Y14
 	VFMADD231PS  Y12, Y14, Y4
 	VFMADD231PS  Y13, Y14, Y5
-	VBROADCASTSS 12(SI), Y15
+	VBROADCASTSS (R11), Y15
 	VFMADD231PS  Y12, Y15, Y6
 	VFMADD231PS  Y13, Y15, Y7
-	VBROADCASTSS 16(SI), Y14
+	VBROADCASTSS (SI)(R10*4), Y14
 	VFMADD231PS  Y12, Y14, Y8
 	VFMADD231PS  Y13, Y14, Y9
-	VBROADCASTSS 20(SI), Y15
+	VBROADCASTSS (R11)(R10*2), Y15
 	VFMADD231PS  Y12, Y15, Y10
 	VFMADD231PS  Y13, Y15, Y11
-	ADDQ         $24, SI
+	ADDQ         R9, SI
+	ADDQ         R9, R11
 	ADDQ         $64, DI
 	DECQ         CX
 	JNZ          loop
@@ -87,5 +97,107 @@ store:
 	VMOVUPS Y10, (DX)
 	VADDPS  32(DX), Y11, Y11
 	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+// func copyPanelsAVX(dst *float32, stride int, src *float32, n int)
+//
+// Copies n groups of 16 floats, contiguous in src, to dst, dst+stride, ...
+// (stride in floats): one row of B into successive packed panels.
+TEXT ·copyPanelsAVX(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ stride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ n+24(FP), CX
+	TESTQ CX, CX
+	JZ    done
+
+copyloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    R8, DI
+	DECQ    CX
+	JNZ     copyloop
+
+done:
+	VZEROUPPER
+	RET
+
+// func transpose8AVX(dst, src *float32, lds, n int)
+//
+// For n blocks of 8 columns p: dst[16p+r] = src[r·lds+p], r < 8 — eight
+// rows of a transposed B (stride lds floats) into half of a packed 16-wide
+// panel, one 8×8 transpose (unpack, shuffle, permute lanes) per block.
+TEXT ·transpose8AVX(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8
+	MOVQ n+24(FP), CX
+	LEAQ (SI)(R8*2), R9
+	ADDQ R8, R9                // row 3
+	LEAQ (SI)(R8*4), R10
+	ADDQ R8, R10               // row 5
+	TESTQ CX, CX
+	JZ    tdone
+
+tloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (R9), Y3
+	VMOVUPS (SI)(R8*4), Y4
+	VMOVUPS (R10), Y5
+	VMOVUPS (R10)(R8*1), Y6
+	VMOVUPS (R9)(R8*4), Y7
+
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, 64(DI)
+	VMOVUPS Y10, 128(DI)
+	VMOVUPS Y11, 192(DI)
+	VMOVUPS Y12, 256(DI)
+	VMOVUPS Y13, 320(DI)
+	VMOVUPS Y14, 384(DI)
+	VMOVUPS Y15, 448(DI)
+
+	ADDQ $32, SI
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $512, DI
+	DECQ CX
+	JNZ  tloop
+
+tdone:
 	VZEROUPPER
 	RET

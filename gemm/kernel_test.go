@@ -18,14 +18,45 @@ func TestAssemblyKernelMatchesGoKernel(t *testing.T) {
 		ldc := nr + 3
 		c1 := randSlice(r, mr*ldc)
 		c2 := append([]float32(nil), c1...)
-		kernel(kc, a, b, c1, ldc)
-		kernelGo(kc, a, b, c2, ldc)
+		kernel(kc, a, mr, 1, b, c1, ldc)
+		kernelGo(kc, a, mr, 1, b, c2, ldc)
 		for i := range c1 {
 			if d := math.Abs(float64(c1[i] - c2[i])); d > 1e-5*math.Sqrt(float64(kc)+1)*(1+math.Abs(float64(c2[i]))) {
 				t.Fatalf("kc=%d: element %d: asm %v, Go %v", kc, i, c1[i], c2[i])
 			}
 			if j := i % ldc; j >= nr && c1[i] != c2[i] {
 				t.Fatalf("kc=%d: kernel wrote outside its 6×16 tile at column %d", kc, j)
+			}
+		}
+	}
+}
+
+// The kernel reading A in place (strides 1 and lda, as for untransposed A)
+// gives bit-for-bit the sums of the packed layout, in assembly and in Go.
+func TestStridedKernelMatchesPacked(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, kc := range []int{1, 7, 256} {
+		const lda = 300
+		a, b := randSlice(r, mr*lda), randSlice(r, nr*kc)
+		packed := make([]float32, mr*kc)
+		for p := 0; p < kc; p++ {
+			for i := 0; i < mr; i++ {
+				packed[p*mr+i] = a[i*lda+p]
+			}
+		}
+		ldc := nr + 1
+		c0 := randSlice(r, mr*ldc)
+		for _, k := range []struct {
+			name string
+			f    func(kc int, a []float32, sp, sr int, b, c []float32, ldc int)
+		}{{"kernel", kernel}, {"kernelGo", kernelGo}} {
+			c1, c2 := append([]float32(nil), c0...), append([]float32(nil), c0...)
+			k.f(kc, packed, mr, 1, b, c1, ldc)
+			k.f(kc, a, 1, lda, b, c2, ldc)
+			for i := range c1 {
+				if c1[i] != c2[i] {
+					t.Fatalf("%s kc=%d: element %d: packed %v, in place %v", k.name, kc, i, c1[i], c2[i])
+				}
 			}
 		}
 	}
@@ -92,6 +123,32 @@ func TestSgemmAsmMatchesGoFallback(t *testing.T) {
 				if d := math.Abs(float64(cAsm[i] - cGo[i])); d > 4e-7*float64(k+2)*float64(scale[i]) {
 					t.Fatalf("ta=%v tb=%v: element %d: asm %v, Go %v", ta, tb, i, cAsm[i], cGo[i])
 				}
+			}
+		}
+	}
+}
+
+// The packing helpers in assembly agree bit for bit with their Go versions.
+func TestPackingHelpersMatchGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, kc := range []int{1, 8, 13, 256} {
+		const lds = 301
+		src := randSlice(r, nr*lds)
+		d1, d2 := make([]float32, nr*kc), make([]float32, nr*kc)
+		packPanelT(d1, src, lds, kc)
+		packPanelTGo(d2, src, lds, kc)
+		for i := range d1 {
+			if d1[i] != d2[i] {
+				t.Fatalf("packPanelT kc=%d: element %d: %v, Go %v", kc, i, d1[i], d2[i])
+			}
+		}
+		row := randSlice(r, 3*nr)
+		p1, p2 := make([]float32, 2*kc*nr+nr), make([]float32, 2*kc*nr+nr)
+		copyPanels(p1, kc*nr, row)
+		copyPanelsGo(p2, kc*nr, row)
+		for i := range p1 {
+			if p1[i] != p2[i] {
+				t.Fatalf("copyPanels kc=%d: element %d: %v, Go %v", kc, i, p1[i], p2[i])
 			}
 		}
 	}

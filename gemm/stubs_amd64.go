@@ -4,21 +4,64 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-// kern6x16AVX2 adds the product of a packed 6×kc A panel and a packed kc×16
-// B panel into C (row stride ldc): for r < 6, j < 16,
+// kern6x16AVX2 adds the product of a 6×kc A panel (strides sp between
+// columns p, sr between rows, in floats) and a packed kc×16 B panel into C
+// (row stride ldc): for r < 6, j < 16,
 //
-//	c[r*ldc+j] += Σ_p a[6p+r] * b[16p+j]
+//	c[r*ldc+j] += Σ_p a[sp*p+sr*r] * b[16p+j]
 //
 //go:noescape
-func kern6x16AVX2(kc int, a, b, c *float32, ldc int)
+func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc int)
 
 // useAsm is true when the CPU has AVX2 and FMA.
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-func kernel(kc int, a, b, c []float32, ldc int) {
+func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int) {
 	if useAsm {
-		kern6x16AVX2(kc, &a[0], &b[0], &c[0], ldc)
+		if kc > 0 {
+			// Bounds the assembly relies on.
+			_, _, _ = a[(kc-1)*sp+(mr-1)*sr], b[kc*nr-1], c[(mr-1)*ldc+nr-1]
+		}
+		kern6x16AVX2(kc, &a[0], sp, sr, &b[0], &c[0], ldc)
 		return
 	}
-	kernelGo(kc, a, b, c, ldc)
+	kernelGo(kc, a, sp, sr, b, c, ldc)
+}
+
+// copyPanelsAVX copies n groups of 16 floats from src to dst, dst+stride, …
+//
+//go:noescape
+func copyPanelsAVX(dst *float32, stride int, src *float32, n int)
+
+// copyPanels copies len(src)/nr groups of nr values from src into dst at
+// stride floats apart (see copyPanelsGo).
+func copyPanels(dst []float32, stride int, src []float32) {
+	n := len(src) / nr
+	if !useAsm || n == 0 {
+		copyPanelsGo(dst, stride, src)
+		return
+	}
+	_ = dst[(n-1)*stride+nr-1] // bounds the assembly relies on
+	copyPanelsAVX(&dst[0], stride, &src[0], n)
+}
+
+// transpose8AVX writes dst[16p+r] = src[r·lds+p] for r < 8, p < 8n.
+//
+//go:noescape
+func transpose8AVX(dst, src *float32, lds, n int)
+
+// packPanelT packs one full 16-wide panel of a transposed B: dst[16p+j] =
+// src[j·lds+p] for j < 16, p < kc (see packPanelTGo).
+func packPanelT(dst, src []float32, lds, kc int) {
+	n := kc / 8
+	if !useAsm || n == 0 {
+		packPanelTGo(dst, src, lds, kc)
+		return
+	}
+	_, _ = dst[nr*kc-1], src[(nr-1)*lds+kc-1] // bounds the assembly relies on
+	transpose8AVX(&dst[0], &src[0], lds, n)
+	transpose8AVX(&dst[8], &src[8*lds], lds, n)
+	if rest := n * 8; rest < kc {
+		packPanelTGo(dst[rest*nr:], src[rest:], lds, kc-rest)
+	}
 }

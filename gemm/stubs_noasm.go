@@ -4,4 +4,10 @@ package gemm
 
 var useAsm = false
 
-func kernel(kc int, a, b, c []float32, ldc int) { kernelGo(kc, a, b, c, ldc) }
+func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int) {
+	kernelGo(kc, a, sp, sr, b, c, ldc)
+}
+
+func copyPanels(dst []float32, stride int, src []float32) { copyPanelsGo(dst, stride, src) }
+
+func packPanelT(dst, src []float32, lds, kc int) { packPanelTGo(dst, src, lds, kc) }

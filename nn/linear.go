@@ -17,27 +17,6 @@ type Linear struct {
 	x       []float32 // cached input (not owned)
 	z, s, y []float32 // pre-activation, sigmoid(z), output
 	dz, dx  []float32
-	wt      []float32 // Wᵀ (In×Out) for large batches
-}
-
-// transposeMinBatch is the batch size from which Linear.Forward multiplies
-// by an explicit copy of Wᵀ.
-const transposeMinBatch = 64
-
-// transpose writes the cols×rows transpose of the rows×cols matrix src into
-// dst, in 32×32 blocks.
-func transpose(dst, src []float32, rows, cols int) {
-	const bs = 32
-	for i0 := 0; i0 < rows; i0 += bs {
-		for j0 := 0; j0 < cols; j0 += bs {
-			for i := i0; i < min(i0+bs, rows); i++ {
-				row := src[i*cols : i*cols+cols]
-				for j := j0; j < min(j0+bs, cols); j++ {
-					dst[j*rows+i] = row[j]
-				}
-			}
-		}
-	}
 }
 
 // NewLinear returns a Linear layer initialised like torch.nn.Linear.
@@ -59,15 +38,9 @@ func (l *Linear) Forward(x []float32, batch int) []float32 {
 	l.batch, l.x = batch, x
 	n := batch * l.Out
 	l.z = grow(l.z, n)
-	if batch >= transposeMinBatch {
-		// gemm.Sgemm is faster with untransposed operands; the copy of Wᵀ
-		// is refreshed on every call so it always matches W.
-		l.wt = grow(l.wt, l.In*l.Out)
-		transpose(l.wt, l.W.Data, l.Out, l.In)
-		sgemm(false, false, batch, l.Out, l.In, 1, x, l.In, l.wt, l.Out, 0, l.z, l.Out)
-	} else {
-		sgemm(false, true, batch, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, 0, l.z, l.Out)
-	}
+	// W (Out×In) is the transposed B operand: gemm packs it straight from
+	// its rows, so no copy of Wᵀ is needed.
+	sgemm(false, true, batch, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, 0, l.z, l.Out)
 	b := l.B.Data
 	out := l.Out
 	if !l.SiLU {

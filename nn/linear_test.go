@@ -22,15 +22,16 @@ func TestLinearGrad(t *testing.T) {
 	}
 }
 
-// TestLinearLargeBatch checks the explicit-Wᵀ path against the small-batch
-// path, including after the weights change.
+// TestLinearLargeBatch checks a large batch (blocked, multi-threaded GEMM)
+// against rows evaluated one at a time, including after the weights change.
 func TestLinearLargeBatch(t *testing.T) {
+	const batch = 600
 	r := newRand(5, 6)
 	l := NewLinear("l", 7, 5, true, r)
-	x := randSlice(r, transposeMinBatch*7, 1)
+	x := randSlice(r, batch*7, 1)
 	for round := 0; round < 2; round++ {
-		big := append([]float32(nil), l.Forward(x, transposeMinBatch)...)
-		for b := 0; b < transposeMinBatch; b++ {
+		big := append([]float32(nil), l.Forward(x, batch)...)
+		for b := 0; b < batch; b++ {
 			small := l.Forward(x[b*7:b*7+7], 1)
 			for j := range small {
 				if math.Abs(float64(small[j]-big[b*5+j])) > 1e-6 {
