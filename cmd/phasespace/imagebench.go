@@ -106,6 +106,7 @@ func runImageBench(args []string, stdout io.Writer) error {
 	classifierPath := fs.String("classifier", "", "classifier weights (default OUT/classifier.safetensors, trained with seed 1 and 3 epochs on first use)")
 	seed := fs.Uint64("seed", 0, "seed of training and sampling (every sampler starts from the same noise)")
 	out := fs.String("out", "", "output directory (required; an interrupted run resumes from it)")
+	trainOnly := fs.Bool("train-only", false, "stop after training (to train SDEs in parallel, one pinned core each, then evaluate with a second command)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -143,6 +144,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 		if err := trainForBench(k, *data, *downsample, *channels, *numRes, *batch, *lr, *budget, *trainThreads, *seed, filepath.Join(*out, k)); err != nil {
 			return err
 		}
+	}
+	if *trainOnly {
+		return nil
 	}
 
 	// 2. Data and the classifier.
