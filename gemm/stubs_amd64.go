@@ -65,3 +65,16 @@ func packPanelT(dst, src []float32, lds, kc int) {
 		packPanelTGo(dst[rest*nr:], src[rest:], lds, kc-rest)
 	}
 }
+
+// fmaLoopAVX2 runs n iterations of 12 independent 8-lane FMAs.
+//
+//go:noescape
+func fmaLoopAVX2(n int)
+
+func fmaLoop(n int) bool {
+	if !useAsm {
+		return false
+	}
+	fmaLoopAVX2(n)
+	return true
+}
