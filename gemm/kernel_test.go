@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // The assembly micro-kernel and the portable Go kernel agree (to float32
@@ -151,5 +152,20 @@ func TestPackingHelpersMatchGo(t *testing.T) {
 				t.Fatalf("copyPanels kc=%d: element %d: %v, Go %v", kc, i, p1[i], p2[i])
 			}
 		}
+	}
+}
+
+// MeasurePeak reports a plausible positive rate exactly when the FMA kernel
+// is in use.
+func TestMeasurePeak(t *testing.T) {
+	p1 := MeasurePeak(1, 30*time.Millisecond)
+	if !useAsm {
+		if p1 != 0 {
+			t.Fatalf("MeasurePeak = %v without the FMA kernel, want 0", p1)
+		}
+		t.Skip("no AVX2+FMA kernel: nothing to measure")
+	}
+	if p1 < 1 || p1 > 1e4 {
+		t.Fatalf("MeasurePeak(1) = %v GFLOP/s, outside 1..10000", p1)
 	}
 }
