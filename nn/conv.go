@@ -151,13 +151,22 @@ func shiftPlanes(x, col []float32, cin, bt, b0, nb, h, w, k, pad int) {
 				clear(dst[:qlo])
 				copy(dst[qlo:qhi], src[qlo+off:qhi+off])
 				clear(dst[qhi:])
+				// The wrapped border columns, with stores: a clear (memclr
+				// call) per image row of one or two values cost more than
+				// the copy.
 				if dx > 0 {
 					for y := 0; y < h; y++ {
-						clear(dst[y*w+w-dx : y*w+w])
+						row := dst[y*w : y*w+w]
+						for i := w - dx; i < w; i++ {
+							row[i] = 0
+						}
 					}
 				} else if dx < 0 {
 					for y := 0; y < h; y++ {
-						clear(dst[y*w : y*w-dx])
+						row := dst[y*w : y*w+w]
+						for i := 0; i < -dx; i++ {
+							row[i] = 0
+						}
 					}
 				}
 			}
