@@ -41,7 +41,10 @@ func Threads() int { return threads }
 // rows, by column blocks; either way every element of C receives its K sum in
 // the same block order whatever the thread count, so results are
 // deterministic.
-func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+//
+// With overwrite (beta = 0) C has not been cleared: the first K block
+// overwrites it.
+func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	nt := threads
 	if m*n*k < 1<<18 {
 		nt = 1
@@ -53,13 +56,13 @@ func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []
 		parallel.Split(nBlocks, nt, func(lo, hi int) {
 			for jb := lo; jb < hi; jb++ {
 				jc := jb * ncBlock
-				colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, 1)
+				colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, 1, overwrite)
 			}
 		})
 		return
 	}
 	for jc := 0; jc < n; jc += ncBlock {
-		colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, nt)
+		colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
 	}
 }
 
@@ -68,13 +71,14 @@ func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []
 // goroutines (convolutions: few output channels), the column panels: then
 // all of A is packed once and each goroutine packs and multiplies its own
 // panels of B.
-func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int) {
+func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int, overwrite bool) {
 	ncPad := (nc + nr - 1) / nr * nr
 	mBlocks := (m + mcBlock - 1) / mcBlock
 	panels := ncPad / nr
 	splitCols := nt > 1 && mBlocks < nt && panels >= 2*nt
 	for pc := 0; pc < k; pc += kcBlock {
 		kc := min(kcBlock, k-pc)
+		ow := overwrite && pc == 0
 		pb := getBuf(kc * ncPad)
 		if splitCols {
 			mPad := (m + mr - 1) / mr * mr
@@ -84,7 +88,7 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 				q0, q1 := lo*nr, min(hi*nr, nc)
 				packB((*pb)[q0*kc:], tb, b, ldb, pc, kc, jc+q0, q1-q0)
 				tmp := getBuf(mr * nr)
-				macroKernel(kc, *pa, mr*kc, mr, 1, 0, m, *pb, q0, q1, jc, c, ldc, *tmp)
+				macroKernel(kc, *pa, mr*kc, mr, 1, 0, m, *pb, q0, q1, jc, c, ldc, *tmp, ow)
 				bufPool.Put(tmp)
 			})
 			bufPool.Put(pa)
@@ -115,18 +119,18 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 					// panel (past which A has no rows) is packed.
 					full := mc / mr * mr
 					if full > 0 && ta {
-						macroKernel(kc, a[pc*lda+ic:], mr, lda, 1, ic, full, *pb, 0, nc, jc, c, ldc, *tmp)
+						macroKernel(kc, a[pc*lda+ic:], mr, lda, 1, ic, full, *pb, 0, nc, jc, c, ldc, *tmp, ow)
 					} else if full > 0 {
-						macroKernel(kc, a[ic*lda+pc:], mr*lda, 1, lda, ic, full, *pb, 0, nc, jc, c, ldc, *tmp)
+						macroKernel(kc, a[ic*lda+pc:], mr*lda, 1, lda, ic, full, *pb, 0, nc, jc, c, ldc, *tmp, ow)
 					}
 					if full < mc {
 						packA(*pa, ta, a, lda, alpha, ic+full, mc-full, pc, kc)
-						macroKernel(kc, *pa, mr*kc, mr, 1, ic+full, mc-full, *pb, 0, nc, jc, c, ldc, *tmp)
+						macroKernel(kc, *pa, mr*kc, mr, 1, ic+full, mc-full, *pb, 0, nc, jc, c, ldc, *tmp, ow)
 					}
 					continue
 				}
 				packA(*pa, ta, a, lda, alpha, ic, mc, pc, kc)
-				macroKernel(kc, *pa, mr*kc, mr, 1, ic, mc, *pb, 0, nc, jc, c, ldc, *tmp)
+				macroKernel(kc, *pa, mr*kc, mr, 1, ic, mc, *pb, 0, nc, jc, c, ldc, *tmp, ow)
 			}
 			bufPool.Put(pa)
 			bufPool.Put(tmp)
@@ -139,8 +143,9 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 // q0..q1 of the block (pb, nr-wide panels) into C at rows ic.., columns
 // jc+q0..; edge tiles go through tmp (mr×nr). The mr-row panels of A start
 // pstep floats apart in pa, with strides (sp, sr) as the kernel takes them:
-// packed (mr·kc, mr, 1) or in place (mr·lda, 1, lda).
-func macroKernel(kc int, pa []float32, pstep, sp, sr int, ic, mc int, pb []float32, q0, q1, jc int, c []float32, ldc int, tmp []float32) {
+// packed (mr·kc, mr, 1) or in place (mr·lda, 1, lda). With overwrite the
+// products replace C.
+func macroKernel(kc int, pa []float32, pstep, sp, sr int, ic, mc int, pb []float32, q0, q1, jc int, c []float32, ldc int, tmp []float32, overwrite bool) {
 	for jr := q0; jr < q1; jr += nr {
 		bpanel := pb[jr*kc : jr*kc+nr*kc]
 		cols := min(nr, q1-jr)
@@ -149,12 +154,15 @@ func macroKernel(kc int, pa []float32, pstep, sp, sr int, ic, mc int, pb []float
 			rows := min(mr, mc-ir)
 			cc := (ic+ir)*ldc + jc + jr
 			if rows == mr && cols == nr {
-				kernel(kc, apanel, sp, sr, bpanel, c[cc:], ldc)
+				kernel(kc, apanel, sp, sr, bpanel, c[cc:], ldc, overwrite)
 				continue
 			}
-			clear(tmp)
-			kernel(kc, apanel, sp, sr, bpanel, tmp, nr)
+			kernel(kc, apanel, sp, sr, bpanel, tmp, nr, true)
 			for r := 0; r < rows; r++ {
+				if overwrite {
+					copy(c[cc+r*ldc:cc+r*ldc+cols], tmp[r*nr:r*nr+cols])
+					continue
+				}
 				for j := 0; j < cols; j++ {
 					c[cc+r*ldc+j] += tmp[r*nr+j]
 				}

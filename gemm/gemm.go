@@ -8,7 +8,9 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if m == 0 || n == 0 {
 		return
 	}
-	if beta != 1 {
+	if beta != 1 && (beta != 0 || k == 0 || alpha == 0) {
+		// With a product, beta = 0 is left to the kernel, which
+		// overwrites C on the first K block (no clearing pass).
 		for i := 0; i < m; i++ {
 			row := c[i*ldc : i*ldc+n]
 			if beta == 0 {
@@ -23,7 +25,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if k == 0 || alpha == 0 {
 		return
 	}
-	blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+	blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, beta == 0)
 }
 
 // Reference computes the same product with a plain triple loop, accumulating

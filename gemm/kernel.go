@@ -9,7 +9,8 @@ const (
 // kernelGo is the portable micro-kernel: c[r*ldc+j] += Σ_p a[sp·p+sr·r]·b[16p+j]
 // for r < 6, j < 16, with the same layouts as the assembly kernel: A with
 // strides (sp, sr) = (6, 1) when packed or (1, lda) in place, B packed.
-func kernelGo(kc int, a []float32, sp, sr int, b, c []float32, ldc int) {
+// With overwrite the sums replace C instead of adding to it.
+func kernelGo(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool) {
 	var acc [mr][nr]float32
 	for p := 0; p < kc; p++ {
 		bp := b[p*nr : p*nr+nr : p*nr+nr]
@@ -23,6 +24,10 @@ func kernelGo(kc int, a []float32, sp, sr int, b, c []float32, ldc int) {
 	}
 	for r := 0; r < mr; r++ {
 		row := c[r*ldc : r*ldc+nr]
+		if overwrite {
+			copy(row, acc[r][:])
+			continue
+		}
 		for j := range row {
 			row[j] += acc[r][j]
 		}

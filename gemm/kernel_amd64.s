@@ -2,15 +2,16 @@
 
 #include "textflag.h"
 
-// func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc int)
+// func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc, overwrite int)
 //
 // C[0:6, 0:16] += Σ_p a[sp·p+sr·r]·b[16p+j]: a is a 6×kc panel of A with
 // strides sp (between p) and sr (between rows) in floats — (6, 1) when
 // packed, (1, lda) for rows read in place — b a packed kc×16 panel of B, C
 // row-major with row stride ldc floats. 12 YMM accumulators, two B vectors,
 // two broadcasts. Rows 0..5 are addressed as SI, SI+sr, SI+2sr, R11,
-// SI+4sr, R11+2sr with R11 = SI+3sr.
-TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-56
+// SI+4sr, R11+2sr with R11 = SI+3sr. With overwrite ≠ 0 the sums replace C
+// (beta = 0: C is neither read nor cleared first).
+TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sp+16(FP), R9
@@ -68,6 +69,10 @@ loop:
 	JNZ          loop
 
 store:
+	MOVQ  overwrite+56(FP), AX
+	TESTQ AX, AX
+	JNZ   overwrite
+
 	VADDPS  (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	VADDPS  32(DX), Y1, Y1
@@ -96,6 +101,27 @@ store:
 	VADDPS  (DX), Y10, Y10
 	VMOVUPS Y10, (DX)
 	VADDPS  32(DX), Y11, Y11
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+overwrite:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y10, (DX)
 	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET

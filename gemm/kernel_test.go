@@ -19,8 +19,9 @@ func TestAssemblyKernelMatchesGoKernel(t *testing.T) {
 		ldc := nr + 3
 		c1 := randSlice(r, mr*ldc)
 		c2 := append([]float32(nil), c1...)
-		kernel(kc, a, mr, 1, b, c1, ldc)
-		kernelGo(kc, a, mr, 1, b, c2, ldc)
+		ow := kc%2 == 1 // overwrite mode on odd kc, add on even
+		kernel(kc, a, mr, 1, b, c1, ldc, ow)
+		kernelGo(kc, a, mr, 1, b, c2, ldc, ow)
 		for i := range c1 {
 			if d := math.Abs(float64(c1[i] - c2[i])); d > 1e-5*math.Sqrt(float64(kc)+1)*(1+math.Abs(float64(c2[i]))) {
 				t.Fatalf("kc=%d: element %d: asm %v, Go %v", kc, i, c1[i], c2[i])
@@ -49,11 +50,11 @@ func TestStridedKernelMatchesPacked(t *testing.T) {
 		c0 := randSlice(r, mr*ldc)
 		for _, k := range []struct {
 			name string
-			f    func(kc int, a []float32, sp, sr int, b, c []float32, ldc int)
+			f    func(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool)
 		}{{"kernel", kernel}, {"kernelGo", kernelGo}} {
 			c1, c2 := append([]float32(nil), c0...), append([]float32(nil), c0...)
-			k.f(kc, packed, mr, 1, b, c1, ldc)
-			k.f(kc, a, 1, lda, b, c2, ldc)
+			k.f(kc, packed, mr, 1, b, c1, ldc, false)
+			k.f(kc, a, 1, lda, b, c2, ldc, false)
 			for i := range c1 {
 				if c1[i] != c2[i] {
 					t.Fatalf("%s kc=%d: element %d: packed %v, in place %v", k.name, kc, i, c1[i], c2[i])

@@ -10,22 +10,28 @@ import "golang.org/x/sys/cpu"
 //
 //	c[r*ldc+j] += Σ_p a[sp*p+sr*r] * b[16p+j]
 //
+// or, with overwrite ≠ 0, c[r*ldc+j] = Σ_p ….
+//
 //go:noescape
-func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc int)
+func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc, overwrite int)
 
 // useAsm is true when the CPU has AVX2 and FMA.
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int) {
+func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool) {
 	if useAsm {
 		if kc > 0 {
 			// Bounds the assembly relies on.
 			_, _, _ = a[(kc-1)*sp+(mr-1)*sr], b[kc*nr-1], c[(mr-1)*ldc+nr-1]
 		}
-		kern6x16AVX2(kc, &a[0], sp, sr, &b[0], &c[0], ldc)
+		ow := 0
+		if overwrite {
+			ow = 1
+		}
+		kern6x16AVX2(kc, &a[0], sp, sr, &b[0], &c[0], ldc, ow)
 		return
 	}
-	kernelGo(kc, a, sp, sr, b, c, ldc)
+	kernelGo(kc, a, sp, sr, b, c, ldc, overwrite)
 }
 
 // copyPanelsAVX copies n groups of 16 floats from src to dst, dst+stride, …

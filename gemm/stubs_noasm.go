@@ -4,8 +4,8 @@ package gemm
 
 var useAsm = false
 
-func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int) {
-	kernelGo(kc, a, sp, sr, b, c, ldc)
+func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool) {
+	kernelGo(kc, a, sp, sr, b, c, ldc, overwrite)
 }
 
 func copyPanels(dst []float32, stride int, src []float32) { copyPanelsGo(dst, stride, src) }
