@@ -88,6 +88,17 @@ func TestKilledTrainingResumesToTheSameParameters(t *testing.T) {
 		if pauseSave {
 			env = append(env, "PHASESPACE_TEST_CKPT_PAUSE=2s")
 		}
+		// The other runs are killed at a random step 20–219 past where they
+		// resume: a moment in the run's progress, not in wall time, so
+		// that a faster machine or engine cannot finish the run before
+		// enough kills.
+		killStep := int64(-1)
+		if !pauseSave {
+			killStep = int64(20 + r.IntN(200))
+			if c, _, err := checkpoint.Latest(train.CheckpointDir(dir)); err == nil {
+				killStep += c.Manifest.Step
+			}
+		}
 		cmd := child(faultTrainArgs(dir), env...)
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
@@ -95,11 +106,15 @@ func TestKilledTrainingResumesToTheSameParameters(t *testing.T) {
 		}
 		last := int64(-1)
 		done := make(chan struct{})
+		killAt := make(chan struct{})
 		go func() {
 			sc := bufio.NewScanner(stderr)
 			for sc.Scan() {
 				if m := stepLine.FindStringSubmatch(sc.Text()); m != nil {
 					s, _ := strconv.ParseInt(m[1], 10, 64)
+					if killStep >= 0 && last < killStep && s >= killStep {
+						close(killAt)
+					}
 					last = s
 				}
 			}
@@ -107,10 +122,6 @@ func TestKilledTrainingResumesToTheSameParameters(t *testing.T) {
 		}()
 		exited := make(chan error, 1)
 		go func() { <-done; exited <- cmd.Wait() }()
-		var killAfter <-chan time.Time
-		if !pauseSave {
-			killAfter = time.After(time.Duration(50+r.IntN(400)) * time.Millisecond)
-		}
 		paused := time.NewTicker(5 * time.Millisecond)
 		killed := false
 	wait:
@@ -121,9 +132,10 @@ func TestKilledTrainingResumesToTheSameParameters(t *testing.T) {
 					t.Fatalf("attempt %d: child failed: %v", attempt, err)
 				}
 				break wait
-			case <-killAfter:
+			case <-killAt:
 				cmd.Process.Signal(syscall.SIGKILL)
 				killed = true
+				killAt = nil
 			case <-paused.C:
 				if pauseSave && !killed {
 					if _, err := os.Stat(filepath.Join(train.CheckpointDir(dir), "PAUSED")); err == nil {
