@@ -9,7 +9,6 @@ import (
 
 	"phasespace/classifier"
 	"phasespace/featuremetrics"
-	"phasespace/imagedata"
 )
 
 func init() {
@@ -37,23 +36,9 @@ func runClassifier(args []string, stdout io.Writer) error {
 	if *floorN < 100 || *floorN > 10000 {
 		return usagef("--floor-n = %d: want 100..10000", *floorN)
 	}
-	load := func(split string) (*imagedata.Dataset, error) {
-		ds, err := imagedata.Load(*data, split)
-		if err != nil {
-			return nil, err
-		}
-		if *downsample {
-			return ds.Downsample2()
-		}
-		return ds, nil
-	}
-	trainSet, err := load("train")
+	trainSet, testSet, err := loadImageSplits(*data, *downsample)
 	if err != nil {
-		return fmt.Errorf("--data %s: %w", *data, err)
-	}
-	testSet, err := load("test")
-	if err != nil {
-		return fmt.Errorf("--data %s: %w", *data, err)
+		return err
 	}
 	t0 := time.Now()
 	last := time.Now()

@@ -59,6 +59,28 @@ func isImageData(name string) bool {
 	return name == "mnist" || name == "fashion-mnist" || strings.ContainsAny(name, "/.")
 }
 
+// loadImageSplit reads split ("train" or "test") of image data name,
+// 2×2-average-pooled to 14×14 when downsample is set.
+func loadImageSplit(name, split string, downsample bool) (*imagedata.Dataset, error) {
+	ds, err := imagedata.Load(name, split)
+	if err != nil || !downsample {
+		return ds, err
+	}
+	return ds.Downsample2()
+}
+
+// loadImageSplits returns the training and test sets of --data name, with
+// the flag named in errors.
+func loadImageSplits(name string, downsample bool) (train, test *imagedata.Dataset, err error) {
+	if train, err = loadImageSplit(name, "train", downsample); err != nil {
+		return nil, nil, fmt.Errorf("--data %s: %w", name, err)
+	}
+	if test, err = loadImageSplit(name, "test", downsample); err != nil {
+		return nil, nil, fmt.Errorf("--data %s: %w", name, err)
+	}
+	return train, test, nil
+}
+
 // openTrainData returns the training data source for --data.
 func openTrainData(name string, subset int, downsample bool) (interface {
 	Dim() int

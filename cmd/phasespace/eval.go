@@ -241,14 +241,9 @@ func (f *evalFlags) nllOf(p *sde.Process, model score.VJPModel, data string, res
 // bpdOf evaluates bits/dim of a trained image model on the first n test
 // images, uniformly dequantised ((p + u)/256 scaled to [−1, 1], a = 2).
 func (f *evalFlags) bpdOf(lm *loadedModel, res map[string]any) error {
-	ds, err := imagedata.Load(lm.Meta.Data, "test")
+	ds, err := loadImageSplit(lm.Meta.Data, "test", lm.Meta.Downsample)
 	if err != nil {
 		return fmt.Errorf("checkpoint data %s: %w", lm.Meta.Data, err)
-	}
-	if lm.Meta.Downsample {
-		if ds, err = ds.Downsample2(); err != nil {
-			return err
-		}
 	}
 	d := ds.H * ds.W
 	if d != lm.Meta.Dim {
@@ -447,18 +442,11 @@ func (f *evalFlags) featureMetrics(lm *loadedModel, want map[string]bool, res ma
 	if f.classifier == "" {
 		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
 	}
-	load := func(split string) (*imagedata.Dataset, error) {
-		ds, err := imagedata.Load(lm.Meta.Data, split)
-		if err != nil || !lm.Meta.Downsample {
-			return ds, err
-		}
-		return ds.Downsample2()
-	}
-	test, err := load("test")
+	test, err := loadImageSplit(lm.Meta.Data, "test", lm.Meta.Downsample)
 	if err != nil {
 		return err
 	}
-	trainSet, err := load("train")
+	trainSet, err := loadImageSplit(lm.Meta.Data, "train", lm.Meta.Downsample)
 	if err != nil {
 		return err
 	}

@@ -150,20 +150,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 	}
 
 	// 2. Data and the classifier.
-	load := func(split string) (*imagedata.Dataset, error) {
-		ds, err := imagedata.Load(*data, split)
-		if err != nil || !*downsample {
-			return ds, err
-		}
-		return ds.Downsample2()
-	}
-	testSet, err := load("test")
+	trainSet, testSet, err := loadImageSplits(*data, *downsample)
 	if err != nil {
-		return fmt.Errorf("--data %s: %w", *data, err)
-	}
-	trainSet, err := load("train")
-	if err != nil {
-		return fmt.Errorf("--data %s: %w", *data, err)
+		return err
 	}
 	cpath := *classifierPath
 	if cpath == "" {
