@@ -80,13 +80,18 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 		kc := min(kcBlock, k-pc)
 		ow := overwrite && pc == 0
 		pb := getBuf(kc * ncPad)
+		// packRange packs the B panels lo..hi of this block.
+		packRange := func(lo, hi int) {
+			q0, q1 := lo*nr, min(hi*nr, nc)
+			packB((*pb)[q0*kc:], tb, b, ldb, pc, kc, jc+q0, q1-q0)
+		}
 		if splitCols {
 			mPad := (m + mr - 1) / mr * mr
 			pa := getBuf(kc * mPad)
 			packA(*pa, ta, a, lda, alpha, 0, m, pc, kc)
 			parallel.Split(panels, nt, func(lo, hi int) {
+				packRange(lo, hi)
 				q0, q1 := lo*nr, min(hi*nr, nc)
-				packB((*pb)[q0*kc:], tb, b, ldb, pc, kc, jc+q0, q1-q0)
 				tmp := getBuf(mr * nr)
 				macroKernel(kc, *pa, mr*kc, mr, 1, 0, m, *pb, q0, q1, jc, c, ldc, *tmp, ow)
 				bufPool.Put(tmp)
@@ -97,10 +102,7 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 		}
 		// B is packed by all goroutines (panel ranges), then multiplied:
 		// packing alone is 3–8% of an MLP-sized product.
-		parallel.Split(panels, nt, func(lo, hi int) {
-			q0, q1 := lo*nr, min(hi*nr, nc)
-			packB((*pb)[q0*kc:], tb, b, ldb, pc, kc, jc+q0, q1-q0)
-		})
+		parallel.Split(panels, nt, packRange)
 		// Each goroutine takes a contiguous range of mr-row panels (balanced
 		// to one panel, where whole mc blocks could leave one goroutine a
 		// third more rows) and walks it in blocks of at most mcBlock rows.
@@ -114,23 +116,24 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 			end := min(hi*mr, m)
 			for ic := lo * mr; ic < end; ic += mcBlock {
 				mc := min(mcBlock, end-ic)
+				// Rows ic..packed are read in place (whole 6-row panels);
+				// the rest (all, or a last partial panel past which A has
+				// no rows) is packed.
+				packed := ic
 				if direct {
-					// Whole 6-row panels straight from A; a last partial
-					// panel (past which A has no rows) is packed.
-					full := mc / mr * mr
-					if full > 0 && ta {
-						macroKernel(kc, a[pc*lda+ic:], mr, lda, 1, ic, full, *pb, 0, nc, jc, c, ldc, *tmp, ow)
-					} else if full > 0 {
-						macroKernel(kc, a[ic*lda+pc:], mr*lda, 1, lda, ic, full, *pb, 0, nc, jc, c, ldc, *tmp, ow)
-					}
-					if full < mc {
-						packA(*pa, ta, a, lda, alpha, ic+full, mc-full, pc, kc)
-						macroKernel(kc, *pa, mr*kc, mr, 1, ic+full, mc-full, *pb, 0, nc, jc, c, ldc, *tmp, ow)
-					}
-					continue
+					packed = ic + mc/mr*mr
 				}
-				packA(*pa, ta, a, lda, alpha, ic, mc, pc, kc)
-				macroKernel(kc, *pa, mr*kc, mr, 1, ic, mc, *pb, 0, nc, jc, c, ldc, *tmp, ow)
+				if packed > ic {
+					if ta { // panel r+1 is 6 columns on; p steps a row of A
+						macroKernel(kc, a[pc*lda+ic:], mr, lda, 1, ic, packed-ic, *pb, 0, nc, jc, c, ldc, *tmp, ow)
+					} else { // panel r+1 is 6 rows on; p steps a column
+						macroKernel(kc, a[ic*lda+pc:], mr*lda, 1, lda, ic, packed-ic, *pb, 0, nc, jc, c, ldc, *tmp, ow)
+					}
+				}
+				if rest := ic + mc - packed; rest > 0 {
+					packA(*pa, ta, a, lda, alpha, packed, rest, pc, kc)
+					macroKernel(kc, *pa, mr*kc, mr, 1, packed, rest, *pb, 0, nc, jc, c, ldc, *tmp, ow)
+				}
 			}
 			bufPool.Put(pa)
 			bufPool.Put(tmp)
