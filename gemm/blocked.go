@@ -61,6 +61,10 @@ func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []
 		})
 		return
 	}
+	if !tb && m <= inPlaceRows && n >= 2*nr {
+		inPlaceB(ta, m, n, k, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
+		return
+	}
 	for jc := 0; jc < n; jc += ncBlock {
 		colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
 	}
@@ -142,34 +146,140 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 	}
 }
 
+// inPlaceRows is the most rows of C for which B is read where it lies
+// instead of packed: with few rows each value of B serves few
+// multiply-adds, and packing it costs about as much as the product.
+var inPlaceRows = 192
+
+// inPlaceB computes C (+)= alpha·op(A)·B for an untransposed B and few rows
+// (m ≤ inPlaceRows). The goroutines split the columns of C in 32-wide
+// strips and run through all of K on their own (no hand-off per K block):
+// each multiplies every 6-row panel of op(A) (read in place when alpha = 1,
+// else packed) by the strip's 32 columns of B read in place (row stride
+// ldb), which stay in L1 across the panels. A last strip of fewer than 32
+// columns is packed. Every element gets the same sums, in the same order,
+// as through packed panels.
+func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int, overwrite bool) {
+	const w = 2 * nr
+	full := n / w
+	strips := (n + w - 1) / w
+	whole := m / mr * mr // rows in whole panels
+	if alpha != 1 {
+		whole = 0
+	}
+	parallel.Split(strips, min(nt, strips), func(lo, hi int) {
+		tmp := getBuf(mr * nr)
+		defer bufPool.Put(tmp)
+		pa := getBuf(kcBlock * ((m - whole + mr - 1) / mr * mr))
+		defer bufPool.Put(pa)
+		pb := getBuf(kcBlock * w)
+		defer bufPool.Put(pb)
+		for pc := 0; pc < k; pc += kcBlock {
+			kc := min(kcBlock, k-pc)
+			ow := overwrite && pc == 0
+			if whole < m {
+				packA(*pa, ta, a, lda, alpha, whole, m-whole, pc, kc)
+			}
+			for s := lo; s < hi; s++ {
+				j0 := s * w
+				if s == full { // the last, narrower strip: packed
+					packB(*pb, false, b, ldb, pc, kc, j0, n-j0)
+					if whole > 0 {
+						macroKernel(kc, inPlaceA(ta, a, lda, pc), mr*aStride(ta, lda), aSP(ta, lda), aSR(ta, lda), 0, whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
+					}
+					if whole < m {
+						macroKernel(kc, *pa, mr*kc, mr, 1, whole, m-whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
+					}
+					continue
+				}
+				bs := b[pc*ldb+j0:]
+				for ir := 0; ir < whole; ir += mr {
+					kernel2(kc, inPlaceA(ta, a, lda, pc)[ir*aStride(ta, lda):], aSP(ta, lda), aSR(ta, lda), bs, ldb, nr, c[ir*ldc+j0:], ldc, ow)
+				}
+				for ir := whole; ir < m; ir += mr {
+					apanel := (*pa)[(ir-whole)*kc:]
+					cc := ir*ldc + j0
+					if rows := min(mr, m-ir); rows < mr {
+						tile(kc, apanel, mr, 1, bs, ldb, rows, nr, c[cc:], ldc, *tmp, ow)
+						tile(kc, apanel, mr, 1, bs[nr:], ldb, rows, nr, c[cc+nr:], ldc, *tmp, ow)
+						continue
+					}
+					kernel2(kc, apanel, mr, 1, bs, ldb, nr, c[cc:], ldc, ow)
+				}
+			}
+		}
+	})
+}
+
+// inPlaceA returns op(A) from column pc on, read in place: row i, column
+// p at [aSP·p + aSR·i]; row i starts aStride·i floats on.
+func inPlaceA(ta bool, a []float32, lda, pc int) []float32 {
+	if ta {
+		return a[pc*lda:]
+	}
+	return a[pc:]
+}
+
+func aSP(ta bool, lda int) int {
+	if ta {
+		return lda
+	}
+	return 1
+}
+
+func aSR(ta bool, lda int) int {
+	if ta {
+		return 1
+	}
+	return lda
+}
+
+func aStride(ta bool, lda int) int { return aSR(ta, lda) }
+
 // macroKernel adds the product of A rows ic..ic+mc and packed B columns
 // q0..q1 of the block (pb, nr-wide panels) into C at rows ic.., columns
 // jc+q0..; edge tiles go through tmp (mr×nr). The mr-row panels of A start
 // pstep floats apart in pa, with strides (sp, sr) as the kernel takes them:
 // packed (mr·kc, mr, 1) or in place (mr·lda, 1, lda). With overwrite the
-// products replace C.
+// products replace C. Where the wide kernel is in use, whole tiles take two
+// adjacent panels at once.
 func macroKernel(kc int, pa []float32, pstep, sp, sr int, ic, mc int, pb []float32, q0, q1, jc int, c []float32, ldc int, tmp []float32, overwrite bool) {
-	for jr := q0; jr < q1; jr += nr {
-		bpanel := pb[jr*kc : jr*kc+nr*kc]
-		cols := min(nr, q1-jr)
+	step := nr
+	if wideKernel {
+		step = 2 * nr
+	}
+	for jr := q0; jr < q1; jr += step {
+		width := min(step, q1-jr)
 		for ir := 0; ir < mc; ir += mr {
 			apanel := pa[ir/mr*pstep:]
 			rows := min(mr, mc-ir)
 			cc := (ic+ir)*ldc + jc + jr
-			if rows == mr && cols == nr {
-				kernel(kc, apanel, sp, sr, bpanel, c[cc:], ldc, overwrite)
+			if rows == mr && width == 2*nr {
+				kernel2(kc, apanel, sp, sr, pb[jr*kc:jr*kc+2*nr*kc], nr, nr*kc, c[cc:], ldc, overwrite)
 				continue
 			}
-			kernel(kc, apanel, sp, sr, bpanel, tmp, nr, true)
-			for r := 0; r < rows; r++ {
-				if overwrite {
-					copy(c[cc+r*ldc:cc+r*ldc+cols], tmp[r*nr:r*nr+cols])
-					continue
-				}
-				for j := 0; j < cols; j++ {
-					c[cc+r*ldc+j] += tmp[r*nr+j]
-				}
+			for j := 0; j < width; j += nr {
+				tile(kc, apanel, sp, sr, pb[(jr+j)*kc:(jr+j)*kc+nr*kc], nr, rows, min(nr, width-j), c[cc+j:], ldc, tmp, overwrite)
 			}
+		}
+	}
+}
+
+// tile multiplies one A panel by one B panel (rows sb floats apart) into the
+// rows×cols corner of C at c, through tmp when the tile is not whole.
+func tile(kc int, apanel []float32, sp, sr int, bpanel []float32, sb, rows, cols int, c []float32, ldc int, tmp []float32, overwrite bool) {
+	if rows == mr && cols == nr {
+		kernel(kc, apanel, sp, sr, bpanel, sb, c, ldc, overwrite)
+		return
+	}
+	kernel(kc, apanel, sp, sr, bpanel, sb, tmp, nr, true)
+	for r := 0; r < rows; r++ {
+		if overwrite {
+			copy(c[r*ldc:r*ldc+cols], tmp[r*nr:r*nr+cols])
+			continue
+		}
+		for j := 0; j < cols; j++ {
+			c[r*ldc+j] += tmp[r*nr+j]
 		}
 	}
 }

@@ -6,14 +6,15 @@ const (
 	nr = 16
 )
 
-// kernelGo is the portable micro-kernel: c[r*ldc+j] += Σ_p a[sp·p+sr·r]·b[16p+j]
+// kernelGo is the portable micro-kernel: c[r*ldc+j] += Σ_p a[sp·p+sr·r]·b[sb·p+j]
 // for r < 6, j < 16, with the same layouts as the assembly kernel: A with
-// strides (sp, sr) = (6, 1) when packed or (1, lda) in place, B packed.
-// With overwrite the sums replace C instead of adding to it.
-func kernelGo(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool) {
+// strides (sp, sr) = (6, 1) when packed or (1, lda) in place, B packed
+// (sb = 16) or in place (sb = ldb). With overwrite the sums replace C
+// instead of adding to it.
+func kernelGo(kc int, a []float32, sp, sr int, b []float32, sb int, c []float32, ldc int, overwrite bool) {
 	var acc [mr][nr]float32
 	for p := 0; p < kc; p++ {
-		bp := b[p*nr : p*nr+nr : p*nr+nr]
+		bp := b[p*sb : p*sb+nr : p*sb+nr]
 		for r := 0; r < mr; r++ {
 			av := a[p*sp+r*sr]
 			row := &acc[r]

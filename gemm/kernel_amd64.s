@@ -2,16 +2,17 @@
 
 #include "textflag.h"
 
-// func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc, overwrite int)
+// func kern6x16AVX2(kc int, a *float32, sp, sr int, b *float32, sb int, c *float32, ldc, overwrite int)
 //
-// C[0:6, 0:16] += Σ_p a[sp·p+sr·r]·b[16p+j]: a is a 6×kc panel of A with
+// C[0:6, 0:16] += Σ_p a[sp·p+sr·r]·b[sb·p+j]: a is a 6×kc panel of A with
 // strides sp (between p) and sr (between rows) in floats — (6, 1) when
-// packed, (1, lda) for rows read in place — b a packed kc×16 panel of B, C
+// packed, (1, lda) for rows read in place — b a kc×16 panel of B, sb floats
+// between its rows (16 when packed, ldb for B read in place), C
 // row-major with row stride ldc floats. 12 YMM accumulators, two B vectors,
 // two broadcasts. Rows 0..5 are addressed as SI, SI+sr, SI+2sr, R11,
 // SI+4sr, R11+2sr with R11 = SI+3sr. With overwrite ≠ 0 the sums replace C
 // (beta = 0: C is neither read nor cleared first).
-TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-64
+TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-72
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ sp+16(FP), R9
@@ -21,8 +22,10 @@ TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-64
 	LEAQ (SI)(R10*2), R11
 	ADDQ R10, R11
 	MOVQ b+32(FP), DI
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R8
+	MOVQ sb+40(FP), R13
+	SHLQ $2, R13
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
 	SHLQ $2, R8
 
 	VXORPS Y0, Y0, Y0
@@ -64,12 +67,12 @@ loop:
 	VFMADD231PS  Y13, Y15, Y11
 	ADDQ         R9, SI
 	ADDQ         R9, R11
-	ADDQ         $64, DI
+	ADDQ         R13, DI
 	DECQ         CX
 	JNZ          loop
 
 store:
-	MOVQ  overwrite+56(FP), AX
+	MOVQ  overwrite+64(FP), AX
 	TESTQ AX, AX
 	JNZ   overwrite
 
@@ -268,5 +271,180 @@ floop:
 	JNZ         floop
 
 fdone:
+	VZEROUPPER
+	RET
+
+// func kern6x32AVX512(kc int, a *float32, sp, sr int, b *float32, sb, bo int, c *float32, ldc, overwrite int)
+//
+// The 6×32 tile of two 16-wide B panels with 512-bit vectors: for r < 6,
+// j < 32,
+//
+//	C[r, j] += Σ_p a[sp·p+sr·r]·b'[p, j]
+//
+// where b'[p, j] = b[sb·p+j] for j < 16 and b[sb·p+bo+j−16] after: two
+// adjacent packed panels (sb = 16, bo = 16·kc) or 32 columns of B read in
+// place (sb = ldb, bo = 16). Each
+// element is the same FMA chain, in the same order, as kern6x16AVX2 gives
+// it: results are identical bit for bit. 12 ZMM accumulators, two B vectors,
+// two broadcasts; rows addressed as in kern6x16AVX2.
+TEXT ·kern6x32AVX512(SB), NOSPLIT, $0-80
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ sp+16(FP), R9
+	SHLQ $2, R9
+	MOVQ sr+24(FP), R10
+	SHLQ $2, R10
+	LEAQ (SI)(R10*2), R11
+	ADDQ R10, R11
+	MOVQ b+32(FP), DI
+	MOVQ sb+40(FP), R13
+	SHLQ $2, R13
+	MOVQ bo+48(FP), R12
+	SHLQ $2, R12
+	MOVQ c+56(FP), DX
+	MOVQ ldc+64(FP), R8
+	SHLQ $2, R8
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+	TESTQ CX, CX
+	JZ    store512
+
+loop512:
+	VMOVUPS      (DI), Z12
+	VMOVUPS      (DI)(R12*1), Z13
+	VBROADCASTSS (SI), Z14
+	VFMADD231PS  Z12, Z14, Z0
+	VFMADD231PS  Z13, Z14, Z1
+	VBROADCASTSS (SI)(R10*1), Z15
+	VFMADD231PS  Z12, Z15, Z2
+	VFMADD231PS  Z13, Z15, Z3
+	VBROADCASTSS (SI)(R10*2), Z14
+	VFMADD231PS  Z12, Z14, Z4
+	VFMADD231PS  Z13, Z14, Z5
+	VBROADCASTSS (R11), Z15
+	VFMADD231PS  Z12, Z15, Z6
+	VFMADD231PS  Z13, Z15, Z7
+	VBROADCASTSS (SI)(R10*4), Z14
+	VFMADD231PS  Z12, Z14, Z8
+	VFMADD231PS  Z13, Z14, Z9
+	VBROADCASTSS (R11)(R10*2), Z15
+	VFMADD231PS  Z12, Z15, Z10
+	VFMADD231PS  Z13, Z15, Z11
+	ADDQ         R9, SI
+	ADDQ         R9, R11
+	ADDQ         R13, DI
+	DECQ         CX
+	JNZ          loop512
+
+store512:
+	MOVQ  overwrite+72(FP), AX
+	TESTQ AX, AX
+	JNZ   overwrite512
+
+	VADDPS  (DX), Z0, Z0
+	VMOVUPS Z0, (DX)
+	VADDPS  64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	ADDQ    R8, DX
+	VADDPS  (DX), Z2, Z2
+	VMOVUPS Z2, (DX)
+	VADDPS  64(DX), Z3, Z3
+	VMOVUPS Z3, 64(DX)
+	ADDQ    R8, DX
+	VADDPS  (DX), Z4, Z4
+	VMOVUPS Z4, (DX)
+	VADDPS  64(DX), Z5, Z5
+	VMOVUPS Z5, 64(DX)
+	ADDQ    R8, DX
+	VADDPS  (DX), Z6, Z6
+	VMOVUPS Z6, (DX)
+	VADDPS  64(DX), Z7, Z7
+	VMOVUPS Z7, 64(DX)
+	ADDQ    R8, DX
+	VADDPS  (DX), Z8, Z8
+	VMOVUPS Z8, (DX)
+	VADDPS  64(DX), Z9, Z9
+	VMOVUPS Z9, 64(DX)
+	ADDQ    R8, DX
+	VADDPS  (DX), Z10, Z10
+	VMOVUPS Z10, (DX)
+	VADDPS  64(DX), Z11, Z11
+	VMOVUPS Z11, 64(DX)
+	VZEROUPPER
+	RET
+
+overwrite512:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z11, 64(DX)
+	VZEROUPPER
+	RET
+
+// func fmaLoopAVX512(n int)
+//
+// n iterations of 12 independent 16-lane VFMADD231PS on registers: the fp32
+// FMA throughput of one core with 512-bit vectors, 384 flops per iteration.
+TEXT ·fmaLoopAVX512(SB), NOSPLIT, $0-8
+	MOVQ   n+0(FP), CX
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	TESTQ  CX, CX
+	JZ     fdone512
+
+floop512:
+	VFMADD231PS Z12, Z13, Z0
+	VFMADD231PS Z12, Z13, Z1
+	VFMADD231PS Z12, Z13, Z2
+	VFMADD231PS Z12, Z13, Z3
+	VFMADD231PS Z12, Z13, Z4
+	VFMADD231PS Z12, Z13, Z5
+	VFMADD231PS Z12, Z13, Z6
+	VFMADD231PS Z12, Z13, Z7
+	VFMADD231PS Z12, Z13, Z8
+	VFMADD231PS Z12, Z13, Z9
+	VFMADD231PS Z12, Z13, Z10
+	VFMADD231PS Z12, Z13, Z11
+	DECQ        CX
+	JNZ         floop512
+
+fdone512:
 	VZEROUPPER
 	RET

@@ -20,8 +20,8 @@ func TestAssemblyKernelMatchesGoKernel(t *testing.T) {
 		c1 := randSlice(r, mr*ldc)
 		c2 := append([]float32(nil), c1...)
 		ow := kc%2 == 1 // overwrite mode on odd kc, add on even
-		kernel(kc, a, mr, 1, b, c1, ldc, ow)
-		kernelGo(kc, a, mr, 1, b, c2, ldc, ow)
+		kernel(kc, a, mr, 1, b, nr, c1, ldc, ow)
+		kernelGo(kc, a, mr, 1, b, nr, c2, ldc, ow)
 		for i := range c1 {
 			if d := math.Abs(float64(c1[i] - c2[i])); d > 1e-5*math.Sqrt(float64(kc)+1)*(1+math.Abs(float64(c2[i]))) {
 				t.Fatalf("kc=%d: element %d: asm %v, Go %v", kc, i, c1[i], c2[i])
@@ -34,31 +34,97 @@ func TestAssemblyKernelMatchesGoKernel(t *testing.T) {
 }
 
 // The kernel reading A in place (strides 1 and lda, as for untransposed A)
-// gives bit-for-bit the sums of the packed layout, in assembly and in Go.
+// and B in place (rows ldb apart) gives bit-for-bit the sums of the packed
+// layouts, in assembly and in Go.
 func TestStridedKernelMatchesPacked(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, kc := range []int{1, 7, 256} {
-		const lda = 300
-		a, b := randSlice(r, mr*lda), randSlice(r, nr*kc)
+		const lda, ldb, col = 300, 75, 9
+		a, bFull := randSlice(r, mr*lda), randSlice(r, kc*ldb)
 		packed := make([]float32, mr*kc)
 		for p := 0; p < kc; p++ {
 			for i := 0; i < mr; i++ {
 				packed[p*mr+i] = a[i*lda+p]
 			}
 		}
+		b := make([]float32, nr*kc) // columns col..col+16 of bFull, packed
+		for p := 0; p < kc; p++ {
+			copy(b[p*nr:p*nr+nr], bFull[p*ldb+col:])
+		}
 		ldc := nr + 1
 		c0 := randSlice(r, mr*ldc)
 		for _, k := range []struct {
 			name string
-			f    func(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool)
+			f    func(kc int, a []float32, sp, sr int, b []float32, sb int, c []float32, ldc int, overwrite bool)
 		}{{"kernel", kernel}, {"kernelGo", kernelGo}} {
-			c1, c2 := append([]float32(nil), c0...), append([]float32(nil), c0...)
-			k.f(kc, packed, mr, 1, b, c1, ldc, false)
-			k.f(kc, a, 1, lda, b, c2, ldc, false)
+			c1, c2, c3 := append([]float32(nil), c0...), append([]float32(nil), c0...), append([]float32(nil), c0...)
+			k.f(kc, packed, mr, 1, b, nr, c1, ldc, false)
+			k.f(kc, a, 1, lda, b, nr, c2, ldc, false)
+			k.f(kc, a, 1, lda, bFull[col:], ldb, c3, ldc, false)
 			for i := range c1 {
-				if c1[i] != c2[i] {
-					t.Fatalf("%s kc=%d: element %d: packed %v, in place %v", k.name, kc, i, c1[i], c2[i])
+				if c1[i] != c2[i] || c1[i] != c3[i] {
+					t.Fatalf("%s kc=%d: element %d: packed %v, A in place %v, A and B in place %v", k.name, kc, i, c1[i], c2[i], c3[i])
 				}
+			}
+		}
+	}
+}
+
+// The 6×32 AVX-512 kernel gives bit for bit the results of two 6×16 calls
+// (AVX2 where present, else Go), packed and in place, adding and
+// overwriting, and whole products do not change when it is switched off: a
+// result does not depend on whether the CPU has AVX-512.
+func TestWideKernelMatchesTwoNarrow(t *testing.T) {
+	if !wideKernel {
+		t.Skip("no AVX-512F on this CPU or built with -tags noasm: the 6×32 kernel is not in use")
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, kc := range []int{0, 1, 7, 256} {
+		const lda = 300
+		a, b := randSlice(r, (kc+mr)*lda), randSlice(r, (2*nr+5)*kc+2*nr)
+		ldc := 2*nr + 3
+		c0 := randSlice(r, mr*ldc)
+		for _, layout := range []struct{ sp, sr int }{{mr, 1}, {1, lda}, {lda, 1}} {
+			for _, ow := range []bool{false, true} {
+				// B as two packed panels, and as 32 columns of a row-major
+				// matrix (b read with rows 2nr+5 apart).
+				for _, bl := range []struct{ sb, bo int }{{nr, nr * kc}, {2*nr + 5, nr}} {
+					c1, c2 := append([]float32(nil), c0...), append([]float32(nil), c0...)
+					kernel2(kc, a, layout.sp, layout.sr, b, bl.sb, bl.bo, c1, ldc, ow)
+					kernel(kc, a, layout.sp, layout.sr, b, bl.sb, c2, ldc, ow)
+					kernel(kc, a, layout.sp, layout.sr, b[bl.bo:], bl.sb, c2[nr:], ldc, ow)
+					for i := range c1 {
+						if c1[i] != c2[i] {
+							t.Fatalf("kc=%d A strides %v B (sb, bo) %v overwrite=%v: element %d (column %d): 6×32 %v, two 6×16 %v",
+								kc, layout, bl, ow, i, i%ldc, c1[i], c2[i])
+						}
+					}
+				}
+			}
+		}
+	}
+	defer func() { wideKernel = true }()
+	for _, s := range []struct {
+		ta, tb  bool
+		m, n, k int
+	}{{false, false, 61, 97, 300}, {true, false, 40, 2100, 70}, {false, true, 100, 33, 129}, {true, true, 13, 64, 5}} {
+		lda, ldb := s.k, s.n
+		if s.ta {
+			lda = s.m
+		}
+		if s.tb {
+			ldb = s.k
+		}
+		a, b := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n)
+		c1, c2 := randSlice(r, s.m*s.n), make([]float32, s.m*s.n)
+		copy(c2, c1)
+		wideKernel = true
+		Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0.5, c1, s.n)
+		wideKernel = false
+		Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0.5, c2, s.n)
+		for i := range c1 {
+			if c1[i] != c2[i] {
+				t.Fatalf("%+v: element %d: with the 6×32 kernel %v, without %v", s, i, c1[i], c2[i])
 			}
 		}
 	}
@@ -101,7 +167,8 @@ func TestSgemmAsmMatchesGoFallback(t *testing.T) {
 	if !useAsm {
 		t.Skip("assembly kernel not in use on this CPU/build")
 	}
-	defer func() { useAsm = true }()
+	wide := wideKernel
+	defer func() { useAsm, wideKernel = true, wide }()
 	r := rand.New(rand.NewPCG(11, 12))
 	m, n, k := 53, 71, 129
 	for _, ta := range []bool{false, true} {
@@ -117,9 +184,9 @@ func TestSgemmAsmMatchesGoFallback(t *testing.T) {
 			scale := make([]float32, m*n)
 			Reference(ta, tb, m, n, k, 1, absSlice(a), lda, absSlice(b), ldb, 0, scale, n)
 			cAsm, cGo := make([]float32, m*n), make([]float32, m*n)
-			useAsm = true
+			useAsm, wideKernel = true, wide
 			Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, cAsm, n)
-			useAsm = false
+			useAsm, wideKernel = false, false
 			Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, cGo, n)
 			for i := range cAsm {
 				if d := math.Abs(float64(cAsm[i] - cGo[i])); d > 4e-7*float64(k+2)*float64(scale[i]) {

@@ -6,13 +6,16 @@ import (
 )
 
 // MeasurePeak returns the fp32 peak of the machine in GFLOP/s as measured:
-// threads goroutines each run a register-only loop of independent 8-lane
-// FMAs (the micro-kernel's instruction) for about d, so the figure reflects
+// threads goroutines each run a register-only loop of independent FMAs on
+// the widest vectors the micro-kernels use (8 lanes with AVX2, 16 with
+// AVX-512) for about d, so the figure reflects
 // the clock the cores actually run at (turbo included), which the nominal
-// "cpu MHz" does not. It returns 0 when the AVX2/FMA kernel is not in use.
+// "cpu MHz" does not. It returns 0 when no assembly kernel is in
+// use.
 func MeasurePeak(threads int, d time.Duration) float64 {
-	const iters = 1 << 20 // 192 flops each
-	if !fmaLoop(1) {
+	const iters = 1 << 20
+	flops := fmaLoop(1) // per iteration
+	if flops == 0 {
 		return 0
 	}
 	best := 0.0
@@ -29,7 +32,7 @@ func MeasurePeak(threads int, d time.Duration) float64 {
 					fmaLoop(iters)
 					n++
 				}
-				gf := float64(n) * iters * 192 / time.Since(t0).Seconds() / 1e9
+				gf := float64(n) * iters * float64(flops) / time.Since(t0).Seconds() / 1e9
 				mu.Lock()
 				total += gf
 				mu.Unlock()

@@ -5,33 +5,64 @@ package gemm
 import "golang.org/x/sys/cpu"
 
 // kern6x16AVX2 adds the product of a 6×kc A panel (strides sp between
-// columns p, sr between rows, in floats) and a packed kc×16 B panel into C
-// (row stride ldc): for r < 6, j < 16,
+// columns p, sr between rows, in floats) and a kc×16 B panel (sb floats
+// between rows: 16 when packed) into C (row stride ldc): for r < 6, j < 16,
 //
-//	c[r*ldc+j] += Σ_p a[sp*p+sr*r] * b[16p+j]
+//	c[r*ldc+j] += Σ_p a[sp*p+sr*r] * b[sb*p+j]
 //
 // or, with overwrite ≠ 0, c[r*ldc+j] = Σ_p ….
 //
 //go:noescape
-func kern6x16AVX2(kc int, a *float32, sp, sr int, b, c *float32, ldc, overwrite int)
+func kern6x16AVX2(kc int, a *float32, sp, sr int, b *float32, sb int, c *float32, ldc, overwrite int)
+
+// kern6x32AVX512 is kern6x16AVX2 for two B panels, the second bo floats
+// after the first, with 512-bit vectors: the 6×32 tile, each element summed
+// exactly as kern6x16AVX2 sums it.
+//
+//go:noescape
+func kern6x32AVX512(kc int, a *float32, sp, sr int, b *float32, sb, bo int, c *float32, ldc, overwrite int)
 
 // useAsm is true when the CPU has AVX2 and FMA.
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool) {
+// wideKernel is true when the 6×32 AVX-512 kernel is in use (the CPU and OS
+// support AVX-512F); tiles then take two B panels per call.
+var wideKernel = useAsm && cpu.X86.HasAVX512F
+
+// kernel2 is kernel for the 6×32 tile of two B panels, the second bo
+// floats after the first (rows sb floats apart in both): the same results as
+// two kernel calls.
+func kernel2(kc int, a []float32, sp, sr int, b []float32, sb, bo int, c []float32, ldc int, overwrite bool) {
+	if !wideKernel {
+		kernel(kc, a, sp, sr, b, sb, c, ldc, overwrite)
+		kernel(kc, a, sp, sr, b[bo:], sb, c[nr:], ldc, overwrite)
+		return
+	}
+	if kc > 0 {
+		// Bounds the assembly relies on.
+		_, _, _ = a[(kc-1)*sp+(mr-1)*sr], b[(kc-1)*sb+bo+nr-1], c[(mr-1)*ldc+2*nr-1]
+	}
+	ow := 0
+	if overwrite {
+		ow = 1
+	}
+	kern6x32AVX512(kc, &a[0], sp, sr, &b[0], sb, bo, &c[0], ldc, ow)
+}
+
+func kernel(kc int, a []float32, sp, sr int, b []float32, sb int, c []float32, ldc int, overwrite bool) {
 	if useAsm {
 		if kc > 0 {
 			// Bounds the assembly relies on.
-			_, _, _ = a[(kc-1)*sp+(mr-1)*sr], b[kc*nr-1], c[(mr-1)*ldc+nr-1]
+			_, _, _ = a[(kc-1)*sp+(mr-1)*sr], b[(kc-1)*sb+nr-1], c[(mr-1)*ldc+nr-1]
 		}
 		ow := 0
 		if overwrite {
 			ow = 1
 		}
-		kern6x16AVX2(kc, &a[0], sp, sr, &b[0], &c[0], ldc, ow)
+		kern6x16AVX2(kc, &a[0], sp, sr, &b[0], sb, &c[0], ldc, ow)
 		return
 	}
-	kernelGo(kc, a, sp, sr, b, c, ldc, overwrite)
+	kernelGo(kc, a, sp, sr, b, sb, c, ldc, overwrite)
 }
 
 // copyPanelsAVX copies n groups of 16 floats from src to dst, dst+stride, …
@@ -77,10 +108,22 @@ func packPanelT(dst, src []float32, lds, kc int) {
 //go:noescape
 func fmaLoopAVX2(n int)
 
-func fmaLoop(n int) bool {
-	if !useAsm {
-		return false
+// fmaLoopAVX512 runs n iterations of 12 independent 16-lane FMAs.
+//
+//go:noescape
+func fmaLoopAVX512(n int)
+
+// fmaLoop runs n iterations of 12 independent FMAs of the widest vectors
+// the kernels use and returns the flops of one iteration (0 without the
+// assembly kernels).
+func fmaLoop(n int) int {
+	switch {
+	case wideKernel:
+		fmaLoopAVX512(n)
+		return 384
+	case useAsm:
+		fmaLoopAVX2(n)
+		return 192
 	}
-	fmaLoopAVX2(n)
-	return true
+	return 0
 }

@@ -4,12 +4,20 @@ package gemm
 
 var useAsm = false
 
-func kernel(kc int, a []float32, sp, sr int, b, c []float32, ldc int, overwrite bool) {
-	kernelGo(kc, a, sp, sr, b, c, ldc, overwrite)
+// wideKernel: no 6×32 kernel without assembly.
+var wideKernel = false
+
+func kernel2(kc int, a []float32, sp, sr int, b []float32, sb, bo int, c []float32, ldc int, overwrite bool) {
+	kernelGo(kc, a, sp, sr, b, sb, c, ldc, overwrite)
+	kernelGo(kc, a, sp, sr, b[bo:], sb, c[nr:], ldc, overwrite)
+}
+
+func kernel(kc int, a []float32, sp, sr int, b []float32, sb int, c []float32, ldc int, overwrite bool) {
+	kernelGo(kc, a, sp, sr, b, sb, c, ldc, overwrite)
 }
 
 func copyPanels(dst []float32, stride int, src []float32) { copyPanelsGo(dst, stride, src) }
 
 func packPanelT(dst, src []float32, lds, kc int) { packPanelTGo(dst, src, lds, kc) }
 
-func fmaLoop(int) bool { return false }
+func fmaLoop(int) int { return 0 }
