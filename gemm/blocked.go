@@ -44,10 +44,18 @@ func Threads() int { return threads }
 //
 // With overwrite (beta = 0) C has not been cleared: the first K block
 // overwrites it.
-func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
-	nt := threads
+func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	if m*n*k < 1<<18 {
 		nt = 1
+	}
+	if m <= inPlaceRows && n >= 2*nr && n > m {
+		// Few rows, more columns (convolutions).
+		if !tb {
+			inPlaceB(ta, m, n, k, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
+			return
+		}
+		transposedProduct(nt, ta, m, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite)
+		return
 	}
 	mBlocks := (m + mcBlock - 1) / mcBlock
 	nBlocks := (n + ncBlock - 1) / ncBlock
@@ -59,10 +67,6 @@ func blocked(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []
 				colBlock(ta, tb, m, min(ncBlock, n-jc), k, jc, alpha, a, lda, b, ldb, c, ldc, 1, overwrite)
 			}
 		})
-		return
-	}
-	if !tb && m <= inPlaceRows && n >= 2*nr {
-		inPlaceB(ta, m, n, k, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
 		return
 	}
 	for jc := 0; jc < n; jc += ncBlock {
@@ -80,6 +84,10 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 	mBlocks := (m + mcBlock - 1) / mcBlock
 	panels := ncPad / nr
 	splitCols := nt > 1 && mBlocks < nt && panels >= 2*nt
+	if !splitCols && k > kcBlock && k*ncPad <= wholeB {
+		colBlockWholeB(ta, tb, m, nc, k, jc, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
+		return
+	}
 	for pc := 0; pc < k; pc += kcBlock {
 		kc := min(kcBlock, k-pc)
 		ow := overwrite && pc == 0
@@ -107,43 +115,99 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 		// B is packed by all goroutines (panel ranges), then multiplied:
 		// packing alone is 3–8% of an MLP-sized product.
 		parallel.Split(panels, nt, packRange)
-		// Each goroutine takes a contiguous range of mr-row panels (balanced
-		// to one panel, where whole mc blocks could leave one goroutine a
-		// third more rows) and walks it in blocks of at most mcBlock rows.
-		// With alpha = 1 (every call of the engine) the kernel reads whole
-		// 6-row panels of A in place, transposed or not: no packing, the
-		// same sums in the same order.
-		direct := alpha == 1
 		parallel.Split((m+mr-1)/mr, nt, func(lo, hi int) {
-			pa := getBuf(kc * mcBlock)
-			tmp := getBuf(mr * nr)
-			end := min(hi*mr, m)
-			for ic := lo * mr; ic < end; ic += mcBlock {
-				mc := min(mcBlock, end-ic)
-				// Rows ic..packed are read in place (whole 6-row panels);
-				// the rest (all, or a last partial panel past which A has
-				// no rows) is packed.
-				packed := ic
-				if direct {
-					packed = ic + mc/mr*mr
-				}
-				if packed > ic {
-					if ta { // panel r+1 is 6 columns on; p steps a row of A
-						macroKernel(kc, a[pc*lda+ic:], mr, lda, 1, ic, packed-ic, *pb, 0, nc, jc, c, ldc, *tmp, ow)
-					} else { // panel r+1 is 6 rows on; p steps a column
-						macroKernel(kc, a[ic*lda+pc:], mr*lda, 1, lda, ic, packed-ic, *pb, 0, nc, jc, c, ldc, *tmp, ow)
-					}
-				}
-				if rest := ic + mc - packed; rest > 0 {
-					packA(*pa, ta, a, lda, alpha, packed, rest, pc, kc)
-					macroKernel(kc, *pa, mr*kc, mr, 1, packed, rest, *pb, 0, nc, jc, c, ldc, *tmp, ow)
-				}
-			}
-			bufPool.Put(pa)
-			bufPool.Put(tmp)
+			rowPanels(lo, hi, ta, m, nc, pc, kc, jc, alpha, a, lda, *pb, c, ldc, ow)
 		})
 		bufPool.Put(pb)
 	}
+}
+
+// wholeB is the most floats of packed B (all of K) that colBlock packs at
+// once, so that the goroutines hand off twice per product instead of twice
+// per K block.
+const wholeB = 1 << 18
+
+// colBlockWholeB is colBlock's row split with all K blocks of B packed
+// first (block pc at pc·ncPad), then each goroutine running its row panels
+// through every K block: the same sums in the same order, two hand-offs.
+func colBlockWholeB(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int, overwrite bool) {
+	ncPad := (nc + nr - 1) / nr * nr
+	pb := getBuf(k * ncPad)
+	defer bufPool.Put(pb)
+	parallel.Split(ncPad/nr, nt, func(lo, hi int) {
+		q0, q1 := lo*nr, min(hi*nr, nc)
+		for pc := 0; pc < k; pc += kcBlock {
+			kc := min(kcBlock, k-pc)
+			packB((*pb)[pc*ncPad+q0*kc:], tb, b, ldb, pc, kc, jc+q0, q1-q0)
+		}
+	})
+	parallel.Split((m+mr-1)/mr, nt, func(lo, hi int) {
+		for pc := 0; pc < k; pc += kcBlock {
+			kc := min(kcBlock, k-pc)
+			rowPanels(lo, hi, ta, m, nc, pc, kc, jc, alpha, a, lda, (*pb)[pc*ncPad:], c, ldc, overwrite && pc == 0)
+		}
+	})
+}
+
+// rowPanels multiplies the mr-row panels lo..hi of op(A), columns pc..pc+kc,
+// by the packed B block pb into columns jc..jc+nc of C, in blocks of at most
+// mcBlock rows. Goroutines take contiguous panel ranges (balanced to one
+// panel, where whole mc blocks could leave one goroutine a third more
+// rows). With alpha = 1 (every call of the engine) the kernel reads whole
+// 6-row panels of A in place, transposed or not: no packing, the same sums
+// in the same order.
+func rowPanels(lo, hi int, ta bool, m, nc, pc, kc, jc int, alpha float32, a []float32, lda int, pb, c []float32, ldc int, ow bool) {
+	pa := getBuf(kc * mcBlock)
+	tmp := getBuf(mr * nr)
+	end := min(hi*mr, m)
+	for ic := lo * mr; ic < end; ic += mcBlock {
+		mc := min(mcBlock, end-ic)
+		// Rows ic..packed are read in place (whole 6-row panels); the rest
+		// (all, or a last partial panel past which A has no rows) is packed.
+		packed := ic
+		if alpha == 1 {
+			packed = ic + mc/mr*mr
+		}
+		if packed > ic {
+			if ta { // panel r+1 is 6 columns on; p steps a row of A
+				macroKernel(kc, a[pc*lda+ic:], mr, lda, 1, ic, packed-ic, pb, 0, nc, jc, c, ldc, *tmp, ow)
+			} else { // panel r+1 is 6 rows on; p steps a column
+				macroKernel(kc, a[ic*lda+pc:], mr*lda, 1, lda, ic, packed-ic, pb, 0, nc, jc, c, ldc, *tmp, ow)
+			}
+		}
+		if rest := ic + mc - packed; rest > 0 {
+			packA(*pa, ta, a, lda, alpha, packed, rest, pc, kc)
+			macroKernel(kc, *pa, mr*kc, mr, 1, packed, rest, pb, 0, nc, jc, c, ldc, *tmp, ow)
+		}
+	}
+	bufPool.Put(pa)
+	bufPool.Put(tmp)
+}
+
+// transposedProduct computes C (+)= alpha·op(A)·Bᵀ for a transposed B and
+// few rows of C as the transposed product T = B·op(A)ᵀ (n × m, B read in
+// place as A of that product, op(A)ᵀ packed: for weight gradients of
+// convolutions, dW = dY·colᵀ, this transposes dY instead of col, a fraction
+// of the size), then adds Tᵀ into C. Each element has the same K-ordered
+// sum; with beta ≠ 0 it is added to C once instead of per K block.
+func transposedProduct(nt int, ta bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
+	t := getBuf(n * m)
+	defer bufPool.Put(t)
+	blocked(nt, false, !ta, n, m, k, alpha, b, ldb, a, lda, *t, m, true)
+	parallel.Split(m, min(nt, max(1, m*n/16384)), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := c[i*ldc : i*ldc+n]
+			if overwrite {
+				for j := range row {
+					row[j] = (*t)[j*m+i]
+				}
+				continue
+			}
+			for j := range row {
+				row[j] += (*t)[j*m+i]
+			}
+		}
+	})
 }
 
 // inPlaceRows is the most rows of C for which B is read where it lies

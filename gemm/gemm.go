@@ -3,8 +3,21 @@ package gemm
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices, where
 // op(X) is X or its transpose. op(A) is m×k, op(B) is k×n and C is m×n; lda,
 // ldb and ldc are the row strides of A, B and C as stored. With beta == 0, C
-// is overwritten (NaNs in C do not propagate).
+// is overwritten (NaNs in C do not propagate). Large products use up to
+// Threads() goroutines. Sgemm and SgemmSerial may be called from several
+// goroutines at once (on distinct C).
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmSerial is Sgemm on the calling goroutine only, for callers that run
+// independent products in parallel themselves. Its results are those of
+// Sgemm bit for bit.
+func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func sgemm(nt int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -25,7 +38,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if k == 0 || alpha == 0 {
 		return
 	}
-	blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, beta == 0)
+	blocked(nt, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, beta == 0)
 }
 
 // Reference computes the same product with a plain triple loop, accumulating

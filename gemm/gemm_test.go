@@ -22,7 +22,7 @@ func TestSgemmMatchesReference(t *testing.T) {
 	// block, 22 panels, the last one partial).
 	defer SetThreads(Threads())
 	SetThreads(2)
-	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {13, 7, 5}, {1, 31, 2}, {5, 1, 9}, {16, 16, 16}, {33, 5, 64}, {97, 17, 259}, {257, 129, 300}, {37, 350, 300}, {3, 4, 0}, {64, 2, 256}}
+	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {13, 7, 5}, {1, 31, 2}, {5, 1, 9}, {16, 16, 16}, {33, 5, 64}, {97, 17, 259}, {257, 129, 300}, {37, 350, 300}, {50, 70, 600}, {6, 64, 513}, {3, 4, 0}, {64, 2, 256}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {

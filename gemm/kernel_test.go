@@ -135,7 +135,7 @@ func TestResultsDoNotDependOnThreads(t *testing.T) {
 	defer SetThreads(Threads())
 	// Row-block split, column-block split, and column-panel split (one or
 	// two row blocks, as in a convolution chunk), with B stored both ways.
-	for _, s := range [][3]int{{500, 300, 700}, {32, 5000, 288}, {32, 1568, 288}, {128, 1000, 300}} {
+	for _, s := range [][3]int{{500, 300, 700}, {32, 5000, 288}, {32, 1568, 288}, {128, 1000, 300}, {50, 70, 600}} {
 		m, n, k := s[0], s[1], s[2]
 		for _, tb := range []bool{false, true} {
 			ldb := n
@@ -144,18 +144,54 @@ func TestResultsDoNotDependOnThreads(t *testing.T) {
 			}
 			a, b := randSlice(r, m*k), randSlice(r, k*n)
 			var prev []float32
-			for _, th := range []int{1, 2, 3} {
-				SetThreads(th)
+			for _, th := range []int{0, 1, 2, 3} { // 0: SgemmSerial
 				c := make([]float32, m*n)
-				Sgemm(false, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
+				if th == 0 {
+					SgemmSerial(false, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
+				} else {
+					SetThreads(th)
+					Sgemm(false, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
+				}
 				if prev != nil {
 					for i := range c {
 						if c[i] != prev[i] {
-							t.Fatalf("%v tb=%v: element %d differs with %d threads", s, tb, i, th)
+							t.Fatalf("%v tb=%v: element %d differs with %d threads from SgemmSerial", s, tb, i, th)
 						}
 					}
 				}
 				prev = c
+			}
+		}
+	}
+}
+
+// Reading B in place (few rows of C) gives bit for bit the products of the
+// packed path, for every shape class the in-place path cuts: whole and
+// partial 6-row panels, a last strip narrower than 32 columns, several K
+// blocks, alpha ≠ 1 (A packed), adding and overwriting.
+func TestInPlaceBMatchesPacked(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	defer func(v int) { inPlaceRows = v }(inPlaceRows)
+	for _, s := range [][3]int{{32, 1568, 288}, {50, 70, 600}, {6, 64, 513}, {128, 441, 1152}} {
+		m, n, k := s[0], s[1], s[2]
+		for _, ta := range []bool{false, true} {
+			lda := k
+			if ta {
+				lda = m
+			}
+			a, b := randSlice(r, m*k), randSlice(r, k*n)
+			for _, ab := range [][2]float32{{1, 0}, {0.5, 1}} {
+				c0 := randSlice(r, m*n)
+				c1, c2 := append([]float32(nil), c0...), append([]float32(nil), c0...)
+				inPlaceRows = 192
+				Sgemm(ta, false, m, n, k, ab[0], a, lda, b, n, ab[1], c1, n)
+				inPlaceRows = 0
+				Sgemm(ta, false, m, n, k, ab[0], a, lda, b, n, ab[1], c2, n)
+				for i := range c1 {
+					if c1[i] != c2[i] {
+						t.Fatalf("%v ta=%v alpha, beta %v: element %d: in place %v, packed %v", s, ta, ab, i, c1[i], c2[i])
+					}
+				}
 			}
 		}
 	}

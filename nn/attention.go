@@ -51,10 +51,10 @@ func (a *Attention) Forward(x []float32, b, h, w int, train bool) ([]float32, in
 	a.a = grow(a.a, b*hw*hw)
 	a.o = grow(a.o, c*n)
 	scale := float32(1 / math.Sqrt(float64(c)))
-	func(lo, hi int) { // serial: gemm.Sgemm is not promised to be reentrant
+	pfor(b, 1, func(lo, hi int) { // samples side by side, serial products
 		for bb := lo; bb < hi; bb++ {
 			s := a.a[bb*hw*hw : (bb+1)*hw*hw]
-			sgemm(true, false, hw, hw, c, scale, q[bb*hw:], n, k[bb*hw:], n, 0, s, hw)
+			sgemmSerial(true, false, hw, hw, c, scale, q[bb*hw:], n, k[bb*hw:], n, 0, s, hw)
 			for i := 0; i < hw; i++ {
 				row := s[i*hw : i*hw+hw]
 				m := row[0]
@@ -72,9 +72,9 @@ func (a *Attention) Forward(x []float32, b, h, w int, train bool) ([]float32, in
 					row[j] *= inv
 				}
 			}
-			sgemm(false, true, c, hw, hw, 1, v[bb*hw:], n, s, hw, 0, a.o[bb*hw:], n)
+			sgemmSerial(false, true, c, hw, hw, 1, v[bb*hw:], n, s, hw, 0, a.o[bb*hw:], n)
 		}
-	}(0, b)
+	})
 	p, _, _ := a.Proj.Forward(a.o, b, h, w, train)
 	a.y = grow(a.y, c*n)
 	for i, e := range p {
@@ -94,14 +94,14 @@ func (a *Attention) Backward(dy []float32, needDx, accum bool) []float32 {
 	dq, dk, dv := a.dqkv[:c*n], a.dqkv[c*n:2*c*n], a.dqkv[2*c*n:]
 	a.da = grow(a.da, b*hw*hw)
 	scale := float32(1 / math.Sqrt(float64(c)))
-	func(lo, hi int) { // serial: gemm.Sgemm is not promised to be reentrant
+	pfor(b, 1, func(lo, hi int) { // samples side by side, serial products
 		for bb := lo; bb < hi; bb++ {
 			A := a.a[bb*hw*hw : (bb+1)*hw*hw]
 			dA := a.da[bb*hw*hw : (bb+1)*hw*hw]
 			o := bb * hw
 			// dV = dO A; dA = dOᵀ V.
-			sgemm(false, false, c, hw, hw, 1, do[o:], n, A, hw, 0, dv[o:], n)
-			sgemm(true, false, hw, hw, c, 1, do[o:], n, v[o:], n, 0, dA, hw)
+			sgemmSerial(false, false, c, hw, hw, 1, do[o:], n, A, hw, 0, dv[o:], n)
+			sgemmSerial(true, false, hw, hw, c, 1, do[o:], n, v[o:], n, 0, dA, hw)
 			// Softmax backward: dS_ij = A_ij (dA_ij − Σ_k dA_ik A_ik).
 			for i := 0; i < hw; i++ {
 				ar, dr := A[i*hw:i*hw+hw], dA[i*hw:i*hw+hw]
@@ -114,10 +114,10 @@ func (a *Attention) Backward(dy []float32, needDx, accum bool) []float32 {
 				}
 			}
 			// S = scale·QᵀK: dQ = scale·K dSᵀ, dK = scale·Q dS.
-			sgemm(false, true, c, hw, hw, scale, k[o:], n, dA, hw, 0, dq[o:], n)
-			sgemm(false, false, c, hw, hw, scale, q[o:], n, dA, hw, 0, dk[o:], n)
+			sgemmSerial(false, true, c, hw, hw, scale, k[o:], n, dA, hw, 0, dq[o:], n)
+			sgemmSerial(false, false, c, hw, hw, scale, q[o:], n, dA, hw, 0, dk[o:], n)
 		}
-	}(0, b)
+	})
 	dh := a.QKV.Backward(a.dqkv, true, accum)
 	dxn := a.Norm.Backward(dh, needDx, accum)
 	if !needDx {

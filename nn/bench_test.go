@@ -63,9 +63,10 @@ func BenchmarkUNetStep(b *testing.B) {
 // noGEMM replaces the GEMM kernel by a no-op for the duration of a
 // benchmark, so that it measures only the engine's own (non-GEMM) work.
 func noGEMM(b *testing.B) {
-	saved := gemmKernel
+	saved, savedSerial := gemmKernel, gemmSerialKernel
 	gemmKernel = func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int) {}
-	b.Cleanup(func() { gemmKernel = saved })
+	gemmSerialKernel = gemmKernel
+	b.Cleanup(func() { gemmKernel, gemmSerialKernel = saved, savedSerial })
 }
 
 // BenchmarkMLPStepOverhead is BenchmarkMLPStep without GEMM work.

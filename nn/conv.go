@@ -3,15 +3,23 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+
+	"phasespace/internal/parallel"
 )
 
 // Conv2d is a K×K convolution with stride and zero padding on channel-major
 // (C×B×H×W) maps, computed as im2col + GEMM: y (Cout × B·OH·OW) =
-// W (Cout × Cin·K·K) · col. The batch is processed in chunks whose im2col
+// W (Cout × Cin·K·K) · col. The batch is cut into chunks whose im2col
 // buffer stays in cache (about colTarget floats), so the column matrix is
 // never materialised for the whole batch; the backward pass recomputes it.
-// W is Cout×Cin×K×K (PyTorch's layout). 1×1 convolutions with stride 1 use
-// the input directly.
+// The goroutines take whole chunks: each writes a chunk's columns and
+// multiplies them on the same core (serial GEMMs), so the buffer never
+// crosses caches and there is one hand-off per pass, not two per chunk.
+// The weight gradient is summed per chunk and then over chunks in order,
+// so results do not depend on the number of goroutines. W is
+// Cout×Cin×K×K (PyTorch's layout). 1×1 convolutions with stride 1 use the
+// input directly.
 type Conv2d struct {
 	Cin, Cout, K, Stride, Pad int
 	W, B                      *Param
@@ -20,6 +28,7 @@ type Conv2d struct {
 	x               []float32 // cached input (not owned)
 	y, dx           []float32
 	wt              []float32  // flipped, transposed weights for backward
+	dw              []float32  // per-chunk weight gradients
 	col             *[]float32 // im2col scratch shared between the layers of a model
 }
 
@@ -56,6 +65,22 @@ func (c *Conv2d) chunk(kk int) int {
 	return max(1, min(c.b, colTarget/(kk*c.oh*c.ow)))
 }
 
+// chunks runs body(col, b0, nb) for the batch cut into chunks of nbc
+// samples, whole chunks per goroutine, each goroutine with its own part of
+// the shared scratch (per floats) as col.
+func (c *Conv2d) chunks(nbc, per int, body func(ch int, col []float32, b0, nb int)) {
+	n := (c.b + nbc - 1) / nbc
+	nw := min(runtime.GOMAXPROCS(0), n)
+	*c.col = grow(*c.col, nw*per)
+	parallel.Workers(n, nw, func(wk, lo, hi int) {
+		col := (*c.col)[wk*per : (wk+1)*per]
+		for ch := lo; ch < hi; ch++ {
+			b0 := ch * nbc
+			body(ch, col, b0, min(nbc, c.b-b0))
+		}
+	})
+}
+
 // Forward implements Layer.
 func (c *Conv2d) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
 	c.x, c.b, c.h, c.w = x, b, h, w
@@ -68,13 +93,11 @@ func (c *Conv2d) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int)
 		sgemm(false, false, c.Cout, n, kk, 1, c.W.Data, kk, x, n, 0, c.y, n)
 	} else {
 		nbc := c.chunk(kk)
-		*c.col = grow(*c.col, kk*nbc*ohw)
-		for b0 := 0; b0 < b; b0 += nbc {
-			nb := min(nbc, b-b0)
-			col := (*c.col)[:kk*nb*ohw]
-			c.im2col(x, col, c.Cin, b0, nb)
-			sgemm(false, false, c.Cout, nb*ohw, kk, 1, c.W.Data, kk, col, nb*ohw, 0, c.y[b0*ohw:], n)
-		}
+		c.chunks(nbc, kk*nbc*ohw, func(_ int, col []float32, b0, nb int) {
+			col = col[:kk*nb*ohw]
+			c.im2col(x, col, b0, nb)
+			sgemmSerial(false, false, c.Cout, nb*ohw, kk, 1, c.W.Data, kk, col, nb*ohw, 0, c.y[b0*ohw:], n)
+		})
 	}
 	pfor(c.Cout, max(1, elemGrain/n), func(lo, hi int) {
 		for o := lo; o < hi; o++ {
@@ -88,44 +111,42 @@ func (c *Conv2d) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int)
 	return c.y, c.oh, c.ow
 }
 
-// im2col writes, for samples b0..b0+nb−1 of the cin×b×h×w map x,
+// im2col writes, for samples b0..b0+nb−1 of the cin×b×h×w input x,
 // col[(ci·K+ky)·K+kx][(bb−b0)·OH·OW + oy·OW + ox] = x[ci][bb][iy][ix]
-// (zero outside the image).
-func (c *Conv2d) im2col(x, col []float32, cin, b0, nb int) {
+// (zero outside the image), on the calling goroutine.
+func (c *Conv2d) im2col(x, col []float32, b0, nb int) {
 	k, s, p := c.K, c.Stride, c.Pad
 	h, w, oh, ow, bt := c.h, c.w, c.oh, c.ow, c.b
 	if c.same() {
-		shiftPlanes(x, col, cin, bt, b0, nb, h, w, k, p)
+		shiftPlanes(x, col, c.Cin, bt, b0, nb, h, w, k, p)
 		return
 	}
 	nc := nb * oh * ow
-	pfor(cin*k*k, 1, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			ci, ky, kx := r/(k*k), (r/k)%k, r%k
-			dst := col[r*nc : r*nc+nc]
-			for j := 0; j < nb; j++ {
-				src := x[(ci*bt+b0+j)*h*w:]
-				d := dst[j*oh*ow:]
-				for oy := 0; oy < oh; oy++ {
-					iy := oy*s - p + ky
-					drow := d[oy*ow : oy*ow+ow]
-					if iy < 0 || iy >= h {
-						clear(drow)
-						continue
-					}
-					srow := src[iy*w : iy*w+w]
-					for ox := range drow {
-						ix := ox*s - p + kx
-						if ix < 0 || ix >= w {
-							drow[ox] = 0
-						} else {
-							drow[ox] = srow[ix]
-						}
+	for r := 0; r < c.Cin*k*k; r++ {
+		ci, ky, kx := r/(k*k), (r/k)%k, r%k
+		dst := col[r*nc : r*nc+nc]
+		for j := 0; j < nb; j++ {
+			src := x[(ci*bt+b0+j)*h*w:]
+			d := dst[j*oh*ow:]
+			for oy := 0; oy < oh; oy++ {
+				iy := oy*s - p + ky
+				drow := d[oy*ow : oy*ow+ow]
+				if iy < 0 || iy >= h {
+					clear(drow)
+					continue
+				}
+				srow := src[iy*w : iy*w+w]
+				for ox := range drow {
+					ix := ox*s - p + kx
+					if ix < 0 || ix >= w {
+						drow[ox] = 0
+					} else {
+						drow[ox] = srow[ix]
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // shiftPlanes is im2col for 'same' stride-1 convolutions: row (ci, ky, kx)
@@ -135,79 +156,75 @@ func (c *Conv2d) im2col(x, col []float32, cin, b0, nb int) {
 func shiftPlanes(x, col []float32, cin, bt, b0, nb, h, w, k, pad int) {
 	hw := h * w
 	nc := nb * hw
-	pfor(cin*k*k, 1, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			ci, ky, kx := r/(k*k), (r/k)%k, r%k
-			dy, dx := ky-pad, kx-pad
-			off := dy*w + dx
-			qlo, qhi := max(0, -off), min(hw, hw-off)
-			for j := 0; j < nb; j++ {
-				src := x[(ci*bt+b0+j)*hw : (ci*bt+b0+j+1)*hw]
-				dst := col[r*nc+j*hw : r*nc+(j+1)*hw]
-				if qhi <= qlo {
-					clear(dst)
-					continue
-				}
-				clear(dst[:qlo])
-				copy(dst[qlo:qhi], src[qlo+off:qhi+off])
-				clear(dst[qhi:])
-				// The wrapped border columns, with stores: a clear (memclr
-				// call) per image row of one or two values cost more than
-				// the copy.
-				if dx > 0 {
-					for y := 0; y < h; y++ {
-						row := dst[y*w : y*w+w]
-						for i := w - dx; i < w; i++ {
-							row[i] = 0
-						}
+	for r := 0; r < cin*k*k; r++ {
+		ci, ky, kx := r/(k*k), (r/k)%k, r%k
+		dy, dx := ky-pad, kx-pad
+		off := dy*w + dx
+		qlo, qhi := max(0, -off), min(hw, hw-off)
+		for j := 0; j < nb; j++ {
+			src := x[(ci*bt+b0+j)*hw : (ci*bt+b0+j+1)*hw]
+			dst := col[r*nc+j*hw : r*nc+(j+1)*hw]
+			if qhi <= qlo {
+				clear(dst)
+				continue
+			}
+			clear(dst[:qlo])
+			copy(dst[qlo:qhi], src[qlo+off:qhi+off])
+			clear(dst[qhi:])
+			// The wrapped border columns, with stores: a clear (memclr
+			// call) per image row of one or two values cost more than the
+			// copy.
+			if dx > 0 {
+				for y := 0; y < h; y++ {
+					row := dst[y*w : y*w+w]
+					for i := w - dx; i < w; i++ {
+						row[i] = 0
 					}
-				} else if dx < 0 {
-					for y := 0; y < h; y++ {
-						row := dst[y*w : y*w+w]
-						for i := 0; i < -dx; i++ {
-							row[i] = 0
-						}
+				}
+			} else if dx < 0 {
+				for y := 0; y < h; y++ {
+					row := dst[y*w : y*w+w]
+					for i := 0; i < -dx; i++ {
+						row[i] = 0
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // col2im writes into planes b0..b0+nb−1 of dx the sum of the dcol entries
-// that im2col copied from each input position, one input channel per task.
+// that im2col copied from each input position, on the calling goroutine.
 func (c *Conv2d) col2im(dcol, dx []float32, b0, nb int) {
 	k, s, p := c.K, c.Stride, c.Pad
 	h, w, oh, ow, bt := c.h, c.w, c.oh, c.ow, c.b
 	nc := nb * oh * ow
-	pfor(c.Cin, 1, func(lo, hi int) {
-		for ci := lo; ci < hi; ci++ {
-			clear(dx[(ci*bt+b0)*h*w : (ci*bt+b0+nb)*h*w])
-			for ky := 0; ky < k; ky++ {
-				for kx := 0; kx < k; kx++ {
-					r := (ci*k+ky)*k + kx
-					src := dcol[r*nc : r*nc+nc]
-					for j := 0; j < nb; j++ {
-						d := dx[(ci*bt+b0+j)*h*w:]
-						sp := src[j*oh*ow:]
-						for oy := 0; oy < oh; oy++ {
-							iy := oy*s - p + ky
-							if iy < 0 || iy >= h {
-								continue
-							}
-							drow := d[iy*w : iy*w+w]
-							for ox, v := range sp[oy*ow : oy*ow+ow] {
-								ix := ox*s - p + kx
-								if ix >= 0 && ix < w {
-									drow[ix] += v
-								}
+	for ci := 0; ci < c.Cin; ci++ {
+		clear(dx[(ci*bt+b0)*h*w : (ci*bt+b0+nb)*h*w])
+		for ky := 0; ky < k; ky++ {
+			for kx := 0; kx < k; kx++ {
+				r := (ci*k+ky)*k + kx
+				src := dcol[r*nc : r*nc+nc]
+				for j := 0; j < nb; j++ {
+					d := dx[(ci*bt+b0+j)*h*w:]
+					sp := src[j*oh*ow:]
+					for oy := 0; oy < oh; oy++ {
+						iy := oy*s - p + ky
+						if iy < 0 || iy >= h {
+							continue
+						}
+						drow := d[iy*w : iy*w+w]
+						for ox, v := range sp[oy*ow : oy*ow+ow] {
+							ix := ox*s - p + kx
+							if ix >= 0 && ix < w {
+								drow[ix] += v
 							}
 						}
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // Backward implements Layer.
@@ -237,6 +254,9 @@ func (c *Conv2d) Backward(dy []float32, needDx, accum bool) []float32 {
 		sgemm(true, false, kk, n, c.Cout, 1, c.W.Data, kk, dy, n, 0, c.dx, n)
 		return c.dx
 	}
+	if !accum && !needDx {
+		return nil
+	}
 	k := c.K
 	ck := c.Cout * k * k
 	if needDx && c.same() {
@@ -253,27 +273,41 @@ func (c *Conv2d) Backward(dy []float32, needDx, accum bool) []float32 {
 		}
 	}
 	nbc := c.chunk(max(kk, ck))
-	*c.col = grow(*c.col, max(kk, ck)*nbc*ohw)
-	for b0 := 0; b0 < c.b; b0 += nbc {
-		nb := min(nbc, c.b-b0)
+	nch := (c.b + nbc - 1) / nbc
+	wsize := c.Cout * kk
+	if accum {
+		c.dw = grow(c.dw, nch*wsize)
+	}
+	c.chunks(nbc, max(kk, ck)*nbc*ohw, func(ch int, scratch []float32, b0, nb int) {
 		nc := nb * ohw
 		if accum {
-			col := (*c.col)[:kk*nc]
-			c.im2col(c.x, col, c.Cin, b0, nb)
-			sgemm(false, true, c.Cout, kk, nc, 1, dy[b0*ohw:], n, col, nc, 1, c.W.Grad, kk)
+			col := scratch[:kk*nc]
+			c.im2col(c.x, col, b0, nb)
+			sgemmSerial(false, true, c.Cout, kk, nc, 1, dy[b0*ohw:], n, col, nc, 0, c.dw[ch*wsize:(ch+1)*wsize], kk)
 		}
 		if !needDx {
-			continue
+			return
 		}
 		if c.same() {
-			col := (*c.col)[:ck*nc]
+			col := scratch[:ck*nc]
 			shiftPlanes(dy, col, c.Cout, c.b, b0, nb, c.oh, c.ow, k, c.Pad)
-			sgemm(false, false, c.Cin, nc, ck, 1, c.wt, ck, col, nc, 0, c.dx[b0*ohw:], n)
-			continue
+			sgemmSerial(false, false, c.Cin, nc, ck, 1, c.wt, ck, col, nc, 0, c.dx[b0*ohw:], n)
+			return
 		}
-		dcol := (*c.col)[:kk*nc]
-		sgemm(true, false, kk, nc, c.Cout, 1, c.W.Data, kk, dy[b0*ohw:], n, 0, dcol, nc)
+		dcol := scratch[:kk*nc]
+		sgemmSerial(true, false, kk, nc, c.Cout, 1, c.W.Data, kk, dy[b0*ohw:], n, 0, dcol, nc)
 		c.col2im(dcol, c.dx, b0, nb)
+	})
+	if accum {
+		// The chunks' gradients, added in chunk order.
+		pfor(wsize, max(1, elemGrain/nch), func(lo, hi int) {
+			g := c.W.Grad[lo:hi]
+			for ch := 0; ch < nch; ch++ {
+				for i, v := range c.dw[ch*wsize+lo : ch*wsize+hi] {
+					g[i] += v
+				}
+			}
+		})
 	}
 	if !needDx {
 		return nil

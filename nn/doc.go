@@ -36,12 +36,14 @@
 // maps are stored channel-major (C×B×H×W, see Layer) so that a convolution
 // is a GEMM over many samples at once; the model converts at its boundary.
 // Convolutions run im2col + GEMM over chunks of the batch sized to stay in
-// cache, and the input gradient of 'same' 3×3 convolutions is a second
-// convolution with the flipped kernel (no col2im). All matrix products go
-// through gemm.Sgemm, called from one goroutine at a time (it may
-// parallelise internally). Elementwise and normalisation work is split over
-// GOMAXPROCS goroutines when large enough; SiLU, sigmoid and the Adam update
-// use AVX2 kernels on amd64 CPUs that have it (portable Go otherwise).
+// cache, each goroutine taking whole chunks, and the input gradient of
+// 'same' 3×3 convolutions is a second convolution with the flipped kernel
+// (no col2im). All matrix products go through gemm.Sgemm (parallel inside)
+// or, where the engine runs independent products side by side (convolution
+// chunks, attention per sample), gemm.SgemmSerial on each goroutine.
+// Elementwise and normalisation work is split over GOMAXPROCS goroutines
+// when large enough; SiLU, sigmoid and the Adam update use AVX2 kernels on
+// amd64 CPUs that have it (portable Go otherwise).
 //
 // # Determinism
 //

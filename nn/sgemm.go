@@ -30,19 +30,31 @@ func GEMMFlops() int64 { return gemmFlops.Load() }
 // (summed over goroutines).
 func GEMMTime() time.Duration { return time.Duration(gemmNanos.Load()) }
 
-// gemmKernel is the matrix-product kernel; benchmarks may swap it to
-// measure the engine's own overhead.
-var gemmKernel = gemm.Sgemm
+// gemmKernel and gemmSerialKernel are the matrix-product kernels;
+// benchmarks may swap them to measure the engine's own overhead.
+var (
+	gemmKernel       = gemm.Sgemm
+	gemmSerialKernel = gemm.SgemmSerial
+)
 
-// sgemm forwards to gemm.Sgemm, the only matrix-product kernel the engine
-// uses.
+// sgemm forwards to gemm.Sgemm (parallel inside), sgemmSerial to
+// gemm.SgemmSerial (for products run side by side by the caller's
+// goroutines): the only matrix-product kernels the engine uses.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	timedGEMM(gemmKernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	timedGEMM(gemmSerialKernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if !gemmTiming.Load() {
-		gemmKernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	t0 := time.Now()
-	gemmKernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	gemmNanos.Add(int64(time.Since(t0)))
 	gemmFlops.Add(2 * int64(m) * int64(n) * int64(k))
 }

@@ -3,7 +3,10 @@ package nn
 import (
 	"math"
 	"path/filepath"
+	"runtime"
 	"testing"
+
+	"phasespace/gemm"
 )
 
 func tinyUNet(t *testing.T, dropout float64) *UNet {
@@ -107,6 +110,51 @@ func TestUNetSaveLoad(t *testing.T) {
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatal("loaded U-Net differs")
+		}
+	}
+}
+
+// A training step's output and every gradient are the same bit for bit
+// whatever the number of goroutines: convolution chunks and attention
+// samples run side by side, and the weight gradients of the chunks are
+// added in chunk order.
+func TestUNetStepDoesNotDependOnGoroutines(t *testing.T) {
+	saved := colTarget
+	colTarget = 8 * 72 * 64 / 3 // several chunks per convolution
+	defer func() { colTarget = saved }()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	defer gemm.SetThreads(gemm.Threads())
+	cfg := UNetConfig{InChannels: 2, OutChannels: 2, Size: 8, Channels: []int{8, 16}, NumRes: 1, Groups: 4,
+		Attention: true, TimeDim: 8, Embedding: EmbedSinusoidal, TimeScale: 10, Seed: 5}
+	const batch = 11
+	r := newRand(21, 22)
+	x, y := randSlice(r, batch*2*64, 1), randSlice(r, batch*2*64, 1)
+	ts := randSlice(r, batch, 1)
+	var ref []float32
+	for _, procs := range []int{1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		gemm.SetThreads(procs)
+		u, err := NewUNet(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := u.Forward(x, ts, batch, true)
+		g := make([]float32, len(out))
+		MSELoss(out, y, g)
+		ZeroGrad(u.Params())
+		u.Backward(g, false)
+		got := append([]float32(nil), out...)
+		for _, p := range u.Params() {
+			got = append(got, p.Grad...)
+		}
+		if ref == nil {
+			ref = got
+			continue
+		}
+		for i := range got {
+			if got[i] != ref[i] {
+				t.Fatalf("GOMAXPROCS=%d: value %d of %d (outputs, then gradients) is %v, with 1 goroutine %v", procs, i, len(got), got[i], ref[i])
+			}
 		}
 	}
 }

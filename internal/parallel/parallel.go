@@ -25,11 +25,17 @@ func For(n, minChunk int, body func(lo, hi int)) {
 // Split calls body on at most w contiguous sub-ranges of [0, n) in separate
 // goroutines and waits for them; with w <= 1 it calls body(0, n) directly.
 func Split(n, w int, body func(lo, hi int)) {
+	Workers(n, w, func(_, lo, hi int) { body(lo, hi) })
+}
+
+// Workers is Split that also passes each goroutine its index, 0 ≤ worker <
+// w, for per-goroutine scratch.
+func Workers(n, w int, body func(worker, lo, hi int)) {
 	if n <= 0 {
 		return
 	}
 	if w <= 1 || n == 1 {
-		body(0, n)
+		body(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
@@ -39,7 +45,7 @@ func Split(n, w int, body func(lo, hi int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body(lo, hi)
+			body(lo/chunk, lo, hi)
 		}()
 	}
 	wg.Wait()
