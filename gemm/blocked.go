@@ -7,6 +7,14 @@ import (
 	"phasespace/internal/parallel"
 )
 
+// kStep returns the K block size: K cut into the fewest blocks of at most
+// kcBlock, of equal size (288 = 2 × 144, not 256 + 32: a thin last block
+// spends its time reading and writing C).
+func kStep(k int) int {
+	blocks := max(1, (k+kcBlock-1)/kcBlock)
+	return (k + blocks - 1) / blocks
+}
+
 // Cache blocking: kc rows of packed B (kc×nc, ≈ L2/L3) are reused by every
 // mc×kc packed A block (≈ L1/L2) of one goroutine.
 const (
@@ -88,8 +96,8 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 		colBlockWholeB(ta, tb, m, nc, k, jc, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
 		return
 	}
-	for pc := 0; pc < k; pc += kcBlock {
-		kc := min(kcBlock, k-pc)
+	for pc, step := 0, kStep(k); pc < k; pc += step {
+		kc := min(step, k-pc)
 		ow := overwrite && pc == 0
 		pb := getBuf(kc * ncPad)
 		// packRange packs the B panels lo..hi of this block.
@@ -104,7 +112,7 @@ func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int
 			parallel.Split(panels, nt, func(lo, hi int) {
 				packRange(lo, hi)
 				q0, q1 := lo*nr, min(hi*nr, nc)
-				tmp := getBuf(mr * nr)
+				tmp := getBuf(mr * 2 * nr)
 				macroKernel(kc, *pa, mr*kc, mr, 1, 0, m, *pb, q0, q1, jc, c, ldc, *tmp, ow)
 				bufPool.Put(tmp)
 			})
@@ -136,14 +144,14 @@ func colBlockWholeB(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, l
 	defer bufPool.Put(pb)
 	parallel.Split(ncPad/nr, nt, func(lo, hi int) {
 		q0, q1 := lo*nr, min(hi*nr, nc)
-		for pc := 0; pc < k; pc += kcBlock {
-			kc := min(kcBlock, k-pc)
+		for pc, step := 0, kStep(k); pc < k; pc += step {
+			kc := min(step, k-pc)
 			packB((*pb)[pc*ncPad+q0*kc:], tb, b, ldb, pc, kc, jc+q0, q1-q0)
 		}
 	})
 	parallel.Split((m+mr-1)/mr, nt, func(lo, hi int) {
-		for pc := 0; pc < k; pc += kcBlock {
-			kc := min(kcBlock, k-pc)
+		for pc, step := 0, kStep(k); pc < k; pc += step {
+			kc := min(step, k-pc)
 			rowPanels(lo, hi, ta, m, nc, pc, kc, jc, alpha, a, lda, (*pb)[pc*ncPad:], c, ldc, overwrite && pc == 0)
 		}
 	})
@@ -158,7 +166,7 @@ func colBlockWholeB(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, l
 // in the same order.
 func rowPanels(lo, hi int, ta bool, m, nc, pc, kc, jc int, alpha float32, a []float32, lda int, pb, c []float32, ldc int, ow bool) {
 	pa := getBuf(kc * mcBlock)
-	tmp := getBuf(mr * nr)
+	tmp := getBuf(mr * 2 * nr)
 	end := min(hi*mr, m)
 	for ic := lo * mr; ic < end; ic += mcBlock {
 		mc := min(mcBlock, end-ic)
@@ -232,14 +240,14 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 		whole = 0
 	}
 	parallel.Split(strips, min(nt, strips), func(lo, hi int) {
-		tmp := getBuf(mr * nr)
+		tmp := getBuf(mr * 2 * nr)
 		defer bufPool.Put(tmp)
 		pa := getBuf(kcBlock * ((m - whole + mr - 1) / mr * mr))
 		defer bufPool.Put(pa)
 		pb := getBuf(kcBlock * w)
 		defer bufPool.Put(pb)
-		for pc := 0; pc < k; pc += kcBlock {
-			kc := min(kcBlock, k-pc)
+		for pc, step := 0, kStep(k); pc < k; pc += step {
+			kc := min(step, k-pc)
 			ow := overwrite && pc == 0
 			if whole < m {
 				packA(*pa, ta, a, lda, alpha, whole, m-whole, pc, kc)
@@ -263,9 +271,9 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 				for ir := whole; ir < m; ir += mr {
 					apanel := (*pa)[(ir-whole)*kc:]
 					cc := ir*ldc + j0
-					if rows := min(mr, m-ir); rows < mr {
-						tile(kc, apanel, mr, 1, bs, ldb, rows, nr, c[cc:], ldc, *tmp, ow)
-						tile(kc, apanel, mr, 1, bs[nr:], ldb, rows, nr, c[cc+nr:], ldc, *tmp, ow)
+					if rows := min(mr, m-ir); rows < mr { // A zero-padded: one wide call into tmp
+						kernel2(kc, apanel, mr, 1, bs, ldb, nr, *tmp, 2*nr, true)
+						addTile(c[cc:], ldc, *tmp, 2*nr, rows, 2*nr, ow)
 						continue
 					}
 					kernel2(kc, apanel, mr, 1, bs, ldb, nr, c[cc:], ldc, ow)
@@ -318,13 +326,33 @@ func macroKernel(kc int, pa []float32, pstep, sp, sr int, ic, mc int, pb []float
 			apanel := pa[ir/mr*pstep:]
 			rows := min(mr, mc-ir)
 			cc := (ic+ir)*ldc + jc + jr
-			if rows == mr && width == 2*nr {
+			switch {
+			case rows == mr && width == 2*nr:
 				kernel2(kc, apanel, sp, sr, pb[jr*kc:jr*kc+2*nr*kc], nr, nr*kc, c[cc:], ldc, overwrite)
-				continue
+			case width > nr:
+				// An edge tile of two panels (the second partial, zero
+				// padded, or rows of a zero-padded packed A): one wide call
+				// into tmp.
+				kernel2(kc, apanel, sp, sr, pb[jr*kc:jr*kc+2*nr*kc], nr, nr*kc, tmp, 2*nr, true)
+				addTile(c[cc:], ldc, tmp, 2*nr, rows, width, overwrite)
+			default:
+				tile(kc, apanel, sp, sr, pb[jr*kc:jr*kc+nr*kc], nr, rows, width, c[cc:], ldc, tmp, overwrite)
 			}
-			for j := 0; j < width; j += nr {
-				tile(kc, apanel, sp, sr, pb[(jr+j)*kc:(jr+j)*kc+nr*kc], nr, rows, min(nr, width-j), c[cc+j:], ldc, tmp, overwrite)
-			}
+		}
+	}
+}
+
+// addTile adds (or with overwrite copies) the rows×cols corner of t (row
+// stride ldt) into C at c.
+func addTile(c []float32, ldc int, t []float32, ldt, rows, cols int, overwrite bool) {
+	for r := 0; r < rows; r++ {
+		dst, src := c[r*ldc:r*ldc+cols], t[r*ldt:r*ldt+cols]
+		if overwrite {
+			copy(dst, src)
+			continue
+		}
+		for j, v := range src {
+			dst[j] += v
 		}
 	}
 }
@@ -337,15 +365,7 @@ func tile(kc int, apanel []float32, sp, sr int, bpanel []float32, sb, rows, cols
 		return
 	}
 	kernel(kc, apanel, sp, sr, bpanel, sb, tmp, nr, true)
-	for r := 0; r < rows; r++ {
-		if overwrite {
-			copy(c[r*ldc:r*ldc+cols], tmp[r*nr:r*nr+cols])
-			continue
-		}
-		for j := 0; j < cols; j++ {
-			c[r*ldc+j] += tmp[r*nr+j]
-		}
-	}
+	addTile(c, ldc, tmp, nr, rows, cols, overwrite)
 }
 
 // packB copies op(B)[pc:pc+kc, jc:jc+nc] into nr-wide panels: panel q holds

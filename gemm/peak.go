@@ -43,3 +43,7 @@ func MeasurePeak(threads int, d time.Duration) float64 {
 	}
 	return best
 }
+
+// Lanes returns the float32 lanes of the widest vectors the micro-kernels
+// use: 16 with AVX-512, 8 with AVX2, 0 for the portable Go kernel.
+func Lanes() int { return fmaLoop(0) / 24 }

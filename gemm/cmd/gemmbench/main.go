@@ -1,8 +1,11 @@
-// Command gemmbench times gemm.Sgemm on the shapes the score models use and
-// prints milliseconds, GFLOP/s and the fraction of the machine's fp32 peak:
-// the measured throughput of register-only 8-lane FMAs on every thread (the
-// cores' real clock, turbo included), or cores × 2 FMA units × 8 lanes × 2
-// flops × the clock given with -ghz.
+// Command gemmbench times gemm.Sgemm on the shapes the score models use, as
+// the engine calls them, and prints milliseconds, GFLOP/s and the fraction
+// of the machine's fp32 peak: the measured throughput of register-only FMAs
+// of the kernel's vector width on every thread (the cores' real clock,
+// turbo included), or cores × 2 FMA units × lanes × 2 flops × the clock
+// given with -ghz. Convolution products are per batch chunk and run as in
+// the engine: one gemm.SgemmSerial per core, side by side (the time is that
+// of the round, the flops those of all cores).
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"phasespace/gemm"
@@ -24,21 +28,25 @@ type shape struct {
 	name    string
 	ta, tb  bool
 	m, n, k int
+	perCore bool // one serial product per core, side by side
 }
 
 var shapes = []shape{
-	{"MLP fwd", false, true, 512, 256, 256},
-	{"MLP input", false, true, 512, 256, 132},
-	{"MLP output", false, true, 512, 2, 256},
-	{"MLP dW=XᵀdY", true, false, 256, 256, 512},
-	{"MLP dX=dY·W", false, false, 512, 256, 256},
-	{"im2col 28", false, false, 64 * 28 * 28, 32, 288},
-	{"im2col 14", false, false, 64 * 14 * 14, 64, 576},
-	{"im2col 7", false, false, 64 * 7 * 7, 128, 1152},
-	{"conv 28 (ch-major)", false, false, 32, 64 * 28 * 28, 288},
-	{"conv 14 (ch-major)", false, false, 64, 64 * 14 * 14, 576},
-	{"conv 7 (ch-major)", false, false, 128, 64 * 7 * 7, 1152},
-	{"square", false, false, 1024, 1024, 1024},
+	{"MLP fwd", false, true, 512, 256, 256, false},
+	{"MLP input", false, true, 512, 256, 132, false},
+	{"MLP output", false, true, 512, 2, 256, false},
+	{"MLP dW=XᵀdY", true, false, 256, 256, 512, false},
+	{"MLP dX=dY·W", false, false, 512, 256, 256, false},
+	// U-Net 3×3 convolutions, batch 64, per chunk of 2, 4 and 9 samples
+	// (the im2col buffer near 2 MiB): forward / input gradient y = W·col,
+	// weight gradient dW = dY·colᵀ.
+	{"conv 28 y=W·col", false, false, 32, 2 * 28 * 28, 288, true},
+	{"conv 28 dW", false, true, 32, 288, 2 * 28 * 28, true},
+	{"conv 14 y=W·col", false, false, 64, 4 * 14 * 14, 576, true},
+	{"conv 14 dW", false, true, 64, 576, 4 * 14 * 14, true},
+	{"conv 7 y=W·col", false, false, 128, 9 * 7 * 7, 1152, true},
+	{"conv 7 dW", false, true, 128, 1152, 9 * 7 * 7, true},
+	{"square", false, false, 1024, 1024, 1024, false},
 }
 
 func cpuMHz() (float64, error) {
@@ -68,28 +76,28 @@ func main() {
 	cores := gemm.Threads()
 	var peak float64
 	if *ghz > 0 {
-		peak = float64(cores) * 2 * 8 * 2 * *ghz
-		fmt.Printf("peak fp32 = %d cores × 2 FMA × 8 lanes × 2 flops × %.3f GHz (-ghz flag) = %.1f GFLOP/s; GOMAXPROCS=%d\n\n",
-			cores, *ghz, peak, runtime.GOMAXPROCS(0))
+		lanes := max(gemm.Lanes(), 8)
+		peak = float64(cores) * 2 * float64(lanes) * 2 * *ghz
+		fmt.Printf("peak fp32 = %d cores × 2 FMA × %d lanes × 2 flops × %.3f GHz (-ghz flag) = %.1f GFLOP/s; GOMAXPROCS=%d\n\n",
+			cores, lanes, *ghz, peak, runtime.GOMAXPROCS(0))
 	} else {
 		// The nominal clock understates a boosting CPU (fractions above
 		// 100%): measure the FMA throughput the cores deliver now.
 		peak = gemm.MeasurePeak(cores, 600*time.Millisecond)
 		nominal := "unknown"
 		if mhz, err := cpuMHz(); err == nil {
-			nominal = fmt.Sprintf("%.1f GFLOP/s at the nominal %.3f GHz of /proc/cpuinfo", float64(cores)*2*8*2*mhz/1000, mhz/1000)
+			nominal = fmt.Sprintf("%.1f GFLOP/s at the nominal %.3f GHz of /proc/cpuinfo", float64(cores)*2*float64(gemm.Lanes())*2*mhz/1000, mhz/1000)
 		}
 		if peak == 0 {
 			fmt.Fprintln(os.Stderr, "gemmbench: no AVX2/FMA kernel to measure the peak with; give -ghz")
 			os.Exit(1)
 		}
-		fmt.Printf("peak fp32 = %.1f GFLOP/s measured (%d goroutines of register-only 8-lane FMAs; %s); GOMAXPROCS=%d\n\n",
-			peak, cores, nominal, runtime.GOMAXPROCS(0))
+		fmt.Printf("peak fp32 = %.1f GFLOP/s measured (%d goroutines of register-only %d-lane FMAs; %s); GOMAXPROCS=%d\n\n",
+			peak, cores, gemm.Lanes(), nominal, runtime.GOMAXPROCS(0))
 	}
 	fmt.Printf("%-20s %5s %6s %5s %9s %9s %9s %7s\n", "shape", "M", "N", "K", "best ms", "med ms", "GFLOP/s", "peak")
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, s := range shapes {
-		a, b, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float32, s.m*s.n)
 		lda, ldb := s.k, s.n
 		if s.ta {
 			lda = s.m
@@ -97,7 +105,24 @@ func main() {
 		if s.tb {
 			ldb = s.k
 		}
-		run := func() { gemm.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }
+		products := 1
+		if s.perCore {
+			products = cores
+		}
+		var a, b, c [][]float32
+		for range products {
+			a, b, c = append(a, randSlice(r, s.m*s.k)), append(b, randSlice(r, s.k*s.n)), append(c, make([]float32, s.m*s.n))
+		}
+		run := func() { gemm.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a[0], lda, b[0], ldb, 0, c[0], s.n) }
+		if s.perCore {
+			run = func() {
+				var wg sync.WaitGroup
+				for i := range products {
+					wg.Go(func() { gemm.SgemmSerial(s.ta, s.tb, s.m, s.n, s.k, 1, a[i], lda, b[i], ldb, 0, c[i], s.n) })
+				}
+				wg.Wait()
+			}
+		}
 		run() // warm up buffers and caches
 		iters := 1
 		for {
@@ -121,8 +146,12 @@ func main() {
 		}
 		slices.Sort(per)
 		best, med := per[0], per[len(per)/2]
-		gf := 2 * float64(s.m) * float64(s.n) * float64(s.k) / best / 1e9
-		fmt.Printf("%-20s %5d %6d %5d %9.3f %9.3f %9.1f %6.0f%%\n", s.name, s.m, s.n, s.k, best*1e3, med*1e3, gf, 100*gf/peak)
+		gf := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(products) / best / 1e9
+		name := s.name
+		if s.perCore {
+			name += fmt.Sprintf(" ×%d", products)
+		}
+		fmt.Printf("%-20s %5d %6d %5d %9.3f %9.3f %9.1f %6.0f%%\n", name, s.m, s.n, s.k, best*1e3, med*1e3, gf, 100*gf/peak)
 	}
 }
 
