@@ -5,8 +5,9 @@
 # batch 64). PyTorch runs at 1 and 2 threads, the Go engine at GOMAXPROCS=2;
 # runs alternate and each setting's median over REPS repetitions is
 # reported, with the ratio (speed-up) against the faster PyTorch setting.
-# For the Go engine the time inside gemm.Sgemm (summed over goroutines) and
-# the rest (the engine's own work) are shown too.
+# For the Go engine the share of the cores' time spent in matrix products,
+# their rate (GFLOP over the core time inside them, times the threads) and
+# that rate as a fraction of the measured fp32 peak are shown too.
 #
 # Usage: bench/engine.sh   (env: REPS=5 MLP_STEPS=50 UNET_STEPS=3 WARMUP=2
 #                           MODELS="mlp unet")
@@ -63,8 +64,9 @@ for line in open(sys.argv[1]):
     key = (f[0], f[1], int(f[2]))
     rows.setdefault(key, []).append(float(f[3]))
     if f[1] == "go":
-        gemm.setdefault(key, []).append(float(f[5]))
-print(f"{'model':6} {'engine':12} {'ms/step':>10} {'steps/s':>9} {'vs best torch':>14} {'GEMM ms':>9} {'non-GEMM ms':>12}")
+        # core-ms in GEMM, GFLOP of GEMM per step, measured peak GFLOP/s
+        gemm.setdefault(key, []).append((float(f[5]), float(f[6]), float(f[7])))
+print(f"{'model':6} {'engine':12} {'ms/step':>10} {'steps/s':>9} {'vs best torch':>14} {'GEMM share':>11} {'GEMM GFLOP/s':>13} {'of peak':>8}")
 for model in ("mlp", "unet"):
     ts = [statistics.median(v) for (m, e, _), v in rows.items() if m == model and e == "torch"]
     if not ts:
@@ -78,7 +80,13 @@ for model in ("mlp", "unet"):
         name = f"{'go nn' if e == 'go' else 'pytorch'} {th}t"
         extra = ""
         if key in gemm:
-            g = statistics.median(gemm[key])
-            extra = f" {g:9.2f} {max(med - g, 0):12.2f}"
+            core_ms = statistics.median(g[0] for g in gemm[key])
+            gflop = statistics.median(g[1] for g in gemm[key])
+            peak = statistics.median(g[2] for g in gemm[key])
+            # GEMM rate over the cores' time inside it; share of the step's
+            # core time (threads × wall) spent in GEMM.
+            rate = gflop / (core_ms / 1000 / th)
+            frac = f"{100 * rate / peak:7.0f}%" if peak > 0 else f"{'n/a':>8}"
+            extra = f" {100 * core_ms / (th * med):10.0f}% {rate:13.1f} {frac}"
         print(f"{m:6} {name:12} {med:10.2f} {1000/med:9.2f} {best/med:13.2f}x{extra}")
 PY

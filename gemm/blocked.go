@@ -44,6 +44,17 @@ func SetThreads(n int) { threads = max(n, 1) }
 // Threads returns the goroutine count Sgemm may use.
 func Threads() int { return threads }
 
+// Goroutines returns how many goroutines Sgemm uses for an m×n×k product:
+// Threads(), or 1 for products too small to split.
+func Goroutines(m, n, k int) int { return goroutines(threads, m, n, k) }
+
+func goroutines(nt, m, n, k int) int {
+	if m*n*k < 1<<18 {
+		return 1
+	}
+	return nt
+}
+
 // blocked computes C += alpha·op(A)·op(B); C has been scaled by beta already.
 // Work is split over goroutines by row blocks of C or, when C has too few
 // rows, by column blocks; either way every element of C receives its K sum in
@@ -53,9 +64,7 @@ func Threads() int { return threads }
 // With overwrite (beta = 0) C has not been cleared: the first K block
 // overwrites it.
 func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
-	if m*n*k < 1<<18 {
-		nt = 1
-	}
+	nt = goroutines(nt, m, n, k)
 	if m <= inPlaceRows && n >= 2*nr && n > m {
 		// Few rows, more columns (convolutions).
 		if !tb {

@@ -10,8 +10,10 @@
 // between its rows (16 when packed, ldb for B read in place), C
 // row-major with row stride ldc floats. 12 YMM accumulators, two B vectors,
 // two broadcasts. Rows 0..5 are addressed as SI, SI+sr, SI+2sr, R11,
-// SI+4sr, R11+2sr with R11 = SI+3sr. With overwrite ≠ 0 the sums replace C
-// (beta = 0: C is neither read nor cleared first).
+// SI+4sr, R11+2sr with R11 = SI+3sr. B is prefetched 8 rows ahead: read in
+// place its rows lie ldb apart, a stride the hardware prefetchers miss.
+// With overwrite ≠ 0 the sums replace C (beta = 0: C is neither read nor
+// cleared first).
 TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-72
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -24,6 +26,8 @@ TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-72
 	MOVQ b+32(FP), DI
 	MOVQ sb+40(FP), R13
 	SHLQ $2, R13
+	MOVQ R13, R14
+	SHLQ $3, R14                // prefetch distance: 8 rows of B
 	MOVQ c+48(FP), DX
 	MOVQ ldc+56(FP), R8
 	SHLQ $2, R8
@@ -45,6 +49,7 @@ TEXT ·kern6x16AVX2(SB), NOSPLIT, $0-72
 	JZ    store
 
 loop:
+	PREFETCHT0   (DI)(R14*1)
 	VMOVUPS      (DI), Y12
 	VMOVUPS      32(DI), Y13
 	VBROADCASTSS (SI), Y14
@@ -301,6 +306,8 @@ TEXT ·kern6x32AVX512(SB), NOSPLIT, $0-80
 	SHLQ $2, R13
 	MOVQ bo+48(FP), R12
 	SHLQ $2, R12
+	MOVQ R13, R14
+	SHLQ $3, R14                // prefetch distance: 8 rows of B
 	MOVQ c+56(FP), DX
 	MOVQ ldc+64(FP), R8
 	SHLQ $2, R8
@@ -322,6 +329,8 @@ TEXT ·kern6x32AVX512(SB), NOSPLIT, $0-80
 	JZ    store512
 
 loop512:
+	PREFETCHT0   (DI)(R14*1)
+	PREFETCHT0   64(DI)(R14*1)
 	VMOVUPS      (DI), Z12
 	VMOVUPS      (DI)(R12*1), Z13
 	VBROADCASTSS (SI), Z14

@@ -7,7 +7,7 @@ import (
 	"phasespace/gemm"
 )
 
-// gemmTiming enables accounting of the time spent in gemm.Sgemm (for
+// gemmTiming enables accounting of the core time spent in GEMM (for
 // benchmarks that separate GEMM time from the engine's own overhead).
 var (
 	gemmTiming atomic.Bool
@@ -26,8 +26,11 @@ func SetGEMMTiming(on bool) {
 // by gemm.Sgemm since SetGEMMTiming(true).
 func GEMMFlops() int64 { return gemmFlops.Load() }
 
-// GEMMTime returns the time spent in gemm.Sgemm since SetGEMMTiming(true)
-// (summed over goroutines).
+// GEMMTime returns the core time spent in matrix products since
+// SetGEMMTiming(true): each product's elapsed time times the goroutines it
+// uses (gemm.Goroutines for gemm.Sgemm, 1 for the serial products that
+// the engine runs side by side), summed. Divided by the step time and the
+// core count it is the share of the cores' time spent in GEMM.
 func GEMMTime() time.Duration { return time.Duration(gemmNanos.Load()) }
 
 // gemmKernel and gemmSerialKernel are the matrix-product kernels;
@@ -41,20 +44,20 @@ var (
 // gemm.SgemmSerial (for products run side by side by the caller's
 // goroutines): the only matrix-product kernels the engine uses.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	timedGEMM(gemmKernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	timedGEMM(gemmKernel, gemm.Goroutines(m, n, k), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	timedGEMM(gemmSerialKernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	timedGEMM(gemmSerialKernel, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int), cores int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if !gemmTiming.Load() {
 		f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	t0 := time.Now()
 	f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	gemmNanos.Add(int64(time.Since(t0)))
+	gemmNanos.Add(int64(time.Since(t0)) * int64(cores))
 	gemmFlops.Add(2 * int64(m) * int64(n) * int64(k))
 }

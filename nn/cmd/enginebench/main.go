@@ -1,7 +1,10 @@
 // Command enginebench times training steps of the reference score networks
 // (forward, MSE loss, backward, Adam, EMA) and prints one line per model:
 //
-//	model engine threads ms/step steps/s gemm-ms/step gemm-GFLOP/step
+//	model engine threads ms/step steps/s gemm-core-ms/step gemm-GFLOP/step peak-GFLOP/s
+//
+// gemm-core-ms is the core time inside matrix products (see nn.GEMMTime);
+// peak is gemm.MeasurePeak on all threads (0 without the assembly kernels).
 //
 // It is the Go side of bench/engine.sh; bench/torch_ref.py is the PyTorch
 // side with the same shapes.
@@ -17,6 +20,7 @@ import (
 	"sort"
 	"time"
 
+	"phasespace/gemm"
 	"phasespace/nn"
 	"phasespace/nn/safetensors"
 )
@@ -54,6 +58,7 @@ func main() {
 	dump := flag.String("dump", "", "instead of timing, write DIR/<model>.safetensors (weights) and DIR/<model>-io.safetensors (a batch of 3 inputs, times and inference outputs) for bench/torch_ref.py --check")
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
+	gemm.SetThreads(*threads)
 
 	var m nn.Model
 	var err error
@@ -127,5 +132,6 @@ func main() {
 	gflop := float64(nn.GEMMFlops()) / 1e9 / float64(*steps)
 	sort.Float64s(times)
 	med := times[len(times)/2]
-	fmt.Printf("%s go %d %.3f %.2f %.3f %.3f\n", *model, *threads, med, 1000/med, gemmMs, gflop)
+	peak := gemm.MeasurePeak(*threads, 300*time.Millisecond)
+	fmt.Printf("%s go %d %.3f %.2f %.3f %.3f %.1f\n", *model, *threads, med, 1000/med, gemmMs, gflop, peak)
 }
