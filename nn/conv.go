@@ -151,8 +151,11 @@ func (c *Conv2d) im2col(x, col []float32, b0, nb int) {
 
 // shiftPlanes is im2col for 'same' stride-1 convolutions: row (ci, ky, kx)
 // of col holds planes b0..b0+nb−1 of channel ci (of bt) shifted by
-// (ky−pad, kx−pad) with zeros outside, built with one copy per plane and a
-// fix-up of the wrapped border columns.
+// (ky−pad, kx−pad) with zeros outside. The planes of one channel lie side
+// by side in x and in col, so each row is one copy of all nb planes (the
+// values that cross from one plane into the next are then zeroed with the
+// rows above or below the image), plus a fix-up of the wrapped border
+// columns.
 func shiftPlanes(x, col []float32, cin, bt, b0, nb, h, w, k, pad int) {
 	hw := h * w
 	nc := nb * hw
@@ -160,34 +163,33 @@ func shiftPlanes(x, col []float32, cin, bt, b0, nb, h, w, k, pad int) {
 		ci, ky, kx := r/(k*k), (r/k)%k, r%k
 		dy, dx := ky-pad, kx-pad
 		off := dy*w + dx
+		// Within a plane, q in [qlo, qhi) reads q+off of the same plane.
 		qlo, qhi := max(0, -off), min(hw, hw-off)
-		for j := 0; j < nb; j++ {
-			src := x[(ci*bt+b0+j)*hw : (ci*bt+b0+j+1)*hw]
-			dst := col[r*nc+j*hw : r*nc+(j+1)*hw]
-			if qhi <= qlo {
-				clear(dst)
-				continue
-			}
-			clear(dst[:qlo])
-			copy(dst[qlo:qhi], src[qlo+off:qhi+off])
-			clear(dst[qhi:])
-			// The wrapped border columns, with stores: a clear (memclr
-			// call) per image row of one or two values cost more than the
-			// copy.
-			if dx > 0 {
-				for y := 0; y < h; y++ {
-					row := dst[y*w : y*w+w]
-					for i := w - dx; i < w; i++ {
-						row[i] = 0
-					}
-				}
-			} else if dx < 0 {
-				for y := 0; y < h; y++ {
-					row := dst[y*w : y*w+w]
-					for i := 0; i < -dx; i++ {
-						row[i] = 0
-					}
-				}
+		dst := col[r*nc : r*nc+nc]
+		if qhi <= qlo {
+			clear(dst)
+			continue
+		}
+		src := x[(ci*bt+b0)*hw : (ci*bt+b0+nb)*hw]
+		copy(dst[qlo:(nb-1)*hw+qhi], src[qlo+off:(nb-1)*hw+qhi+off])
+		clear(dst[:qlo])
+		clear(dst[(nb-1)*hw+qhi:])
+		for j := 0; j+1 < nb; j++ { // between planes j and j+1
+			clear(dst[j*hw+qhi : (j+1)*hw+qlo])
+		}
+		// The wrapped border columns, with stores: a clear (memclr call)
+		// per image row of one or two values cost more than the copy.
+		if dx == 0 {
+			continue
+		}
+		lo, hi := w-dx, w // dx > 0: the last dx columns
+		if dx < 0 {
+			lo, hi = 0, -dx
+		}
+		for y := 0; y < nb*h; y++ {
+			row := dst[y*w : y*w+w]
+			for i := lo; i < hi; i++ {
+				row[i] = 0
 			}
 		}
 	}

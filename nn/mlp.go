@@ -1,10 +1,19 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // MLPConfig describes the toy MLP score network: the data input (InDim
 // columns) is concatenated with a TimeDim time embedding, followed by Depth
 // Linear+SiLU layers of width Hidden and a final Linear to OutDim.
+//
+// With InputFourier = m > 0 the input u is also mapped to 2m random Fourier
+// features sin(2π Bu), cos(2π Bu) (B: m×InDim, frozen, entries
+// N(0, InputFourierScale²)), placed between u and the time embedding
+// (Tancik et al., 2020): they let the network form sharp edges in u, such
+// as checkerboard's cell borders, that a plain MLP learns slowly.
 type MLPConfig struct {
 	InDim   int `json:"in_dim"`
 	OutDim  int `json:"out_dim"`
@@ -18,6 +27,11 @@ type MLPConfig struct {
 	// deviation of the Fourier frequencies.
 	TimeScale float64 `json:"time_scale"`
 	Seed      uint64  `json:"seed"`
+	// InputFourier is the number of random frequencies of the input (0:
+	// none); InputFourierScale their standard deviation in cycles per unit
+	// of the input.
+	InputFourier      int     `json:"input_fourier,omitempty"`
+	InputFourierScale float64 `json:"input_fourier_scale,omitempty"`
 }
 
 // DefaultMLPConfig returns the reference toy configuration: width 256, 4
@@ -30,6 +44,7 @@ func DefaultMLPConfig(inDim, outDim int) MLPConfig {
 // MLP is the toy score network; it implements Model.
 type MLP struct {
 	cfg    MLPConfig
+	fourB  *Param // InputFourier×InDim frequencies (frozen), or nil
 	emb    *TimeEmbedding
 	layers []*Linear // Depth hidden layers with SiLU, then the output layer
 	params []*Param
@@ -44,6 +59,10 @@ func NewMLP(cfg MLPConfig) (*MLP, error) {
 	if cfg.InDim < 1 || cfg.OutDim < 1 || cfg.Hidden < 1 || cfg.Depth < 1 {
 		return nil, fmt.Errorf("nn: invalid MLP config %+v", cfg)
 	}
+	if cfg.InputFourier < 0 || cfg.InputFourier > 0 && !(cfg.InputFourierScale > 0 && !math.IsInf(cfg.InputFourierScale, 0)) {
+		return nil, fmt.Errorf("nn: MLP input Fourier features: %d frequencies with scale %v (want 0, or > 0 with a finite scale > 0)",
+			cfg.InputFourier, cfg.InputFourierScale)
+	}
 	r := newRand(cfg.Seed, 1)
 	m := &MLP{cfg: cfg}
 	var err error
@@ -51,7 +70,18 @@ func NewMLP(cfg MLPConfig) (*MLP, error) {
 		return nil, err
 	}
 	m.params = append(m.params, m.emb.Params()...)
-	in := cfg.InDim + cfg.TimeDim
+	if nf := cfg.InputFourier; nf > 0 {
+		// Drawn from their own stream, so that the layers' initialisation
+		// is that of the same MLP without them.
+		rf := newRand(cfg.Seed, 2)
+		m.fourB = newParam("input_fourier.W", nf, cfg.InDim)
+		m.fourB.Frozen = true
+		for i := range m.fourB.Data {
+			m.fourB.Data[i] = float32(rf.NormFloat64() * cfg.InputFourierScale)
+		}
+		m.params = append(m.params, m.fourB)
+	}
+	in := cfg.InDim + 2*cfg.InputFourier + cfg.TimeDim
 	for i := 0; i < cfg.Depth; i++ {
 		l := NewLinear(fmt.Sprintf("hidden.%d", i), in, cfg.Hidden, true, r)
 		m.layers = append(m.layers, l)
@@ -70,7 +100,8 @@ func (m *MLP) InDim() int { return m.cfg.InDim }
 // OutDim returns the output width.
 func (m *MLP) OutDim() int { return m.cfg.OutDim }
 
-// Params returns all parameters (the Fourier frequencies, if any, first).
+// Params returns all parameters (the frozen Fourier frequencies of the time
+// embedding and of the input, if any, first).
 func (m *MLP) Params() []*Param { return m.params }
 
 // Spec returns the model's architecture description.
@@ -84,11 +115,22 @@ func (m *MLP) Forward(input, t []float32, batch int, train bool) []float32 {
 	}
 	m.batch = batch
 	e := m.emb.Forward(t, batch)
-	w := in + td
+	nf := m.cfg.InputFourier
+	w := in + 2*nf + td
 	m.h0 = grow(m.h0, batch*w)
 	for b := 0; b < batch; b++ {
-		copy(m.h0[b*w:b*w+in], input[b*in:b*in+in])
-		copy(m.h0[b*w+in:b*w+w], e[b*td:b*td+td])
+		row := m.h0[b*w : b*w+w]
+		u := input[b*in : b*in+in]
+		copy(row[:in], u)
+		for k := 0; k < nf; k++ {
+			var z float64
+			for i, f := range m.fourB.Data[k*in : k*in+in] {
+				z += float64(f) * float64(u[i])
+			}
+			sz, cz := math.Sincos(2 * math.Pi * z)
+			row[in+k], row[in+nf+k] = float32(sz), float32(cz)
+		}
+		copy(row[in+2*nf:], e[b*td:b*td+td])
 	}
 	h := m.h0
 	for _, l := range m.layers {
@@ -108,10 +150,21 @@ func (m *MLP) Backward(gradOut []float32, wantInputGrad bool) []float32 {
 	if !wantInputGrad {
 		return nil
 	}
-	in, w := m.cfg.InDim, m.cfg.InDim+m.cfg.TimeDim
+	in, nf := m.cfg.InDim, m.cfg.InputFourier
+	w := in + 2*nf + m.cfg.TimeDim
 	m.dIn = grow(m.dIn, m.batch*in)
 	for b := 0; b < m.batch; b++ {
-		copy(m.dIn[b*in:b*in+in], g[b*w:b*w+in])
+		d := m.dIn[b*in : b*in+in]
+		copy(d, g[b*w:b*w+in])
+		// ∂/∂u of sin(2π z_k), cos(2π z_k) with z_k = B_k·u: 2π B_k times
+		// cos and −sin, which are the stored features.
+		row, gr := m.h0[b*w:b*w+w], g[b*w:b*w+w]
+		for k := 0; k < nf; k++ {
+			c := 2 * math.Pi * (float64(gr[in+k])*float64(row[in+nf+k]) - float64(gr[in+nf+k])*float64(row[in+k]))
+			for i, f := range m.fourB.Data[k*in : k*in+in] {
+				d[i] += float32(c * float64(f))
+			}
+		}
 	}
 	return m.dIn
 }

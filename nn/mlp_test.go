@@ -7,7 +7,13 @@ import (
 )
 
 func tinyMLP(t *testing.T, emb string, logT bool) *MLP {
-	cfg := MLPConfig{InDim: 3, OutDim: 2, Hidden: 6, Depth: 2, TimeDim: 4, Embedding: emb, LogTime: logT, TimeScale: 2, Seed: 5}
+	return tinyMLPFourier(t, emb, logT, 0)
+}
+
+// tinyMLPFourier is tinyMLP with nf random Fourier features of the input.
+func tinyMLPFourier(t *testing.T, emb string, logT bool, nf int) *MLP {
+	cfg := MLPConfig{InDim: 3, OutDim: 2, Hidden: 6, Depth: 2, TimeDim: 4, Embedding: emb, LogTime: logT, TimeScale: 2, Seed: 5,
+		InputFourier: nf, InputFourierScale: 0.3}
 	m, err := NewMLP(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -16,8 +22,12 @@ func tinyMLP(t *testing.T, emb string, logT bool) *MLP {
 }
 
 func TestMLPGrad(t *testing.T) {
-	for _, emb := range []string{EmbedSinusoidal, EmbedFourier} {
-		m := tinyMLP(t, emb, emb == EmbedFourier)
+	for _, c := range []struct {
+		emb string
+		nf  int
+	}{{EmbedSinusoidal, 0}, {EmbedFourier, 0}, {EmbedSinusoidal, 5}} {
+		emb := fmt.Sprintf("%s/input-fourier=%d", c.emb, c.nf)
+		m := tinyMLPFourier(t, c.emb, c.emb == EmbedFourier, c.nf)
 		r := newRand(11, 1)
 		const batch = 4
 		x := randSlice(r, batch*3, 1)

@@ -32,6 +32,10 @@ type Config struct {
 	BatchSize int     // samples per step
 	LR        float64 // peak learning rate
 	Warmup    int64   // linear warm-up steps (0: none)
+	// LRDecay is "" (constant after the warm-up) or "cosine": after the
+	// warm-up the rate falls as LR·(1 + cos(π·f))/2, f the fraction of the
+	// remaining steps done, reaching 0 at Steps.
+	LRDecay string
 	Clip      float64 // global gradient-norm clip (0: none)
 	Seed      uint64
 
@@ -97,16 +101,26 @@ func (e *NumericalError) Error() string {
 // CheckpointDir is where checkpoints live under the output directory.
 func CheckpointDir(out string) string { return filepath.Join(out, "checkpoints") }
 
-// LRAt is the learning rate at step: linear warm-up to LR, then constant.
+// LRAt is the learning rate at step: linear warm-up to LR, then constant
+// or, with LRDecay "cosine", a half cosine down to 0 at Steps.
 func (c *Config) LRAt(step int64) float64 {
 	if c.Warmup > 0 && step < c.Warmup {
 		return c.LR * float64(step+1) / float64(c.Warmup)
 	}
+	if c.LRDecay == LRCosine && c.Steps > c.Warmup {
+		f := float64(step-c.Warmup) / float64(c.Steps-c.Warmup)
+		return c.LR * (1 + math.Cos(math.Pi*min(f, 1))) / 2
+	}
 	return c.LR
 }
 
+// LRCosine is the cosine learning-rate decay (Config.LRDecay).
+const LRCosine = "cosine"
+
 func (c *Config) validate() error {
 	switch {
+	case c.LRDecay != "" && c.LRDecay != LRCosine:
+		return fmt.Errorf("train: lr decay %q, want none or %q", c.LRDecay, LRCosine)
 	case c.Objective == nil || c.Engine == nil || c.Data == nil:
 		return errors.New("train: Objective, Engine and Data are required")
 	case c.Steps < 1:

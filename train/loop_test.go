@@ -334,3 +334,29 @@ func TestTimeBudgetStopsAndCarriesOverResume(t *testing.T) {
 		t.Fatalf("budget raised to 120 ms: step %d → %d after %.3f s, %v", st.Step, st3.Step, st3.Seconds, err)
 	}
 }
+
+// The schedule: linear warm-up to LR, then constant, or a half cosine that
+// is LR right after the warm-up, LR/2 halfway and 0 at the last step.
+func TestLRSchedule(t *testing.T) {
+	c := &Config{LR: 0.01, Warmup: 10, Steps: 110}
+	for _, s := range []struct {
+		step int64
+		want float64
+	}{{0, 0.001}, {9, 0.01}, {10, 0.01}, {60, 0.01}, {109, 0.01}} {
+		if got := c.LRAt(s.step); math.Abs(got-s.want) > 1e-15 {
+			t.Errorf("constant: LRAt(%d) = %v, want %v", s.step, got, s.want)
+		}
+	}
+	c.LRDecay = LRCosine
+	for _, s := range []struct {
+		step int64
+		want float64
+	}{{0, 0.001}, {9, 0.01}, {10, 0.01}, {60, 0.005}, {110, 0}, {200, 0}} {
+		if got := c.LRAt(s.step); math.Abs(got-s.want) > 1e-15 {
+			t.Errorf("cosine: LRAt(%d) = %v, want %v", s.step, got, s.want)
+		}
+	}
+	if err := (&Config{LRDecay: "linear"}).validate(); err == nil || !strings.Contains(err.Error(), "lr decay") {
+		t.Errorf("unknown decay: got error %v", err)
+	}
+}

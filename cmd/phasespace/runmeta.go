@@ -63,6 +63,7 @@ type runMeta struct {
 	Batch       int       `json:"batch"`
 	LR          float64   `json:"lr"`
 	Warmup      int64     `json:"warmup"`
+	LRDecay     string    `json:"lr_decay,omitempty"`
 	Clip        float64   `json:"clip"`
 	EMADecay    float64   `json:"ema_decay"`
 	Seed        uint64    `json:"seed"`

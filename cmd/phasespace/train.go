@@ -33,9 +33,12 @@ type trainFlags struct {
 	data               string
 	weighting          string
 	steps, warmup      int64
+	lrDecay            string
 	batch              int
 	lr, clip, emaDecay float64
 	hidden, layers     int
+	inputFourier       int
+	inputFourierScale  float64
 	seed               uint64
 	out                string
 	resume             bool
@@ -63,10 +66,13 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.IntVar(&f.batch, "batch", 512, "batch size (>= 1)")
 	fs.Float64Var(&f.lr, "lr", 1e-3, "Adam learning rate (> 0)")
 	fs.Int64Var(&f.warmup, "warmup", 0, "linear learning-rate warm-up steps (>= 0)")
+	fs.StringVar(&f.lrDecay, "lr-decay", "none", "learning rate after the warm-up: none (constant) or cosine (down to 0 at --steps)")
 	fs.Float64Var(&f.clip, "clip", 1, "global gradient-norm clip (0: none)")
 	fs.Float64Var(&f.emaDecay, "ema", 0.999, "EMA decay in [0, 1)")
 	fs.IntVar(&f.hidden, "hidden", 256, "MLP hidden width (>= 1)")
 	fs.IntVar(&f.layers, "layers", 4, "MLP hidden layers (>= 1)")
+	fs.IntVar(&f.inputFourier, "input-fourier", 0, "MLP: random Fourier features of the input, sin and cos of this many frequencies (0: none)")
+	fs.Float64Var(&f.inputFourierScale, "input-fourier-scale", 1, "MLP: standard deviation of the input Fourier frequencies, in cycles per data unit (> 0)")
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed (data, noise, initialisation)")
 	fs.StringVar(&f.out, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
 	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out")
@@ -97,6 +103,8 @@ func (f *trainFlags) check() error {
 		return usagef("--lr = %v: want a finite value > 0", f.lr)
 	case f.warmup < 0:
 		return usagef("--warmup = %d: want >= 0", f.warmup)
+	case f.lrDecay != "none" && f.lrDecay != train.LRCosine:
+		return usagef("--lr-decay = %q: want none or %s", f.lrDecay, train.LRCosine)
 	case !(f.clip >= 0) || math.IsInf(f.clip, 0):
 		return usagef("--clip = %v: want a finite value >= 0", f.clip)
 	case !(f.emaDecay >= 0 && f.emaDecay < 1):
@@ -105,6 +113,10 @@ func (f *trainFlags) check() error {
 		return usagef("--hidden = %d: want 1..65536", f.hidden)
 	case f.layers < 1 || f.layers > 64:
 		return usagef("--layers = %d: want 1..64", f.layers)
+	case f.inputFourier < 0 || f.inputFourier > 4096:
+		return usagef("--input-fourier = %d: want 0..4096 frequencies", f.inputFourier)
+	case !(f.inputFourierScale > 0) || math.IsInf(f.inputFourierScale, 0):
+		return usagef("--input-fourier-scale = %v: want a finite value > 0", f.inputFourierScale)
 	case f.out == "":
 		return usagef("--out is required: a directory for checkpoints and curves")
 	case !(f.lossEps > 0 && f.lossEps < 1):
@@ -119,6 +131,14 @@ func (f *trainFlags) check() error {
 		return usagef("--time-budget = %v: want >= 0 (0: no budget)", f.timeBudget)
 	}
 	return nil
+}
+
+// decay is --lr-decay as train.Config takes it ("" for none).
+func (f *trainFlags) decay() string {
+	if f.lrDecay == "none" {
+		return ""
+	}
+	return f.lrDecay
 }
 
 // setup builds the objective, data source, engine and loop configuration.
@@ -159,14 +179,14 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 	}
 	meta := runMeta{Version: 1, SDE: paramsOf(p), Objective: obj.String(), Weighting: w.String(), MixedScore: oc.MixedScore,
 		LossEps: f.lossEps, ImportanceT: f.importanceT, Data: f.data, Dim: d, Scaling: scaling, Downsample: f.downsample, Subset: f.subset,
-		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
+		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
 		Sampler: "sscs", NFE: 200}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
 	}
 	cfg := &train.Config{
 		Objective: oc, Engine: eng, Data: data,
-		Steps: f.steps, BatchSize: f.batch, LR: f.lr, Warmup: f.warmup, Clip: f.clip, Seed: f.seed,
+		Steps: f.steps, BatchSize: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, Seed: f.seed,
 		OutDir: f.out, CheckpointEvery: f.ckptEvery, KeepCheckpoints: f.keep, ProgressEvery: f.progressEvery,
 		SkipBadBatches: f.skipBad, TimeBudget: f.timeBudget, Meta: meta,
 	}
@@ -228,6 +248,9 @@ func (f *trainFlags) network(oc *objective.Config, d int) (nn.Model, error) {
 	if d == 2 {
 		mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
 		mc.Hidden, mc.Depth, mc.Seed = f.hidden, f.layers, f.seed+1
+		if f.inputFourier > 0 {
+			mc.InputFourier, mc.InputFourierScale = f.inputFourier, f.inputFourierScale
+		}
 		return nn.NewMLP(mc)
 	}
 	size := int(math.Round(math.Sqrt(float64(d))))
