@@ -32,12 +32,12 @@ type Config struct {
 	BatchSize int     // samples per step
 	LR        float64 // peak learning rate
 	Warmup    int64   // linear warm-up steps (0: none)
+	Clip      float64 // global gradient-norm clip (0: none)
+	Seed      uint64
 	// LRDecay is "" (constant after the warm-up) or "cosine": after the
 	// warm-up the rate falls as LR·(1 + cos(π·f))/2, f the fraction of the
 	// remaining steps done, reaching 0 at Steps.
 	LRDecay string
-	Clip      float64 // global gradient-norm clip (0: none)
-	Seed      uint64
 
 	OutDir          string        // checkpoints, loss curve, diagnostics
 	CheckpointEvery int64         // steps between checkpoints (0: only at the end)
