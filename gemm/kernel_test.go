@@ -165,14 +165,15 @@ func TestResultsDoNotDependOnThreads(t *testing.T) {
 	}
 }
 
-// Reading B in place (few rows of C) gives bit for bit the products of the
-// packed path, for every shape class the in-place path cuts: whole and
-// partial 6-row panels, a last strip narrower than 32 columns, several K
-// blocks, alpha ≠ 1 (A packed), adding and overwriting.
+// Reading B in place (few rows of C, or a small A) gives bit for bit the
+// products of the packed path, for every shape class the in-place path
+// cuts: whole and partial 6-row panels, a last strip narrower than 32
+// columns, several K blocks, more rows than columns, alpha ≠ 1 (A packed),
+// adding and overwriting.
 func TestInPlaceBMatchesPacked(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
-	defer func(v int) { inPlaceRows = v }(inPlaceRows)
-	for _, s := range [][3]int{{32, 1568, 288}, {50, 70, 600}, {6, 64, 513}, {128, 441, 1152}} {
+	defer func(rows, a int) { inPlaceRows, inPlaceMaxA = rows, a }(inPlaceRows, inPlaceMaxA)
+	for _, s := range [][3]int{{32, 1568, 288}, {50, 70, 600}, {6, 64, 513}, {128, 441, 1152}, {301, 200, 250}} {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
 			lda := k
@@ -183,9 +184,9 @@ func TestInPlaceBMatchesPacked(t *testing.T) {
 			for _, ab := range [][2]float32{{1, 0}, {0.5, 1}} {
 				c0 := randSlice(r, m*n)
 				c1, c2 := append([]float32(nil), c0...), append([]float32(nil), c0...)
-				inPlaceRows = 192
+				inPlaceRows, inPlaceMaxA = 192, 1<<18
 				Sgemm(ta, false, m, n, k, ab[0], a, lda, b, n, ab[1], c1, n)
-				inPlaceRows = 0
+				inPlaceRows, inPlaceMaxA = 0, 0
 				Sgemm(ta, false, m, n, k, ab[0], a, lda, b, n, ab[1], c2, n)
 				for i := range c1 {
 					if c1[i] != c2[i] {
