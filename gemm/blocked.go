@@ -188,11 +188,8 @@ func rowPanels(lo, hi int, ta bool, m, nc, pc, kc, jc int, alpha float32, a []fl
 			packed = ic + mc/mr*mr
 		}
 		if packed > ic {
-			if ta { // panel r+1 is 6 columns on; p steps a row of A
-				macroKernel(kc, a[pc*lda+ic:], mr, lda, 1, ic, packed-ic, pb, 0, nc, jc, c, ldc, *tmp, ow)
-			} else { // panel r+1 is 6 rows on; p steps a column
-				macroKernel(kc, a[ic*lda+pc:], mr*lda, 1, lda, ic, packed-ic, pb, 0, nc, jc, c, ldc, *tmp, ow)
-			}
+			sp, sr := aSP(ta, lda), aSR(ta, lda)
+			macroKernel(kc, inPlaceA(ta, a, lda, pc)[ic*sr:], mr*sr, sp, sr, ic, packed-ic, pb, 0, nc, jc, c, ldc, *tmp, ow)
 		}
 		if rest := ic + mc - packed; rest > 0 {
 			packA(*pa, ta, a, lda, alpha, packed, rest, pc, kc)
@@ -275,7 +272,7 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 				if s == full { // the last, narrower strip: packed
 					packB(*pb, false, b, ldb, pc, kc, j0, n-j0)
 					if whole > 0 {
-						macroKernel(kc, inPlaceA(ta, a, lda, pc), mr*aStride(ta, lda), aSP(ta, lda), aSR(ta, lda), 0, whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
+						macroKernel(kc, inPlaceA(ta, a, lda, pc), mr*aSR(ta, lda), aSP(ta, lda), aSR(ta, lda), 0, whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
 					}
 					if whole < m {
 						macroKernel(kc, *pa, mr*kc, mr, 1, whole, m-whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
@@ -284,7 +281,7 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 				}
 				bs := b[pc*ldb+j0:]
 				for ir := 0; ir < whole; ir += mr {
-					kernel2(kc, inPlaceA(ta, a, lda, pc)[ir*aStride(ta, lda):], aSP(ta, lda), aSR(ta, lda), bs, ldb, nr, c[ir*ldc+j0:], ldc, ow)
+					kernel2(kc, inPlaceA(ta, a, lda, pc)[ir*aSR(ta, lda):], aSP(ta, lda), aSR(ta, lda), bs, ldb, nr, c[ir*ldc+j0:], ldc, ow)
 				}
 				for ir := whole; ir < m; ir += mr {
 					apanel := (*pa)[(ir-whole)*kc:]
@@ -302,7 +299,8 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 }
 
 // inPlaceA returns op(A) from column pc on, read in place: row i, column
-// p at [aSP·p + aSR·i]; row i starts aStride·i floats on.
+// p at [aSP·p + aSR·i] (A: p steps a column, rows lda apart; Aᵀ: p steps a
+// row of the stored A, rows adjacent).
 func inPlaceA(ta bool, a []float32, lda, pc int) []float32 {
 	if ta {
 		return a[pc*lda:]
@@ -323,8 +321,6 @@ func aSR(ta bool, lda int) int {
 	}
 	return lda
 }
-
-func aStride(ta bool, lda int) int { return aSR(ta, lda) }
 
 // macroKernel adds the product of A rows ic..ic+mc and packed B columns
 // q0..q1 of the block (pb, nr-wide panels) into C at rows ic.., columns
