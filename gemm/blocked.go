@@ -56,10 +56,12 @@ func goroutines(nt, m, n, k int) int {
 }
 
 // blocked computes C += alpha·op(A)·op(B); C has been scaled by beta already.
-// Work is split over goroutines by row blocks of C or, when C has too few
-// rows, by column blocks; either way every element of C receives its K sum in
-// the same block order whatever the thread count, so results are
-// deterministic.
+// The path depends on the shape only: untransposed B with few rows of C or
+// a small A is read in place (inPlaceB), transposed B with few rows of C is
+// the transposed product (transposedProduct), anything else packs B and
+// splits row blocks of C over goroutines, or column blocks when C has too
+// few row blocks. Every element of C receives its K sum in the same block
+// order whatever the thread count, so results are deterministic.
 //
 // With overwrite (beta = 0) C has not been cleared: the first K block
 // overwrites it.
@@ -79,7 +81,7 @@ func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda i
 	mBlocks := (m + mcBlock - 1) / mcBlock
 	nBlocks := (n + ncBlock - 1) / ncBlock
 	if nt > 1 && mBlocks < nt && nBlocks >= nt {
-		// Few rows, many columns (convolutions): split the columns.
+		// Fewer row blocks than goroutines, many columns: split the columns.
 		parallel.Split(nBlocks, nt, func(lo, hi int) {
 			for jb := lo; jb < hi; jb++ {
 				jc := jb * ncBlock
@@ -95,9 +97,8 @@ func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda i
 
 // colBlock multiplies into the columns jc..jc+nc of C, over all K, with nt
 // goroutines splitting the row blocks, or, when C has fewer row blocks than
-// goroutines (convolutions: few output channels), the column panels: then
-// all of A is packed once and each goroutine packs and multiplies its own
-// panels of B.
+// goroutines, the column panels: then all of A is packed once and each
+// goroutine packs and multiplies its own panels of B.
 func colBlock(ta, tb bool, m, nc, k, jc int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int, overwrite bool) {
 	ncPad := (nc + nr - 1) / nr * nr
 	mBlocks := (m + mcBlock - 1) / mcBlock
@@ -239,13 +240,13 @@ var inPlaceRows = 192
 var inPlaceMaxA = 1 << 18
 
 // inPlaceB computes C (+)= alpha·op(A)·B for an untransposed B and few rows
-// (m ≤ inPlaceRows) or a small A (m·k ≤ inPlaceMaxA). The goroutines split the columns of C in 32-wide
-// strips and run through all of K on their own (no hand-off per K block):
-// each multiplies every 6-row panel of op(A) (read in place when alpha = 1,
-// else packed) by the strip's 32 columns of B read in place (row stride
-// ldb), which stay in L1 across the panels. A last strip of fewer than 32
-// columns is packed. Every element gets the same sums, in the same order,
-// as through packed panels.
+// (m ≤ inPlaceRows) or a small A (m·k ≤ inPlaceMaxA). The goroutines split
+// the columns of C in 32-wide strips and run through all of K on their own
+// (no hand-off per K block): each multiplies every 6-row panel of op(A)
+// (read in place when alpha = 1, else packed) by the strip's 32 columns of
+// B read in place (row stride ldb), which stay in L1 across the panels. A
+// last strip of fewer than 32 columns is packed. Every element gets the
+// same sums, in the same order, as through packed panels.
 func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, nt int, overwrite bool) {
 	const w = 2 * nr
 	full := n / w
@@ -261,9 +262,11 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 		defer bufPool.Put(pa)
 		pb := getBuf(kcBlock * w)
 		defer bufPool.Put(pb)
+		sp, sr := aSP(ta, lda), aSR(ta, lda)
 		for pc, step := 0, kStep(k); pc < k; pc += step {
 			kc := min(step, k-pc)
 			ow := overwrite && pc == 0
+			ap := inPlaceA(ta, a, lda, pc)
 			if whole < m {
 				packA(*pa, ta, a, lda, alpha, whole, m-whole, pc, kc)
 			}
@@ -272,7 +275,7 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 				if s == full { // the last, narrower strip: packed
 					packB(*pb, false, b, ldb, pc, kc, j0, n-j0)
 					if whole > 0 {
-						macroKernel(kc, inPlaceA(ta, a, lda, pc), mr*aSR(ta, lda), aSP(ta, lda), aSR(ta, lda), 0, whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
+						macroKernel(kc, ap, mr*sr, sp, sr, 0, whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
 					}
 					if whole < m {
 						macroKernel(kc, *pa, mr*kc, mr, 1, whole, m-whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
@@ -281,7 +284,7 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 				}
 				bs := b[pc*ldb+j0:]
 				for ir := 0; ir < whole; ir += mr {
-					kernel2(kc, inPlaceA(ta, a, lda, pc)[ir*aSR(ta, lda):], aSP(ta, lda), aSR(ta, lda), bs, ldb, nr, c[ir*ldc+j0:], ldc, ow)
+					kernel2(kc, ap[ir*sr:], sp, sr, bs, ldb, nr, c[ir*ldc+j0:], ldc, ow)
 				}
 				for ir := whole; ir < m; ir += mr {
 					apanel := (*pa)[(ir-whole)*kc:]
@@ -324,7 +327,7 @@ func aSR(ta bool, lda int) int {
 
 // macroKernel adds the product of A rows ic..ic+mc and packed B columns
 // q0..q1 of the block (pb, nr-wide panels) into C at rows ic.., columns
-// jc+q0..; edge tiles go through tmp (mr×nr). The mr-row panels of A start
+// jc+q0..; edge tiles go through tmp (mr×2nr). The mr-row panels of A start
 // pstep floats apart in pa, with strides (sp, sr) as the kernel takes them:
 // packed (mr·kc, mr, 1) or in place (mr·lda, 1, lda). With overwrite the
 // products replace C. Where the wide kernel is in use, whole tiles take two

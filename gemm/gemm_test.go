@@ -108,7 +108,9 @@ func TestSgemmIsDeterministic(t *testing.T) {
 	}
 }
 
-func benchShape(b *testing.B, ta, tb bool, m, n, k int) {
+func benchShape(b *testing.B, ta, tb bool, m, n, k int) { benchProduct(b, Sgemm, ta, tb, m, n, k) }
+
+func benchProduct(b *testing.B, sgemm func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int), ta, tb bool, m, n, k int) {
 	r := rand.New(rand.NewPCG(5, 6))
 	lda, ldb := k, n
 	if ta {
@@ -120,7 +122,7 @@ func benchShape(b *testing.B, ta, tb bool, m, n, k int) {
 	a, bb, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		Sgemm(ta, tb, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
+		sgemm(ta, tb, m, n, k, 1, a, lda, bb, ldb, 0, c, n)
 	}
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
@@ -150,10 +152,13 @@ func BenchmarkPackB(b *testing.B) {
 	}
 }
 
-// The convolution GEMMs as the U-Net issues them: one im2col chunk (two
-// 28×28 or four 14×14 images) at a time.
+// The convolution GEMMs of one im2col chunk (two 28×28 or four 14×14
+// images); the engine runs them with SgemmSerial, one chunk per core.
 func BenchmarkConvChunk28(b *testing.B) { benchShape(b, false, false, 32, 2*28*28, 288) }
 func BenchmarkConvChunk14(b *testing.B) { benchShape(b, false, false, 64, 4*14*14, 576) }
+func BenchmarkSerialConvChunk28(b *testing.B) {
+	benchProduct(b, SgemmSerial, false, false, 32, 2*28*28, 288)
+}
 
 // Packing at the MLP's sizes: a 256×256 B (row-major, or transposed as a
 // Linear layer's weight), one 96×256 block of A (row-major or transposed).

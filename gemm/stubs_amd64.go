@@ -42,11 +42,7 @@ func kernel2(kc int, a []float32, sp, sr int, b []float32, sb, bo int, c []float
 		// Bounds the assembly relies on.
 		_, _, _ = a[(kc-1)*sp+(mr-1)*sr], b[(kc-1)*sb+bo+nr-1], c[(mr-1)*ldc+2*nr-1]
 	}
-	ow := 0
-	if overwrite {
-		ow = 1
-	}
-	kern6x32AVX512(kc, &a[0], sp, sr, &b[0], sb, bo, &c[0], ldc, ow)
+	kern6x32AVX512(kc, &a[0], sp, sr, &b[0], sb, bo, &c[0], ldc, bit(overwrite))
 }
 
 func kernel(kc int, a []float32, sp, sr int, b []float32, sb int, c []float32, ldc int, overwrite bool) {
@@ -55,11 +51,7 @@ func kernel(kc int, a []float32, sp, sr int, b []float32, sb int, c []float32, l
 			// Bounds the assembly relies on.
 			_, _, _ = a[(kc-1)*sp+(mr-1)*sr], b[(kc-1)*sb+nr-1], c[(mr-1)*ldc+nr-1]
 		}
-		ow := 0
-		if overwrite {
-			ow = 1
-		}
-		kern6x16AVX2(kc, &a[0], sp, sr, &b[0], sb, &c[0], ldc, ow)
+		kern6x16AVX2(kc, &a[0], sp, sr, &b[0], sb, &c[0], ldc, bit(overwrite))
 		return
 	}
 	kernelGo(kc, a, sp, sr, b, sb, c, ldc, overwrite)
@@ -114,16 +106,24 @@ func fmaLoopAVX2(n int)
 func fmaLoopAVX512(n int)
 
 // fmaLoop runs n iterations of 12 independent FMAs of the widest vectors
-// the kernels use and returns the flops of one iteration (0 without the
-// assembly kernels).
-func fmaLoop(n int) int {
+// the kernels use (Lanes() lanes) and reports whether there were any
+// (false without the assembly kernels).
+func fmaLoop(n int) bool {
 	switch {
 	case wideKernel:
 		fmaLoopAVX512(n)
-		return 384
 	case useAsm:
 		fmaLoopAVX2(n)
-		return 192
+	default:
+		return false
+	}
+	return true
+}
+
+// bit is b as the assembly's 0/1 argument.
+func bit(b bool) int {
+	if b {
+		return 1
 	}
 	return 0
 }

@@ -20,4 +20,4 @@ func copyPanels(dst []float32, stride int, src []float32) { copyPanelsGo(dst, st
 
 func packPanelT(dst, src []float32, lds, kc int) { packPanelTGo(dst, src, lds, kc) }
 
-func fmaLoop(int) int { return 0 }
+func fmaLoop(int) bool { return false }

@@ -65,11 +65,14 @@ func (c *Conv2d) chunk(kk int) int {
 	return max(1, min(c.b, colTarget/(kk*c.oh*c.ow)))
 }
 
-// chunks runs body(col, b0, nb) for the batch cut into chunks of nbc
+// numChunks is the number of chunks of nbc samples in the batch.
+func (c *Conv2d) numChunks(nbc int) int { return (c.b + nbc - 1) / nbc }
+
+// chunks runs body(ch, col, b0, nb) for the batch cut into chunks of nbc
 // samples, whole chunks per goroutine, each goroutine with its own part of
 // the shared scratch (per floats) as col.
 func (c *Conv2d) chunks(nbc, per int, body func(ch int, col []float32, b0, nb int)) {
-	n := (c.b + nbc - 1) / nbc
+	n := c.numChunks(nbc)
 	nw := min(runtime.GOMAXPROCS(0), n)
 	*c.col = grow(*c.col, nw*per)
 	parallel.Workers(n, nw, func(wk, lo, hi int) {
@@ -275,7 +278,7 @@ func (c *Conv2d) Backward(dy []float32, needDx, accum bool) []float32 {
 		}
 	}
 	nbc := c.chunk(max(kk, ck))
-	nch := (c.b + nbc - 1) / nbc
+	nch := c.numChunks(nbc)
 	wsize := c.Cout * kk
 	if accum {
 		c.dw = grow(c.dw, nch*wsize)

@@ -12,8 +12,9 @@ import (
 // With InputFourier = m > 0 the input u is also mapped to 2m random Fourier
 // features sin(2π Bu), cos(2π Bu) (B: m×InDim, frozen, entries
 // N(0, InputFourierScale²)), placed between u and the time embedding
-// (Tancik et al., 2020): they let the network form sharp edges in u, such
-// as checkerboard's cell borders, that a plain MLP learns slowly.
+// (Tancik et al., 2020), which lets the first layer respond to
+// high-frequency structure in u. On checkerboard, 64 features of scale 1
+// made the likelihood worse (docs/results.md); the option is off by default.
 type MLPConfig struct {
 	InDim   int `json:"in_dim"`
 	OutDim  int `json:"out_dim"`

@@ -44,20 +44,26 @@ var (
 // gemm.SgemmSerial (for products run side by side by the caller's
 // goroutines): the only matrix-product kernels the engine uses.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	timedGEMM(gemmKernel, gemm.Goroutines(m, n, k), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	timedGEMM(gemmKernel, false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	timedGEMM(gemmSerialKernel, 1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	timedGEMM(gemmSerialKernel, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int), cores int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// timedGEMM calls f and, with timing on, accounts its core time: the
+// elapsed time times the goroutines the product uses.
+func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int), serial bool, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if !gemmTiming.Load() {
 		f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	t0 := time.Now()
 	f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	cores := 1
+	if !serial {
+		cores = gemm.Goroutines(m, n, k)
+	}
 	gemmNanos.Add(int64(time.Since(t0)) * int64(cores))
 	gemmFlops.Add(2 * int64(m) * int64(n) * int64(k))
 }
