@@ -60,9 +60,15 @@ func (c *Conv2d) outSize(n int) int { return (n+2*c.Pad-c.K)/c.Stride + 1 }
 // same reports a stride-1 convolution whose output has the input's size.
 func (c *Conv2d) same() bool { return c.Stride == 1 && 2*c.Pad == c.K-1 && c.K > 1 }
 
-// chunk returns the number of samples per im2col chunk for rows of kk.
+// chunk returns the number of samples per im2col chunk for rows of kk: as
+// many as fit colTarget, evened out over the chunks that takes (64 samples
+// at 9 per chunk take 8 chunks: 8 of 8, not 7 of 9 and one of 1, which
+// would leave one of two cores a third more work). It depends on the shapes
+// only, never on the goroutine count, so results do not either.
 func (c *Conv2d) chunk(kk int) int {
-	return max(1, min(c.b, colTarget/(kk*c.oh*c.ow)))
+	nbc := max(1, min(c.b, colTarget/(kk*c.oh*c.ow)))
+	n := (c.b + nbc - 1) / nbc
+	return (c.b + n - 1) / n
 }
 
 // numChunks is the number of chunks of nbc samples in the batch.

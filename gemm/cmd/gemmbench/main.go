@@ -4,8 +4,9 @@
 // of the kernel's vector width on every thread (the cores' real clock,
 // turbo included), or cores × 2 FMA units × lanes × 2 flops × the clock
 // given with -ghz. Convolution products are per batch chunk and run as in
-// the engine: one gemm.SgemmSerial per core, side by side (the time is that
-// of the round, the flops those of all cores).
+// the engine: the 64-sample batch cut into chunks, each core running its
+// share of the chunks one gemm.SgemmSerial after another (the time is that
+// of the batch, the flops those of all chunks).
 package main
 
 import (
@@ -18,35 +19,42 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"phasespace/gemm"
+	"phasespace/internal/parallel"
 )
 
 type shape struct {
 	name    string
 	ta, tb  bool
 	m, n, k int
-	perCore bool // one serial product per core, side by side
+	// Convolution products: hw output pixels per sample, nbc samples per
+	// chunk (n = nbc·hw, the last chunk of the batch narrower); zero for
+	// one Sgemm.
+	hw, nbc int
 }
 
+// batch is the U-Net batch the convolution chunks cut.
+const batch = 64
+
 var shapes = []shape{
-	{"MLP fwd", false, true, 512, 256, 256, false},
-	{"MLP input", false, true, 512, 256, 132, false},
-	{"MLP output", false, true, 512, 2, 256, false},
-	{"MLP dW=XᵀdY", true, false, 256, 256, 512, false},
-	{"MLP dX=dY·W", false, false, 512, 256, 256, false},
-	// U-Net 3×3 convolutions, batch 64, per chunk of 2, 4 and 9 samples
-	// (the im2col buffer near 2 MiB): forward / input gradient y = W·col,
-	// weight gradient dW = dY·colᵀ.
-	{"conv 28 y=W·col", false, false, 32, 2 * 28 * 28, 288, true},
-	{"conv 28 dW", false, true, 32, 288, 2 * 28 * 28, true},
-	{"conv 14 y=W·col", false, false, 64, 4 * 14 * 14, 576, true},
-	{"conv 14 dW", false, true, 64, 576, 4 * 14 * 14, true},
-	{"conv 7 y=W·col", false, false, 128, 9 * 7 * 7, 1152, true},
-	{"conv 7 dW", false, true, 128, 1152, 9 * 7 * 7, true},
-	{"square", false, false, 1024, 1024, 1024, false},
+	{"MLP fwd", false, true, 512, 256, 256, 0, 0},
+	{"MLP input", false, true, 512, 256, 132, 0, 0},
+	{"MLP output", false, true, 512, 2, 256, 0, 0},
+	{"MLP dW=XᵀdY", true, false, 256, 256, 512, 0, 0},
+	{"MLP dX=dY·W", false, false, 512, 256, 256, 0, 0},
+	// U-Net 3×3 convolutions, batch 64, per chunk of 2, 4 and 8 samples
+	// (the im2col buffer near 2 MiB): forward / input gradient y = W·col
+	// (C: rows of the whole batch), weight gradient dW = dY·colᵀ (A: rows
+	// of the whole batch; C: one per chunk).
+	{"conv 28 y=W·col", false, false, 32, 2 * 28 * 28, 288, 28 * 28, 2},
+	{"conv 28 dW", false, true, 32, 288, 2 * 28 * 28, 28 * 28, 2},
+	{"conv 14 y=W·col", false, false, 64, 4 * 14 * 14, 576, 14 * 14, 4},
+	{"conv 14 dW", false, true, 64, 576, 4 * 14 * 14, 14 * 14, 4},
+	{"conv 7 y=W·col", false, false, 128, 8 * 7 * 7, 1152, 7 * 7, 8},
+	{"conv 7 dW", false, true, 128, 1152, 8 * 7 * 7, 7 * 7, 8},
+	{"square", false, false, 1024, 1024, 1024, 0, 0},
 }
 
 func cpuMHz() (float64, error) {
@@ -105,23 +113,11 @@ func main() {
 		if s.tb {
 			ldb = s.k
 		}
-		products := 1
-		if s.perCore {
-			products = cores
-		}
-		var a, b, c [][]float32
-		for range products {
-			a, b, c = append(a, randSlice(r, s.m*s.k)), append(b, randSlice(r, s.k*s.n)), append(c, make([]float32, s.m*s.n))
-		}
-		run := func() { gemm.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a[0], lda, b[0], ldb, 0, c[0], s.n) }
-		if s.perCore {
-			run = func() {
-				var wg sync.WaitGroup
-				for i := range products {
-					wg.Go(func() { gemm.SgemmSerial(s.ta, s.tb, s.m, s.n, s.k, 1, a[i], lda, b[i], ldb, 0, c[i], s.n) })
-				}
-				wg.Wait()
-			}
+		a, b, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float32, s.m*s.n)
+		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
+		run := func() { gemm.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }
+		if s.nbc > 0 {
+			run, flops = convRun(r, s, cores)
 		}
 		run() // warm up buffers and caches
 		iters := 1
@@ -146,13 +142,53 @@ func main() {
 		}
 		slices.Sort(per)
 		best, med := per[0], per[len(per)/2]
-		gf := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(products) / best / 1e9
+		gf := flops / best / 1e9
 		name := s.name
-		if s.perCore {
-			name += fmt.Sprintf(" ×%d", products)
+		if s.nbc > 0 {
+			name += fmt.Sprintf(" ×%d", (batch+s.nbc-1)/s.nbc)
 		}
 		fmt.Printf("%-20s %5d %6d %5d %9.3f %9.3f %9.1f %6.0f%%\n", name, s.m, s.n, s.k, best*1e3, med*1e3, gf, 100*gf/peak)
 	}
+}
+
+// convRun returns a run over the batch's chunks of a convolution product
+// shape as the engine makes them (nn.Conv2d: parallel.Workers over the
+// chunks, one column buffer per worker, gemm.SgemmSerial per chunk) and its
+// flops.
+func convRun(r *rand.Rand, s shape, cores int) (func(), float64) {
+	chunks := (batch + s.nbc - 1) / s.nbc
+	nw := min(cores, chunks)
+	ld := batch * s.hw // row stride of a whole-batch matrix
+	var cols [][]float32
+	for range nw {
+		cols = append(cols, randSlice(r, s.nbc*s.hw*max(s.k, s.n)))
+	}
+	var flops float64 // a chunk of nb samples: nb/nbc of the shape's
+	for ch := range chunks {
+		nb := min(s.nbc, batch-ch*s.nbc)
+		flops += 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(nb) / float64(s.nbc)
+	}
+	if !s.tb { // y = W·col: W shared, y of the whole batch
+		w, y := randSlice(r, s.m*s.k), make([]float32, s.m*ld)
+		return func() {
+			parallel.Workers(chunks, nw, func(wk, lo, hi int) {
+				for ch := lo; ch < hi; ch++ {
+					nc := min(s.nbc, batch-ch*s.nbc) * s.hw
+					gemm.SgemmSerial(false, false, s.m, nc, s.k, 1, w, s.k, cols[wk], nc, 0, y[ch*s.nbc*s.hw:], ld)
+				}
+			})
+		}, flops
+	}
+	// dW = dY·colᵀ: dY of the whole batch, one dW per chunk.
+	dy, dw := randSlice(r, s.m*ld), make([]float32, chunks*s.m*s.n)
+	return func() {
+		parallel.Workers(chunks, nw, func(wk, lo, hi int) {
+			for ch := lo; ch < hi; ch++ {
+				nc := min(s.nbc, batch-ch*s.nbc) * s.hw
+				gemm.SgemmSerial(false, true, s.m, s.n, nc, 1, dy[ch*s.nbc*s.hw:], ld, cols[wk], nc, 0, dw[ch*s.m*s.n:], s.n)
+			}
+		})
+	}, flops
 }
 
 func randSlice(r *rand.Rand, n int) []float32 {
