@@ -21,3 +21,10 @@ func copyPanels(dst []float32, stride int, src []float32) { copyPanelsGo(dst, st
 func packPanelT(dst, src []float32, lds, kc int) { packPanelTGo(dst, src, lds, kc) }
 
 func fmaLoop(int) bool { return false }
+
+// Without assembly there is no dot-product path (useAsm is false).
+func dotKernelRows() int { return 2 }
+
+func dotKernel(int, []float32, int, []float32, int, []float32, int, bool) {
+	panic("gemm: dot-product kernel without assembly")
+}

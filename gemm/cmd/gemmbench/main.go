@@ -42,6 +42,8 @@ var shapes = []shape{
 	{"MLP fwd", false, true, 512, 256, 256, 0, 0},
 	{"MLP input", false, true, 512, 256, 132, 0, 0},
 	{"MLP output", false, true, 512, 2, 256, 0, 0},
+	{"MLP output dW", true, false, 2, 256, 512, 0, 0},
+	{"MLP output dX", false, false, 512, 256, 2, 0, 0},
 	{"MLP dW=XᵀdY", true, false, 256, 256, 512, 0, 0},
 	{"MLP dX=dY·W", false, false, 512, 256, 256, 0, 0},
 	// U-Net 3×3 convolutions, batch 64, per chunk of 2, 4 and 8 samples

@@ -1,0 +1,253 @@
+//go:build !noasm
+
+#include "textflag.h"
+
+// Dot products of rows of A with rows of B (C = A·Bᵀ for C with few
+// columns). Every element is summed in one canonical order, whatever the
+// kernel: 16 lanes, lane l accumulating a[p]·b[p] for p ≡ l (mod 16) over
+// the whole 16-blocks with fused multiply-adds from zero; then the lanes
+// added as t8[l] = s[l]+s[l+8], t4[l] = t8[l]+t8[l+4], t2[l] = t4[l]+t4[l+2],
+// s = t2[0]+t2[1]; then the k mod 16 tail fused in, in order. The AVX-512
+// kernel holds the 16 lanes in one register, the AVX2 kernel in two (lanes
+// 0–7 and 8–15), so both give the same bits.
+
+// HSUM8 reduces the 8 lanes of Y (low half X) to X's lane 0 (t4, t2, s
+// above), with T a scratch XMM register.
+#define HSUM8(Y, X, T) \
+	VEXTRACTF128 $1, Y, T; \
+	VADDPS       T, X, X;  \
+	VMOVHLPS     X, X, T;  \
+	VADDPS       T, X, X;  \
+	VMOVSHDUP    X, T;     \
+	VADDSS       T, X, X
+
+// HSUM16 reduces the 16 lanes of Z (Y, X its low halves) to X's lane 0.
+#define HSUM16(Z, Y, X) \
+	VEXTRACTF64X4 $1, Z, Y14; \
+	VADDPS        Y14, Y, Y;  \
+	HSUM8(Y, X, X14)
+
+// func dot4x2AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc, overwrite int)
+//
+// c[r·ldc+j] (+)= Σ_p a[r·lda+p]·b[j·ldb+p] for r < 4, j < 2, p < k, in the
+// canonical order; with overwrite ≠ 0 the sums replace C.
+TEXT ·dot4x2AVX512(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R10
+	SHLQ $2, R10
+	LEAQ (SI)(R10*1), R9        // row 1
+	LEAQ (SI)(R10*2), R11       // row 2
+	LEAQ (R11)(R10*1), R13      // row 3
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R12
+	SHLQ $2, R12
+	LEAQ (DI)(R12*1), R14       // column 1
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	XORQ   AX, AX               // byte offset along k
+	MOVQ   CX, BX
+	SHRQ   $4, BX
+	JZ     reduce512
+
+loop512:
+	VMOVUPS     (DI)(AX*1), Z12
+	VMOVUPS     (R14)(AX*1), Z13
+	VMOVUPS     (SI)(AX*1), Z8
+	VFMADD231PS Z12, Z8, Z0
+	VFMADD231PS Z13, Z8, Z1
+	VMOVUPS     (R9)(AX*1), Z9
+	VFMADD231PS Z12, Z9, Z2
+	VFMADD231PS Z13, Z9, Z3
+	VMOVUPS     (R11)(AX*1), Z10
+	VFMADD231PS Z12, Z10, Z4
+	VFMADD231PS Z13, Z10, Z5
+	VMOVUPS     (R13)(AX*1), Z11
+	VFMADD231PS Z12, Z11, Z6
+	VFMADD231PS Z13, Z11, Z7
+	ADDQ        $64, AX
+	DECQ        BX
+	JNZ         loop512
+
+reduce512:
+	HSUM16(Z0, Y0, X0)
+	HSUM16(Z1, Y1, X1)
+	HSUM16(Z2, Y2, X2)
+	HSUM16(Z3, Y3, X3)
+	HSUM16(Z4, Y4, X4)
+	HSUM16(Z5, Y5, X5)
+	HSUM16(Z6, Y6, X6)
+	HSUM16(Z7, Y7, X7)
+	ANDQ $15, CX
+	JZ   store512
+
+tail512:
+	VMOVSS      (DI)(AX*1), X12
+	VMOVSS      (R14)(AX*1), X13
+	VMOVSS      (SI)(AX*1), X8
+	VFMADD231SS X12, X8, X0
+	VFMADD231SS X13, X8, X1
+	VMOVSS      (R9)(AX*1), X9
+	VFMADD231SS X12, X9, X2
+	VFMADD231SS X13, X9, X3
+	VMOVSS      (R11)(AX*1), X10
+	VFMADD231SS X12, X10, X4
+	VFMADD231SS X13, X10, X5
+	VMOVSS      (R13)(AX*1), X11
+	VFMADD231SS X12, X11, X6
+	VFMADD231SS X13, X11, X7
+	ADDQ        $4, AX
+	DECQ        CX
+	JNZ         tail512
+
+store512:
+	CMPQ overwrite+56(FP), $0
+	JNE  ow512
+	VADDSS (DX), X0, X0
+	VADDSS 4(DX), X1, X1
+	VMOVSS X0, (DX)
+	VMOVSS X1, 4(DX)
+	ADDQ   R8, DX
+	VADDSS (DX), X2, X2
+	VADDSS 4(DX), X3, X3
+	VMOVSS X2, (DX)
+	VMOVSS X3, 4(DX)
+	ADDQ   R8, DX
+	VADDSS (DX), X4, X4
+	VADDSS 4(DX), X5, X5
+	VMOVSS X4, (DX)
+	VMOVSS X5, 4(DX)
+	ADDQ   R8, DX
+	VADDSS (DX), X6, X6
+	VADDSS 4(DX), X7, X7
+	VMOVSS X6, (DX)
+	VMOVSS X7, 4(DX)
+	VZEROUPPER
+	RET
+
+ow512:
+	VMOVSS X0, (DX)
+	VMOVSS X1, 4(DX)
+	ADDQ   R8, DX
+	VMOVSS X2, (DX)
+	VMOVSS X3, 4(DX)
+	ADDQ   R8, DX
+	VMOVSS X4, (DX)
+	VMOVSS X5, 4(DX)
+	ADDQ   R8, DX
+	VMOVSS X6, (DX)
+	VMOVSS X7, 4(DX)
+	VZEROUPPER
+	RET
+
+// func dot2x2AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc, overwrite int)
+//
+// dot4x2AVX512 for 2 rows of A with 256-bit vectors: each element's 16
+// lanes in two accumulators (lanes 0–7, 8–15), the same bits.
+TEXT ·dot2x2AVX2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R10
+	SHLQ $2, R10
+	LEAQ (SI)(R10*1), R9        // row 1
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R12
+	SHLQ $2, R12
+	LEAQ (DI)(R12*1), R14       // column 1
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ   AX, AX
+	MOVQ   CX, BX
+	SHRQ   $4, BX
+	JZ     reduce256
+
+loop256:
+	VMOVUPS     (DI)(AX*1), Y12
+	VMOVUPS     32(DI)(AX*1), Y13
+	VMOVUPS     (R14)(AX*1), Y14
+	VMOVUPS     32(R14)(AX*1), Y15
+	VMOVUPS     (SI)(AX*1), Y8
+	VMOVUPS     32(SI)(AX*1), Y9
+	VFMADD231PS Y12, Y8, Y0
+	VFMADD231PS Y13, Y9, Y1
+	VFMADD231PS Y14, Y8, Y2
+	VFMADD231PS Y15, Y9, Y3
+	VMOVUPS     (R9)(AX*1), Y10
+	VMOVUPS     32(R9)(AX*1), Y11
+	VFMADD231PS Y12, Y10, Y4
+	VFMADD231PS Y13, Y11, Y5
+	VFMADD231PS Y14, Y10, Y6
+	VFMADD231PS Y15, Y11, Y7
+	ADDQ        $64, AX
+	DECQ        BX
+	JNZ         loop256
+
+reduce256:
+	// t8 = lanes 0–7 + lanes 8–15, then as HSUM8.
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
+	HSUM8(Y0, X0, X14)
+	HSUM8(Y2, X2, X14)
+	HSUM8(Y4, X4, X14)
+	HSUM8(Y6, X6, X14)
+	ANDQ $15, CX
+	JZ   store256
+
+tail256:
+	VMOVSS      (DI)(AX*1), X12
+	VMOVSS      (R14)(AX*1), X13
+	VMOVSS      (SI)(AX*1), X8
+	VFMADD231SS X12, X8, X0
+	VFMADD231SS X13, X8, X2
+	VMOVSS      (R9)(AX*1), X9
+	VFMADD231SS X12, X9, X4
+	VFMADD231SS X13, X9, X6
+	ADDQ        $4, AX
+	DECQ        CX
+	JNZ         tail256
+
+store256:
+	CMPQ overwrite+56(FP), $0
+	JNE  ow256
+	VADDSS (DX), X0, X0
+	VADDSS 4(DX), X2, X2
+	VMOVSS X0, (DX)
+	VMOVSS X2, 4(DX)
+	ADDQ   R8, DX
+	VADDSS (DX), X4, X4
+	VADDSS 4(DX), X6, X6
+	VMOVSS X4, (DX)
+	VMOVSS X6, 4(DX)
+	VZEROUPPER
+	RET
+
+ow256:
+	VMOVSS X0, (DX)
+	VMOVSS X2, 4(DX)
+	ADDQ   R8, DX
+	VMOVSS X4, (DX)
+	VMOVSS X6, 4(DX)
+	VZEROUPPER
+	RET
