@@ -274,3 +274,16 @@ func TestMeasurePeak(t *testing.T) {
 		t.Fatalf("MeasurePeak(1) = %v GFLOP/s, outside 1..10000", p1)
 	}
 }
+
+func TestMeasureReadBandwidth(t *testing.T) {
+	bw := MeasureReadBandwidth(1, 64<<10, 30*time.Millisecond)
+	if !useAsm {
+		if bw != 0 {
+			t.Fatalf("MeasureReadBandwidth = %v without the assembly kernels, want 0", bw)
+		}
+		t.Skip("no AVX2 kernels: nothing to measure")
+	}
+	if bw < 1 || bw > 1e5 {
+		t.Fatalf("MeasureReadBandwidth(1, 64 KiB) = %v GB/s, outside 1..100000", bw)
+	}
+}

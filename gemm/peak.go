@@ -43,6 +43,48 @@ func MeasurePeak(threads int, d time.Duration) float64 {
 	return best
 }
 
+// MeasureReadBandwidth returns the rate, in GB/s over all threads, at which
+// threads goroutines read a buffer of their own of the given size (rounded
+// up to 512 bytes) over and over with vector loads for about d: the cache
+// bandwidth that bounds products doing few multiply-adds per value read
+// (one dimension of at most 4). It returns 0 when no assembly kernel is in
+// use.
+func MeasureReadBandwidth(threads, bytes int, d time.Duration) float64 {
+	n := (bytes + 511) / 512 * 128
+	if !readLoop(make([]float32, 128), 1) {
+		return 0
+	}
+	reps := max(1, (1<<24)/n) // about 64 MiB per call
+	best := 0.0
+	for rep := 0; rep < 3; rep++ {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		total := 0.0
+		for t := 0; t < threads; t++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				buf := make([]float32, n)
+				for i := range buf { // written: untouched pages all map the one zero page
+					buf[i] = 1
+				}
+				calls, t0 := 0, time.Now()
+				for time.Since(t0) < d/3 {
+					readLoop(buf, reps)
+					calls++
+				}
+				gb := float64(calls) * float64(reps) * float64(4*n) / time.Since(t0).Seconds() / 1e9
+				mu.Lock()
+				total += gb
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		best = max(best, total)
+	}
+	return best
+}
+
 // Lanes returns the float32 lanes of the widest vectors the micro-kernels
 // use: 16 with AVX-512, 8 with AVX2, 0 for the portable Go kernel.
 func Lanes() int {

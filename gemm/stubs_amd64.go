@@ -160,3 +160,32 @@ func dotKernel(k int, a []float32, lda int, b []float32, ldb int, c []float32, l
 	}
 	dot2x2AVX2(k, &a[0], lda, &b[0], ldb, &c[0], ldc, bit(overwrite))
 }
+
+// readLoopAVX512 reads the n floats at p (n a multiple of 128) reps times
+// with 512-bit loads.
+//
+//go:noescape
+func readLoopAVX512(p *float32, n, reps int)
+
+// readLoopAVX2 is readLoopAVX512 with 256-bit loads.
+//
+//go:noescape
+func readLoopAVX2(p *float32, n, reps int)
+
+// readLoop reads buf (a multiple of 128 floats) reps times with the widest
+// vectors the kernels use and reports whether it could (false without the
+// assembly kernels).
+func readLoop(buf []float32, reps int) bool {
+	if len(buf) == 0 || len(buf)%128 != 0 {
+		panic("gemm: readLoop buffer not a non-zero multiple of 128 floats")
+	}
+	switch {
+	case wideKernel:
+		readLoopAVX512(&buf[0], len(buf), reps)
+	case useAsm:
+		readLoopAVX2(&buf[0], len(buf), reps)
+	default:
+		return false
+	}
+	return true
+}

@@ -3,7 +3,12 @@
 // of the machine's fp32 peak: the measured throughput of register-only FMAs
 // of the kernel's vector width on every thread (the cores' real clock,
 // turbo included), or cores × 2 FMA units × lanes × 2 flops × the clock
-// given with -ghz. Convolution products are per batch chunk and run as in
+// given with -ghz. Products with a dimension of at most 4 (the MLP's output
+// layer) do 2–8 multiply-adds per value of their large operand and are
+// bounded by the rate at which it streams from cache: for them the "bound"
+// column gives that bound (the operand's bytes at the measured read
+// bandwidth of a cache-resident buffer of that size, per core) as a
+// fraction of the peak. Convolution products are per batch chunk and run as in
 // the engine: the 64-sample batch cut into chunks, each core running its
 // share of the chunks one gemm.SgemmSerial after another (the time is that
 // of the batch, the flops those of all chunks).
@@ -105,7 +110,7 @@ func main() {
 		fmt.Printf("peak fp32 = %.1f GFLOP/s measured (%d goroutines of register-only %d-lane FMAs; %s); GOMAXPROCS=%d\n\n",
 			peak, cores, gemm.Lanes(), nominal, runtime.GOMAXPROCS(0))
 	}
-	fmt.Printf("%-20s %5s %6s %5s %9s %9s %9s %7s\n", "shape", "M", "N", "K", "best ms", "med ms", "GFLOP/s", "peak")
+	fmt.Printf("%-20s %5s %6s %5s %9s %9s %9s %7s %7s\n", "shape", "M", "N", "K", "best ms", "med ms", "GFLOP/s", "peak", "bound")
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, s := range shapes {
 		lda, ldb := s.k, s.n
@@ -149,8 +154,29 @@ func main() {
 		if s.nbc > 0 {
 			name += fmt.Sprintf(" ×%d", (batch+s.nbc-1)/s.nbc)
 		}
-		fmt.Printf("%-20s %5d %6d %5d %9.3f %9.3f %9.1f %6.0f%%\n", name, s.m, s.n, s.k, best*1e3, med*1e3, gf, 100*gf/peak)
+		bound := "-"
+		if bytes := streamedBytes(s); bytes > 0 {
+			if bw := gemm.MeasureReadBandwidth(cores, bytes/cores, 150*time.Millisecond); bw > 0 {
+				bound = fmt.Sprintf("%.0f%%", 100*min(1, flops/(float64(bytes)/bw)/peak))
+			}
+		}
+		fmt.Printf("%-20s %5d %6d %5d %9.3f %9.3f %9.1f %6.0f%% %7s\n", name, s.m, s.n, s.k, best*1e3, med*1e3, gf, 100*gf/peak, bound)
 	}
+}
+
+// streamedBytes returns, for a product with a dimension of at most 4, the
+// bytes of its large operand (A for N ≤ 4, B for M ≤ 4, C for K ≤ 4), and 0
+// for the others.
+func streamedBytes(s shape) int {
+	switch {
+	case s.n <= 4:
+		return 4 * s.m * s.k
+	case s.m <= 4:
+		return 4 * s.k * s.n
+	case s.k <= 4:
+		return 4 * s.m * s.n
+	}
+	return 0
 }
 
 // convRun returns a run over the batch's chunks of a convolution product
