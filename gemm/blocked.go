@@ -260,11 +260,21 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 	if alpha != 1 {
 		whole = 0
 	}
+	// The rows not read in place (a last partial panel, or all with
+	// alpha ≠ 1) are packed once, every K block at pc·restPad, before the
+	// split: the goroutines share them.
+	restPad := (m - whole + mr - 1) / mr * mr
+	var pa *[]float32
+	if whole < m {
+		pa = getBuf(restPad * k)
+		defer bufPool.Put(pa)
+		for pc, step := 0, kStep(k); pc < k; pc += step {
+			packA((*pa)[pc*restPad:], ta, a, lda, alpha, whole, m-whole, pc, min(step, k-pc))
+		}
+	}
 	parallel.Split(strips, min(nt, strips), func(lo, hi int) {
 		tmp := getBuf(mr * 2 * nr)
 		defer bufPool.Put(tmp)
-		pa := getBuf(kcBlock * ((m - whole + mr - 1) / mr * mr))
-		defer bufPool.Put(pa)
 		pb := getBuf(kcBlock * w)
 		defer bufPool.Put(pb)
 		sp, sr := aSP(ta, lda), aSR(ta, lda)
@@ -272,8 +282,9 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 			kc := min(step, k-pc)
 			ow := overwrite && pc == 0
 			ap := inPlaceA(ta, a, lda, pc)
-			if whole < m {
-				packA(*pa, ta, a, lda, alpha, whole, m-whole, pc, kc)
+			var rest []float32 // this K block's packed rows
+			if pa != nil {
+				rest = (*pa)[pc*restPad:]
 			}
 			for s := lo; s < hi; s++ {
 				j0 := s * w
@@ -283,7 +294,7 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 						macroKernel(kc, ap, mr*sr, sp, sr, 0, whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
 					}
 					if whole < m {
-						macroKernel(kc, *pa, mr*kc, mr, 1, whole, m-whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
+						macroKernel(kc, rest, mr*kc, mr, 1, whole, m-whole, *pb, 0, n-j0, j0, c, ldc, *tmp, ow)
 					}
 					continue
 				}
@@ -292,7 +303,7 @@ func inPlaceB(ta bool, m, n, k int, alpha float32, a []float32, lda int, b []flo
 					kernel2(kc, ap[ir*sr:], sp, sr, bs, ldb, nr, c[ir*ldc+j0:], ldc, ow)
 				}
 				for ir := whole; ir < m; ir += mr {
-					apanel := (*pa)[(ir-whole)*kc:]
+					apanel := rest[(ir-whole)*kc:]
 					cc := ir*ldc + j0
 					if rows := min(mr, m-ir); rows < mr { // A zero-padded: one wide call into tmp
 						kernel2(kc, apanel, mr, 1, bs, ldb, nr, *tmp, 2*nr, true)
@@ -455,32 +466,29 @@ func packA(dst []float32, ta bool, a []float32, lda int, alpha float32, ic, mc, 
 			}
 			continue
 		}
-		if ta {
-			for p := 0; p < kc; p++ {
-				src := a[(pc+p)*lda+ic+ir : (pc+p)*lda+ic+ir+rows]
-				col := panel[p*mr : p*mr+mr]
-				for r, v := range src {
-					col[r] = alpha * v
-				}
-				for r := rows; r < mr; r++ {
-					col[r] = 0
-				}
-			}
+		if rows == mr && !ta {
+			packA6(panel, a, lda, alpha, ic+ir, pc, kc)
 			continue
 		}
-		if rows == mr {
-			packA6(panel, a, lda, alpha, ic+ir, pc, kc)
+		// A partial panel (or alpha ≠ 1): zeros, then the rows.
+		clear(panel)
+		if ta {
+			// Index arithmetic, no slice per p: with one or two rows
+			// (the MLP output layer's weight gradient) the slicing cost
+			// more than the copying.
+			src := a[pc*lda+ic+ir:]
+			for p := 0; p < kc; p++ {
+				o, q := p*lda, p*mr
+				for r := 0; r < rows; r++ {
+					panel[q+r] = alpha * src[o+r]
+				}
+			}
 			continue
 		}
 		for r := 0; r < rows; r++ {
 			src := a[(ic+ir+r)*lda+pc : (ic+ir+r)*lda+pc+kc]
 			for p, v := range src {
 				panel[p*mr+r] = alpha * v
-			}
-		}
-		for r := rows; r < mr; r++ {
-			for p := 0; p < kc; p++ {
-				panel[p*mr+r] = 0
 			}
 		}
 	}

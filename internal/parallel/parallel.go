@@ -2,10 +2,11 @@
 // loops whose iterations are independent.
 //
 // The ranges run on the calling goroutine and on a pool of persistent
-// worker goroutines (GOMAXPROCS-1 of them) that spin for a short while
-// after each task before they park: back-to-back splits, as a training step
-// makes them, then cost well under a microsecond each instead of waking a
-// parked goroutine (several microseconds, more under a hypervisor).
+// worker goroutines (GOMAXPROCS-1 of them) that poll for work for a short
+// while after each sub-range before they park: back-to-back splits, as a
+// training step makes them, then cost about a microsecond each instead of
+// waking a parked goroutine (several microseconds, more under a
+// hypervisor).
 package parallel
 
 import (
@@ -51,7 +52,7 @@ func Workers(n, w int, body func(worker, lo, hi int)) {
 	}
 	chunk := (n + w - 1) / w
 	parts := (n + chunk - 1) / chunk
-	j := &job{body: body, n: n, chunk: chunk, done: make(chan struct{})}
+	j := &job{body: body, n: n, chunk: chunk}
 	j.pending.Store(int32(parts))
 	// Sub-range i > 0 goes to the i-th idle pool worker, so that with an
 	// idle pool the same sub-range runs on the same goroutine, and mostly
@@ -63,67 +64,75 @@ func Workers(n, w int, body func(worker, lo, hi int)) {
 	for i := first; i < parts; i++ {
 		j.runPart(i)
 	}
-	if j.pending.Load() == 0 {
-		return
-	}
-	for i := 0; ; i++ {
-		if i&63 == 63 {
-			select {
-			case <-j.done:
-				return
-			default:
-			}
-			if i >= spinChecks {
-				<-j.done
-				return
-			}
-			runtime.Gosched()
-		}
-		if j.pending.Load() == 0 {
-			return
-		}
-	}
+	j.wait()
 }
-
-// spinChecks bounds the caller's spinning wait for the pool workers before it
-// parks (about 50 µs with its Gosched calls).
-const spinChecks = 1 << 12
 
 // job is one Workers call.
 type job struct {
 	body     func(worker, lo, hi int)
 	n, chunk int
 	pending  atomic.Int32 // sub-ranges not finished
-	done     chan struct{}
+	// waiter is nil, then either the channel a parked caller waits on or
+	// finished once the last sub-range is done.
+	waiter atomic.Pointer[chan struct{}]
 }
+
+// finished marks a job's waiter slot once its last sub-range is done.
+var finished = new(chan struct{})
 
 // runPart runs sub-range i.
 func (j *job) runPart(i int) {
 	lo := i * j.chunk
 	j.body(i, lo, min(lo+j.chunk, j.n))
 	if j.pending.Add(-1) == 0 {
-		close(j.done)
+		if ch := j.waiter.Swap(finished); ch != nil {
+			close(*ch)
+		}
 	}
 }
 
-// task is a sub-range of a job handed to a pool worker.
-type task struct {
-	j    *job
-	part int
+// wait returns once every sub-range is done: it polls for spin, then parks.
+func (j *job) wait() {
+	deadline := time.Time{}
+	for i := 1; j.pending.Load() != 0; i++ {
+		if i%spinCheck != 0 {
+			continue
+		}
+		now := time.Now()
+		if deadline.IsZero() {
+			deadline = now.Add(spin)
+		}
+		if now.Before(deadline) {
+			continue
+		}
+		ch := make(chan struct{})
+		if j.waiter.CompareAndSwap(nil, &ch) {
+			<-ch
+		}
+		return // else the slot holds finished
+	}
 }
 
 // worker is a persistent pool goroutine. A caller that claims it (busy
-// false → true) stores a task; the worker spins for spin after each task,
-// then parks on wake.
+// false → true) sets part and then job; the worker polls for a job for spin
+// after each sub-range, then parks on wake.
 type worker struct {
 	busy   atomic.Bool
 	parked atomic.Bool
-	task   atomic.Pointer[task]
+	job    atomic.Pointer[job]
+	part   int           // the sub-range of job to run; written before job
 	wake   chan struct{} // capacity 1
 }
 
-// spin is how long an idle worker polls for a job before it parks.
-const spin = 50 * time.Microsecond
+// spin is how long an idle worker, or a caller waiting for the workers,
+// polls before it parks; spinCheck is the number of polls between clock
+// reads. A poll is a load that hits the core's cache until the value
+// changes, so a polling goroutine sees a hand-off within a cache transfer
+// (it holds its P meanwhile: other goroutines may wait up to spin for it).
+const (
+	spin      = 50 * time.Microsecond
+	spinCheck = 256
+)
 
 var (
 	poolMu sync.Mutex
@@ -163,7 +172,8 @@ func recruit(j *job, k int) int {
 			continue
 		}
 		given++
-		w.task.Store(&task{j, given})
+		w.part = given
+		w.job.Store(j)
 		if w.parked.Load() {
 			select {
 			case w.wake <- struct{}{}:
@@ -176,40 +186,44 @@ func recruit(j *job, k int) int {
 
 func (w *worker) loop() {
 	for {
-		t := w.await()
-		w.task.Store(nil)
-		t.j.runPart(t.part)
+		j := w.await()
+		part := w.part
+		w.job.Store(nil)
+		j.runPart(part)
 		w.busy.Store(false)
 	}
 }
 
-// await returns the next task: polled for spin, then waited for parked.
-func (w *worker) await() *task {
-	deadline := time.Now().Add(spin)
-	for i := 0; ; i++ {
-		if t := w.task.Load(); t != nil {
-			return t
+// await returns the next job: polled for spin, then waited for parked.
+func (w *worker) await() *job {
+	var deadline time.Time
+	for i := 1; ; i++ {
+		if j := w.job.Load(); j != nil {
+			return j
 		}
-		if i&63 == 63 {
-			if time.Now().After(deadline) {
-				break
-			}
-			runtime.Gosched()
+		if i%spinCheck != 0 {
+			continue
+		}
+		now := time.Now()
+		if deadline.IsZero() {
+			deadline = now.Add(spin)
+		} else if now.After(deadline) {
+			break
 		}
 	}
 	for {
 		w.parked.Store(true)
-		// A caller stores the task before it reads parked: either the
-		// task is seen here or the caller sends a wake-up.
-		if t := w.task.Load(); t != nil {
+		// A caller stores the job before it reads parked: either the
+		// job is seen here or the caller sends a wake-up.
+		if j := w.job.Load(); j != nil {
 			w.parked.Store(false)
-			return t
+			return j
 		}
 		<-w.wake
 		w.parked.Store(false)
-		if t := w.task.Load(); t != nil {
-			return t
+		if j := w.job.Load(); j != nil {
+			return j
 		}
-		// A stale wake-up from a task taken before parking: park again.
+		// A stale wake-up from a job taken before parking: park again.
 	}
 }
