@@ -103,6 +103,7 @@ func (j *job) wait() {
 			deadline = now.Add(spin)
 		}
 		if now.Before(deadline) {
+			runtime.Gosched()
 			continue
 		}
 		ch := make(chan struct{})
@@ -126,9 +127,13 @@ type worker struct {
 
 // spin is how long an idle worker, or a caller waiting for the workers,
 // polls before it parks; spinCheck is the number of polls between clock
-// reads. A poll is a load that hits the core's cache until the value
-// changes, so a polling goroutine sees a hand-off within a cache transfer
-// (it holds its P meanwhile: other goroutines may wait up to spin for it).
+// reads, at which the poller also yields its P (runtime.Gosched). A poll
+// is a load that hits the core's cache until the value changes, so a
+// polling goroutine sees a hand-off within a cache transfer. Without the
+// yields the MLP training step took 7.5–8.8 ms instead of 5.1–5.3 (the same
+// with GOGC=off): a goroutine that a poller makes runnable, such as a
+// parked caller whose last sub-range it finished, is queued on the
+// poller's P and waits for it.
 const (
 	spin      = 50 * time.Microsecond
 	spinCheck = 256
@@ -210,6 +215,7 @@ func (w *worker) await() *job {
 		} else if now.After(deadline) {
 			break
 		}
+		runtime.Gosched()
 	}
 	for {
 		w.parked.Store(true)
