@@ -28,7 +28,7 @@ type Conv2d struct {
 	x               []float32 // cached input (not owned)
 	y, dx           []float32
 	wt              []float32  // flipped, transposed weights for backward
-	dw              []float32  // per-chunk weight gradients
+	dw              []float32  // per-chunk weight gradients, transposed (kk×Cout)
 	col             *[]float32 // im2col scratch shared between the layers of a model
 }
 
@@ -294,7 +294,10 @@ func (c *Conv2d) Backward(dy []float32, needDx, accum bool) []float32 {
 		if accum {
 			col := scratch[:kk*nc]
 			c.im2col(c.x, col, b0, nb)
-			sgemmSerial(false, true, c.Cout, kk, nc, 1, dy[b0*ohw:], n, col, nc, 0, c.dw[ch*wsize:(ch+1)*wsize], kk)
+			// The transposed gradient col·dYᵀ (kk×Cout): dW = dY·colᵀ
+			// would transpose either col (large) or its result per chunk;
+			// the chunks' sum is transposed once below.
+			sgemmSerial(false, true, kk, c.Cout, nc, 1, col, nc, dy[b0*ohw:], n, 0, c.dw[ch*wsize:(ch+1)*wsize], c.Cout)
 		}
 		if !needDx {
 			return
@@ -310,12 +313,22 @@ func (c *Conv2d) Backward(dy []float32, needDx, accum bool) []float32 {
 		c.col2im(dcol, c.dx, b0, nb)
 	})
 	if accum {
-		// The chunks' gradients, added in chunk order.
+		// The chunks' transposed gradients, added in chunk order into the
+		// first, then transposed into W.Grad.
+		s := c.dw[:wsize]
 		pfor(wsize, max(1, elemGrain/nch), func(lo, hi int) {
-			g := c.W.Grad[lo:hi]
-			for ch := 0; ch < nch; ch++ {
+			g := s[lo:hi]
+			for ch := 1; ch < nch; ch++ {
 				for i, v := range c.dw[ch*wsize+lo : ch*wsize+hi] {
 					g[i] += v
+				}
+			}
+		})
+		pfor(c.Cout, max(1, elemGrain/kk), func(lo, hi int) {
+			for o := lo; o < hi; o++ {
+				row := c.W.Grad[o*kk : o*kk+kk]
+				for r := range row {
+					row[r] += s[r*c.Cout+o]
 				}
 			}
 		})

@@ -92,3 +92,22 @@ func TestWorkersAfterParking(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSplitEmpty times a two-way split of nothing, back to back: the
+// hand-off to a polling pool worker and back.
+func BenchmarkSplitEmpty(b *testing.B) {
+	for b.Loop() {
+		Split(2, 2, func(lo, hi int) {})
+	}
+}
+
+// BenchmarkSplit50us times a two-way split of 50 µs of work per half: with
+// two cores, 50 µs plus the hand-offs.
+func BenchmarkSplit50us(b *testing.B) {
+	for b.Loop() {
+		Split(2, 2, func(lo, hi int) {
+			for t := time.Now(); time.Since(t) < 50*time.Microsecond; {
+			}
+		})
+	}
+}
