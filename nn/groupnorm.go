@@ -61,7 +61,7 @@ func (n *GroupNorm) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, i
 			k := x[(g*cg*b+bb)*hw]
 			var sum, ss float64
 			for c := g * cg; c < (g+1)*cg; c++ {
-				s, q := shiftedSums(x[(c*b+bb)*hw:(c*b+bb+1)*hw], k)
+				s, q := gnStats(x[(c*b+bb)*hw:(c*b+bb+1)*hw], k)
 				sum += float64(s)
 				ss += float64(q)
 			}
@@ -77,19 +77,11 @@ func (n *GroupNorm) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, i
 				// y = a·x + e with a = γ/σ, e = β − a·mean.
 				a := n.Gamma.Data[c] * rstd
 				e := n.Beta.Data[c] - a*mean
-				if !n.SiLU {
-					for i, v := range xs {
-						ys[i] = a*v + e
-					}
-					continue
-				}
-				ss := n.s[o : o+hw]
-				for i, v := range xs {
-					ys[i] = a*v + e
-				}
-				sigmoidSlice(ss, ys)
-				for i, sg := range ss {
-					ys[i] *= sg
+				gnAffine(ys, xs, a, e)
+				if n.SiLU {
+					ss := n.s[o : o+hw]
+					sigmoidSlice(ss, ys)
+					mulInPlace(ys, ss)
 				}
 			}
 		}
@@ -111,26 +103,19 @@ func (n *GroupNorm) Backward(dy []float32, needDx, accum bool) []float32 {
 			var sdx, sdxx float64 // Σ γ·dz, Σ γ·dz·x̂ over the group
 			for c := g * cg; c < (g+1)*cg; c++ {
 				o := (c*b + bb) * hw
-				d, xs, ys := dx[o:o+hw], n.x[o:o+hw], dy[o:o+hw]
-				ga, be := n.Gamma.Data[c], n.Beta.Data[c]
-				var a, s float32
+				ga := n.Gamma.Data[c]
+				// z = a·x + e as in the forward pass.
+				a := ga * rstd
+				k := [4]float32{a, n.Beta.Data[c] - a*mean, mean, rstd}
+				var ss []float32
 				if n.SiLU {
-					ss := n.s[o : o+hw]
-					for i, v := range xs {
-						q := (v - mean) * rstd
-						z := ga*q + be
-						sg := ss[i]
-						d[i] = ys[i] * sg * (1 + z*(1-sg))
-					}
-					a, s = dotSum(d, xs, mean, rstd)
-				} else {
-					copy(d, ys)
-					a, s = dotSum(d, xs, mean, rstd)
+					ss = n.s[o : o+hw]
 				}
-				n.part[2*(bb*n.C+c)] = float64(a)
-				n.part[2*(bb*n.C+c)+1] = float64(s)
-				sdx += float64(ga) * float64(s)
-				sdxx += float64(ga) * float64(a)
+				sa, sd := gnBack(dx[o:o+hw], dy[o:o+hw], n.x[o:o+hw], ss, &k, n.SiLU)
+				n.part[2*(bb*n.C+c)] = float64(sa)
+				n.part[2*(bb*n.C+c)+1] = float64(sd)
+				sdx += float64(ga) * float64(sd)
+				sdxx += float64(ga) * float64(sa)
 			}
 			if !needDx {
 				continue
@@ -139,12 +124,8 @@ func (n *GroupNorm) Backward(dy []float32, needDx, accum bool) []float32 {
 			m1, m2 := float32(sdx/cnt), float32(sdxx/cnt)
 			for c := g * cg; c < (g+1)*cg; c++ {
 				o := (c*b + bb) * hw
-				d, xs := dx[o:o+hw], n.x[o:o+hw]
-				ga := n.Gamma.Data[c]
-				for i, v := range d {
-					q := (xs[i] - mean) * rstd
-					d[i] = rstd * (ga*v - m1 - q*m2)
-				}
+				k := [8]float32{mean, rstd, n.Gamma.Data[c], m1, m2}
+				gnDx(dx[o:o+hw], n.x[o:o+hw], &k)
 			}
 		}
 	})
@@ -160,45 +141,6 @@ func (n *GroupNorm) Backward(dy []float32, needDx, accum bool) []float32 {
 		return nil
 	}
 	return dx
-}
-
-// shiftedSums returns Σ (v−k) and Σ (v−k)² over xs, in four interleaved
-// partial sums (independent dependency chains), added in a fixed order.
-func shiftedSums(xs []float32, k float32) (s, q float32) {
-	var s0, s1, s2, s3, q0, q1, q2, q3 float32
-	i := 0
-	for ; i+4 <= len(xs); i += 4 {
-		v := xs[i : i+4 : i+4]
-		d0, d1, d2, d3 := v[0]-k, v[1]-k, v[2]-k, v[3]-k
-		s0, s1, s2, s3 = s0+d0, s1+d1, s2+d2, s3+d3
-		q0, q1, q2, q3 = q0+d0*d0, q1+d1*d1, q2+d2*d2, q3+d3*d3
-	}
-	for ; i < len(xs); i++ {
-		d := xs[i] - k
-		s0 += d
-		q0 += d * d
-	}
-	return (s0 + s1) + (s2 + s3), (q0 + q1) + (q2 + q3)
-}
-
-// dotSum returns Σ d·x̂ and Σ d with x̂ = (x−mean)·rstd, in four interleaved
-// partial sums added in a fixed order.
-func dotSum(d, xs []float32, mean, rstd float32) (a, s float32) {
-	var a0, a1, a2, a3, s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(d); i += 4 {
-		dv, xv := d[i:i+4:i+4], xs[i:i+4:i+4]
-		a0 += dv[0] * ((xv[0] - mean) * rstd)
-		a1 += dv[1] * ((xv[1] - mean) * rstd)
-		a2 += dv[2] * ((xv[2] - mean) * rstd)
-		a3 += dv[3] * ((xv[3] - mean) * rstd)
-		s0, s1, s2, s3 = s0+dv[0], s1+dv[1], s2+dv[2], s3+dv[3]
-	}
-	for ; i < len(d); i++ {
-		a0 += d[i] * ((xs[i] - mean) * rstd)
-		s0 += d[i]
-	}
-	return (a0 + a1) + (a2 + a3), (s0 + s1) + (s2 + s3)
 }
 
 func growF64(b []float64, n int) []float64 {
