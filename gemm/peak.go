@@ -17,30 +17,12 @@ func MeasurePeak(threads int, d time.Duration) float64 {
 		return 0
 	}
 	flops := 12 * 2 * Lanes() // per iteration: 12 FMAs of Lanes() lanes
-	best := 0.0
-	for rep := 0; rep < 3; rep++ {
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		total := 0.0
-		for t := 0; t < threads; t++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				n, t0 := 0, time.Now()
-				for time.Since(t0) < d/3 {
-					fmaLoop(iters)
-					n++
-				}
-				gf := float64(n) * iters * float64(flops) / time.Since(t0).Seconds() / 1e9
-				mu.Lock()
-				total += gf
-				mu.Unlock()
-			}()
+	return bestRate(threads, d, func() func() float64 {
+		return func() float64 {
+			fmaLoop(iters)
+			return float64(iters * flops)
 		}
-		wg.Wait()
-		best = max(best, total)
-	}
-	return best
+	})
 }
 
 // MeasureReadBandwidth returns the rate, in GB/s over all threads, at which
@@ -55,29 +37,39 @@ func MeasureReadBandwidth(threads, bytes int, d time.Duration) float64 {
 		return 0
 	}
 	reps := max(1, (1<<24)/n) // about 64 MiB per call
+	return bestRate(threads, d, func() func() float64 {
+		buf := make([]float32, n)
+		for i := range buf { // written: untouched pages all map the one zero page
+			buf[i] = 1
+		}
+		return func() float64 {
+			readLoop(buf, reps)
+			return float64(reps * 4 * n)
+		}
+	})
+}
+
+// bestRate runs, three times, threads goroutines side by side for about d/3
+// each, every one repeating the work its setup returns (which reports the
+// units it did), and returns the best total rate in giga-units per second.
+func bestRate(threads int, d time.Duration, setup func() func() float64) float64 {
 	best := 0.0
 	for rep := 0; rep < 3; rep++ {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		total := 0.0
 		for t := 0; t < threads; t++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				buf := make([]float32, n)
-				for i := range buf { // written: untouched pages all map the one zero page
-					buf[i] = 1
-				}
-				calls, t0 := 0, time.Now()
+			wg.Go(func() {
+				work := setup()
+				done, t0 := 0.0, time.Now()
 				for time.Since(t0) < d/3 {
-					readLoop(buf, reps)
-					calls++
+					done += work()
 				}
-				gb := float64(calls) * float64(reps) * float64(4*n) / time.Since(t0).Seconds() / 1e9
+				rate := done / time.Since(t0).Seconds() / 1e9
 				mu.Lock()
-				total += gb
+				total += rate
 				mu.Unlock()
-			}()
+			})
 		}
 		wg.Wait()
 		best = max(best, total)
