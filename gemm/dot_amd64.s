@@ -27,6 +27,20 @@
 	VADDPS        Y14, Y, Y;  \
 	HSUM8(Y, X, X14)
 
+// ADDROW adds X (column 0) and Y (column 1) into the C row at DX and moves
+// DX to the next row; SETROW stores them instead.
+#define ADDROW(X, Y) \
+	VADDSS (DX), X, X;  \
+	VADDSS 4(DX), Y, Y; \
+	VMOVSS X, (DX);     \
+	VMOVSS Y, 4(DX);    \
+	ADDQ   R8, DX
+
+#define SETROW(X, Y) \
+	VMOVSS X, (DX);  \
+	VMOVSS Y, 4(DX); \
+	ADDQ   R8, DX
+
 // func dot4x2AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc, overwrite int)
 //
 // c[r·ldc+j] (+)= Σ_p a[r·lda+p]·b[j·ldb+p] for r < 4, j < 2, p < k, in the
@@ -113,40 +127,18 @@ tail512:
 store512:
 	CMPQ overwrite+56(FP), $0
 	JNE  ow512
-	VADDSS (DX), X0, X0
-	VADDSS 4(DX), X1, X1
-	VMOVSS X0, (DX)
-	VMOVSS X1, 4(DX)
-	ADDQ   R8, DX
-	VADDSS (DX), X2, X2
-	VADDSS 4(DX), X3, X3
-	VMOVSS X2, (DX)
-	VMOVSS X3, 4(DX)
-	ADDQ   R8, DX
-	VADDSS (DX), X4, X4
-	VADDSS 4(DX), X5, X5
-	VMOVSS X4, (DX)
-	VMOVSS X5, 4(DX)
-	ADDQ   R8, DX
-	VADDSS (DX), X6, X6
-	VADDSS 4(DX), X7, X7
-	VMOVSS X6, (DX)
-	VMOVSS X7, 4(DX)
+	ADDROW(X0, X1)
+	ADDROW(X2, X3)
+	ADDROW(X4, X5)
+	ADDROW(X6, X7)
 	VZEROUPPER
 	RET
 
 ow512:
-	VMOVSS X0, (DX)
-	VMOVSS X1, 4(DX)
-	ADDQ   R8, DX
-	VMOVSS X2, (DX)
-	VMOVSS X3, 4(DX)
-	ADDQ   R8, DX
-	VMOVSS X4, (DX)
-	VMOVSS X5, 4(DX)
-	ADDQ   R8, DX
-	VMOVSS X6, (DX)
-	VMOVSS X7, 4(DX)
+	SETROW(X0, X1)
+	SETROW(X2, X3)
+	SETROW(X4, X5)
+	SETROW(X6, X7)
 	VZEROUPPER
 	RET
 
@@ -231,24 +223,14 @@ tail256:
 store256:
 	CMPQ overwrite+56(FP), $0
 	JNE  ow256
-	VADDSS (DX), X0, X0
-	VADDSS 4(DX), X2, X2
-	VMOVSS X0, (DX)
-	VMOVSS X2, 4(DX)
-	ADDQ   R8, DX
-	VADDSS (DX), X4, X4
-	VADDSS 4(DX), X6, X6
-	VMOVSS X4, (DX)
-	VMOVSS X6, 4(DX)
+	ADDROW(X0, X2)
+	ADDROW(X4, X6)
 	VZEROUPPER
 	RET
 
 ow256:
-	VMOVSS X0, (DX)
-	VMOVSS X2, 4(DX)
-	ADDQ   R8, DX
-	VMOVSS X4, (DX)
-	VMOVSS X6, 4(DX)
+	SETROW(X0, X2)
+	SETROW(X4, X6)
 	VZEROUPPER
 	RET
 
