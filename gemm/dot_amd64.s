@@ -324,3 +324,230 @@ rloop256:
 rdone256:
 	VZEROUPPER
 	RET
+
+// func smallKAVX512(k int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, rows, chunks, overwrite int)
+//
+// C[r, j] (+)= Σ_p a[sp·p+sr·r]·b[ldb·p+j] for r < rows, j < 16·chunks and
+// p < k ≤ 4: per element the kernels' FMA chain (from zero, p in order),
+// then set or added; A's k values of a row are broadcast once per row and
+// B (k rows, in cache) is read as memory operands.
+TEXT ·smallKAVX512(SB), NOSPLIT, $0-88
+	MOVQ k+0(FP), R11
+	MOVQ a+8(FP), SI
+	MOVQ sp+16(FP), R9
+	SHLQ $2, R9
+	MOVQ sr+24(FP), R10
+	SHLQ $2, R10
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R12
+	SHLQ $2, R12
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+64(FP), BX
+	TESTQ BX, BX
+	JZ   sk512done
+
+sk512row:
+	VBROADCASTSS (SI), Z16
+	CMPQ         R11, $2
+	JLT          sk512bc
+	VBROADCASTSS (SI)(R9*1), Z17
+	CMPQ         R11, $3
+	JLT          sk512bc
+	VBROADCASTSS (SI)(R9*2), Z18
+	CMPQ         R11, $4
+	JLT          sk512bc
+	LEAQ         (SI)(R9*2), R13
+	VBROADCASTSS (R13)(R9*1), Z19
+
+sk512bc:
+	MOVQ DI, R14
+	MOVQ DX, AX
+	MOVQ chunks+72(FP), CX
+
+sk512chunk:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (R14), Z16, Z0
+	CMPQ        R11, $2
+	JLT         sk512store
+	VFMADD231PS (R14)(R12*1), Z17, Z0
+	CMPQ        R11, $3
+	JLT         sk512store
+	VFMADD231PS (R14)(R12*2), Z18, Z0
+	CMPQ        R11, $4
+	JLT         sk512store
+	LEAQ        (R14)(R12*2), R13
+	VFMADD231PS (R13)(R12*1), Z19, Z0
+
+sk512store:
+	CMPQ    overwrite+80(FP), $0
+	JNE     sk512set
+	VADDPS  (AX), Z0, Z0
+
+sk512set:
+	VMOVUPS Z0, (AX)
+	ADDQ    $64, R14
+	ADDQ    $64, AX
+	DECQ    CX
+	JNZ     sk512chunk
+	ADDQ    R10, SI
+	ADDQ    R8, DX
+	DECQ    BX
+	JNZ     sk512row
+
+sk512done:
+	VZEROUPPER
+	RET
+
+// func smallKAVX2(k int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, rows, chunks, overwrite int)
+//
+// C[r, j] (+)= Σ_p a[sp·p+sr·r]·b[ldb·p+j] for r < rows, j < 8·chunks and
+// p < k ≤ 4: per element the kernels' FMA chain (from zero, p in order),
+// then set or added; A's k values of a row are broadcast once per row and
+// B (k rows, in cache) is read as memory operands.
+TEXT ·smallKAVX2(SB), NOSPLIT, $0-88
+	MOVQ k+0(FP), R11
+	MOVQ a+8(FP), SI
+	MOVQ sp+16(FP), R9
+	SHLQ $2, R9
+	MOVQ sr+24(FP), R10
+	SHLQ $2, R10
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R12
+	SHLQ $2, R12
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+64(FP), BX
+	TESTQ BX, BX
+	JZ   sk256done
+
+sk256row:
+	VBROADCASTSS (SI), Y12
+	CMPQ         R11, $2
+	JLT          sk256bc
+	VBROADCASTSS (SI)(R9*1), Y13
+	CMPQ         R11, $3
+	JLT          sk256bc
+	VBROADCASTSS (SI)(R9*2), Y14
+	CMPQ         R11, $4
+	JLT          sk256bc
+	LEAQ         (SI)(R9*2), R13
+	VBROADCASTSS (R13)(R9*1), Y15
+
+sk256bc:
+	MOVQ DI, R14
+	MOVQ DX, AX
+	MOVQ chunks+72(FP), CX
+
+sk256chunk:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (R14), Y12, Y0
+	CMPQ        R11, $2
+	JLT         sk256store
+	VFMADD231PS (R14)(R12*1), Y13, Y0
+	CMPQ        R11, $3
+	JLT         sk256store
+	VFMADD231PS (R14)(R12*2), Y14, Y0
+	CMPQ        R11, $4
+	JLT         sk256store
+	LEAQ        (R14)(R12*2), R13
+	VFMADD231PS (R13)(R12*1), Y15, Y0
+
+sk256store:
+	CMPQ    overwrite+80(FP), $0
+	JNE     sk256set
+	VADDPS  (AX), Y0, Y0
+
+sk256set:
+	VMOVUPS Y0, (AX)
+	ADDQ    $32, R14
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     sk256chunk
+	ADDQ    R10, SI
+	ADDQ    R8, DX
+	DECQ    BX
+	JNZ     sk256row
+
+sk256done:
+	VZEROUPPER
+	RET
+
+// func writeLoopAVX512(p *float32, n, reps int)
+//
+// Stores zeros over the n floats at p (n a multiple of 128) reps times with
+// 512-bit stores: the cache's write bandwidth.
+TEXT ·writeLoopAVX512(SB), NOSPLIT, $0-24
+	MOVQ   p+0(FP), SI
+	MOVQ   n+8(FP), BX
+	SHLQ   $2, BX
+	MOVQ   reps+16(FP), CX
+	VPXORD Z0, Z0, Z0
+	TESTQ  CX, CX
+	JZ     wdone512
+
+wrep512:
+	XORQ AX, AX
+
+wloop512:
+	VMOVUPS Z0, (SI)(AX*1)
+	VMOVUPS Z0, 64(SI)(AX*1)
+	VMOVUPS Z0, 128(SI)(AX*1)
+	VMOVUPS Z0, 192(SI)(AX*1)
+	VMOVUPS Z0, 256(SI)(AX*1)
+	VMOVUPS Z0, 320(SI)(AX*1)
+	VMOVUPS Z0, 384(SI)(AX*1)
+	VMOVUPS Z0, 448(SI)(AX*1)
+	ADDQ    $512, AX
+	CMPQ    AX, BX
+	JLT     wloop512
+	DECQ    CX
+	JNZ     wrep512
+
+wdone512:
+	VZEROUPPER
+	RET
+
+// func writeLoopAVX2(p *float32, n, reps int)
+//
+// writeLoopAVX512 with 256-bit stores.
+TEXT ·writeLoopAVX2(SB), NOSPLIT, $0-24
+	MOVQ   p+0(FP), SI
+	MOVQ   n+8(FP), BX
+	SHLQ   $2, BX
+	MOVQ   reps+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	TESTQ  CX, CX
+	JZ     wdone256
+
+wrep256:
+	XORQ AX, AX
+
+wloop256:
+	VMOVUPS Y0, (SI)(AX*1)
+	VMOVUPS Y0, 32(SI)(AX*1)
+	VMOVUPS Y0, 64(SI)(AX*1)
+	VMOVUPS Y0, 96(SI)(AX*1)
+	VMOVUPS Y0, 128(SI)(AX*1)
+	VMOVUPS Y0, 160(SI)(AX*1)
+	VMOVUPS Y0, 192(SI)(AX*1)
+	VMOVUPS Y0, 224(SI)(AX*1)
+	VMOVUPS Y0, 256(SI)(AX*1)
+	VMOVUPS Y0, 288(SI)(AX*1)
+	VMOVUPS Y0, 320(SI)(AX*1)
+	VMOVUPS Y0, 352(SI)(AX*1)
+	VMOVUPS Y0, 384(SI)(AX*1)
+	VMOVUPS Y0, 416(SI)(AX*1)
+	VMOVUPS Y0, 448(SI)(AX*1)
+	VMOVUPS Y0, 480(SI)(AX*1)
+	ADDQ    $512, AX
+	CMPQ    AX, BX
+	JLT     wloop256
+	DECQ    CX
+	JNZ     wrep256
+
+wdone256:
+	VZEROUPPER
+	RET

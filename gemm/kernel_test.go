@@ -270,6 +270,7 @@ func TestMeasurePeakAndBandwidth(t *testing.T) {
 	}{
 		{"MeasurePeak(1) GFLOP/s", func() float64 { return MeasurePeak(1, 30*time.Millisecond) }, 1e4},
 		{"MeasureReadBandwidth(1, 64 KiB) GB/s", func() float64 { return MeasureReadBandwidth(1, 64<<10, 30*time.Millisecond) }, 1e5},
+		{"MeasureWriteBandwidth(1, 64 KiB) GB/s", func() float64 { return MeasureWriteBandwidth(1, 64<<10, 30*time.Millisecond) }, 1e5},
 	} {
 		v := m.f()
 		if !useAsm {

@@ -29,11 +29,21 @@ func MeasurePeak(threads int, d time.Duration) float64 {
 // threads goroutines read a buffer of their own of the given size (rounded
 // up to 512 bytes) over and over with vector loads for about d: the cache
 // bandwidth that bounds products doing few multiply-adds per value read
-// (one dimension of at most 4). It returns 0 when no assembly kernel is in
-// use.
+// (N or M of at most 4). It returns 0 when no assembly kernel is in use.
 func MeasureReadBandwidth(threads, bytes int, d time.Duration) float64 {
+	return measureBandwidth(threads, bytes, d, false)
+}
+
+// MeasureWriteBandwidth is MeasureReadBandwidth for vector stores: the
+// bandwidth that bounds products writing a large C from little work per
+// value (K of at most 4).
+func MeasureWriteBandwidth(threads, bytes int, d time.Duration) float64 {
+	return measureBandwidth(threads, bytes, d, true)
+}
+
+func measureBandwidth(threads, bytes int, d time.Duration, write bool) float64 {
 	n := (bytes + 511) / 512 * 128
-	if !readLoop(make([]float32, 128), 1) {
+	if !streamLoop(make([]float32, 128), 1, write) {
 		return 0
 	}
 	reps := max(1, (1<<24)/n) // about 64 MiB per call
@@ -43,7 +53,7 @@ func MeasureReadBandwidth(threads, bytes int, d time.Duration) float64 {
 			buf[i] = 1
 		}
 		return func() float64 {
-			readLoop(buf, reps)
+			streamLoop(buf, reps, write)
 			return float64(reps * 4 * n)
 		}
 	})

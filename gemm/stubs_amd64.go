@@ -172,20 +172,69 @@ func readLoopAVX512(p *float32, n, reps int)
 //go:noescape
 func readLoopAVX2(p *float32, n, reps int)
 
-// readLoop reads buf (a multiple of 128 floats) reps times with the widest
-// vectors the kernels use and reports whether it could (false without the
-// assembly kernels).
-func readLoop(buf []float32, reps int) bool {
+// writeLoopAVX512 stores zeros over the n floats at p (n a multiple of
+// 128) reps times with 512-bit stores.
+//
+//go:noescape
+func writeLoopAVX512(p *float32, n, reps int)
+
+// writeLoopAVX2 is writeLoopAVX512 with 256-bit stores.
+//
+//go:noescape
+func writeLoopAVX2(p *float32, n, reps int)
+
+// streamLoop reads buf (a multiple of 128 floats), or with write stores
+// zeros over it, reps times with the widest vectors the kernels use and
+// reports whether it could (false without the assembly kernels).
+func streamLoop(buf []float32, reps int, write bool) bool {
 	if len(buf) == 0 || len(buf)%128 != 0 {
-		panic("gemm: readLoop buffer not a non-zero multiple of 128 floats")
+		panic("gemm: streamLoop buffer not a non-zero multiple of 128 floats")
 	}
 	switch {
+	case wideKernel && write:
+		writeLoopAVX512(&buf[0], len(buf), reps)
 	case wideKernel:
 		readLoopAVX512(&buf[0], len(buf), reps)
+	case useAsm && write:
+		writeLoopAVX2(&buf[0], len(buf), reps)
 	case useAsm:
 		readLoopAVX2(&buf[0], len(buf), reps)
 	default:
 		return false
 	}
 	return true
+}
+
+// smallKAVX512 sets or adds C[r, j] = Σ_p a[sp·p+sr·r]·b[ldb·p+j] for
+// r < rows, j < 16·chunks, p < k ≤ 4, each element the kernels' FMA chain.
+//
+//go:noescape
+func smallKAVX512(k int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, rows, chunks, overwrite int)
+
+// smallKAVX2 is smallKAVX512 with 8-column chunks: the same bits.
+//
+//go:noescape
+func smallKAVX2(k int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, rows, chunks, overwrite int)
+
+// smallKWidth is the column chunk of smallKKernel: 16 with AVX-512, 8 with
+// AVX2.
+func smallKWidth() int {
+	if wideKernel {
+		return 16
+	}
+	return 8
+}
+
+// smallKKernel runs smallKAVX512 or smallKAVX2 over rows × chunks·smallKWidth().
+func smallKKernel(k int, a []float32, sp, sr int, b []float32, ldb int, c []float32, ldc, rows, chunks int, overwrite bool) {
+	if rows == 0 || chunks == 0 {
+		return
+	}
+	w := smallKWidth()
+	_, _, _ = a[(k-1)*sp+(rows-1)*sr], b[(k-1)*ldb+chunks*w-1], c[(rows-1)*ldc+chunks*w-1] // bounds the assembly relies on
+	if wideKernel {
+		smallKAVX512(k, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, rows, chunks, bit(overwrite))
+		return
+	}
+	smallKAVX2(k, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, rows, chunks, bit(overwrite))
 }

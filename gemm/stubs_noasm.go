@@ -29,4 +29,10 @@ func dotKernel(int, []float32, int, []float32, int, []float32, int, bool) {
 	panic("gemm: dot-product kernel without assembly")
 }
 
-func readLoop([]float32, int) bool { return false }
+func streamLoop([]float32, int, bool) bool { return false }
+
+func smallKWidth() int { return 8 }
+
+func smallKKernel(int, []float32, int, int, []float32, int, []float32, int, int, int, bool) {
+	panic("gemm: small-K kernel without assembly")
+}

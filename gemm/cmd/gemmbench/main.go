@@ -5,10 +5,10 @@
 // turbo included), or cores × 2 FMA units × lanes × 2 flops × the clock
 // given with -ghz. Products with a dimension of at most 4 (the MLP's output
 // layer) do 2–8 multiply-adds per value of their large operand and are
-// bounded by the rate at which it streams from cache: for them the "bound"
-// column gives that bound (the operand's bytes at the measured read
-// bandwidth of a cache-resident buffer of that size, per core) as a
-// fraction of the peak. Convolution products are per batch chunk and run as in
+// bounded by the rate at which it streams from or to cache: for them the
+// "bound" column gives that bound (the operand's bytes at the measured read
+// bandwidth, or write bandwidth for C when K ≤ 4, of a cache-resident
+// buffer of that size per core) as a fraction of the peak. Convolution products are per batch chunk and run as in
 // the engine: the 64-sample batch cut into chunks, each core running its
 // share of the chunks one gemm.SgemmSerial after another (the time is that
 // of the batch, the flops those of all chunks).
@@ -156,7 +156,11 @@ func main() {
 		}
 		bound := "-"
 		if bytes := streamedBytes(s); bytes > 0 {
-			if bw := gemm.MeasureReadBandwidth(cores, bytes/cores, 150*time.Millisecond); bw > 0 {
+			measure := gemm.MeasureReadBandwidth
+			if s.k <= 4 { // C is the large operand: written
+				measure = gemm.MeasureWriteBandwidth
+			}
+			if bw := measure(cores, bytes/cores, 150*time.Millisecond); bw > 0 {
 				bound = fmt.Sprintf("%.0f%%", 100*min(1, flops/(float64(bytes)/bw)/peak))
 			}
 		}
