@@ -58,7 +58,8 @@ func goroutines(nt, m, n, k int) int {
 // blocked computes C += alpha·op(A)·op(B); C has been scaled by beta already.
 // The path depends on the shape only: A·Bᵀ with at most dotCols columns is
 // computed as dot products (dotProducts), op(A)·B with K ≤ smallKMax row by
-// row (smallK), untransposed B with few rows of C or
+// row (smallK) or with M ≤ fewRowsMax by the few-rows kernels (fewRows),
+// untransposed B with few rows of C or
 // a small A is read in place (inPlaceB), transposed B with few rows of C is
 // the transposed product (transposedProduct), anything else packs B and
 // splits row blocks of C over goroutines, or column blocks when C has too
@@ -75,6 +76,10 @@ func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda i
 	}
 	if useSmallK(tb, n, k, alpha) {
 		smallK(nt, ta, m, n, k, a, lda, b, ldb, c, ldc, overwrite)
+		return
+	}
+	if useFewRows(tb, m, n, alpha) {
+		fewRows(nt, ta, m, n, k, a, lda, b, ldb, c, ldc, overwrite)
 		return
 	}
 	if fewRows := m <= inPlaceRows && n > m; n >= 2*nr && (fewRows || !tb && m*k <= inPlaceMaxA) {

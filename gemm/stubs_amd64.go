@@ -238,3 +238,58 @@ func smallKKernel(k int, a []float32, sp, sr int, b []float32, ldb int, c []floa
 	}
 	smallKAVX2(k, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, rows, chunks, bit(overwrite))
 }
+
+// The fewRows kernels (fewrows_amd64.s): the rows×(W·chunks) block of C,
+// W = 32 with AVX-512 and 16 with AVX2, for rows ≤ 4.
+//
+//go:noescape
+func fewRows1AVX512(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+//go:noescape
+func fewRows2AVX512(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+//go:noescape
+func fewRows3AVX512(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+//go:noescape
+func fewRows4AVX512(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+//go:noescape
+func fewRows1AVX2(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+//go:noescape
+func fewRows2AVX2(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+//go:noescape
+func fewRows3AVX2(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+//go:noescape
+func fewRows4AVX2(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int)
+
+var fewRowsKernels = [2][4]func(kc int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, chunks, overwrite int){
+	{fewRows1AVX2, fewRows2AVX2, fewRows3AVX2, fewRows4AVX2},
+	{fewRows1AVX512, fewRows2AVX512, fewRows3AVX512, fewRows4AVX512},
+}
+
+// fewRowsWidth is the column chunk of fewRowsKernel: 32 with AVX-512, 16
+// with AVX2.
+func fewRowsWidth() int {
+	if wideKernel {
+		return 32
+	}
+	return 16
+}
+
+// fewRowsKernel runs the kernel for rows (1 to 4) rows over chunks column
+// chunks of one K block of kc.
+func fewRowsKernel(kc int, a []float32, sp, sr int, b []float32, ldb int, c []float32, ldc, rows, chunks int, overwrite bool) {
+	if chunks == 0 {
+		return
+	}
+	w := fewRowsWidth()
+	if kc > 0 {
+		_, _ = a[(kc-1)*sp+(rows-1)*sr], b[(kc-1)*ldb+chunks*w-1] // bounds the assembly relies on
+	}
+	_ = c[(rows-1)*ldc+chunks*w-1]
+	fewRowsKernels[bit(wideKernel)][rows-1](kc, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, chunks, bit(overwrite))
+}
