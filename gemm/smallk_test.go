@@ -5,19 +5,19 @@ import (
 	"testing"
 )
 
-// Products with K ≤ 4 give the same bits on the small-K path as on the
-// blocked path, transposed A or not, setting or adding, with and without
-// AVX-512 and for 1 and 2 goroutines (both paths are each element's FMA
-// chain from zero).
-func TestSmallKMatchesBlocked(t *testing.T) {
+// checkPathMatchesBlocked holds a special path (switched by *on, taking the
+// shapes use accepts) bit for bit to the blocked path: transposed A or not,
+// setting or adding, with and without AVX-512 and for 1 and 2 goroutines.
+func checkPathMatchesBlocked(t *testing.T, name string, on *bool, use func(m, n, k int) bool, shapes [][3]int, seed uint64) {
+	t.Helper()
 	if !useAsm {
-		t.Skip("no AVX2+FMA on this CPU or built with -tags noasm: the small-K path is not in use")
+		t.Skipf("no AVX2+FMA on this CPU or built with -tags noasm: the %s path is not in use", name)
 	}
-	r := rand.New(rand.NewPCG(31, 32))
+	r := rand.New(rand.NewPCG(seed, seed+1))
 	wide := wideKernel
-	defer func() { wideKernel, smallKPath = wide, true }()
+	defer func() { wideKernel, *on = wide, true }()
 	defer SetThreads(Threads())
-	for _, s := range [][3]int{{512, 256, 2}, {7, 37, 1}, {13, 16, 3}, {300, 100, 4}, {1, 24, 2}} {
+	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
 			lda := k + 1
@@ -30,11 +30,11 @@ func TestSmallKMatchesBlocked(t *testing.T) {
 				var want []float32
 				for _, w := range []bool{wide, false} {
 					for _, threads := range []int{1, 2} {
-						for _, small := range []bool{true, false} {
-							wideKernel, smallKPath = w, small
+						for _, special := range []bool{true, false} {
+							wideKernel, *on = w, special
 							SetThreads(threads)
-							if small && !useSmallK(false, n, k, 1) {
-								t.Fatalf("%v: not on the small-K path", s)
+							if special && !use(m, n, k) {
+								t.Fatalf("%v: not on the %s path", s, name)
 							}
 							c := append([]float32(nil), c0...)
 							Sgemm(ta, false, m, n, k, 1, a, lda, b, n+3, beta, c, n+1)
@@ -44,8 +44,8 @@ func TestSmallKMatchesBlocked(t *testing.T) {
 							}
 							for i := range c {
 								if c[i] != want[i] {
-									t.Fatalf("%v ta=%v beta=%v (AVX-512 %v, %d goroutines, small-K %v): element %d: %v, first run %v",
-										s, ta, beta, w, threads, small, i, c[i], want[i])
+									t.Fatalf("%v ta=%v beta=%v (AVX-512 %v, %d goroutines, %s path %v): element %d: %v, first run %v",
+										s, ta, beta, w, threads, name, special, i, c[i], want[i])
 								}
 							}
 						}
@@ -56,53 +56,14 @@ func TestSmallKMatchesBlocked(t *testing.T) {
 	}
 }
 
-// Products with M ≤ 4 give the same bits on the few-rows path as on the
-// blocked path, for every row count, transposed A or not, one K block or
-// several, setting or adding, with and without AVX-512 and for 1 and 2
-// goroutines.
+// Products with K ≤ 4 (both paths: each element's FMA chain from zero).
+func TestSmallKMatchesBlocked(t *testing.T) {
+	checkPathMatchesBlocked(t, "small-K", &smallKPath, func(m, n, k int) bool { return useSmallK(false, n, k, 1) },
+		[][3]int{{512, 256, 2}, {7, 37, 1}, {13, 16, 3}, {300, 100, 4}, {1, 24, 2}}, 31)
+}
+
+// Products with M ≤ 4, every row count, one K block or several.
 func TestFewRowsMatchesBlocked(t *testing.T) {
-	if !useAsm {
-		t.Skip("no AVX2+FMA on this CPU or built with -tags noasm: the few-rows path is not in use")
-	}
-	r := rand.New(rand.NewPCG(33, 34))
-	wide := wideKernel
-	defer func() { wideKernel, fewRowsPath = wide, true }()
-	defer SetThreads(Threads())
-	for _, s := range [][3]int{{2, 256, 512}, {1, 37, 9}, {3, 64, 300}, {4, 100, 7}, {2, 1568, 288}} {
-		m, n, k := s[0], s[1], s[2]
-		for _, ta := range []bool{false, true} {
-			lda := k + 1
-			if ta {
-				lda = m + 2
-			}
-			a, b := randSlice(r, max(m, k)*lda), randSlice(r, k*(n+3))
-			for _, beta := range []float32{0, 0.5} {
-				c0 := randSlice(r, m*(n+1))
-				var want []float32
-				for _, w := range []bool{wide, false} {
-					for _, threads := range []int{1, 2} {
-						for _, few := range []bool{true, false} {
-							wideKernel, fewRowsPath = w, few
-							SetThreads(threads)
-							if few && !useFewRows(false, m, n, 1) {
-								t.Fatalf("%v: not on the few-rows path", s)
-							}
-							c := append([]float32(nil), c0...)
-							Sgemm(ta, false, m, n, k, 1, a, lda, b, n+3, beta, c, n+1)
-							if want == nil {
-								want = c
-								continue
-							}
-							for i := range c {
-								if c[i] != want[i] {
-									t.Fatalf("%v ta=%v beta=%v (AVX-512 %v, %d goroutines, few-rows %v): element %d: %v, first run %v",
-										s, ta, beta, w, threads, few, i, c[i], want[i])
-								}
-							}
-						}
-					}
-				}
-			}
-		}
-	}
+	checkPathMatchesBlocked(t, "few-rows", &fewRowsPath, func(m, n, k int) bool { return useFewRows(false, m, n, 1) },
+		[][3]int{{2, 256, 512}, {1, 37, 9}, {3, 64, 300}, {4, 100, 7}, {2, 1568, 288}}, 33)
 }
