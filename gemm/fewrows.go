@@ -2,10 +2,10 @@ package gemm
 
 import "phasespace/internal/parallel"
 
-//go:generate sh -c "go run ./internal/genfewrows > fewrows_amd64.s"
+//go:generate sh -c "go run ./internal/genthin > thin_amd64.s"
 
 // fewRowsMax is the most rows of C for which op(A)·B with an untransposed B
-// is computed by the few-rows kernels (fewrows_amd64.s) instead of the 6-row
+// is computed by the few-rows kernels (thin_amd64.s) instead of the 6-row
 // tile, whose zero-padded rows would triple the multiply-adds at M = 2 (the
 // MLP output layer's weight gradient, 2×512 by 512×256).
 const fewRowsMax = 4

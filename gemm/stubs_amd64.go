@@ -239,7 +239,7 @@ func smallKKernel(k int, a []float32, sp, sr int, b []float32, ldb int, c []floa
 	smallKAVX2(k, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, rows, chunks, bit(overwrite))
 }
 
-// The fewRows kernels (fewrows_amd64.s): the rows×(W·chunks) block of C,
+// The fewRows kernels (thin_amd64.s): the rows×(W·chunks) block of C,
 // W = 32 with AVX-512 and 16 with AVX2, for rows ≤ 4.
 //
 //go:noescape
