@@ -218,9 +218,9 @@ func rowPanels(lo, hi int, ta bool, m, nc, pc, kc, jc int, alpha float32, a []fl
 
 // transposedProduct computes C (+)= alpha·op(A)·Bᵀ for a transposed B and
 // few rows of C as the transposed product T = B·op(A)ᵀ (n × m, B read in
-// place as A of that product, op(A)ᵀ packed: for weight gradients of
-// convolutions, dW = dY·colᵀ, this transposes dY instead of col, a fraction
-// of the size), then adds Tᵀ into C. Each element has the same K-ordered
+// place as A of that product, op(A)ᵀ packed: for a weight gradient
+// dW = dY·Xᵀ with few output channels this transposes dY instead of the
+// larger X), then adds Tᵀ into C. Each element has the same K-ordered
 // sum; with beta ≠ 0 it is added to C once instead of per K block.
 func transposedProduct(nt int, ta bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	t := getBuf(n * m)

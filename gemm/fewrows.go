@@ -15,16 +15,16 @@ var fewRowsPath = true
 
 // useFewRows reports whether fewRows takes the product.
 func useFewRows(tb bool, m, n int, alpha float32) bool {
-	return fewRowsPath && useAsm && !tb && m <= fewRowsMax && alpha == 1 && n >= fewRowsWidth()
+	return fewRowsPath && useAsm && !tb && m <= fewRowsMax && alpha == 1 && n >= 2*Lanes()
 }
 
 // fewRows computes C (+)= op(A)·B for m ≤ fewRowsMax rows: goroutines split
-// the column chunks of fewRowsWidth() and run them through every K block (B
-// and A read in place), each element the FMA chain of the blocked path, so
-// the results are the blocked path's bit for bit. The columns past the last
+// the column chunks of two vectors (2·Lanes()) and run them through every K
+// block (B and A read in place), each element the FMA chain of the blocked
+// path, so the results are the blocked path's bit for bit. The columns past the last
 // whole chunk go through the blocked path.
 func fewRows(nt int, ta bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
-	w := fewRowsWidth()
+	w := 2 * Lanes()
 	chunks := n / w
 	sp, sr := aSP(ta, lda), aSR(ta, lda)
 	parallel.Split(chunks, min(nt, chunks), func(lo, hi int) {

@@ -14,16 +14,16 @@ var smallKPath = true
 
 // useSmallK reports whether smallK takes the product.
 func useSmallK(tb bool, n, k int, alpha float32) bool {
-	return smallKPath && useAsm && !tb && k <= smallKMax && alpha == 1 && n >= smallKWidth()
+	return smallKPath && useAsm && !tb && k <= smallKMax && alpha == 1 && n >= Lanes()
 }
 
 // smallK computes C (+)= op(A)·B for K ≤ smallKMax: each row of C in chunks
-// of smallKWidth() columns, each element the FMA chain the micro-kernels
-// give it (from zero, p in order, then set or added), so the results are
+// of one vector (Lanes() columns), each element the FMA chain the
+// micro-kernels give it (from zero, p in order, then set or added), so the results are
 // those of the blocked path bit for bit. Goroutines split the rows; the
 // columns past the last whole chunk go through the blocked path.
 func smallK(nt int, ta bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
-	w := smallKWidth()
+	w := Lanes()
 	chunks := n / w
 	sp, sr := aSP(ta, lda), aSR(ta, lda)
 	parallel.Split(m, min(nt, m), func(lo, hi int) {

@@ -216,21 +216,13 @@ func smallKAVX512(k int, a *float32, sp, sr int, b *float32, ldb int, c *float32
 //go:noescape
 func smallKAVX2(k int, a *float32, sp, sr int, b *float32, ldb int, c *float32, ldc, rows, chunks, overwrite int)
 
-// smallKWidth is the column chunk of smallKKernel: 16 with AVX-512, 8 with
-// AVX2.
-func smallKWidth() int {
-	if wideKernel {
-		return 16
-	}
-	return 8
-}
-
-// smallKKernel runs smallKAVX512 or smallKAVX2 over rows × chunks·smallKWidth().
+// smallKKernel runs smallKAVX512 or smallKAVX2 over rows × chunks·Lanes()
+// (one vector of columns per chunk).
 func smallKKernel(k int, a []float32, sp, sr int, b []float32, ldb int, c []float32, ldc, rows, chunks int, overwrite bool) {
 	if rows == 0 || chunks == 0 {
 		return
 	}
-	w := smallKWidth()
+	w := Lanes()
 	_, _, _ = a[(k-1)*sp+(rows-1)*sr], b[(k-1)*ldb+chunks*w-1], c[(rows-1)*ldc+chunks*w-1] // bounds the assembly relies on
 	if wideKernel {
 		smallKAVX512(k, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, rows, chunks, bit(overwrite))
@@ -271,22 +263,13 @@ var fewRowsKernels = [2][4]func(kc int, a *float32, sp, sr int, b *float32, ldb 
 	{fewRows1AVX512, fewRows2AVX512, fewRows3AVX512, fewRows4AVX512},
 }
 
-// fewRowsWidth is the column chunk of fewRowsKernel: 32 with AVX-512, 16
-// with AVX2.
-func fewRowsWidth() int {
-	if wideKernel {
-		return 32
-	}
-	return 16
-}
-
 // fewRowsKernel runs the kernel for rows (1 to 4) rows over chunks column
 // chunks of one K block of kc.
 func fewRowsKernel(kc int, a []float32, sp, sr int, b []float32, ldb int, c []float32, ldc, rows, chunks int, overwrite bool) {
 	if chunks == 0 {
 		return
 	}
-	w := fewRowsWidth()
+	w := 2 * Lanes()
 	if kc > 0 {
 		_, _ = a[(kc-1)*sp+(rows-1)*sr], b[(kc-1)*ldb+chunks*w-1] // bounds the assembly relies on
 	}

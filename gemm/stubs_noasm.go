@@ -31,13 +31,9 @@ func dotKernel(int, []float32, int, []float32, int, []float32, int, bool) {
 
 func streamLoop([]float32, int, bool) bool { return false }
 
-func smallKWidth() int { return 8 }
-
 func smallKKernel(int, []float32, int, int, []float32, int, []float32, int, int, int, bool) {
 	panic("gemm: small-K kernel without assembly")
 }
-
-func fewRowsWidth() int { return 16 }
 
 func fewRowsKernel(int, []float32, int, int, []float32, int, []float32, int, int, int, bool) {
 	panic("gemm: few-rows kernel without assembly")
