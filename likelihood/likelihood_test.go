@@ -131,7 +131,11 @@ func TestBoundsAndImportanceWeighting(t *testing.T) {
 	data := diamond()
 	x := draw(data, 60, 2)
 	n := len(x) / 2
-	for _, p := range processes(t)[1:] {
+	procs := processes(t)[1:]
+	if testing.Short() {
+		procs = procs[:1] // -short: CLD only; the full run adds PSLD (20 s more)
+	}
+	for _, p := range procs {
 		o, _ := exact.New(p, data)
 		eps := 2e-3
 		truth := make([]float64, n)

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // func adamAVX2(d, gr, m, v *float32, n int, c *[8]float32)

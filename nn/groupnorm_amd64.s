@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // GroupNorm's per-channel loops, eight positions at a time, with plain

@@ -1,28 +1,15 @@
+//go:build !noasm
+
 package nn
+
+import "golang.org/x/sys/cpu"
 
 //go:noescape
 func sigmoidAVX2(dst, src *float32, n int)
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-func xgetbv() (eax, edx uint32)
-
-// hasAVX2 reports AVX2 support by the CPU and the OS (YMM state enabled).
-var hasAVX2 = func() bool {
-	max, _, _, _ := cpuid(0, 0)
-	if max < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuid(1, 0)
-	if c1&(1<<27) == 0 || c1&(1<<28) == 0 { // OSXSAVE, AVX
-		return false
-	}
-	if eax, _ := xgetbv(); eax&6 != 6 {
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<5) != 0
-}()
+// hasAVX2 reports AVX2 support by the CPU and the OS (YMM state enabled),
+// as golang.org/x/sys/cpu detects it for the whole module.
+var hasAVX2 = cpu.X86.HasAVX2
 
 // sigmoidSlice writes 1/(1+e^−src[i]) into dst, eight at a time with AVX2
 // where available.

@@ -1,6 +1,10 @@
-//go:build !amd64
+//go:build !amd64 || noasm
 
 package nn
+
+// hasAVX2 is false where the assembly kernels are not built (other
+// architectures, or the noasm build tag).
+const hasAVX2 = false
 
 // sigmoidSlice writes 1/(1+e^−src[i]) into dst.
 func sigmoidSlice(dst, src []float32) {

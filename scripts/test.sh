@@ -6,9 +6,17 @@
 # spurious "context deadline exceeded" failure when the deadline races a
 # worker still executing an input (golang/go#75804, fixed in Go 1.27), which
 # a loaded CI machine makes likely.
+#
+# After the full suite: the race detector over the core packages (the
+# worker pool, the GEMM and layers that split work across goroutines, the
+# maths and samplers), and the portable build (-tags noasm: no assembly file
+# is compiled) with -short, so every kernel's Go twin runs the tests too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go test -count=1 -timeout 25m ./...
+go test -count=1 -race -short -timeout 15m ./internal/parallel ./gemm ./nn ./sde ./mixture ./exact ./rng ./objective ./sampler ./train
+go vet -tags noasm ./...
+go test -count=1 -short -tags noasm -timeout 15m ./...
 fuzztime="${FUZZTIME:-20000x}"
 for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest cmd/phasespace:FuzzKernelFlags cmd/phasespace:FuzzReadSamplesCSV nn/safetensors:FuzzRead; do
 	pkg="${target%%:*}" name="${target##*:}"
