@@ -1,6 +1,9 @@
 package sde
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Schedule is the linear noise schedule β(t) = Beta0 + Beta1·t on [0, T].
 // CLD's "beta0, beta1" are (intercept, slope); Song's VP (β_min, β_max) is
@@ -37,6 +40,8 @@ func (s Schedule) Validate(T float64) error {
 	}
 	if end := s.Beta(T); !(end > 0) {
 		return fmt.Errorf("beta0 + beta1·T = %v: β(T) must be > 0, i.e. beta1 > %v (beta1 = %v)", end, -s.Beta0/T, s.Beta1)
+	} else if math.IsInf(end, 1) {
+		return fmt.Errorf("beta0 + beta1·T overflows: β(T) must be finite (beta0 = %v, beta1 = %v)", s.Beta0, s.Beta1)
 	}
 	if b := s.Integral(T); !isFinite(b) {
 		return fmt.Errorf("∫₀ᵀβ = beta0·T + beta1·T²/2 = %v overflows (beta0 = %v, beta1 = %v): want |beta0|, |beta1| ≲ 1e307", b, s.Beta0, s.Beta1)
