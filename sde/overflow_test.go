@@ -351,6 +351,8 @@ func TestExpmAtExtremeArguments(t *testing.T) {
 		{-1e-3, 1, 1e-4, -50},   // stiff, over-damped
 		{-3, 1e-8, 1e-8, -3.01}, // nearly diagonal
 		{-1, 1e-9, 0, -1},       // nearly degenerate
+		{-0.5, 2, 0, -3},        // triangular, over-damped
+		{-3, 0, 2, -0.5},        // triangular, over-damped
 	} {
 		for _, s := range logGrid() {
 			got := Expm(s, a)
