@@ -79,8 +79,9 @@ func (s Sym2) Mat() Mat2 { return Mat2{s.XX, s.XV, s.XV, s.VV} }
 // −e^{sλ₁}·expm1(−2s√Δ), and the diagonal entries of A − λᵢI evaluated
 // without cancellation; every entry is then accurate relative to the
 // largest entry of exp(sA). In the critical and under-damped regimes
-// e^{sτ/2}·k is evaluated as one exponential, e^{sτ/2 + log k} (k > 0), so
-// that it does not pass through a subnormal intermediate.
+// e^{sτ/2}·k is evaluated as one exponential, ±e^{sτ/2 + log|k|}, once
+// e^{sτ/2} is too small to be a normal number, so that it does not pass
+// through a subnormal intermediate.
 func Expm(s float64, a Mat2) Mat2 {
 	if s < 0 {
 		s, a = -s, a.Scale(-1)
@@ -112,13 +113,12 @@ func Expm(s float64, a Mat2) Mat2 {
 		r := math.Sqrt(-disc)
 		c, k = math.Cos(s*r), math.Sin(s*r)/r
 	}
-	ec := math.Exp(s*h) * c
-	var ek float64 // e^{sτ/2}·k
-	switch {
-	case k > 0:
-		ek = math.Exp(s*h + math.Log(k))
-	case k < 0:
-		ek = -math.Exp(s*h + math.Log(-k))
+	e := math.Exp(s * h)
+	ec := e * c
+	ek := e * k // e^{sτ/2}·k
+	if e < 0x1p-960 && k != 0 {
+		// e is subnormal or 0 while k may be up to ~s: one exponential.
+		ek = math.Copysign(math.Exp(s*h+math.Log(math.Abs(k))), k)
 	}
 	return Mat2{
 		XX: ec + ek*nxx,
