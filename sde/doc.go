@@ -16,10 +16,14 @@
 //
 // evaluated by Gauss–Legendre quadrature of the integral for small B (which
 // avoids the cancellation of the Lyapunov form as t → 0) and by the Lyapunov
-// form otherwise. The papers' hand-expanded closed forms are provided as
-// well (CLDCovariance, PSLDCovariance); tests hold all of them to each other,
-// to the specification's test vectors and to an RK4 solution of the moment
-// ODEs.
+// form otherwise. No factor that overflows is multiplied by one that
+// underflows (see Expm), so kernels, split steps and Cholesky factors are
+// finite for every finite B ≥ 0 and tend to Φ = 0, Σ = Σ∞ (docs/method.md).
+// The papers' hand-expanded closed forms are provided as well
+// (CLDCovariance, PSLDCovariance, regrouped to avoid the same overflow);
+// tests hold all of them to each other, to the specification's test
+// vectors, to an RK4 solution of the moment ODEs and to a 512-bit reference
+// for B from 1e-12 to 1e6.
 //
 // The numerical epsilon that the reference implementations add to the
 // diagonal of the kernel covariance is explicit (Process.NumericalEps) and

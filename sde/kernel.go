@@ -11,10 +11,19 @@ import (
 type Chol2 struct{ L11, L21, L22 float64 }
 
 // Cholesky factors s = L Lᵀ. It returns an error naming the offending entry
-// when s is not positive definite (for order 1, only s.XX is used).
+// and its cause (for order 1, only s.XX is used):
+//   - an entry that is NaN or ±Inf: a non-finite input or an overflow
+//     upstream, which numerical-eps cannot repair;
+//   - a finite pivot that is not positive (Σˣˣ ≤ 0, or the Schur complement
+//     Σᵛᵛ − (Σˣᵛ)²/Σˣˣ ≤ 0): a covariance that is singular to rounding, as
+//     the exact kernel is at t → 0 (the remedy is a larger numerical-eps or
+//     smallest time).
 func Cholesky(s Sym2, order int) (Chol2, error) {
-	if !(s.XX > 0) || math.IsInf(s.XX, 0) {
-		return Chol2{}, fmt.Errorf("covariance Σˣˣ = %v is not positive: increase numerical-eps or the smallest time", s.XX)
+	if !isFinite(s.XX) || (order == 2 && (!isFinite(s.XV) || !isFinite(s.VV))) {
+		return Chol2{}, fmt.Errorf("covariance %s is not finite: a non-finite parameter or an overflow before the factorisation (numerical-eps cannot fix this)", symString(s, order))
+	}
+	if !(s.XX > 0) {
+		return Chol2{}, fmt.Errorf("covariance Σˣˣ = %v is not positive: the kernel is singular to rounding (as at t → 0); increase numerical-eps or the smallest time", s.XX)
 	}
 	l11 := math.Sqrt(s.XX)
 	if order == 1 {
@@ -22,10 +31,19 @@ func Cholesky(s Sym2, order int) (Chol2, error) {
 	}
 	l21 := s.XV / l11
 	r := s.VV - l21*l21
-	if !(r > 0) || math.IsInf(r, 0) {
-		return Chol2{}, fmt.Errorf("covariance Schur complement Σᵛᵛ − (Σˣᵛ)²/Σˣˣ = %v is not positive: increase numerical-eps or the smallest time", r)
+	if !(r > 0) || !isFinite(l21) || !isFinite(r) {
+		return Chol2{}, fmt.Errorf("covariance Schur complement Σᵛᵛ − (Σˣᵛ)²/Σˣˣ = %v is not positive (Σ = %s): the kernel is singular to rounding (as at t → 0); increase numerical-eps or the smallest time", r, symString(s, order))
 	}
 	return Chol2{L11: l11, L21: l21, L22: math.Sqrt(r)}, nil
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func symString(s Sym2, order int) string {
+	if order == 1 {
+		return fmt.Sprintf("Σˣˣ = %v", s.XX)
+	}
+	return fmt.Sprintf("(Σˣˣ, Σˣᵛ, Σᵛᵛ) = (%v, %v, %v)", s.XX, s.XV, s.VV)
 }
 
 // InvT returns the entries of L⁻ᵀ = [[li11, li12], [0, li22]] for order 2
@@ -55,7 +73,8 @@ func (p *Process) Kernel(t float64, o Objective) (Kernel, error) {
 	if !(t >= 0 && t <= p.T) {
 		return Kernel{}, fmt.Errorf("time t = %v outside [0, %v]", t, p.T)
 	}
-	phi, s := gaussianFlow(p.A, p.D, p.Stationary, p.InitialCov(o), p.Schedule.Integral(t))
+	b := p.Schedule.Integral(t)
+	phi, s := gaussianFlow(p.A, p.D, p.Stationary, p.InitialCov(o), b)
 	s.XX += p.NumericalEps
 	if p.Order() == 2 {
 		s.VV += p.NumericalEps
@@ -64,7 +83,7 @@ func (p *Process) Kernel(t float64, o Objective) (Kernel, error) {
 	}
 	l, err := Cholesky(s, p.Order())
 	if err != nil {
-		return Kernel{}, fmt.Errorf("%v kernel at t = %v: %w", p.Kind, t, err)
+		return Kernel{}, fmt.Errorf("%v kernel at t = %v (∫β = %v): %w", p.Kind, t, b, err)
 	}
 	return Kernel{T: t, Order: p.Order(), Phi: phi, Sigma: s, L: l, Objective: o}, nil
 }

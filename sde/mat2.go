@@ -65,10 +65,34 @@ func (s Sym2) Mat() Mat2 { return Mat2{s.XX, s.XV, s.XV, s.VV} }
 // critically damped (Δ = 0: c = 1, k = s) regimes. Near Δ = 0 the entire
 // power series of c and k in s²Δ is used, so the result is continuous across
 // regimes.
+//
+// No factor that overflows is ever multiplied by one that underflows, so
+// the result is finite whenever exp(sA) is representable (for a stable A,
+// for every finite s ≥ 0). A negative s is evaluated as exp(|s|·(−A)). A
+// diagonal A gives exactly diag(e^{s·XX}, e^{s·VV}). In the over-damped
+// regime the product e^{sτ/2}cosh(s√Δ) is not formed: with the eigenvalues
+// λ₁ = τ/2 + √Δ ≥ λ₂ = τ/2 − √Δ,
+//
+//	exp(sA) = [e^{sλ₁}(A − λ₂I) − e^{sλ₂}(A − λ₁I)]/(λ₁ − λ₂),
+//
+// each exponential taken on its own, the difference e^{sλ₁} − e^{sλ₂} as
+// −e^{sλ₁}·expm1(−2s√Δ), and the diagonal entries of A − λᵢI evaluated
+// without cancellation; every entry is then accurate relative to the
+// largest entry of exp(sA). In the critical and under-damped regimes
+// e^{sτ/2}·k is evaluated as one exponential, ±e^{sτ/2 + log|k|}, once
+// e^{sτ/2} is too small to be a normal number, so that it does not pass
+// through a subnormal intermediate.
 func Expm(s float64, a Mat2) Mat2 {
-	tau := a.XX + a.VV
-	delta := a.XX*a.VV - a.XV*a.VX
-	disc := tau*tau/4 - delta
+	if s < 0 {
+		s, a = -s, a.Scale(-1)
+	}
+	if a.XV == 0 && a.VX == 0 {
+		return Mat2{XX: math.Exp(s * a.XX), VV: math.Exp(s * a.VV)}
+	}
+	h := (a.XX + a.VV) / 2
+	nxx := (a.XX - a.VV) / 2 // N = [[nxx, XV], [VX, −nxx]]
+	off := a.XV * a.VX
+	disc := nxx*nxx + off // τ²/4 − δ, formed without cancelling τ²/4 against δ
 	z := s * s * disc
 	var c, k float64
 	switch {
@@ -84,19 +108,61 @@ func Expm(s float64, a Mat2) Mat2 {
 		}
 		k *= s
 	case disc > 0:
-		r := math.Sqrt(disc)
-		c, k = math.Cosh(s*r), math.Sinh(s*r)/r
+		return expmOverdamped(s, a, h, nxx, off, disc)
 	default:
 		r := math.Sqrt(-disc)
 		c, k = math.Cos(s*r), math.Sin(s*r)/r
 	}
-	e := math.Exp(s * tau / 2)
-	h := tau / 2
+	e := math.Exp(s * h)
+	ec := e * c
+	ek := e * k // e^{sτ/2}·k
+	if e < 0x1p-960 && k != 0 {
+		// e is subnormal or 0 while k may be up to ~s: one exponential.
+		ek = math.Copysign(math.Exp(s*h+math.Log(math.Abs(k))), k)
+	}
 	return Mat2{
-		XX: e * (c + k*(a.XX-h)),
-		XV: e * k * a.XV,
-		VX: e * k * a.VX,
-		VV: e * (c + k*(a.VV-h)),
+		XX: ec + ek*nxx,
+		XV: ek * a.XV,
+		VX: ek * a.VX,
+		VV: ec - ek*nxx,
+	}
+}
+
+// expmOverdamped is Expm for Δ = disc > 0 and s ≥ 0 outside the series
+// range: the spectral form with e^{sλ₁} and e^{sλ₂} formed separately.
+func expmOverdamped(s float64, a Mat2, h, nxx, off, disc float64) Mat2 {
+	r := math.Sqrt(disc)
+	// λ₁ − λ₂ = 2r. A − λ₂I has diagonal (nxx + r, r − nxx) and A − λ₁I
+	// has (nxx − r, −nxx − r); p = r + nxx and q = r − nxx are formed so
+	// that the smaller one is the quotient off/(larger one) (p·q = off).
+	var p, q float64
+	if nxx >= 0 {
+		p = r + nxx
+		q = off / p
+	} else {
+		q = r - nxx
+		p = off / q
+	}
+	// λ₁ = h + r, λ₂ = h − r; the one that would cancel is δ/(the other).
+	var l1, l2 float64
+	delta := a.XX*a.VV - off
+	if h < 0 {
+		l2 = h - r
+		l1 = delta / l2
+	} else {
+		l1 = h + r
+		if l1 != 0 {
+			l2 = delta / l1
+		}
+	}
+	e1, e2 := math.Exp(s*l1), math.Exp(s*l2)
+	d := -e1 * math.Expm1(-2*s*r) // e1 − e2 without cancellation
+	w := 1 / (2 * r)
+	return Mat2{
+		XX: (e1*p + e2*q) * w,
+		XV: d * a.XV * w,
+		VX: d * a.VX * w,
+		VV: (e1*q + e2*p) * w,
 	}
 }
 

@@ -1,6 +1,9 @@
 package sde
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Schedule is the linear noise schedule β(t) = Beta0 + Beta1·t on [0, T].
 // CLD's "beta0, beta1" are (intercept, slope); Song's VP (β_min, β_max) is
@@ -20,13 +23,28 @@ func (s Schedule) Integral(t float64) float64 { return s.Beta0*t + 0.5*s.Beta1*t
 // cancellation as (t1 − t0)·β((t0 + t1)/2).
 func (s Schedule) Between(t0, t1 float64) float64 { return (t1 - t0) * s.Beta((t0+t1)/2) }
 
-// Validate checks that β is positive on [0, T].
+// Validate checks that Beta0 and Beta1 are finite, that β is positive on
+// [0, T] (so B(t) = ∫₀ᵗβ is increasing and ≥ 0 there) and that B(T) is
+// finite. Any such schedule is representable: the kernels are evaluated
+// without overflow for every finite B (they tend to the stationary law).
+// The error names the parameter (beta0, beta1) and the valid range.
 func (s Schedule) Validate(T float64) error {
+	if !isFinite(s.Beta0) {
+		return fmt.Errorf("beta0 = %v: want a finite β(0) > 0", s.Beta0)
+	}
+	if !isFinite(s.Beta1) {
+		return fmt.Errorf("beta1 = %v: want a finite slope with β(T) = beta0 + beta1·T > 0", s.Beta1)
+	}
 	if !(s.Beta0 > 0) {
 		return fmt.Errorf("beta0 = %v: β(0) must be > 0", s.Beta0)
 	}
 	if end := s.Beta(T); !(end > 0) {
-		return fmt.Errorf("beta0 + beta1·T = %v: β(T) must be > 0 (beta1 = %v)", end, s.Beta1)
+		return fmt.Errorf("beta0 + beta1·T = %v: β(T) must be > 0, i.e. beta1 > %v (beta1 = %v)", end, -s.Beta0/T, s.Beta1)
+	} else if math.IsInf(end, 1) {
+		return fmt.Errorf("beta0 + beta1·T overflows: β(T) must be finite (beta0 = %v, beta1 = %v)", s.Beta0, s.Beta1)
+	}
+	if b := s.Integral(T); !isFinite(b) {
+		return fmt.Errorf("∫₀ᵀβ = beta0·T + beta1·T²/2 = %v overflows (beta0 = %v, beta1 = %v): want |beta0|, |beta1| ≲ 1e307", b, s.Beta0, s.Beta1)
 	}
 	return nil
 }
