@@ -88,6 +88,9 @@ type checkpointMeta struct {
 
 // NumericalError reports a non-finite loss or gradient.
 type NumericalError struct {
+	// Step is the 1-based number of the failed step: the steps before it
+	// completed, so loss.csv's last row is Step−1 and the failed step has
+	// none. The diagnostic file is diagnostic-step-<Step>.json.
 	Step       int64
 	Quantity   string
 	Value      float64
@@ -234,12 +237,16 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		return cfg.TimeBudget > 0 && seconds0+time.Since(t0).Seconds() >= cfg.TimeBudget.Seconds()
 	}
 	for st.Step < cfg.Steps && !overBudget() {
+		// step is the 0-based index that keys the random streams and the
+		// schedule; every message, file name and record names the step by
+		// its 1-based number, step+1, the count of completed steps once it
+		// is done (the convention of loss.csv, progress and checkpoints).
 		step := st.Step
 		if err := cfg.Data.Batch(x0, cfg.BatchSize, cfg.Seed, step); err != nil {
-			return st, fmt.Errorf("train: step %d: data: %w", step, err)
+			return st, fmt.Errorf("train: step %d: data: %w", step+1, err)
 		}
 		if err := cfg.Objective.Prepare(&batch, x0, d, cfg.Seed, uint64(step)); err != nil {
-			return st, fmt.Errorf("train: step %d: %w", step, err)
+			return st, fmt.Errorf("train: step %d: %w", step+1, err)
 		}
 		out := cfg.Engine.Forward(batch.Input, batch.T, batch.N, true)
 		if cap(grad) < len(out) {
@@ -260,9 +267,9 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		if bad != "" {
 			cfg.Engine.SkipStep()
 			if !cfg.SkipBadBatches {
-				path := filepath.Join(cfg.OutDir, fmt.Sprintf("diagnostic-step-%d.json", step))
+				path := filepath.Join(cfg.OutDir, fmt.Sprintf("diagnostic-step-%d.json", step+1))
 				writeDiagnostic(path, cfg, step, what, val, &batch, out)
-				return st, &NumericalError{Step: step, Quantity: what, Value: val, Diagnostic: path}
+				return st, &NumericalError{Step: step + 1, Quantity: what, Value: val, Diagnostic: path}
 			}
 			st.Skipped++
 			st.Step++
@@ -318,7 +325,7 @@ func writeDiagnostic(path string, cfg *Config, step int64, what string, val floa
 		}
 	}
 	diag := map[string]any{
-		"step":               step,
+		"step":               step + 1,
 		"quantity":           what,
 		"value":              strconv.FormatFloat(val, 'g', -1, 64),
 		"lr":                 cfg.LRAt(step),

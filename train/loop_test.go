@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -235,16 +236,44 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	}
 }
 
+// The engine's output turns NaN in its 13th step (0-based index 12). Steps
+// count from 1 everywhere: loss.csv holds steps 1..12, and the error, the
+// diagnostic's file name and its "step" field all name step 13, the first
+// step that loss.csv does not contain.
 func TestNaNStopsWithDiagnosticOrIsSkipped(t *testing.T) {
-	cfg := testConfig(t, t.TempDir(), 30)
+	out := t.TempDir()
+	cfg := testConfig(t, out, 30)
 	cfg.Engine.(*linearEngine).nanAt = 12
 	_, err := Run(context.Background(), cfg, State{})
 	var ne *NumericalError
-	if !errors.As(err, &ne) || ne.Step != 12 || ne.Quantity != "loss" {
-		t.Fatalf("want a NumericalError at step 12, got %v", err)
+	if !errors.As(err, &ne) || ne.Quantity != "loss" {
+		t.Fatalf("want a NumericalError for the loss, got %v", err)
+	}
+	steps, _, _, cerr := ReadCurve(filepath.Join(out, "loss.csv"))
+	if cerr != nil || len(steps) == 0 {
+		t.Fatalf("loss.csv: %v (%d rows)", cerr, len(steps))
+	}
+	for i, s := range steps {
+		if s != float64(i+1) {
+			t.Fatalf("loss.csv row %d holds step %v, want %d", i, s, i+1)
+		}
+	}
+	firstMissing := int64(len(steps)) + 1
+	if ne.Step != firstMissing || ne.Step != 13 {
+		t.Fatalf("error names step %d; loss.csv holds steps 1..%d, so the failed step is %d (the engine's 13th)", ne.Step, len(steps), firstMissing)
+	}
+	want := fmt.Sprintf("step %d:", firstMissing)
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("message %q does not start with %q", err, want)
+	}
+	if filepath.Base(ne.Diagnostic) != fmt.Sprintf("diagnostic-step-%d.json", firstMissing) {
+		t.Fatalf("diagnostic file %s, want diagnostic-step-%d.json", ne.Diagnostic, firstMissing)
 	}
 	raw, rerr := os.ReadFile(ne.Diagnostic)
-	if rerr != nil || !strings.Contains(string(raw), `"step": 12`) || !strings.Contains(err.Error(), "--lr") {
+	var diag struct {
+		Step int64 `json:"step"`
+	}
+	if rerr != nil || json.Unmarshal(raw, &diag) != nil || diag.Step != firstMissing || !strings.Contains(err.Error(), "--lr") {
 		t.Fatalf("diagnostic %s: %s (%v); message %q", ne.Diagnostic, raw, rerr, err)
 	}
 	skip := testConfig(t, t.TempDir(), 30)
