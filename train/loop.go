@@ -22,7 +22,9 @@ type DataSource interface {
 	Batch(dst []float64, n int, seed uint64, step int64) error
 }
 
-// Config is a training run.
+// Config is a training run. Zero optional fields mean their documented
+// defaults; Run and Resume validate it (Objective included) and never change
+// the caller's fields.
 type Config struct {
 	Objective *objective.Config
 	Engine    Engine
@@ -41,8 +43,8 @@ type Config struct {
 
 	OutDir          string        // checkpoints, loss curve, diagnostics
 	CheckpointEvery int64         // steps between checkpoints (0: only at the end)
-	KeepCheckpoints int           // keep-last-N (default 3)
-	ProgressEvery   time.Duration // progress cadence (default 2 s)
+	KeepCheckpoints int           // keep-last-N (0: 3)
+	ProgressEvery   time.Duration // progress cadence (0: 2 s)
 	Progress        func(Status)  // called at the cadence and at the end (may be nil)
 	// SkipBadBatches skips (and counts) a step whose loss or gradient is not
 	// finite instead of stopping the run.
@@ -136,20 +138,38 @@ func (c *Config) validate() error {
 		return errors.New("train: warmup, clip, checkpoint interval and time budget must be >= 0")
 	case c.OutDir == "":
 		return errors.New("train: no output directory")
+	case c.KeepCheckpoints < 0 || c.ProgressEvery < 0:
+		return errors.New("train: checkpoints to keep and progress cadence must be >= 0 (0: the defaults 3 and 2 s)")
 	}
-	if c.KeepCheckpoints == 0 {
-		c.KeepCheckpoints = 3
-	}
-	if c.ProgressEvery == 0 {
-		c.ProgressEvery = 2 * time.Second
+	if err := c.Objective.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
 	return nil
+}
+
+// keep is KeepCheckpoints with 0 meaning 3.
+func (c *Config) keep() int {
+	if c.KeepCheckpoints == 0 {
+		return 3
+	}
+	return c.KeepCheckpoints
+}
+
+// progressEvery is ProgressEvery with 0 meaning 2 s.
+func (c *Config) progressEvery() time.Duration {
+	if c.ProgressEvery == 0 {
+		return 2 * time.Second
+	}
+	return c.ProgressEvery
 }
 
 // Resume restores engine and loop state from the newest valid checkpoint
 // under cfg.OutDir. It returns the restored state, or ok == false when there
 // is none. Checkpoints that fail verification are reported through warn.
 func Resume(cfg *Config, warn func(error)) (State, bool, error) {
+	if err := cfg.validate(); err != nil {
+		return State{}, false, err
+	}
 	c, skipped, err := checkpoint.Latest(CheckpointDir(cfg.OutDir))
 	for _, s := range skipped {
 		if warn != nil {
@@ -227,7 +247,7 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 			return fmt.Errorf("train: serialising state: %w", err)
 		}
 		meta := checkpointMeta{Loop: st, Architecture: cfg.Engine.Architecture(), User: cfg.Meta}
-		if _, err := checkpoint.Save(CheckpointDir(cfg.OutDir), st.Step, files, meta, cfg.KeepCheckpoints); err != nil {
+		if _, err := checkpoint.Save(CheckpointDir(cfg.OutDir), st.Step, files, meta, cfg.keep()); err != nil {
 			return err
 		}
 		return curve.Sync()
@@ -291,7 +311,7 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 			}
 		}
 		st.Seconds = seconds0 + time.Since(t0).Seconds()
-		if time.Since(lastReport) >= cfg.ProgressEvery {
+		if time.Since(lastReport) >= cfg.progressEvery() {
 			lastReport = time.Now()
 			report(loss, gnorm, false)
 		}
@@ -334,7 +354,7 @@ func writeDiagnostic(path string, cfg *Config, step int64, what string, val floa
 		"t_max":              tmax,
 		"non_finite_outputs": nonFiniteOut,
 		"numerical_eps":      cfg.Objective.Process.NumericalEps,
-		"loss_eps":           cfg.Objective.LossEps,
+		"loss_eps":           cfg.Objective.EffectiveLossEps(),
 		"hint":               "lower the learning rate, raise --numerical-eps or --loss-eps, or rerun with --skip-bad-batches",
 	}
 	raw, _ := json.MarshalIndent(diag, "", "  ")

@@ -389,3 +389,90 @@ func TestLRSchedule(t *testing.T) {
 		t.Errorf("unknown decay: got error %v", err)
 	}
 }
+
+// A zero objective.Config and zero optional train.Config fields mean the
+// documented defaults (hsm for CLD, eps weighting, loss eps 1e-5, keep 3,
+// progress every 2 s): a run whose configs were never validated reproduces,
+// bit for bit, the run with every default written out, and Run leaves both
+// of the caller's structs as they were.
+func TestZeroConfigMeansDefaultsAndIsNotChanged(t *testing.T) {
+	p, err := sde.NewCLD(sde.CLDConfig{Schedule: sde.Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(obj *objective.Config) *Config {
+		return &Config{
+			Objective: obj, Engine: newLinear(4, 2),
+			Data:  mixData{mixture.Isotropic([][]float64{{1, 0}, {-1, 0.5}}, 0.3)},
+			Steps: 40, BatchSize: 32, LR: 0.01, Clip: 10, Seed: 42, OutDir: t.TempDir(),
+		}
+	}
+	zero := mk(&objective.Config{Process: p})
+	explicit := mk(&objective.Config{Process: p, Objective: sde.HSM, Weighting: objective.WeightEps, LossEps: 1e-5})
+	explicit.KeepCheckpoints, explicit.ProgressEvery = 3, 2*time.Second
+	if err := explicit.Objective.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	stZ, errZ := Run(context.Background(), zero, State{})
+	stE, errE := Run(context.Background(), explicit, State{})
+	if errZ != nil || errE != nil {
+		t.Fatalf("zero config: %v; explicit defaults: %v", errZ, errE)
+	}
+	o := zero.Objective
+	if o.Objective != 0 || o.Weighting != 0 || o.LossEps != 0 || o.MixedScore || o.ImportanceT || o.Process != p {
+		t.Errorf("Run changed the caller's objective.Config: %+v", *o)
+	}
+	if zero.KeepCheckpoints != 0 || zero.ProgressEvery != 0 {
+		t.Errorf("Run changed the caller's train.Config: keep %d, progress %v", zero.KeepCheckpoints, zero.ProgressEvery)
+	}
+	_, lossZ, _, err := ReadCurve(filepath.Join(zero.OutDir, "loss.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lossE, _, err := ReadCurve(filepath.Join(explicit.OutDir, "loss.csv"))
+	if err != nil || len(lossZ) != 40 || len(lossE) != 40 {
+		t.Fatalf("curves: %d and %d rows, %v", len(lossZ), len(lossE), err)
+	}
+	for i := range lossZ {
+		if lossZ[i] != lossE[i] {
+			t.Fatalf("step %d: loss %v with the zero config, %v with the defaults written out", i+1, lossZ[i], lossE[i])
+		}
+	}
+	if stZ.EMALoss != stE.EMALoss {
+		t.Fatalf("final EMA loss %v with the zero config, %v with the defaults written out", stZ.EMALoss, stE.EMALoss)
+	}
+	wz, we := zero.Engine.(*linearEngine).w, explicit.Engine.(*linearEngine).w
+	for i := range wz {
+		if math.Float32bits(wz[i]) != math.Float32bits(we[i]) {
+			t.Fatalf("weight %d: %v with the zero config, %v with the defaults written out", i, wz[i], we[i])
+		}
+	}
+	dirs, _ := filepath.Glob(filepath.Join(CheckpointDir(zero.OutDir), "step-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("%d checkpoints kept, want 1 (only the final one at CheckpointEvery 0)", len(dirs))
+	}
+}
+
+// An invalid objective is refused by Run and Resume themselves, without the
+// caller having called Validate.
+func TestRunValidatesTheObjective(t *testing.T) {
+	vp, err := sde.NewVP(sde.VPConfig{BetaMin: 0.1, BetaMax: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range []*objective.Config{
+		{Process: vp, Objective: sde.HSM},
+		{Process: vp, Weighting: 7},
+		{Process: vp, LossEps: 2},
+		{Process: vp, ImportanceT: true},
+	} {
+		cfg := testConfig(t, t.TempDir(), 5)
+		cfg.Objective, cfg.Engine = obj, newLinear(2, 2)
+		if _, err := Run(context.Background(), cfg, State{}); err == nil || !strings.Contains(err.Error(), "objective") {
+			t.Errorf("%+v: Run gave %v, want an objective error", *obj, err)
+		}
+		if _, _, err := Resume(cfg, nil); err == nil {
+			t.Errorf("%+v: Resume accepted it", *obj)
+		}
+	}
+}
