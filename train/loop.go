@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,6 +57,12 @@ type Config struct {
 	TimeBudget time.Duration
 	// Meta is stored in every checkpoint beside the loop's own state.
 	Meta any
+	// CheckResume, if set, is called by Resume with the Meta stored in the
+	// checkpoint (as JSON; null when the run stored none) before anything is
+	// restored: an error, which Resume wraps, refuses the resume. It is the
+	// caller's check that the settings in Meta that the run cannot change
+	// midway are the ones it was started with.
+	CheckResume func(stored json.RawMessage) error
 }
 
 // Status is a progress report.
@@ -86,6 +93,13 @@ type checkpointMeta struct {
 	Loop         State           `json:"loop"`
 	Architecture json.RawMessage `json:"architecture"`
 	User         any             `json:"run,omitempty"`
+}
+
+// storedMeta is checkpointMeta as Resume reads it back.
+type storedMeta struct {
+	Loop         State           `json:"loop"`
+	Architecture json.RawMessage `json:"architecture"`
+	User         json.RawMessage `json:"run,omitempty"`
 }
 
 // NumericalError reports a non-finite loss or gradient.
@@ -182,17 +196,39 @@ func Resume(cfg *Config, warn func(error)) (State, bool, error) {
 		}
 		return State{}, false, err
 	}
-	var m checkpointMeta
+	var m storedMeta
 	if err := c.Meta(&m); err != nil {
 		return State{}, false, err
 	}
+	if cfg.CheckResume != nil {
+		user := m.User
+		if len(user) == 0 {
+			user = json.RawMessage("null")
+		}
+		if err := cfg.CheckResume(user); err != nil {
+			return State{}, false, fmt.Errorf("train: resuming from %s: %w", c.Dir, err)
+		}
+	}
 	if m.Loop.Seed != cfg.Seed {
 		return State{}, false, fmt.Errorf("train: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed or another --out", c.Dir, m.Loop.Seed, cfg.Seed)
+	}
+	if a, b := compactJSON(m.Architecture), compactJSON(cfg.Engine.Architecture()); a != b {
+		return State{}, false, fmt.Errorf("train: checkpoint %s holds another network (%s) than this run builds (%s): resume with the same architecture or another --out", c.Dir, a, b)
 	}
 	if err := cfg.Engine.Restore(c.Files); err != nil {
 		return State{}, false, fmt.Errorf("train: restoring %s: %w", c.Dir, err)
 	}
 	return m.Loop, true, nil
+}
+
+// compactJSON is raw without insignificant white space (raw itself if it
+// is not valid JSON).
+func compactJSON(raw []byte) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
 }
 
 // Run trains from state start (zero value: from scratch) until cfg.Steps or

@@ -476,3 +476,33 @@ func TestRunValidatesTheObjective(t *testing.T) {
 		}
 	}
 }
+
+type otherArch struct{ *linearEngine }
+
+func (otherArch) Architecture() json.RawMessage { return json.RawMessage(`{"kind":"linear","width":2}`) }
+
+// Resume hands the stored run metadata to CheckResume before restoring and
+// refuses a checkpoint whose network differs from the one this run builds.
+func TestResumeChecksMetaAndArchitecture(t *testing.T) {
+	out := t.TempDir()
+	cfg := testConfig(t, out, 10)
+	cfg.Meta = map[string]any{"data": "8gaussians"}
+	if _, err := Run(context.Background(), cfg, State{}); err != nil {
+		t.Fatal(err)
+	}
+	again := testConfig(t, out, 20)
+	var seen string
+	refuse := errors.New("settings changed")
+	again.CheckResume = func(stored json.RawMessage) error { seen = string(stored); return refuse }
+	if _, _, err := Resume(again, nil); !errors.Is(err, refuse) || !strings.Contains(seen, `"8gaussians"`) {
+		t.Fatalf("CheckResume saw %q; Resume gave %v", seen, err)
+	}
+	arch := testConfig(t, out, 20)
+	arch.Engine = otherArch{newLinear(4, 2)}
+	if _, _, err := Resume(arch, nil); err == nil || !strings.Contains(err.Error(), "another network") {
+		t.Fatalf("other architecture: %v", err)
+	}
+	if _, ok, err := Resume(testConfig(t, out, 20), nil); err != nil || !ok {
+		t.Fatalf("same settings: %v %v", ok, err)
+	}
+}
