@@ -479,7 +479,9 @@ func TestRunValidatesTheObjective(t *testing.T) {
 
 type otherArch struct{ *linearEngine }
 
-func (otherArch) Architecture() json.RawMessage { return json.RawMessage(`{"kind":"linear","width":2}`) }
+func (otherArch) Architecture() json.RawMessage {
+	return json.RawMessage(`{"kind":"linear","width":2}`)
+}
 
 // Resume hands the stored run metadata to CheckResume before restoring and
 // refuses a checkpoint whose network differs from the one this run builds.
