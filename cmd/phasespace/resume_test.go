@@ -65,7 +65,7 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 	}
 	// Resumable settings: more steps, a time budget, another checkpoint
 	// cadence, keep count and progress, skipping bad batches.
-	ok := with("--steps", "6", "--time-budget", "1h", "--ckpt-every", "1", "--keep", "2", "--progress-every", "1s", "--skip-bad-batches")
+	ok := with("--steps", "6", "--time-budget", "1h", "--ckpt-every", "1", "--keep", "2", "--skip-bad-batches", "--quiet=false", "--progress-every", "1h")
 	if code, _, errs := runCLI(t, ok...); code != 0 {
 		t.Fatalf("resumable changes: exit %d, %s", code, errs)
 	}

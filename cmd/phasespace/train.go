@@ -29,6 +29,7 @@ func init() {
 
 // trainFlags are the train command's flags (also used by demo).
 type trainFlags struct {
+	cmd                string // the command, for checkFlags: train (default) or demo
 	sf                 *sdeFlags
 	data               string
 	weighting          string
@@ -59,7 +60,7 @@ type trainFlags struct {
 }
 
 func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
-	f := &trainFlags{sf: addSDEFlags(fs, "cld")}
+	f := &trainFlags{cmd: "train", sf: addSDEFlags(fs, "cld")}
 	fs.StringVar(&f.data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...)")
 	fs.StringVar(&f.weighting, "weighting", "eps", "loss weighting: eps (λ = ℓ⁻², sample quality) or ml (likelihood)")
 	fs.Int64Var(&f.steps, "steps", defaultSteps, "optimiser steps (>= 1)")
@@ -158,8 +159,10 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 	if err != nil {
 		return nil, runMeta{}, usagef("--weighting: %v", err)
 	}
-	if f.importanceT && w != objective.WeightML {
-		return nil, runMeta{}, usagef("--importance-t needs --weighting ml")
+	u := useContext{SDE: p.Kind, Data: f.data, Image: isImageData(f.data), Weighting: w.String(),
+		InputFourier: f.inputFourier > 0, Quiet: f.quiet}
+	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
+		return nil, runMeta{}, err
 	}
 	oc := &objective.Config{Process: p, Objective: obj, Weighting: w, MixedScore: f.mixed && p.Kind == sde.CLD, LossEps: f.lossEps, ImportanceT: f.importanceT}
 	if err := oc.Validate(); err != nil {
