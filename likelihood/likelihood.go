@@ -376,10 +376,10 @@ func (m *driftMonitor) where(i int) string {
 func (m *driftMonitor) explain(err error) error {
 	switch {
 	case m.bad:
-		return fmt.Errorf("likelihood: the model's score is not finite at t = %v (%s: drift %v), so the probability-flow ODE cannot be integrated: the model has likely diverged in training (%w)",
+		return fmt.Errorf("likelihood: the model's score is not finite at t = %.6g (%s: drift %v), so the probability-flow ODE cannot be integrated: the model has likely diverged in training (%w)",
 			m.badT, m.where(m.badI), m.badV, err)
 	case m.evaluated && m.peakI >= 0 && (errors.Is(err, ode.ErrStepUnderflow) || errors.Is(err, ode.ErrMaxSteps)):
-		return fmt.Errorf("likelihood: the model's score is unstable near t = %v: the probability-flow ODE's steps shrank to the resolution of t; the drift there reaches %.3g (%s), which a well-trained score does not: the model has likely diverged in training (%w)",
+		return fmt.Errorf("likelihood: the model's score is unstable near t = %.6g: the probability-flow ODE's steps shrank to the resolution of t; the drift there reaches %.3g (%s), which a well-trained score does not: the model has likely diverged in training (%w)",
 			m.lastT, m.peakV, m.where(m.peakI), err)
 	}
 	return fmt.Errorf("likelihood: probability-flow ODE: %w", err)
