@@ -16,8 +16,10 @@ import (
 // every flag given on the command line that has no effect there is a usage
 // error naming the flag, where it applies and what was chosen instead.
 // A flag without an entry is an internal error, and a test walks every
-// command's flag set, so a new flag cannot be forgotten: add its rule here
-// (always when it applies everywhere).
+// command's flag set, so a new flag cannot be forgotten: add its name to
+// the command's list of flags that always apply, or its conditions to the
+// command's map (a new sampler's flag: "order": {samplerIn("gddim")}, with
+// the sampler's name also accepted where samplerIn lists samplers).
 
 // useContext is what decides whether a flag has an effect.
 type useContext struct {
@@ -45,8 +47,6 @@ type cond struct {
 
 // rule is the conditions under which a flag has an effect (none: always).
 type rule []cond
-
-var always = rule{}
 
 func sdeIn(kinds ...sde.Kind) cond {
 	names := make([]string, len(kinds))
