@@ -18,8 +18,7 @@ import (
 // A flag without an entry is an internal error, and a test walks every
 // command's flag set, so a new flag cannot be forgotten: add its name to
 // the command's list of flags that always apply, or its conditions to the
-// command's map (a new sampler's flag: "order": {samplerIn("gddim")}, with
-// the sampler's name also accepted where samplerIn lists samplers).
+// command's map (a flag of a new sampler: "order": {samplerIn("gddim")}).
 
 // useContext is what decides whether a flag has an effect.
 type useContext struct {
