@@ -7,6 +7,7 @@ import (
 
 	"phasespace/internal/parallel"
 	"phasespace/mixture"
+	"phasespace/ode"
 	"phasespace/rng"
 	"phasespace/score"
 	"phasespace/sde"
@@ -138,10 +139,10 @@ func NLL(c Config, x []float64) (Result, error) {
 		}
 	}
 	probes := c.makeProbes(m, d, order)
-	f := c.drift(m, d, probes)
-	nfe, err := c.Solve(f, c.Eps, p.T, y, c.RTol, c.ATol)
+	mon := &driftMonitor{f: c.drift(m, d, probes), d: d, k: k, nd: nd, order: order}
+	nfe, err := c.Solve(mon.eval, c.Eps, p.T, y, c.RTol, c.ATol)
 	if err != nil {
-		return Result{}, fmt.Errorf("likelihood: probability-flow ODE: %w", err)
+		return Result{}, mon.explain(err)
 	}
 	res := Result{NLL: make([]float64, n), NFE: nfe}
 	lw := make([]float64, k)
@@ -320,6 +321,68 @@ func (c *Config) drift(m, d int, probes []float64) func(t float64, y, dy []float
 			}
 		})
 	}
+}
+
+// driftMonitor watches the probability-flow drift the solver evaluates, so
+// that a failed solve can say where the model's score went wrong: the
+// first evaluation with a non-finite component, and the largest state
+// component (x or v, not the log-density change) of the latest one.
+type driftMonitor struct {
+	f               func(t float64, y, dy []float64)
+	d, k, nd, order int
+
+	bad          bool // a non-finite component was seen
+	badT, badV   float64
+	badI         int
+	lastT, peakV float64
+	peakI        int
+	evaluated    bool
+}
+
+func (m *driftMonitor) eval(t float64, y, dy []float64) {
+	m.f(t, y, dy)
+	m.lastT, m.peakV, m.peakI, m.evaluated = t, 0, -1, true
+	for i, v := range dy {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			if !m.bad {
+				m.bad, m.badT, m.badV, m.badI = true, t, v, i
+			}
+			continue
+		}
+		if a := math.Abs(v); i < m.order*m.nd && (a > m.peakV || m.peakI < 0) {
+			m.peakV, m.peakI = a, i
+		}
+	}
+}
+
+// where names the data point and component of state index i (layout
+// x | v | Δ, K replicas per point).
+func (m *driftMonitor) where(i int) string {
+	if i >= m.order*m.nd {
+		return fmt.Sprintf("data point %d, log-density change", (i-m.order*m.nd)/m.k)
+	}
+	part := "x"
+	if i >= m.nd {
+		part, i = "v", i-m.nd
+	}
+	return fmt.Sprintf("data point %d, %s[%d]", i/m.d/m.k, part, i%m.d)
+}
+
+// explain turns a solver failure into an error about the score model: a
+// non-finite drift means a non-finite score (or its divergence); a step
+// size that underflows or a step budget spent on finite values means a
+// score that varies too fast to integrate, as a diverged network's does.
+// The solver's error stays wrapped.
+func (m *driftMonitor) explain(err error) error {
+	switch {
+	case m.bad:
+		return fmt.Errorf("likelihood: the model's score is not finite at t = %.6g (%s: drift %v), so the probability-flow ODE cannot be integrated: the model has likely diverged in training (%w)",
+			m.badT, m.where(m.badI), m.badV, err)
+	case m.evaluated && m.peakI >= 0 && (errors.Is(err, ode.ErrStepUnderflow) || errors.Is(err, ode.ErrMaxSteps)):
+		return fmt.Errorf("likelihood: the model's score is unstable near t = %.6g: the probability-flow ODE's steps shrank to the resolution of t; the drift there reaches %.3g (%s), which a well-trained score does not: the model has likely diverged in training (%w)",
+			m.lastT, m.peakV, m.where(m.peakI), err)
+	}
+	return fmt.Errorf("likelihood: probability-flow ODE: %w", err)
 }
 
 // BitsPerDim converts a mean NLL (nats per image) of data y = a·x + b, where

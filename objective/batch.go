@@ -32,6 +32,9 @@ func resize[T any](s []T, n int) []T {
 // initial velocity (DSM) and noise from streams keyed by (seed, step, sample
 // index), perturbs with the kernel and computes the output-space targets.
 func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	if d < 1 || len(x0)%d != 0 {
 		return fmt.Errorf("objective: data length %d is not a multiple of dimension %d", len(x0), d)
 	}
@@ -43,6 +46,7 @@ func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error
 	b.Target = resize(b.Target, n*b.OutDim)
 	b.quad = resize(b.quad, n)
 	p := c.Process
+	obj, w8 := c.objective(), c.weighting()
 	sv0 := math.Sqrt(p.InitVelVar * p.Mass())
 	for i := 0; i < n; i++ {
 		tr := rng.New(seed, rng.PurposeTrainTime, step, uint64(i))
@@ -52,7 +56,7 @@ func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error
 			return fmt.Errorf("objective: sample %d at t = %v: %w", i, t, err)
 		}
 		b.T[i], b.Times[i] = float32(t), t
-		qxx, qxv, qvv := pa.quad(c.Weighting)
+		qxx, qxv, qvv := pa.quad(w8)
 		b.quad[i] = [3]float64{w * qxx, w * qxv, w * qvv}
 		li11, li12, li22 := pa.kern.L.InvT()
 		nr := rng.New(seed, rng.PurposeTrainNoise, step, uint64(i))
@@ -62,7 +66,7 @@ func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error
 			var v0, ev float64
 			if p.Order() == 2 {
 				ev = nr.NormFloat64()
-				if c.Objective == sde.DSM {
+				if obj == sde.DSM {
 					v0 = sv0 * nr.NormFloat64()
 				}
 			}
@@ -132,7 +136,7 @@ func (b *Batch) Loss(out []float32, grad []float32) float64 {
 
 // drawTime maps u ~ U[0,1) to a training time and its importance weight.
 func (c *Config) drawTime(u float64) (t, w float64) {
-	lo := c.LossEps
+	lo := c.lossEps()
 	if !c.ImportanceT {
 		return lo + (1-lo)*u, 1
 	}
@@ -154,18 +158,24 @@ type proposal struct {
 	edges []float64 // cell boundaries, geometric from LossEps to 1
 	dens  []float64 // normalised density per cell
 	cdf   []float64 // cumulative mass at each cell's right edge
+
+	// The inputs it was built from (Config.prop is rebuilt when they change).
+	process *sde.Process
+	lo      float64
+	obj     sde.Objective
 }
 
 // proposal returns the importance-sampling density for t: piecewise
 // constant on 512 geometric cells, ∝ ½tr(GGᵀ(t)Σ_t⁻¹), the expected squared
 // score target under the ml weighting.
 func (c *Config) proposal() *proposal {
-	if c.prop != nil {
-		return c.prop
+	lo, obj := c.lossEps(), c.objective()
+	if pr := c.prop; pr != nil && pr.process == c.Process && pr.lo == lo && pr.obj == obj {
+		return pr
 	}
 	const cells = 512
-	lo := c.LossEps
-	pr := &proposal{edges: make([]float64, cells+1), dens: make([]float64, cells), cdf: make([]float64, cells)}
+	pr := &proposal{edges: make([]float64, cells+1), dens: make([]float64, cells), cdf: make([]float64, cells),
+		process: c.Process, lo: lo, obj: obj}
 	for k := range pr.edges {
 		pr.edges[k] = lo * math.Pow(1/lo, float64(k)/cells)
 	}
@@ -173,7 +183,7 @@ func (c *Config) proposal() *proposal {
 	total := 0.0
 	for k := 0; k < cells; k++ {
 		mid := math.Sqrt(pr.edges[k] * pr.edges[k+1])
-		ks := c.Process.MustKernel(mid, c.Objective)
+		ks := c.Process.MustKernel(mid, obj)
 		g := c.Process.DiffusionSq(mid)
 		var tr float64
 		if c.Process.Order() == 1 {

@@ -17,12 +17,15 @@ const (
 	WeightML
 )
 
-// String returns "eps" or "ml".
+// String returns "eps" or "ml" ("Weighting(k)" for an unknown value).
 func (w Weighting) String() string {
-	if w == WeightML {
+	switch w {
+	case WeightEps:
+		return "eps"
+	case WeightML:
 		return "ml"
 	}
-	return "eps"
+	return fmt.Sprintf("Weighting(%d)", int(w))
 }
 
 // ParseWeighting maps "eps" and "ml" to a Weighting.
@@ -36,51 +39,94 @@ func ParseWeighting(s string) (Weighting, error) {
 	return 0, fmt.Errorf("unknown weighting %q (valid: eps, ml)", s)
 }
 
-// Config describes a training objective.
+// Config describes a training objective. Its zero fields mean the
+// documented defaults, so a Config needs no preparation: every method reads
+// the defaults through the same accessors, and none of them changes the
+// caller's fields.
 type Config struct {
-	Process   *sde.Process
-	Objective sde.Objective // HSM or DSM (VP: DSM)
+	Process *sde.Process
+	// Objective is HSM or DSM; 0 means HSM for CLD and PSLD, DSM for VP
+	// (VP has no velocity, so HSM is an error there).
+	Objective sde.Objective
+	// Weighting is WeightEps or WeightML; 0 means WeightEps.
 	Weighting Weighting
 	// MixedScore adds CLD's analytic Gaussian part −v/Σᵛᵛ_HSM to the score
 	// (ignored for VP and PSLD).
 	MixedScore bool
-	// LossEps is the smallest training time: t ~ U[LossEps, 1] (default 1e-5).
+	// LossEps is the smallest training time: t ~ U[LossEps, 1]; 0 means 1e-5.
 	LossEps float64
 	// ImportanceT samples t from a proposal ∝ ½tr(GGᵀΣ_t⁻¹) and reweights
 	// by the density ratio, so the expected loss equals that of uniform t
 	// while its variance is lower. Only meaningful with WeightML.
 	ImportanceT bool
 
-	prop *proposal // built on first use
+	prop *proposal // cache of the proposal, rebuilt when its inputs change
 }
 
-// Validate checks the configuration and fills defaults.
+// DefaultLossEps is the smallest training time when Config.LossEps is 0.
+const DefaultLossEps = 1e-5
+
+// Validate reports whether the configuration is usable; it does not change
+// c (zero fields mean their defaults). Prepare calls it on every batch, so
+// a Config that was never validated trains the same model as one that was.
 func (c *Config) Validate() error {
 	if c.Process == nil {
 		return fmt.Errorf("objective: no process")
 	}
-	if c.Objective == 0 {
-		c.Objective = sde.HSM
-		if c.Process.Order() == 1 {
-			c.Objective = sde.DSM
-		}
+	switch c.Objective {
+	case 0, sde.HSM, sde.DSM:
+	default:
+		return fmt.Errorf("objective: unknown objective %d (valid: hsm, dsm)", int(c.Objective))
 	}
-	if c.Process.Order() == 1 && c.Objective == sde.HSM {
+	if c.Process.Order() == 1 && c.objective() == sde.HSM {
 		return fmt.Errorf("objective: hsm needs a velocity; vp supports dsm only")
 	}
-	if c.Weighting == 0 {
-		c.Weighting = WeightEps
+	switch c.Weighting {
+	case 0, WeightEps, WeightML:
+	default:
+		return fmt.Errorf("objective: unknown weighting %d (valid: eps, ml)", int(c.Weighting))
 	}
-	if c.LossEps == 0 {
-		c.LossEps = 1e-5
+	if eps := c.lossEps(); !(eps > 0 && eps < 1) {
+		return fmt.Errorf("objective: loss eps %v, want 0 < eps < 1", eps)
 	}
-	if !(c.LossEps > 0 && c.LossEps < 1) {
-		return fmt.Errorf("objective: loss eps %v, want 0 < eps < 1", c.LossEps)
-	}
-	if c.ImportanceT && c.Weighting != WeightML {
+	if c.ImportanceT && c.weighting() != WeightML {
 		return fmt.Errorf("objective: importance sampling of t applies to the ml weighting only")
 	}
 	return nil
+}
+
+// EffectiveObjective is Objective with 0 replaced by its default (HSM for
+// CLD and PSLD, DSM for VP); c.Process must be set.
+func (c *Config) EffectiveObjective() sde.Objective { return c.objective() }
+
+// EffectiveWeighting is Weighting with 0 replaced by WeightEps.
+func (c *Config) EffectiveWeighting() Weighting { return c.weighting() }
+
+// EffectiveLossEps is LossEps with 0 replaced by DefaultLossEps.
+func (c *Config) EffectiveLossEps() float64 { return c.lossEps() }
+
+func (c *Config) objective() sde.Objective {
+	if c.Objective != 0 {
+		return c.Objective
+	}
+	if c.Process != nil && c.Process.Order() == 1 {
+		return sde.DSM
+	}
+	return sde.HSM
+}
+
+func (c *Config) weighting() Weighting {
+	if c.Weighting == 0 {
+		return WeightEps
+	}
+	return c.Weighting
+}
+
+func (c *Config) lossEps() float64 {
+	if c.LossEps == 0 {
+		return DefaultLossEps
+	}
+	return c.LossEps
 }
 
 // InDim is the network input width for data dimension d: d (VP) or 2d.
@@ -109,7 +155,8 @@ type paramAt struct {
 
 func (c *Config) paramAt(t float64) (paramAt, error) {
 	p := c.Process
-	k, err := p.Kernel(t, c.Objective)
+	obj := c.objective()
+	k, err := p.Kernel(t, obj)
 	if err != nil {
 		return paramAt{}, err
 	}
@@ -123,7 +170,7 @@ func (c *Config) paramAt(t float64) (paramAt, error) {
 		pa.ell = k.Ell()
 		if c.MixedScore {
 			kh := k
-			if c.Objective != sde.HSM {
+			if obj != sde.HSM {
 				if kh, err = p.Kernel(t, sde.HSM); err != nil {
 					return paramAt{}, err
 				}
@@ -132,7 +179,7 @@ func (c *Config) paramAt(t float64) (paramAt, error) {
 		}
 	case sde.PSLD:
 		kh := k
-		if c.Objective != sde.HSM {
+		if obj != sde.HSM {
 			if kh, err = p.Kernel(t, sde.HSM); err != nil {
 				return paramAt{}, err
 			}

@@ -430,3 +430,70 @@ func TestScoreVJPMatchesFiniteDifferences(t *testing.T) {
 		}
 	}
 }
+
+// Zero fields mean the documented defaults (hsm for CLD and PSLD, dsm for
+// VP, eps weighting, loss eps 1e-5): Prepare on a Config that was never
+// validated builds bit-identical batches (times, inputs, targets, loss) to
+// one with the defaults written out, and neither Validate nor Prepare
+// changes the caller's fields. Unknown kinds are errors.
+func TestZeroFieldsMeanDefaultsAndAreNotFilledIn(t *testing.T) {
+	vp, _ := sde.NewVP(sde.DefaultVP)
+	cld, _ := sde.NewCLD(sde.DefaultCLD)
+	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
+	x0 := []float64{0.3, -1.2, 2, 0.5, -0.7, 0.1}
+	for _, tc := range []struct {
+		p   *sde.Process
+		obj sde.Objective
+	}{{vp, sde.DSM}, {cld, sde.HSM}, {psld, sde.HSM}} {
+		zero := &Config{Process: tc.p}
+		full := &Config{Process: tc.p, Objective: tc.obj, Weighting: WeightEps, LossEps: 1e-5}
+		if err := zero.Validate(); err != nil {
+			t.Fatalf("%v: %v", tc.p, err)
+		}
+		var bz, bf Batch
+		if err := zero.Prepare(&bz, x0, 2, 3, 11); err != nil {
+			t.Fatal(err)
+		}
+		if err := full.Prepare(&bf, x0, 2, 3, 11); err != nil {
+			t.Fatal(err)
+		}
+		if zero.Objective != 0 || zero.Weighting != 0 || zero.LossEps != 0 {
+			t.Errorf("%v: Validate/Prepare filled in the caller's fields: %+v", tc.p, *zero)
+		}
+		out := make([]float32, len(bz.Target))
+		for i := range out {
+			out[i] = float32(i%5) - 2
+		}
+		same := bz.Loss(out, nil) == bf.Loss(out, nil) && len(bz.Input) == len(bf.Input)
+		for i := range bz.Times {
+			same = same && bz.Times[i] == bf.Times[i]
+		}
+		for i := range bz.Input {
+			same = same && bz.Input[i] == bf.Input[i]
+		}
+		for i := range bz.Target {
+			same = same && bz.Target[i] == bf.Target[i]
+		}
+		if !same {
+			t.Errorf("%v: the zero Config prepares another batch than the explicit defaults (times %v vs %v)", tc.p, bz.Times, bf.Times)
+		}
+	}
+	for _, bad := range []*Config{
+		{},
+		{Process: cld, Objective: 9},
+		{Process: cld, Weighting: 9},
+		{Process: vp, Objective: sde.HSM},
+		{Process: cld, LossEps: -1},
+		{Process: cld, ImportanceT: true},
+	} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%+v accepted", *bad)
+		}
+		var b Batch
+		if bad.Process != nil {
+			if err := bad.Prepare(&b, x0, 2, 1, 1); err == nil {
+				t.Errorf("Prepare accepted %+v", *bad)
+			}
+		}
+	}
+}

@@ -26,8 +26,13 @@ type ScoreModel struct {
 func (m *ScoreModel) Dim() int { return m.D }
 
 // Score evaluates the network at time t and maps its output to the score.
+// It panics if the Config is invalid (Validate's error), as score.Model
+// has no error return: check the Config with Validate when building m.
 func (m *ScoreModel) Score(t float64, x, v, sx, sv []float64) {
 	c, d := m.Config, m.D
+	if err := c.Validate(); err != nil {
+		panic(err.Error())
+	}
 	n := len(x) / d
 	inDim, outDim := c.InDim(d), c.OutDim(d)
 	m.in = resize(m.in, n*inDim)

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,7 +23,9 @@ type DataSource interface {
 	Batch(dst []float64, n int, seed uint64, step int64) error
 }
 
-// Config is a training run.
+// Config is a training run. Zero optional fields mean their documented
+// defaults; Run and Resume validate it (Objective included) and never change
+// the caller's fields.
 type Config struct {
 	Objective *objective.Config
 	Engine    Engine
@@ -41,8 +44,8 @@ type Config struct {
 
 	OutDir          string        // checkpoints, loss curve, diagnostics
 	CheckpointEvery int64         // steps between checkpoints (0: only at the end)
-	KeepCheckpoints int           // keep-last-N (default 3)
-	ProgressEvery   time.Duration // progress cadence (default 2 s)
+	KeepCheckpoints int           // keep-last-N (0: 3)
+	ProgressEvery   time.Duration // progress cadence (0: 2 s)
 	Progress        func(Status)  // called at the cadence and at the end (may be nil)
 	// SkipBadBatches skips (and counts) a step whose loss or gradient is not
 	// finite instead of stopping the run.
@@ -54,6 +57,12 @@ type Config struct {
 	TimeBudget time.Duration
 	// Meta is stored in every checkpoint beside the loop's own state.
 	Meta any
+	// CheckResume, if set, is called by Resume with the Meta stored in the
+	// checkpoint (as JSON; null when the run stored none) before anything is
+	// restored: an error, which Resume wraps, refuses the resume. It is the
+	// caller's check that the settings in Meta that the run cannot change
+	// midway are the ones it was started with.
+	CheckResume func(stored json.RawMessage) error
 }
 
 // Status is a progress report.
@@ -86,8 +95,18 @@ type checkpointMeta struct {
 	User         any             `json:"run,omitempty"`
 }
 
+// storedMeta is checkpointMeta as Resume reads it back.
+type storedMeta struct {
+	Loop         State           `json:"loop"`
+	Architecture json.RawMessage `json:"architecture"`
+	User         json.RawMessage `json:"run,omitempty"`
+}
+
 // NumericalError reports a non-finite loss or gradient.
 type NumericalError struct {
+	// Step is the 1-based number of the failed step: the steps before it
+	// completed, so loss.csv's last row is Step−1 and the failed step has
+	// none. The diagnostic file is diagnostic-step-<Step>.json.
 	Step       int64
 	Quantity   string
 	Value      float64
@@ -133,20 +152,38 @@ func (c *Config) validate() error {
 		return errors.New("train: warmup, clip, checkpoint interval and time budget must be >= 0")
 	case c.OutDir == "":
 		return errors.New("train: no output directory")
+	case c.KeepCheckpoints < 0 || c.ProgressEvery < 0:
+		return errors.New("train: checkpoints to keep and progress cadence must be >= 0 (0: the defaults 3 and 2 s)")
 	}
-	if c.KeepCheckpoints == 0 {
-		c.KeepCheckpoints = 3
-	}
-	if c.ProgressEvery == 0 {
-		c.ProgressEvery = 2 * time.Second
+	if err := c.Objective.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
 	return nil
+}
+
+// keep is KeepCheckpoints with 0 meaning 3.
+func (c *Config) keep() int {
+	if c.KeepCheckpoints == 0 {
+		return 3
+	}
+	return c.KeepCheckpoints
+}
+
+// progressEvery is ProgressEvery with 0 meaning 2 s.
+func (c *Config) progressEvery() time.Duration {
+	if c.ProgressEvery == 0 {
+		return 2 * time.Second
+	}
+	return c.ProgressEvery
 }
 
 // Resume restores engine and loop state from the newest valid checkpoint
 // under cfg.OutDir. It returns the restored state, or ok == false when there
 // is none. Checkpoints that fail verification are reported through warn.
 func Resume(cfg *Config, warn func(error)) (State, bool, error) {
+	if err := cfg.validate(); err != nil {
+		return State{}, false, err
+	}
 	c, skipped, err := checkpoint.Latest(CheckpointDir(cfg.OutDir))
 	for _, s := range skipped {
 		if warn != nil {
@@ -159,17 +196,39 @@ func Resume(cfg *Config, warn func(error)) (State, bool, error) {
 		}
 		return State{}, false, err
 	}
-	var m checkpointMeta
+	var m storedMeta
 	if err := c.Meta(&m); err != nil {
 		return State{}, false, err
 	}
+	if cfg.CheckResume != nil {
+		user := m.User
+		if len(user) == 0 {
+			user = json.RawMessage("null")
+		}
+		if err := cfg.CheckResume(user); err != nil {
+			return State{}, false, fmt.Errorf("train: resuming from %s: %w", c.Dir, err)
+		}
+	}
 	if m.Loop.Seed != cfg.Seed {
 		return State{}, false, fmt.Errorf("train: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed or another --out", c.Dir, m.Loop.Seed, cfg.Seed)
+	}
+	if a, b := compactJSON(m.Architecture), compactJSON(cfg.Engine.Architecture()); a != b {
+		return State{}, false, fmt.Errorf("train: checkpoint %s holds another network (%s) than this run builds (%s): resume with the same architecture or another --out", c.Dir, a, b)
 	}
 	if err := cfg.Engine.Restore(c.Files); err != nil {
 		return State{}, false, fmt.Errorf("train: restoring %s: %w", c.Dir, err)
 	}
 	return m.Loop, true, nil
+}
+
+// compactJSON is raw without insignificant white space (raw itself if it
+// is not valid JSON).
+func compactJSON(raw []byte) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
 }
 
 // Run trains from state start (zero value: from scratch) until cfg.Steps or
@@ -224,7 +283,7 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 			return fmt.Errorf("train: serialising state: %w", err)
 		}
 		meta := checkpointMeta{Loop: st, Architecture: cfg.Engine.Architecture(), User: cfg.Meta}
-		if _, err := checkpoint.Save(CheckpointDir(cfg.OutDir), st.Step, files, meta, cfg.KeepCheckpoints); err != nil {
+		if _, err := checkpoint.Save(CheckpointDir(cfg.OutDir), st.Step, files, meta, cfg.keep()); err != nil {
 			return err
 		}
 		return curve.Sync()
@@ -234,12 +293,16 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		return cfg.TimeBudget > 0 && seconds0+time.Since(t0).Seconds() >= cfg.TimeBudget.Seconds()
 	}
 	for st.Step < cfg.Steps && !overBudget() {
+		// step is the 0-based index that keys the random streams and the
+		// schedule; every message, file name and record names the step by
+		// its 1-based number, step+1, the count of completed steps once it
+		// is done (the convention of loss.csv, progress and checkpoints).
 		step := st.Step
 		if err := cfg.Data.Batch(x0, cfg.BatchSize, cfg.Seed, step); err != nil {
-			return st, fmt.Errorf("train: step %d: data: %w", step, err)
+			return st, fmt.Errorf("train: step %d: data: %w", step+1, err)
 		}
 		if err := cfg.Objective.Prepare(&batch, x0, d, cfg.Seed, uint64(step)); err != nil {
-			return st, fmt.Errorf("train: step %d: %w", step, err)
+			return st, fmt.Errorf("train: step %d: %w", step+1, err)
 		}
 		out := cfg.Engine.Forward(batch.Input, batch.T, batch.N, true)
 		if cap(grad) < len(out) {
@@ -260,9 +323,9 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		if bad != "" {
 			cfg.Engine.SkipStep()
 			if !cfg.SkipBadBatches {
-				path := filepath.Join(cfg.OutDir, fmt.Sprintf("diagnostic-step-%d.json", step))
+				path := filepath.Join(cfg.OutDir, fmt.Sprintf("diagnostic-step-%d.json", step+1))
 				writeDiagnostic(path, cfg, step, what, val, &batch, out)
-				return st, &NumericalError{Step: step, Quantity: what, Value: val, Diagnostic: path}
+				return st, &NumericalError{Step: step + 1, Quantity: what, Value: val, Diagnostic: path}
 			}
 			st.Skipped++
 			st.Step++
@@ -284,7 +347,7 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 			}
 		}
 		st.Seconds = seconds0 + time.Since(t0).Seconds()
-		if time.Since(lastReport) >= cfg.ProgressEvery {
+		if time.Since(lastReport) >= cfg.progressEvery() {
 			lastReport = time.Now()
 			report(loss, gnorm, false)
 		}
@@ -318,7 +381,7 @@ func writeDiagnostic(path string, cfg *Config, step int64, what string, val floa
 		}
 	}
 	diag := map[string]any{
-		"step":               step,
+		"step":               step + 1,
 		"quantity":           what,
 		"value":              strconv.FormatFloat(val, 'g', -1, 64),
 		"lr":                 cfg.LRAt(step),
@@ -327,7 +390,7 @@ func writeDiagnostic(path string, cfg *Config, step int64, what string, val floa
 		"t_max":              tmax,
 		"non_finite_outputs": nonFiniteOut,
 		"numerical_eps":      cfg.Objective.Process.NumericalEps,
-		"loss_eps":           cfg.Objective.LossEps,
+		"loss_eps":           cfg.Objective.EffectiveLossEps(),
 		"hint":               "lower the learning rate, raise --numerical-eps or --loss-eps, or rerun with --skip-bad-batches",
 	}
 	raw, _ := json.MarshalIndent(diag, "", "  ")

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -235,16 +236,44 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	}
 }
 
+// The engine's output turns NaN in its 13th step (0-based index 12). Steps
+// count from 1 everywhere: loss.csv holds steps 1..12, and the error, the
+// diagnostic's file name and its "step" field all name step 13, the first
+// step that loss.csv does not contain.
 func TestNaNStopsWithDiagnosticOrIsSkipped(t *testing.T) {
-	cfg := testConfig(t, t.TempDir(), 30)
+	out := t.TempDir()
+	cfg := testConfig(t, out, 30)
 	cfg.Engine.(*linearEngine).nanAt = 12
 	_, err := Run(context.Background(), cfg, State{})
 	var ne *NumericalError
-	if !errors.As(err, &ne) || ne.Step != 12 || ne.Quantity != "loss" {
-		t.Fatalf("want a NumericalError at step 12, got %v", err)
+	if !errors.As(err, &ne) || ne.Quantity != "loss" {
+		t.Fatalf("want a NumericalError for the loss, got %v", err)
+	}
+	steps, _, _, cerr := ReadCurve(filepath.Join(out, "loss.csv"))
+	if cerr != nil || len(steps) == 0 {
+		t.Fatalf("loss.csv: %v (%d rows)", cerr, len(steps))
+	}
+	for i, s := range steps {
+		if s != float64(i+1) {
+			t.Fatalf("loss.csv row %d holds step %v, want %d", i, s, i+1)
+		}
+	}
+	firstMissing := int64(len(steps)) + 1
+	if ne.Step != firstMissing || ne.Step != 13 {
+		t.Fatalf("error names step %d; loss.csv holds steps 1..%d, so the failed step is %d (the engine's 13th)", ne.Step, len(steps), firstMissing)
+	}
+	want := fmt.Sprintf("step %d:", firstMissing)
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("message %q does not start with %q", err, want)
+	}
+	if filepath.Base(ne.Diagnostic) != fmt.Sprintf("diagnostic-step-%d.json", firstMissing) {
+		t.Fatalf("diagnostic file %s, want diagnostic-step-%d.json", ne.Diagnostic, firstMissing)
 	}
 	raw, rerr := os.ReadFile(ne.Diagnostic)
-	if rerr != nil || !strings.Contains(string(raw), `"step": 12`) || !strings.Contains(err.Error(), "--lr") {
+	var diag struct {
+		Step int64 `json:"step"`
+	}
+	if rerr != nil || json.Unmarshal(raw, &diag) != nil || diag.Step != firstMissing || !strings.Contains(err.Error(), "--lr") {
 		t.Fatalf("diagnostic %s: %s (%v); message %q", ne.Diagnostic, raw, rerr, err)
 	}
 	skip := testConfig(t, t.TempDir(), 30)
@@ -358,5 +387,124 @@ func TestLRSchedule(t *testing.T) {
 	}
 	if err := (&Config{LRDecay: "linear"}).validate(); err == nil || !strings.Contains(err.Error(), "lr decay") {
 		t.Errorf("unknown decay: got error %v", err)
+	}
+}
+
+// A zero objective.Config and zero optional train.Config fields mean the
+// documented defaults (hsm for CLD, eps weighting, loss eps 1e-5, keep 3,
+// progress every 2 s): a run whose configs were never validated reproduces,
+// bit for bit, the run with every default written out, and Run leaves both
+// of the caller's structs as they were.
+func TestZeroConfigMeansDefaultsAndIsNotChanged(t *testing.T) {
+	p, err := sde.NewCLD(sde.CLDConfig{Schedule: sde.Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(obj *objective.Config) *Config {
+		return &Config{
+			Objective: obj, Engine: newLinear(4, 2),
+			Data:  mixData{mixture.Isotropic([][]float64{{1, 0}, {-1, 0.5}}, 0.3)},
+			Steps: 40, BatchSize: 32, LR: 0.01, Clip: 10, Seed: 42, OutDir: t.TempDir(),
+		}
+	}
+	zero := mk(&objective.Config{Process: p})
+	explicit := mk(&objective.Config{Process: p, Objective: sde.HSM, Weighting: objective.WeightEps, LossEps: 1e-5})
+	explicit.KeepCheckpoints, explicit.ProgressEvery = 3, 2*time.Second
+	if err := explicit.Objective.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	stZ, errZ := Run(context.Background(), zero, State{})
+	stE, errE := Run(context.Background(), explicit, State{})
+	if errZ != nil || errE != nil {
+		t.Fatalf("zero config: %v; explicit defaults: %v", errZ, errE)
+	}
+	o := zero.Objective
+	if o.Objective != 0 || o.Weighting != 0 || o.LossEps != 0 || o.MixedScore || o.ImportanceT || o.Process != p {
+		t.Errorf("Run changed the caller's objective.Config: %+v", *o)
+	}
+	if zero.KeepCheckpoints != 0 || zero.ProgressEvery != 0 {
+		t.Errorf("Run changed the caller's train.Config: keep %d, progress %v", zero.KeepCheckpoints, zero.ProgressEvery)
+	}
+	_, lossZ, _, err := ReadCurve(filepath.Join(zero.OutDir, "loss.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lossE, _, err := ReadCurve(filepath.Join(explicit.OutDir, "loss.csv"))
+	if err != nil || len(lossZ) != 40 || len(lossE) != 40 {
+		t.Fatalf("curves: %d and %d rows, %v", len(lossZ), len(lossE), err)
+	}
+	for i := range lossZ {
+		if lossZ[i] != lossE[i] {
+			t.Fatalf("step %d: loss %v with the zero config, %v with the defaults written out", i+1, lossZ[i], lossE[i])
+		}
+	}
+	if stZ.EMALoss != stE.EMALoss {
+		t.Fatalf("final EMA loss %v with the zero config, %v with the defaults written out", stZ.EMALoss, stE.EMALoss)
+	}
+	wz, we := zero.Engine.(*linearEngine).w, explicit.Engine.(*linearEngine).w
+	for i := range wz {
+		if math.Float32bits(wz[i]) != math.Float32bits(we[i]) {
+			t.Fatalf("weight %d: %v with the zero config, %v with the defaults written out", i, wz[i], we[i])
+		}
+	}
+	dirs, _ := filepath.Glob(filepath.Join(CheckpointDir(zero.OutDir), "step-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("%d checkpoints kept, want 1 (only the final one at CheckpointEvery 0)", len(dirs))
+	}
+}
+
+// An invalid objective is refused by Run and Resume themselves, without the
+// caller having called Validate.
+func TestRunValidatesTheObjective(t *testing.T) {
+	vp, err := sde.NewVP(sde.VPConfig{BetaMin: 0.1, BetaMax: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range []*objective.Config{
+		{Process: vp, Objective: sde.HSM},
+		{Process: vp, Weighting: 7},
+		{Process: vp, LossEps: 2},
+		{Process: vp, ImportanceT: true},
+	} {
+		cfg := testConfig(t, t.TempDir(), 5)
+		cfg.Objective, cfg.Engine = obj, newLinear(2, 2)
+		if _, err := Run(context.Background(), cfg, State{}); err == nil || !strings.Contains(err.Error(), "objective") {
+			t.Errorf("%+v: Run gave %v, want an objective error", *obj, err)
+		}
+		if _, _, err := Resume(cfg, nil); err == nil {
+			t.Errorf("%+v: Resume accepted it", *obj)
+		}
+	}
+}
+
+type otherArch struct{ *linearEngine }
+
+func (otherArch) Architecture() json.RawMessage {
+	return json.RawMessage(`{"kind":"linear","width":2}`)
+}
+
+// Resume hands the stored run metadata to CheckResume before restoring and
+// refuses a checkpoint whose network differs from the one this run builds.
+func TestResumeChecksMetaAndArchitecture(t *testing.T) {
+	out := t.TempDir()
+	cfg := testConfig(t, out, 10)
+	cfg.Meta = map[string]any{"data": "8gaussians"}
+	if _, err := Run(context.Background(), cfg, State{}); err != nil {
+		t.Fatal(err)
+	}
+	again := testConfig(t, out, 20)
+	var seen string
+	refuse := errors.New("settings changed")
+	again.CheckResume = func(stored json.RawMessage) error { seen = string(stored); return refuse }
+	if _, _, err := Resume(again, nil); !errors.Is(err, refuse) || !strings.Contains(seen, `"8gaussians"`) {
+		t.Fatalf("CheckResume saw %q; Resume gave %v", seen, err)
+	}
+	arch := testConfig(t, out, 20)
+	arch.Engine = otherArch{newLinear(4, 2)}
+	if _, _, err := Resume(arch, nil); err == nil || !strings.Contains(err.Error(), "another network") {
+		t.Fatalf("other architecture: %v", err)
+	}
+	if _, ok, err := Resume(testConfig(t, out, 20), nil); err != nil || !ok {
+		t.Fatalf("same settings: %v %v", ok, err)
 	}
 }

@@ -22,6 +22,7 @@ func init() {
 func runDemo(args []string, stdout io.Writer) error {
 	fs := newFlagSet("demo")
 	f := addTrainFlags(fs, 5000)
+	f.cmd = "demo"
 	// Measured on 2 cores (docs/results.md): 5000 steps at lr 3e-3 with a
 	// 200-step warm-up separate the eight modes in under three minutes.
 	f.lr, f.warmup = 3e-3, 200

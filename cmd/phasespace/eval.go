@@ -44,6 +44,8 @@ type evalFlags struct {
 	rtol, atol, eps    float64
 	asJSON             bool
 	given              map[string]bool
+	fs                 *flag.FlagSet
+	want               map[string]bool // the metrics requested
 	classifier         string
 	sampler            string
 	nfe                int
@@ -51,7 +53,7 @@ type evalFlags struct {
 
 func runEval(args []string, stdout io.Writer) error {
 	fs := newFlagSet("eval")
-	f := &evalFlags{sf: addSDEFlags(fs, "cld")}
+	f := &evalFlags{sf: addSDEFlags(fs, "cld"), fs: fs}
 	fs.StringVar(&f.samples, "samples", "", "CSV of samples to compare with --data")
 	fs.StringVar(&f.exactName, "exact", "", "evaluate the exact score of a mixture data set (8gaussians, diamond, gaussian) under --sde")
 	fs.StringVar(&f.ckpt, "ckpt", "", "evaluate a trained checkpoint (directory written by phasespace train)")
@@ -105,6 +107,7 @@ func runEval(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	f.want = want
 	res := map[string]any{}
 	switch {
 	case f.samples != "":
@@ -118,6 +121,22 @@ func runEval(args []string, stdout io.Writer) error {
 		return err
 	}
 	return printEval(stdout, res, f.asJSON)
+}
+
+// checkFlags refuses the given flags that have no effect with source
+// ("exact", "ckpt" or "samples"), SDE kind (0: none) and image data.
+func (f *evalFlags) checkFlags(source string, kind sde.Kind, image bool) error {
+	u := useContext{SDE: kind, Source: source, Image: image, Divergence: f.divergence,
+		Likelihood: f.want["nll"] || f.want["bpd"]}
+	for m := range f.want {
+		switch m {
+		case "fd", "kid", "pr", "classes":
+			u.FeatureMetrics, u.SampleMetrics = true, true
+		case "ed", "mmd", "sw2", "modes":
+			u.SampleMetrics = true
+		}
+	}
+	return checkFlags("eval", f.fs, u)
 }
 
 func (f *evalFlags) parseMetrics() (map[string]bool, error) {
@@ -157,6 +176,9 @@ func (f *evalFlags) parseMetrics() (map[string]bool, error) {
 
 // evalSampleFile compares a CSV of samples with fresh data draws.
 func (f *evalFlags) evalSampleFile(want map[string]bool, res map[string]any) error {
+	if err := f.checkFlags("samples", 0, false); err != nil {
+		return err
+	}
 	if f.data == "" {
 		return usagef("--samples needs --data NAME (valid: %s)", strings.Join(toy.Names(), ", "))
 	}
@@ -309,6 +331,9 @@ func (f *evalFlags) evalExact(want map[string]bool, res map[string]any) error {
 	if err != nil {
 		return err
 	}
+	if err := f.checkFlags("exact", p.Kind, false); err != nil {
+		return err
+	}
 	o, err := exact.New(p, mix)
 	if err != nil {
 		return err
@@ -333,13 +358,20 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 	if err != nil {
 		return err
 	}
+	image := isImageData(lm.Meta.Data)
+	if image && want["bpd"] && f.divergence == "exact" && !f.given["divergence"] {
+		f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
+	}
+	if err := f.checkFlags("ckpt", lm.Obj.Process.Kind, image); err != nil {
+		return err
+	}
 	data := f.data
 	if data == "" {
 		data = lm.Meta.Data
 	}
 	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
 	res["process"] = processJSON(lm.Obj.Process)
-	if isImageData(lm.Meta.Data) {
+	if image {
 		feature := false
 		for m := range want {
 			switch m {
@@ -351,9 +383,6 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 			}
 		}
 		if want["bpd"] {
-			if f.divergence == "exact" && !f.given["divergence"] {
-				f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
-			}
 			if err := f.bpdOf(lm, res); err != nil {
 				return err
 			}

@@ -27,6 +27,9 @@ func runKernel(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkFlags("kernel", fs, useContext{SDE: p.Kind}); err != nil {
+		return err
+	}
 	if !(*t >= 0 && *t <= p.T) || math.IsInf(*t, 0) {
 		return usagef("--t = %v: want a time in [0, %v]", *t, p.T)
 	}

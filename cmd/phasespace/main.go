@@ -109,8 +109,14 @@ func printUsage(w io.Writer) {
 func newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("phasespace "+name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
+	if flagSetMade != nil {
+		flagSetMade(fs)
+	}
 	return fs
 }
+
+// flagSetMade, set by tests, sees every command's flag set as it is made.
+var flagSetMade func(*flag.FlagSet)
 
 // parseFlags parses args with fs, turning flag-package errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"phasespace/checkpoint"
 	"phasespace/nn"
@@ -69,6 +71,122 @@ type runMeta struct {
 	Seed        uint64    `json:"seed"`
 	Sampler     string    `json:"recommended_sampler"`
 	NFE         int       `json:"recommended_nfe"`
+	// Net is the network's flags (absent in checkpoints of older versions,
+	// whose architecture train.Resume still compares as a whole).
+	Net *netMeta `json:"network,omitempty"`
+}
+
+// netMeta records the network flags of a run: the MLP's for 2-D data, the
+// U-Net's for images.
+type netMeta struct {
+	Hidden            int     `json:"hidden,omitempty"`
+	Layers            int     `json:"layers,omitempty"`
+	InputFourier      int     `json:"input_fourier,omitempty"`
+	InputFourierScale float64 `json:"input_fourier_scale,omitempty"`
+	Channels          string  `json:"channels,omitempty"`
+	NumRes            int     `json:"num_res,omitempty"`
+	Dropout           float64 `json:"dropout,omitempty"`
+}
+
+// resumableFlags are the train flags that may differ between a run and its
+// resumption: none of them changes what any step computes. --steps may not
+// change under --lr-decay cosine, whose schedule depends on it.
+var resumableFlags = []string{"steps", "time-budget", "ckpt-every", "keep", "progress-every", "quiet", "skip-bad-batches"}
+
+// resumeChanges lists, as "--flag: stored A, given B", every setting of
+// given that differs from the stored run's and that a resumed run cannot
+// change without leaving the trajectory of one uninterrupted run.
+func resumeChanges(stored, given runMeta) []string {
+	var out []string
+	add := func(flag string, a, b any) {
+		sa, sb := settingText(a), settingText(b)
+		if sa != sb {
+			out = append(out, fmt.Sprintf("--%s: stored %s, given %s", flag, sa, sb))
+		}
+	}
+	add("data", stored.Data, given.Data)
+	add("subset", stored.Subset, given.Subset)
+	add("downsample", stored.Downsample, given.Downsample)
+	add("sde", stored.SDE.Kind, given.SDE.Kind)
+	if stored.SDE.Kind == given.SDE.Kind {
+		a, b := stored.SDE, given.SDE
+		add("beta0", a.Beta0, b.Beta0)
+		add("beta1", a.Beta1, b.Beta1)
+		// CLD derives Γ = 2/√M⁻¹ and PSLD M⁻¹ = (Γ−ν)²/4: the derived one
+		// changes only with the others, so only those are named.
+		if a.Kind != "psld" {
+			add("m-inv", a.MInv, b.MInv)
+		}
+		if a.Kind != "cld" {
+			add("Gamma", a.Friction, b.Friction)
+		}
+		add("nu", a.Nu, b.Nu)
+		add("gamma", a.InitVelVar, b.InitVelVar)
+		add("numerical-eps", a.NumericalEps, b.NumericalEps)
+	}
+	add("objective", stored.Objective, given.Objective)
+	add("weighting", stored.Weighting, given.Weighting)
+	add("mixed-score", stored.MixedScore, given.MixedScore)
+	add("loss-eps", stored.LossEps, given.LossEps)
+	add("importance-t", stored.ImportanceT, given.ImportanceT)
+	add("batch", stored.Batch, given.Batch)
+	add("lr", stored.LR, given.LR)
+	add("warmup", stored.Warmup, given.Warmup)
+	add("lr-decay", orNone(stored.LRDecay), orNone(given.LRDecay))
+	if stored.LRDecay != "" {
+		add("steps", stored.Steps, given.Steps)
+	}
+	add("clip", stored.Clip, given.Clip)
+	add("ema", stored.EMADecay, given.EMADecay)
+	add("seed", stored.Seed, given.Seed)
+	if a, b := stored.Net, given.Net; a != nil && b != nil {
+		if stored.Dim == 2 {
+			add("hidden", a.Hidden, b.Hidden)
+			add("layers", a.Layers, b.Layers)
+			add("input-fourier", a.InputFourier, b.InputFourier)
+			if a.InputFourier > 0 && b.InputFourier > 0 {
+				add("input-fourier-scale", a.InputFourierScale, b.InputFourierScale)
+			}
+		} else {
+			add("channels", a.Channels, b.Channels)
+			add("num-res", a.NumRes, b.NumRes)
+			add("dropout", a.Dropout, b.Dropout)
+		}
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// settingText prints a setting as the flag would take it.
+func settingText(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// checkResume returns train.Config.CheckResume for a run described by
+// given: a usage error listing every changed setting.
+func checkResume(given runMeta) func(json.RawMessage) error {
+	return func(raw json.RawMessage) error {
+		var stored runMeta
+		if err := json.Unmarshal(raw, &stored); err != nil || stored.Version != 1 {
+			return fmt.Errorf("run metadata missing or unreadable (%v): not written by phasespace train", err)
+		}
+		changes := resumeChanges(stored, given)
+		if len(changes) == 0 {
+			return nil
+		}
+		return usagef("--resume: the run was started with other settings, which a resumed run cannot change:\n  %s\n"+
+			"resume with the stored settings or train into another --out (may change on resume: --%s; --steps not with --lr-decay cosine)",
+			strings.Join(changes, "\n  "), strings.Join(resumableFlags, ", --"))
+	}
 }
 
 func (m runMeta) objective() (*objective.Config, error) {

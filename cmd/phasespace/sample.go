@@ -153,12 +153,17 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 		return c, "", usagef("--sampler %q: valid are em, sscs, ode", f.method)
 	}
 	c.Method = m
-	if m == sampler.ODE {
-		for _, fl := range []string{"nfe", "striding", "sscs-reference"} {
-			if given[fl] {
-				return c, "", usagef("--%s does not apply to --sampler ode (its NFE follows from --rtol/--atol)", fl)
-			}
+	u := useContext{Source: "ckpt", Sampler: f.method}
+	if f.ckpt == "" {
+		u.Source = "exact"
+		if u.SDE, err = f.sdeF.kind(); err != nil {
+			return c, "", err
 		}
+	}
+	if err := checkFlags("sample", fs, u); err != nil {
+		return c, "", err
+	}
+	if m == sampler.ODE {
 		for _, tol := range []struct {
 			name string
 			v    float64
@@ -169,14 +174,6 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 		}
 		c.RTol, c.ATol = f.rtol, f.atol
 	} else {
-		for _, fl := range []string{"rtol", "atol"} {
-			if given[fl] {
-				return c, "", usagef("--%s applies to --sampler ode only", fl)
-			}
-		}
-		if m != sampler.SSCS && given["sscs-reference"] {
-			return c, "", usagef("--sscs-reference applies to --sampler sscs only")
-		}
 		minNFE := 2
 		if f.noDenoise {
 			minNFE = 1
@@ -238,11 +235,6 @@ func (f *sampleFlags) scoreModel(given map[string]bool) (*sde.Process, score.Mod
 		}
 		return p, o, "exact " + f.exactName, nil
 	case f.ckpt != "":
-		for _, fl := range []string{"sde", "beta0", "beta1", "m-inv", "Gamma", "nu", "gamma", "numerical-eps", "objective"} {
-			if given[fl] {
-				return nil, nil, "", usagef("--%s does not apply with --ckpt: the checkpoint fixes the SDE", fl)
-			}
-		}
 		lm, err := loadCheckpoint(f.ckpt)
 		if err != nil {
 			return nil, nil, "", err

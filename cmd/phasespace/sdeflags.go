@@ -11,8 +11,8 @@ import (
 
 // sdeFlags holds the SDE flags shared by kernel, sample, eval and train.
 // Numeric flags default to NaN, meaning "use the default of the chosen SDE"
-// (the spec's CIFAR-10 defaults); which flags were given is recorded so that
-// flags that do not apply to the chosen SDE are reported instead of ignored.
+// (the CIFAR-10 defaults of the papers); flags that do not apply to the
+// chosen SDE are refused by checkFlags (applies.go).
 type sdeFlags struct {
 	name                   string
 	beta0, beta1           float64
@@ -61,25 +61,28 @@ func checkFinite(name string, v float64, given bool) error {
 	return nil
 }
 
-// build validates the flags and returns the process and objective.
-func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
-	kind, err := sde.ParseKind(f.name)
+// kind parses --sde.
+func (f *sdeFlags) kind() (sde.Kind, error) {
+	k, err := sde.ParseKind(f.name)
 	if err != nil {
-		return nil, 0, usagef("--sde: %v", err)
+		return 0, usagef("--sde: %v", err)
+	}
+	return k, nil
+}
+
+// build validates the flags and returns the process and objective. Flags
+// that do not apply to the chosen SDE are the caller's to refuse, with
+// checkFlags (applies.go); build ignores them.
+func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
+	kind, err := f.kind()
+	if err != nil {
+		return nil, 0, err
 	}
 	g := f.given()
 	for name, v := range map[string]float64{"beta0": f.beta0, "beta1": f.beta1, "m-inv": f.mInv, "Gamma": f.bigGamma, "nu": f.nu, "gamma": f.gamma, "numerical-eps": f.eps} {
 		if err := checkFinite(name, v, g[name]); err != nil {
 			return nil, 0, err
 		}
-	}
-	only := func(names []string, kinds string) error {
-		for _, n := range names {
-			if g[n] {
-				return usagef("--%s does not apply to --sde %s (it applies to %s)", n, kind, kinds)
-			}
-		}
-		return nil
 	}
 	objName := f.objective
 	if objName == "" {
@@ -95,9 +98,6 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 	var p *sde.Process
 	switch kind {
 	case sde.VP:
-		if err := only([]string{"m-inv", "Gamma", "nu", "gamma"}, "cld/psld"); err != nil {
-			return nil, 0, err
-		}
 		if obj == sde.HSM {
 			return nil, 0, usagef("--objective hsm needs a velocity: valid for cld and psld; vp uses dsm")
 		}
@@ -105,9 +105,6 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 		b1 := orDefault(f.beta1, sde.DefaultVP.BetaMax-sde.DefaultVP.BetaMin)
 		p, err = sde.NewVP(sde.VPConfig{BetaMin: b0, BetaMax: b0 + b1, NumericalEps: orDefault(f.eps, 0)})
 	case sde.CLD:
-		if err := only([]string{"nu"}, "psld"); err != nil {
-			return nil, 0, err
-		}
 		d := sde.DefaultCLD
 		minv := orDefault(f.mInv, d.MInv)
 		if g["Gamma"] {

@@ -29,6 +29,7 @@ func init() {
 
 // trainFlags are the train command's flags (also used by demo).
 type trainFlags struct {
+	cmd                string // the command, for checkFlags: train (default) or demo
 	sf                 *sdeFlags
 	data               string
 	weighting          string
@@ -59,7 +60,7 @@ type trainFlags struct {
 }
 
 func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
-	f := &trainFlags{sf: addSDEFlags(fs, "cld")}
+	f := &trainFlags{cmd: "train", sf: addSDEFlags(fs, "cld")}
 	fs.StringVar(&f.data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...)")
 	fs.StringVar(&f.weighting, "weighting", "eps", "loss weighting: eps (λ = ℓ⁻², sample quality) or ml (likelihood)")
 	fs.Int64Var(&f.steps, "steps", defaultSteps, "optimiser steps (>= 1)")
@@ -75,7 +76,8 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.Float64Var(&f.inputFourierScale, "input-fourier-scale", 1, "MLP: standard deviation of the input Fourier frequencies, in cycles per data unit (> 0)")
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed (data, noise, initialisation)")
 	fs.StringVar(&f.out, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
-	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out")
+	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out, with the settings the run was started with: only --"+
+		strings.Join(resumableFlags, ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
 	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD: add the analytic −v/Σᵛᵛ part to the score")
 	fs.Float64Var(&f.lossEps, "loss-eps", 1e-5, "smallest training time, t ~ U[loss-eps, 1]")
 	fs.BoolVar(&f.importanceT, "importance-t", false, "importance-sample t (ml weighting only)")
@@ -157,8 +159,10 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 	if err != nil {
 		return nil, runMeta{}, usagef("--weighting: %v", err)
 	}
-	if f.importanceT && w != objective.WeightML {
-		return nil, runMeta{}, usagef("--importance-t needs --weighting ml")
+	u := useContext{SDE: p.Kind, Data: f.data, Image: isImageData(f.data), Weighting: w.String(),
+		InputFourier: f.inputFourier > 0, Quiet: f.quiet}
+	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
+		return nil, runMeta{}, err
 	}
 	oc := &objective.Config{Process: p, Objective: obj, Weighting: w, MixedScore: f.mixed && p.Kind == sde.CLD, LossEps: f.lossEps, ImportanceT: f.importanceT}
 	if err := oc.Validate(); err != nil {
@@ -180,7 +184,15 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 	meta := runMeta{Version: 1, SDE: paramsOf(p), Objective: obj.String(), Weighting: w.String(), MixedScore: oc.MixedScore,
 		LossEps: f.lossEps, ImportanceT: f.importanceT, Data: f.data, Dim: d, Scaling: scaling, Downsample: f.downsample, Subset: f.subset,
 		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
-		Sampler: "sscs", NFE: 200}
+		Sampler: "sscs", NFE: 200, Net: &netMeta{}}
+	if d == 2 {
+		meta.Net.Hidden, meta.Net.Layers, meta.Net.InputFourier = f.hidden, f.layers, f.inputFourier
+		if f.inputFourier > 0 {
+			meta.Net.InputFourierScale = f.inputFourierScale
+		}
+	} else {
+		meta.Net.Channels, meta.Net.NumRes, meta.Net.Dropout = f.channels, f.numRes, f.dropout
+	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
 	}
@@ -188,7 +200,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 		Objective: oc, Engine: eng, Data: data,
 		Steps: f.steps, BatchSize: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, Seed: f.seed,
 		OutDir: f.out, CheckpointEvery: f.ckptEvery, KeepCheckpoints: f.keep, ProgressEvery: f.progressEvery,
-		SkipBadBatches: f.skipBad, TimeBudget: f.timeBudget, Meta: meta,
+		SkipBadBatches: f.skipBad, TimeBudget: f.timeBudget, Meta: meta, CheckResume: checkResume(meta),
 	}
 	if !f.quiet {
 		cfg.Progress = func(s train.Status) {
