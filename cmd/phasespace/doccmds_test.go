@@ -23,16 +23,16 @@ import (
 //
 // Extraction: every line of a fenced code block whose info string is empty,
 // sh, bash, shell or console, with backslash continuations joined and shell
-// comments removed. Leading VAR=value assignments and a `taskset -c CPUS`
-// wrapper are dropped (in-process runs cannot pin a core or change
-// GOMAXPROCS, and phasespace reads no variable that a document sets). A line
-// whose program is `phasespace` or `go run ./cmd/phasespace` is a command; a
-// line whose program is a script of the repository (a path ending in .sh)
-// is checked, not run: the script must exist, be executable and read every
-// variable the line assigns (the scripts build binaries, pin cores or run
-// the test suite itself; the phasespace commands they wrap are documented
-// in their single-process form too, and those run). Every other line
-// (program output, Go code) is ignored.
+// comments removed. Leading VAR=value assignments are set for the command,
+// except GOMAXPROCS, and a `taskset -c CPUS` wrapper is dropped (an
+// in-process run cannot pin a core or change GOMAXPROCS, and neither
+// changes results). A line whose program is `phasespace` or `go run
+// ./cmd/phasespace` is a command; a line whose program is a script of the
+// repository (a path ending in .sh) is checked, not run: the script must
+// exist, be executable and read every variable the line assigns. (The
+// scripts build binaries, pin cores, install packages or run the test suite
+// itself; bench/imagebench.sh's single-process form is a README command,
+// which runs.) Every other line (program output, Go code) is ignored.
 //
 // Running: the commands of one document run in order, in-process through
 // run (the entry point of main), in one temporary directory, so that later
@@ -44,14 +44,19 @@ import (
 //
 //	--steps, --warmup          divided by 1000, rounded up (20000 → 20)
 //	--time-budget, --budget    divided by 1000 (15m → 900ms)
-//	--n ≤ 10, --nfe ≤ 20 (0, "the checkpoint's", → 20), --batch ≤ 16,
-//	--epochs ≤ 1, --bpd-n ≤ 2, --floor-n ≤ 100, --iw ≤ 4
-//	--rtol, --atol ≥ 1e-2; in --samplers each NFE ≤ 20 and each ODE rtol ≥ 1e-2
+//	--n ≤ 10, --nfe ≤ 20, --batch ≤ 16, --epochs ≤ 1, --bpd-n ≤ 2,
+//	--floor-n ≤ 100, --iw ≤ 4 (a 0, which --nfe uses for "the
+//	checkpoint's", counts as no bound)
+//	--rtol, --atol ≥ 1e-2; in --samplers each NFE ≤ 20 and each ODE rtol
+//	≥ 1e-2, duplicates dropped
 //
-// and MNIST (Fashion-MNIST) is cut to its first 512 training and 256 test
+// A flag that the command omitted and the rule adds is dropped again when
+// the command rejects it as not applying (--rtol with an SDE sampler).
+// MNIST (Fashion-MNIST) is cut to its first 512 training and 256 test
 // images, served through PHASESPACE_MNIST_DIR (PHASESPACE_FASHION_DIR). A
-// command that needs an image set that is not installed is skipped with the
-// reason, and so is every later command that names its output.
+// command that reads an image set that is not installed is skipped with the
+// reason, and so is every later command that names its output; in -short
+// mode every image command is skipped that way.
 func TestDocumentedCommandsRun(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -65,7 +70,7 @@ func TestDocumentedCommandsRun(t *testing.T) {
 	for _, m := range more {
 		docs = append(docs, filepath.Join("docs", filepath.Base(m)))
 	}
-	missing := cutImageSets(t)
+	images := &cutImageSets{root: t.TempDir(), dirs: map[string]string{}, missing: map[string]string{}}
 	defaults := map[string]map[string]string{}
 	for _, doc := range docs {
 		cmds, err := extractDocCommands(filepath.Join(root, doc))
@@ -78,6 +83,7 @@ func TestDocumentedCommandsRun(t *testing.T) {
 		t.Run(doc, func(t *testing.T) {
 			t.Chdir(t.TempDir())
 			skippedOut := map[string]string{}
+			ran, skipped := 0, 0
 			for _, c := range cmds {
 				where := fmt.Sprintf("%s:%d: %s", doc, c.line, c.text)
 				if c.script != "" {
@@ -97,20 +103,22 @@ func TestDocumentedCommandsRun(t *testing.T) {
 					defaults[sub] = defs
 				}
 				args, added := scaleDown(c.args, defs)
-				if reason := skipReason(args, defs, missing, skippedOut); reason != "" {
+				if reason := skipReason(t, args, defs, images, skippedOut); reason != "" {
 					if out := flagValue(args, "out"); out != "" {
 						skippedOut[out] = reason
 					}
 					t.Logf("%s: skipped: %s", where, reason)
+					skipped++
 					continue
 				}
+				restore := setEnv(c.env)
 				t0 := time.Now()
 				code, stdout, stderr := runCapturedErr(args)
 				for code == 2 {
 					// A flag the rule added may not apply to this
 					// command's mode (--rtol with an SDE sampler):
 					// drop it and run again.
-					i := slices.IndexFunc(added, func(a string) bool { return strings.Contains(stderr, a) })
+					i := slices.IndexFunc(added, func(a string) bool { return mentionsFlag(stderr, a) })
 					if i < 0 {
 						break
 					}
@@ -118,10 +126,15 @@ func TestDocumentedCommandsRun(t *testing.T) {
 					added = slices.Delete(added, i, i+1)
 					code, stdout, stderr = runCapturedErr(args)
 				}
+				restore()
 				if code != 0 {
 					t.Fatalf("%s\nran as: phasespace %s\nexit status %d\nstdout:\n%s\nstderr (end):\n%s", where, strings.Join(args, " "), code, tail(stdout, 2000), tail(stderr, 4000))
 				}
 				t.Logf("%s: ok in %.1f s as: phasespace %s", where, time.Since(t0).Seconds(), strings.Join(args, " "))
+				ran++
+			}
+			if ran == 0 && skipped > 0 {
+				t.Skipf("all %d phasespace commands of %s skipped (reasons logged above)", skipped, doc)
 			}
 		})
 	}
@@ -279,7 +292,6 @@ func flagDefaults(sub string) (map[string]string, error) {
 		if m := flagLine.FindStringSubmatch(sc.Text()); m != nil {
 			name = m[1]
 			defs[name] = ""
-			continue
 		}
 		if m := defLine.FindStringSubmatch(sc.Text()); m != nil && name != "" {
 			v := m[1]
@@ -444,15 +456,10 @@ func flagValue(args []string, name string) string {
 }
 
 // skipReason says why a command cannot run here: it reads an image set
-// that is not installed, or a file that a skipped command would have written.
-func skipReason(args []string, defs map[string]string, missing map[string]string, skippedOut map[string]string) string {
-	data := flagValue(args, "data")
-	if _, ok := defs["data"]; ok && data == "" {
-		data = defs["data"]
-	}
-	if r, ok := missing[data]; ok {
-		return r
-	}
+// that is not installed (or -short is set), or a file that a skipped
+// command would have written. Otherwise it prepares the image set the
+// command reads, if any.
+func skipReason(t *testing.T, args []string, defs map[string]string, images *cutImageSets, skippedOut map[string]string) string {
 	for _, a := range args[1:] {
 		for out, r := range skippedOut {
 			if a == out || strings.HasSuffix(a, "="+out) {
@@ -460,35 +467,98 @@ func skipReason(args []string, defs map[string]string, missing map[string]string
 			}
 		}
 	}
-	return ""
+	data := flagValue(args, "data")
+	if _, ok := defs["data"]; ok && data == "" {
+		data = defs["data"]
+	}
+	if data != "mnist" && data != "fashion-mnist" {
+		return ""
+	}
+	if testing.Short() {
+		return "image commands do not run in -short mode"
+	}
+	return images.use(t, data)
 }
 
-// cutImageSets writes the first 512 training and 256 test images of MNIST
-// and Fashion-MNIST as IDX files and points PHASESPACE_MNIST_DIR and
-// PHASESPACE_FASHION_DIR at them. It returns the sets that are not
-// installed, with the reason.
-func cutImageSets(t *testing.T) map[string]string {
-	missing := map[string]string{}
-	for _, set := range []struct{ name, env string }{{"mnist", "PHASESPACE_MNIST_DIR"}, {"fashion-mnist", "PHASESPACE_FASHION_DIR"}} {
-		dir := t.TempDir()
+// cutImageSets serves the first 512 training and 256 test images of MNIST
+// and Fashion-MNIST, written as IDX files, through PHASESPACE_MNIST_DIR
+// and PHASESPACE_FASHION_DIR.
+type cutImageSets struct {
+	root    string            // directory that holds the cuts
+	dirs    map[string]string // set name → directory of the cut
+	missing map[string]string // set name → why it is not installed
+}
+
+// use points the set's variable at its cut, writing the cut on first use,
+// and returns why the set is unavailable ("" when it is available).
+func (c *cutImageSets) use(t *testing.T, name string) string {
+	env := map[string]string{"mnist": "PHASESPACE_MNIST_DIR", "fashion-mnist": "PHASESPACE_FASHION_DIR"}[name]
+	if r, ok := c.missing[name]; ok {
+		return r
+	}
+	dir, ok := c.dirs[name]
+	if !ok {
+		dir = filepath.Join(c.root, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		for _, split := range []struct {
 			name, prefix string
 			n            int
 		}{{"train", "train", 512}, {"test", "t10k", 256}} {
-			ds, err := imagedata.Load(set.name, split.name)
+			ds, err := imagedata.Load(name, split.name)
 			if err != nil {
-				missing[set.name] = fmt.Sprintf("%s is not installed (%v)", set.name, err)
-				break
+				c.missing[name] = fmt.Sprintf("%s is not installed (%v)", name, err)
+				return c.missing[name]
 			}
 			ds = ds.Subset(split.n)
 			writeIDX(t, filepath.Join(dir, split.prefix+"-images-idx3-ubyte"), []uint32{uint32(ds.N), uint32(ds.H), uint32(ds.W)}, ds.Pixels)
 			writeIDX(t, filepath.Join(dir, split.prefix+"-labels-idx1-ubyte"), []uint32{uint32(ds.N)}, ds.Labels)
 		}
-		if _, ok := missing[set.name]; !ok {
-			t.Setenv(set.env, dir)
+		c.dirs[name] = dir
+	}
+	t.Setenv(env, dir)
+	return ""
+}
+
+// mentionsFlag reports whether text names flag ("--n", not as the start of
+// "--nfe").
+func mentionsFlag(text, flag string) bool {
+	for i := strings.Index(text, flag); i >= 0; {
+		end := i + len(flag)
+		if end == len(text) || !strings.ContainsRune("abcdefghijklmnopqrstuvwxyz0123456789-", rune(text[end])) {
+			return true
+		}
+		j := strings.Index(text[end:], flag)
+		if j < 0 {
+			return false
+		}
+		i = end + j
+	}
+	return false
+}
+
+// setEnv sets the NAME=value assignments other than GOMAXPROCS and returns
+// the function that restores the previous environment.
+func setEnv(assignments []string) (restore func()) {
+	var undo []func()
+	for _, a := range assignments {
+		name, v, _ := strings.Cut(a, "=")
+		if name == "GOMAXPROCS" {
+			continue
+		}
+		if old, ok := os.LookupEnv(name); ok {
+			undo = append(undo, func() { os.Setenv(name, old) })
+		} else {
+			undo = append(undo, func() { os.Unsetenv(name) })
+		}
+		os.Setenv(name, v)
+	}
+	return func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
 		}
 	}
-	return missing
 }
 
 // runCapturedErr runs the CLI in-process with os.Stderr (where commands
@@ -559,6 +629,14 @@ func TestDocCommandExtractionAndScaleRule(t *testing.T) {
 	}
 	if !slices.Equal(added, []string{"--batch"}) {
 		t.Errorf("added %q, want [--batch]", added)
+	}
+	for _, c := range []struct {
+		text, flag string
+		want       bool
+	}{{"--rtol applies to --sampler ode only", "--rtol", true}, {"--nfe = 0: want >= 2", "--n", false}, {"x --nfe and --n", "--n", true}, {"--n=3", "--n", true}} {
+		if got := mentionsFlag(c.text, c.flag); got != c.want {
+			t.Errorf("mentionsFlag(%q, %q) = %v", c.text, c.flag, got)
+		}
 	}
 	if s, _ := scaleSamplerList("sscs:50,sscs:100,em:10,ode:1e-3,ode:1e-5"); s != "sscs:20,em:10,ode:0.01" {
 		t.Errorf("--samplers scaled to %q", s)
