@@ -184,7 +184,10 @@ func extractDocCommands(path string) ([]docCommand, error) {
 		}
 		words, err := shellWords(strings.TrimPrefix(text, "$ "))
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %v", start, err)
+			if strings.Contains(text, "phasespace") || strings.Contains(text, ".sh") {
+				return nil, fmt.Errorf("line %d: %v", start, err)
+			}
+			continue // program output, not a command
 		}
 		c := docCommand{line: start, text: text}
 		for len(words) > 0 && envAssign.MatchString(words[0]) {
