@@ -33,6 +33,25 @@ func DefaultUNetConfig(inCh, outCh int) UNetConfig {
 		Embedding: EmbedSinusoidal, TimeScale: 1000, Seed: 1}
 }
 
+// UNetChannelsFor returns the default U-Net widths for Size×Size images,
+// one per resolution level: 32 at full resolution, doubling at each level
+// below it, with as many levels (at most three) as the size allows. Each of
+// the L−1 stride-2 downsamplings halves the map exactly, so NewUNet needs
+// Size divisible by 2^(L−1): 28 → [32 64 128] (lowest level 7×7, the
+// reference 28×28 network of DefaultUNetConfig), 14 → [32 64] (lowest 7×7),
+// 32 → [32 64 128] (lowest 8×8), an odd size → [32]. It returns nil when
+// size < 1. The widths are all divisible by DefaultUNetConfig's 8 groups.
+func UNetChannelsFor(size int) []int {
+	if size < 1 {
+		return nil
+	}
+	ch := []int{32}
+	for len(ch) < 3 && size%(1<<len(ch)) == 0 {
+		ch = append(ch, 2*ch[len(ch)-1])
+	}
+	return ch
+}
+
 // UNet implements Model for images; inputs and outputs are batch×C×H×W.
 //
 // Layout: conv_in; per level NumRes ResBlocks (+ attention at the lowest

@@ -4,6 +4,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"phasespace/gemm"
@@ -154,6 +155,35 @@ func TestUNetStepDoesNotDependOnGoroutines(t *testing.T) {
 		for i := range got {
 			if got[i] != ref[i] {
 				t.Fatalf("GOMAXPROCS=%d: value %d of %d (outputs, then gradients) is %v, with 1 goroutine %v", procs, i, len(got), got[i], ref[i])
+			}
+		}
+	}
+}
+
+// UNetChannelsFor gives the documented widths for the documented image
+// sizes (docs/images.md: 28×28 and 14×14 MNIST), every width it returns
+// builds a U-Net, and its depth is the largest NewUNet accepts up to three
+// levels: one more level would need Size divisible by 2^L.
+func TestUNetChannelsForFitsTheImageSize(t *testing.T) {
+	for _, c := range []struct {
+		size int
+		want []int
+	}{{28, []int{32, 64, 128}}, {14, []int{32, 64}}, {7, []int{32}}, {32, []int{32, 64, 128}}, {2, []int{32, 64}}, {1, []int{32}}, {0, nil}, {-4, nil}} {
+		if got := UNetChannelsFor(c.size); !slices.Equal(got, c.want) {
+			t.Errorf("UNetChannelsFor(%d) = %v, want %v", c.size, got, c.want)
+		}
+	}
+	for size := 1; size <= 40; size++ {
+		ch := UNetChannelsFor(size)
+		cfg := DefaultUNetConfig(2, 2)
+		cfg.Size, cfg.Channels = size, ch
+		if _, err := NewUNet(cfg); err != nil {
+			t.Errorf("size %d, channels %v: %v", size, ch, err)
+		}
+		if L := len(ch); L < 3 {
+			cfg.Channels = append(slices.Clone(ch), 2*ch[L-1])
+			if _, err := NewUNet(cfg); err == nil {
+				t.Errorf("size %d: %v is not the deepest: %v also builds", size, ch, cfg.Channels)
 			}
 		}
 	}

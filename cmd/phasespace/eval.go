@@ -95,10 +95,8 @@ func runEval(args []string, stdout io.Writer) error {
 	if f.probes < 1 || f.probes > 1024 {
 		return usagef("--probes = %d: want 1..1024", f.probes)
 	}
-	for name, v := range map[string]float64{"rtol": f.rtol, "atol": f.atol} {
-		if !(v > 0 && v < 1) {
-			return usagef("--%s = %v: want 0 < tol < 1", name, v)
-		}
+	if err := checkTolerances(f.rtol, f.atol); err != nil {
+		return err
 	}
 	if !(f.eps > 0 && f.eps < 1) {
 		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.eps)
@@ -529,5 +527,18 @@ func (f *evalFlags) featureMetrics(lm *loadedModel, want map[string]bool, res ma
 	}
 	out["floor"] = floor
 	res["features"] = out
+	return nil
+}
+
+// checkTolerances checks --rtol and --atol of the probability-flow ODE.
+func checkTolerances(rtol, atol float64) error {
+	for _, tol := range []struct {
+		name string
+		v    float64
+	}{{"rtol", rtol}, {"atol", atol}} {
+		if !(tol.v > 0 && tol.v < 1) {
+			return usagef("--%s = %v: want 0 < tol < 1", tol.name, tol.v)
+		}
+	}
 	return nil
 }

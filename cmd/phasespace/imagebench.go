@@ -103,6 +103,8 @@ func runImageBench(args []string, stdout io.Writer) error {
 	samplerList := fs.String("samplers", "sscs:50,sscs:100,sscs:250,em:50,em:100,em:250,ode:1e-3,ode:1e-5", "sampler:NFE or ode:RTOL columns (sscs is skipped for VP)")
 	n := fs.Int("n", 256, "samples per sampler for FD/KID/precision/recall (and as many test and training images for the floors)")
 	bpdN := fs.Int("bpd-n", 100, "test images for bits/dim (Hutchinson, dequantised)")
+	rtol := fs.Float64("rtol", 1e-5, "bits/dim: probability-flow ODE relative tolerance, in (0, 1)")
+	atol := fs.Float64("atol", 1e-5, "bits/dim: probability-flow ODE absolute tolerance, in (0, 1)")
 	classifierPath := fs.String("classifier", "", "classifier weights (default OUT/classifier.safetensors, trained with seed 1 and 3 epochs on first use)")
 	seed := fs.Uint64("seed", 0, "seed of training and sampling (every sampler starts from the same noise)")
 	out := fs.String("out", "", "output directory (required; an interrupted run resumes from it)")
@@ -121,6 +123,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 		return usagef("--bpd-n = %d: want 1..10000", *bpdN)
 	case *trainThreads < 0:
 		return usagef("--train-threads = %d: want >= 0", *trainThreads)
+	}
+	if err := checkTolerances(*rtol, *atol); err != nil {
+		return err
 	}
 	if !isImageData(*data) {
 		return usagef("--data %s: not image data (mnist, fashion-mnist or a directory of IDX files)", *data)
@@ -197,7 +202,7 @@ func runImageBench(args []string, stdout io.Writer) error {
 		}
 		var m benchModel
 		if err := cachedJSON(filepath.Join(dir, "bench-bpd.json"), &m, func() error {
-			ef := &evalFlags{n: *bpdN, seed: *seed + 3, iw: 1, probes: 1, divergence: "hutchinson", probe: "rademacher", rtol: 1e-5, atol: 1e-5, eps: 1e-5}
+			ef := &evalFlags{n: *bpdN, seed: *seed + 3, iw: 1, probes: 1, divergence: "hutchinson", probe: "rademacher", rtol: *rtol, atol: *atol, eps: 1e-5}
 			res := map[string]any{}
 			t0 := time.Now()
 			if err := ef.bpdOf(lm, res); err != nil {

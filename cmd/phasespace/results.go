@@ -32,7 +32,12 @@ func runResults(args []string, stdout io.Writer) error {
 	nfe := fs.Int("nfe", 200, "SSCS/EM NFE for the sample metrics (VP uses the ODE sampler)")
 	out := fs.String("out", "results", "directory for runs and results.md")
 	seed := fs.Uint64("seed", 0, "seed")
+	rtol := fs.Float64("rtol", 1e-5, "nll: probability-flow ODE relative tolerance, in (0, 1)")
+	atol := fs.Float64("atol", 1e-5, "nll: probability-flow ODE absolute tolerance, in (0, 1)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkTolerances(*rtol, *atol); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -112,7 +117,7 @@ func runResults(args []string, stdout io.Writer) error {
 				return err
 			}
 			res := map[string]any{}
-			ef := &evalFlags{n: *n, seed: *seed + 7, iw: 1, probes: 1, divergence: "exact", probe: "rademacher", rtol: 1e-5, atol: 1e-5, eps: 1e-5}
+			ef := &evalFlags{n: *n, seed: *seed + 7, iw: 1, probes: 1, divergence: "exact", probe: "rademacher", rtol: *rtol, atol: *atol, eps: 1e-5}
 			if err := ef.nllOf(lm.Obj.Process, lm.Score, data, res); err != nil {
 				return err
 			}

@@ -44,3 +44,17 @@ func TestResultsGridRowsAreNeitherLostNorDuplicated(t *testing.T) {
 		t.Errorf("--runs cld: exit %d, want 2", code)
 	}
 }
+
+// results and imagebench reject likelihood ODE tolerances outside (0, 1)
+// as usage errors naming the flag, before any work.
+func TestLikelihoodToleranceFlagsAreChecked(t *testing.T) {
+	for _, cmd := range []string{"results", "imagebench"} {
+		for _, bad := range []string{"--rtol=0", "--atol=1", "--rtol=NaN"} {
+			code, _, errs := runCLI(t, cmd, bad, "--out", t.TempDir())
+			name, _, _ := strings.Cut(bad, "=")
+			if code != 2 || !strings.Contains(errs, name+" = ") {
+				t.Errorf("%s %s: exit %d, stderr %q; want 2 and a message naming %s", cmd, bad, code, errs, name)
+			}
+		}
+	}
+}

@@ -87,7 +87,7 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.IntVar(&f.subset, "subset", 0, "images: use only the first N training images (0: all)")
 	fs.BoolVar(&f.downsample, "downsample", false, "images: 2x2 average-pool to 14x14")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
-	fs.StringVar(&f.channels, "channels", "32,64,128", "images: U-Net channels per resolution level")
+	fs.StringVar(&f.channels, "channels", "", "images: U-Net channels per resolution level, comma-separated (default: from the image size, nn.UNetChannelsFor: 32,64,128 at 28x28, 32,64 at 14x14)")
 	fs.IntVar(&f.numRes, "num-res", 2, "images: U-Net residual blocks per level (1..8)")
 	fs.Float64Var(&f.dropout, "dropout", 0.1, "images: U-Net dropout in [0, 1)")
 	fs.DurationVar(&f.progressEvery, "progress-every", 2*time.Second, "progress line cadence")
@@ -271,13 +271,16 @@ func (f *trainFlags) network(oc *objective.Config, d int) (nn.Model, error) {
 	}
 	uc := nn.DefaultUNetConfig(oc.InDim(d)/d, oc.OutDim(d)/d)
 	uc.Size, uc.NumRes, uc.Dropout, uc.Seed = size, f.numRes, f.dropout, f.seed+1
-	uc.Channels = nil
-	for _, c := range strings.Split(f.channels, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(c))
-		if err != nil || v < 1 || v > 1024 {
-			return nil, usagef("--channels %q: want comma-separated widths 1..1024", f.channels)
+	uc.Channels = nn.UNetChannelsFor(size)
+	if f.channels != "" {
+		uc.Channels = nil
+		for _, c := range strings.Split(f.channels, ",") {
+			v, err := strconv.Atoi(strings.TrimSpace(c))
+			if err != nil || v < 1 || v > 1024 {
+				return nil, usagef("--channels %q: want comma-separated widths 1..1024", f.channels)
+			}
+			uc.Channels = append(uc.Channels, v)
 		}
-		uc.Channels = append(uc.Channels, v)
 	}
 	if f.numRes < 1 || f.numRes > 8 {
 		return nil, usagef("--num-res = %d: want 1..8", f.numRes)
