@@ -203,8 +203,8 @@ var flagRules = map[string]map[string]rule{
 	}),
 	"data":       rules(strings.Fields("name n seed out")),
 	"classifier": rules(strings.Fields("data downsample epochs seed out floor-n json")),
-	"imagebench": rules(strings.Fields("data downsample sdes budget train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only")),
-	"results":    rules(strings.Fields("data lr n nfe out runs seed steps")),
+	"imagebench": rules(strings.Fields("data downsample sdes budget train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol")),
+	"results":    rules(strings.Fields("data lr n nfe out runs seed steps rtol atol")),
 }
 
 // stopAfterFlagCheck, set by tests, makes checkFlags return

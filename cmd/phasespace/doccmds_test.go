@@ -104,7 +104,7 @@ func TestDocumentedCommandsRun(t *testing.T) {
 				}
 				args, added := scaleDown(c.args, defs)
 				if reason := skipReason(t, args, defs, images, skippedOut); reason != "" {
-					if out := flagValue(args, "out"); out != "" {
+					if out := argValue(args, "out"); out != "" {
 						skippedOut[out] = reason
 					}
 					t.Logf("%s: skipped: %s", where, reason)
@@ -442,7 +442,7 @@ func scaleDown(args []string, defs map[string]string) (scaled, added []string) {
 }
 
 // flagValue returns the value of --name in args ("" when absent).
-func flagValue(args []string, name string) string {
+func argValue(args []string, name string) string {
 	for i, a := range args {
 		n, v, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if !strings.HasPrefix(a, "-") || n != name {
@@ -470,7 +470,7 @@ func skipReason(t *testing.T, args []string, defs map[string]string, images *cut
 			}
 		}
 	}
-	data := flagValue(args, "data")
+	data := argValue(args, "data")
 	if _, ok := defs["data"]; ok && data == "" {
 		data = defs["data"]
 	}
