@@ -23,9 +23,13 @@ func configs(t *testing.T) []*Config {
 				&Config{Process: cld, Objective: o, Weighting: w, MixedScore: true, LossEps: 1e-3},
 				&Config{Process: cld, Objective: o, Weighting: w, MixedScore: false, LossEps: 1e-3},
 				&Config{Process: psld, Objective: o, Weighting: w, LossEps: 1e-3},
-				&Config{Process: psld0, Objective: o, Weighting: w, LossEps: 1e-3})
+				&Config{Process: psld0, Objective: o, Weighting: w, LossEps: 1e-3},
+				&Config{Process: cld, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3},
+				&Config{Process: psld, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3},
+				&Config{Process: psld0, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3})
 		}
 	}
+	out = append(out, &Config{Process: cld, Objective: sde.DSM, Weighting: WeightML, Param: ParamR, LossEps: 1e-3, ImportanceT: true})
 	for _, c := range out {
 		if err := c.Validate(); err != nil {
 			t.Fatal(err)
@@ -35,7 +39,11 @@ func configs(t *testing.T) []*Config {
 }
 
 func name(c *Config) string {
-	return c.Process.String() + "/" + c.Objective.String() + "/" + c.Weighting.String()
+	s := c.Process.String() + "/" + c.Objective.String() + "/" + c.Weighting.String() + "/param " + c.EffectiveParam().String()
+	if c.ImportanceT {
+		s += "/importance-t"
+	}
+	return s
 }
 
 // oracleNet is a "network" that outputs the exact optimum: the output whose
@@ -107,7 +115,7 @@ func TestParameterisationRoundTrip(t *testing.T) {
 			switch {
 			case c.Process.Kind == sde.VP:
 				sv, gv = 0, 0
-			case c.Process.Kind == sde.CLD || c.Process.Friction == 0:
+			case !c.FullScore():
 				sx, gx = 0, 0 // only the velocity score is parameterised
 			}
 			if math.Abs(gx-sx) > 1e-9*math.Abs(sx)+1e-12 || math.Abs(gv-sv) > 1e-9*math.Abs(sv)+1e-12 {
@@ -197,7 +205,7 @@ func TestScoreModelReproducesOracle(t *testing.T) {
 			sm.Score(tt, x, v, sx, sv)
 			o.Score(tt, x, v, wx, wv)
 			for i := range x {
-				if c.Process.Kind != sde.CLD && !(c.Process.Kind == sde.PSLD && c.Process.Friction == 0) {
+				if c.FullScore() {
 					if math.Abs(sx[i]-wx[i]) > 1e-4*(1+math.Abs(wx[i])) {
 						t.Errorf("%s t=%v: sx[%d] = %v, oracle %v", name(c), tt, i, sx[i], wx[i])
 					}
