@@ -10,8 +10,9 @@ import (
 type Weighting int
 
 const (
-	// WeightEps is λ = ℓ_t⁻² (CLD), σ_t² (VP), ‖ε_θ − ε‖² (PSLD): the
-	// sample-quality setting of all shipped configurations.
+	// WeightEps is λ = ℓ_t⁻² (CLD), σ_t² (VP), ‖ε_θ − ε‖² (PSLD; ParamR
+	// over both parts): the sample-quality setting of all shipped
+	// configurations.
 	WeightEps Weighting = iota + 1
 	// WeightML is λ = ½GGᵀ(t): the likelihood (ELBO-type) weighting.
 	WeightML
