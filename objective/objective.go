@@ -10,8 +10,9 @@ import (
 type Weighting int
 
 const (
-	// WeightEps is λ = ℓ_t⁻² (CLD), σ_t² (VP), ‖ε_θ − ε‖² (PSLD): the
-	// sample-quality setting of all shipped configurations.
+	// WeightEps is λ = ℓ_t⁻² (CLD), σ_t² (VP), ‖ε_θ − ε‖² (PSLD; ParamR
+	// over both parts): the sample-quality setting of all shipped
+	// configurations.
 	WeightEps Weighting = iota + 1
 	// WeightML is λ = ½GGᵀ(t): the likelihood (ELBO-type) weighting.
 	WeightML
@@ -51,8 +52,10 @@ type Config struct {
 	// Weighting is WeightEps or WeightML; 0 means WeightEps.
 	Weighting Weighting
 	// MixedScore adds CLD's analytic Gaussian part −v/Σᵛᵛ_HSM to the score
-	// (ignored for VP and PSLD).
+	// (ignored for VP and PSLD under ParamL; an error with ParamR).
 	MixedScore bool
+	// Param is ParamL or ParamR (see Param); 0 means ParamL.
+	Param Param
 	// LossEps is the smallest training time: t ~ U[LossEps, 1]; 0 means 1e-5.
 	LossEps float64
 	// ImportanceT samples t from a proposal ∝ ½tr(GGᵀΣ_t⁻¹) and reweights
@@ -85,6 +88,14 @@ func (c *Config) Validate() error {
 	case 0, WeightEps, WeightML:
 	default:
 		return fmt.Errorf("objective: unknown weighting %d (valid: eps, ml)", int(c.Weighting))
+	}
+	switch c.Param {
+	case 0, ParamL, ParamR:
+	default:
+		return fmt.Errorf("objective: unknown parameterisation %d (valid: L, R)", int(c.Param))
+	}
+	if c.param() == ParamR && c.MixedScore {
+		return fmt.Errorf("objective: the mixed score is part of CLD's L parameterisation; R learns the full ε (turn the mixed score off)")
 	}
 	if eps := c.lossEps(); !(eps > 0 && eps < 1) {
 		return fmt.Errorf("objective: loss eps %v, want 0 < eps < 1", eps)
@@ -132,10 +143,11 @@ func (c *Config) lossEps() float64 {
 // InDim is the network input width for data dimension d: d (VP) or 2d.
 func (c *Config) InDim(d int) int { return c.Process.Order() * d }
 
-// OutDim is the network output width for data dimension d: d for VP and CLD
-// (the velocity score) and for PSLD with Γ = 0; 2d for PSLD with Γ > 0.
+// OutDim is the network output width for data dimension d. ParamL: d for
+// VP and CLD (the velocity score) and for PSLD with Γ = 0; 2d for PSLD with
+// Γ > 0. ParamR: 2d for CLD and PSLD (ε̂ˣ then ε̂ᵛ), d for VP.
 func (c *Config) OutDim(d int) int {
-	if c.Process.Kind == sde.PSLD && c.Process.Friction > 0 {
+	if c.full() || c.Process.Kind == sde.PSLD && c.Process.Friction > 0 {
 		return 2 * d
 	}
 	return d
@@ -144,7 +156,11 @@ func (c *Config) OutDim(d int) int {
 // paramAt holds the affine map o ↦ s at one time, per coordinate.
 type paramAt struct {
 	kind sde.Kind
-	both bool // PSLD with an x output
+	both bool // PSLD with an x output, or ParamR
+	// ParamR (CLD, PSLD): s = −R⁻ᵀo, o* = −Rᵀs*, loss form R⁻¹HR⁻ᵀ.
+	full    bool
+	r, rinv sde.Mat2
+	gxv     float64 // off-diagonal of ½GGᵀ(t)
 	// VP: sx = −ox·invStd. CLD: sv = −mix·v − ell·ov. PSLD: (sx, sv) = −L⁻ᵀ(ox, ov).
 	invStd, mix, ell float64
 	li11, li12, li22 float64
@@ -161,7 +177,25 @@ func (c *Config) paramAt(t float64) (paramAt, error) {
 		return paramAt{}, err
 	}
 	g := p.DiffusionSq(t)
-	pa := paramAt{kind: p.Kind, kern: k, gxx: g.XX / 2, gvv: g.VV / 2}
+	pa := paramAt{kind: p.Kind, kern: k, gxx: g.XX / 2, gxv: g.XV / 2, gvv: g.VV / 2}
+	if c.full() {
+		kh := k
+		if obj != sde.HSM {
+			if kh, err = p.Kernel(t, sde.HSM); err != nil {
+				return paramAt{}, err
+			}
+		}
+		rf, err := hsmRFactor(p)
+		if err != nil {
+			return paramAt{}, err
+		}
+		// R = L·Q(θ(B(t))) as sde.RFactor.Kernel, written out so that t = 0
+		// (θ = 0 under HSM) works wherever the kernel's L does.
+		pa.full, pa.both, pa.chol = true, true, kh.L
+		pa.r = kh.L.Mat().Mul(sde.Rotation(rf.Angle(p.Schedule.Integral(t))))
+		pa.rinv = pa.r.Inv()
+		return pa, nil
+	}
 	switch p.Kind {
 	case sde.VP:
 		pa.invStd = 1 / k.L.L11
@@ -193,6 +227,10 @@ func (c *Config) paramAt(t float64) (paramAt, error) {
 
 // scoreOf writes the score for one coordinate from the outputs.
 func (pa *paramAt) scoreOf(x, v, ox, ov float64) (sx, sv float64) {
+	if pa.full {
+		// s = −R⁻ᵀo: (R⁻ᵀ)_xv = (R⁻¹)_vx.
+		return -(pa.rinv.XX*ox + pa.rinv.VX*ov), -(pa.rinv.XV*ox + pa.rinv.VV*ov)
+	}
 	switch pa.kind {
 	case sde.VP:
 		return -ox * pa.invStd, 0
@@ -209,6 +247,10 @@ func (pa *paramAt) scoreOf(x, v, ox, ov float64) (sx, sv float64) {
 // targetOf returns the output-space target (ox*, ov*) for a conditional
 // score target (sx*, sv*) at state (x, v).
 func (pa *paramAt) targetOf(x, v, sx, sv float64) (float64, float64) {
+	if pa.full {
+		// o* = −Rᵀs*.
+		return -(pa.r.XX*sx + pa.r.VX*sv), -(pa.r.XV*sx + pa.r.VV*sv)
+	}
 	switch pa.kind {
 	case sde.VP:
 		return -sx / pa.invStd, 0
@@ -227,6 +269,14 @@ func (pa *paramAt) targetOf(x, v, sx, sv float64) (float64, float64) {
 // quad returns the per-coordinate quadratic form Q of the loss (o−o*)ᵀQ(o−o*)
 // in output space for weighting w: entries over (ox, ov).
 func (pa *paramAt) quad(w Weighting) (qxx, qxv, qvv float64) {
+	if pa.full {
+		if w == WeightEps {
+			return 1, 0, 1
+		}
+		// Pᵀ(½GGᵀ)P with P = −R⁻ᵀ: R⁻¹·H·R⁻ᵀ.
+		q := pa.rinv.Sandwich(sde.Sym2{XX: pa.gxx, XV: pa.gxv, VV: pa.gvv})
+		return q.XX, q.XV, q.VV
+	}
 	if w == WeightEps {
 		switch pa.kind {
 		case sde.VP:

@@ -23,9 +23,13 @@ func configs(t *testing.T) []*Config {
 				&Config{Process: cld, Objective: o, Weighting: w, MixedScore: true, LossEps: 1e-3},
 				&Config{Process: cld, Objective: o, Weighting: w, MixedScore: false, LossEps: 1e-3},
 				&Config{Process: psld, Objective: o, Weighting: w, LossEps: 1e-3},
-				&Config{Process: psld0, Objective: o, Weighting: w, LossEps: 1e-3})
+				&Config{Process: psld0, Objective: o, Weighting: w, LossEps: 1e-3},
+				&Config{Process: cld, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3},
+				&Config{Process: psld, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3},
+				&Config{Process: psld0, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3})
 		}
 	}
+	out = append(out, &Config{Process: cld, Objective: sde.DSM, Weighting: WeightML, Param: ParamR, LossEps: 1e-3, ImportanceT: true})
 	for _, c := range out {
 		if err := c.Validate(); err != nil {
 			t.Fatal(err)
@@ -35,7 +39,11 @@ func configs(t *testing.T) []*Config {
 }
 
 func name(c *Config) string {
-	return c.Process.String() + "/" + c.Objective.String() + "/" + c.Weighting.String()
+	s := c.Process.String() + "/" + c.Objective.String() + "/" + c.Weighting.String() + "/param " + c.EffectiveParam().String()
+	if c.ImportanceT {
+		s += "/importance-t"
+	}
+	return s
 }
 
 // oracleNet is a "network" that outputs the exact optimum: the output whose
@@ -107,7 +115,7 @@ func TestParameterisationRoundTrip(t *testing.T) {
 			switch {
 			case c.Process.Kind == sde.VP:
 				sv, gv = 0, 0
-			case c.Process.Kind == sde.CLD || c.Process.Friction == 0:
+			case !c.FullScore():
 				sx, gx = 0, 0 // only the velocity score is parameterised
 			}
 			if math.Abs(gx-sx) > 1e-9*math.Abs(sx)+1e-12 || math.Abs(gv-sv) > 1e-9*math.Abs(sv)+1e-12 {
@@ -130,6 +138,9 @@ func TestOracleOutputIsStationaryPointOfTheLoss(t *testing.T) {
 		data.SampleOne(x0[i*d:(i+1)*d], r)
 	}
 	for _, c := range configs(t) {
+		if c.Param == ParamR {
+			continue // TestParamRLossIsStationaryAtTheExactEps, with an independent R
+		}
 		o, _ := exact.New(c.Process, data)
 		net := &oracleNet{c: c, o: o, d: d}
 		var b Batch
@@ -197,7 +208,7 @@ func TestScoreModelReproducesOracle(t *testing.T) {
 			sm.Score(tt, x, v, sx, sv)
 			o.Score(tt, x, v, wx, wv)
 			for i := range x {
-				if c.Process.Kind != sde.CLD && !(c.Process.Kind == sde.PSLD && c.Process.Friction == 0) {
+				if c.FullScore() {
 					if math.Abs(sx[i]-wx[i]) > 1e-4*(1+math.Abs(wx[i])) {
 						t.Errorf("%s t=%v: sx[%d] = %v, oracle %v", name(c), tt, i, sx[i], wx[i])
 					}
@@ -432,7 +443,7 @@ func TestScoreVJPMatchesFiniteDifferences(t *testing.T) {
 }
 
 // Zero fields mean the documented defaults (hsm for CLD and PSLD, dsm for
-// VP, eps weighting, loss eps 1e-5): Prepare on a Config that was never
+// VP, eps weighting, loss eps 1e-5, ParamL): Prepare on a Config that was never
 // validated builds bit-identical batches (times, inputs, targets, loss) to
 // one with the defaults written out, and neither Validate nor Prepare
 // changes the caller's fields. Unknown kinds are errors.
@@ -446,7 +457,7 @@ func TestZeroFieldsMeanDefaultsAndAreNotFilledIn(t *testing.T) {
 		obj sde.Objective
 	}{{vp, sde.DSM}, {cld, sde.HSM}, {psld, sde.HSM}} {
 		zero := &Config{Process: tc.p}
-		full := &Config{Process: tc.p, Objective: tc.obj, Weighting: WeightEps, LossEps: 1e-5}
+		full := &Config{Process: tc.p, Objective: tc.obj, Weighting: WeightEps, LossEps: 1e-5, Param: ParamL}
 		if err := zero.Validate(); err != nil {
 			t.Fatalf("%v: %v", tc.p, err)
 		}
@@ -457,7 +468,7 @@ func TestZeroFieldsMeanDefaultsAndAreNotFilledIn(t *testing.T) {
 		if err := full.Prepare(&bf, x0, 2, 3, 11); err != nil {
 			t.Fatal(err)
 		}
-		if zero.Objective != 0 || zero.Weighting != 0 || zero.LossEps != 0 {
+		if zero.Objective != 0 || zero.Weighting != 0 || zero.LossEps != 0 || zero.Param != 0 {
 			t.Errorf("%v: Validate/Prepare filled in the caller's fields: %+v", tc.p, *zero)
 		}
 		out := make([]float32, len(bz.Target))

@@ -108,10 +108,14 @@ func (m *ScoreModel) ScoreVJP(t float64, x, v, wx, wv, sx, sv, gx, gv []float64)
 				b = wv[i*d+j]
 			}
 			var ox, ov float64 // Pᵀw in output space
-			switch pa.kind {
-			case sde.VP:
+			switch {
+			case pa.full:
+				// P = −R⁻ᵀ, Pᵀw = −R⁻¹w.
+				ox, ov = pa.rinv.Apply(a, b)
+				ox, ov = -ox, -ov
+			case pa.kind == sde.VP:
 				ox = -a * pa.invStd
-			case sde.CLD:
+			case pa.kind == sde.CLD:
 				ov = -pa.ell * b
 			default:
 				if pa.both {

@@ -27,6 +27,7 @@ type useContext struct {
 	Data           string   // the data set's name, for messages
 	Image          bool     // image data (U-Net) rather than 2-D toy data (MLP)
 	Weighting      string   // train: eps or ml
+	Param          string   // train: L or R
 	InputFourier   bool     // train: --input-fourier > 0
 	Quiet          bool     // train: --quiet
 	Divergence     string   // eval: exact or hutchinson (as used)
@@ -93,6 +94,8 @@ var (
 		func(useContext) string { return "with --input-fourier 0" }}
 	notQuiet = cond{"without --quiet", func(u useContext) bool { return !u.Quiet },
 		func(useContext) string { return "with --quiet" }}
+	paramL = cond{"with --param L (R learns the full score)", func(u useContext) bool { return u.Param == "L" },
+		func(u useContext) string { return "with --param " + u.Param }}
 	likelihoodMetric = cond{"with a likelihood metric (--metrics nll or bpd)", func(u useContext) bool { return u.Likelihood },
 		func(useContext) string { return "without nll or bpd in --metrics" }}
 	hutchinson = cond{"with --divergence hutchinson", func(u useContext) bool { return u.Divergence == "hutchinson" },
@@ -161,7 +164,8 @@ func trainRules() map[string]rule {
 	mlp, unet := imageData(false), imageData(true)
 	return rules(strings.Fields("data weighting steps batch lr warmup lr-decay clip ema seed out resume loss-eps ckpt-every keep skip-bad-batches quiet time-budget"),
 		sdeRules(), map[string]rule{
-			"mixed-score":         {sdeIn(sde.CLD)},
+			"mixed-score":         {sdeIn(sde.CLD), paramL},
+			"param":               {sdeIn(sde.CLD, sde.PSLD)},
 			"importance-t":        {weightingML},
 			"hidden":              {mlp},
 			"layers":              {mlp},

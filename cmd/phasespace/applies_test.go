@@ -65,8 +65,8 @@ func TestEveryFlagHasAnApplicabilityRule(t *testing.T) {
 var (
 	sdeOnlyFlags = map[string][]string{"m-inv": {"cld", "psld"}, "Gamma": {"cld", "psld"}, "gamma": {"cld", "psld"}, "nu": {"psld"}}
 	cmdSDEOnly   = map[string]map[string][]string{
-		"train": {"mixed-score": {"cld"}},
-		"demo":  {"mixed-score": {"cld"}},
+		"train": {"mixed-score": {"cld"}, "param": {"cld", "psld"}},
+		"demo":  {"mixed-score": {"cld"}, "param": {"cld", "psld"}},
 		"eval":  {"iw": {"cld", "psld"}},
 	}
 	// train/demo: 2-D data, eps weighting, no input Fourier features;
@@ -182,6 +182,11 @@ func TestFlagApplicabilityBeyondTheSDE(t *testing.T) {
 		{[]string{"train", "--quiet", "--progress-every", "1s"}, "--progress-every does not apply with --quiet"},
 		{[]string{"train", "--sde", "vp", "--mixed-score=false"}, "--mixed-score does not apply to --sde vp: it applies only to --sde cld"},
 		{[]string{"train", "--sde", "psld", "--mixed-score=false"}, "--mixed-score does not apply to --sde psld"},
+		{[]string{"train", "--sde", "vp", "--param", "R"}, "--param does not apply to --sde vp: it applies only to --sde cld or psld"},
+		{[]string{"train", "--param", "R", "--mixed-score"}, "--mixed-score does not apply with --param R: it applies only with --param L"},
+		{[]string{"train", "--param", "R"}, ""},
+		{[]string{"train", "--sde", "psld", "--param", "R", "--objective", "dsm", "--weighting", "ml", "--importance-t"}, ""},
+		{[]string{"train", "--param", "K"}, "--param: unknown parameterisation \"K\""},
 		{[]string{"eval", "--exact", "8gaussians", "--sde", "vp", "--iw", "8"}, "--iw does not apply to --sde vp"},
 		{[]string{"eval", "--exact", "8gaussians", "--probes", "4"}, "--probes does not apply with --divergence exact"},
 		{[]string{"eval", "--exact", "8gaussians", "--divergence", "hutchinson", "--probes", "4", "--probe", "gaussian"}, ""},

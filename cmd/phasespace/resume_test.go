@@ -39,6 +39,7 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 		{[]string{"--gamma", "0.05"}, "--gamma: stored 0.04, given 0.05"},
 		{[]string{"--numerical-eps", "1e-7"}, "--numerical-eps: stored 1e-06, given 1e-07"},
 		{[]string{"--mixed-score=false"}, "--mixed-score: stored true, given false"},
+		{[]string{"--param", "R"}, "--param: stored L, given R"},
 		{[]string{"--loss-eps", "1e-3"}, "--loss-eps: stored 1e-05, given 0.001"},
 		{[]string{"--hidden", "16"}, "--hidden: stored 8, given 16"},
 		{[]string{"--layers", "2"}, "--layers: stored 1, given 2"},

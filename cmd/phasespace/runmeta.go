@@ -49,28 +49,31 @@ func (s sdeParams) process() (*sde.Process, error) {
 // runMeta is everything a checkpoint needs beyond the weights to continue
 // training or to sample and evaluate: stored in the checkpoint manifest.
 type runMeta struct {
-	Version     int       `json:"version"`
-	SDE         sdeParams `json:"process"`
-	Objective   string    `json:"objective"`
-	Weighting   string    `json:"weighting"`
-	MixedScore  bool      `json:"mixed_score"`
-	LossEps     float64   `json:"loss_eps"`
-	ImportanceT bool      `json:"importance_t"`
-	Data        string    `json:"data"`
-	Dim         int       `json:"dim"`
-	Scaling     string    `json:"scaling"`
-	Downsample  bool      `json:"downsample,omitempty"` // images: 2×2 average-pooled
-	Subset      int       `json:"subset,omitempty"`     // images: first N training images
-	Steps       int64     `json:"steps"`
-	Batch       int       `json:"batch"`
-	LR          float64   `json:"lr"`
-	Warmup      int64     `json:"warmup"`
-	LRDecay     string    `json:"lr_decay,omitempty"`
-	Clip        float64   `json:"clip"`
-	EMADecay    float64   `json:"ema_decay"`
-	Seed        uint64    `json:"seed"`
-	Sampler     string    `json:"recommended_sampler"`
-	NFE         int       `json:"recommended_nfe"`
+	Version    int       `json:"version"`
+	SDE        sdeParams `json:"process"`
+	Objective  string    `json:"objective"`
+	Weighting  string    `json:"weighting"`
+	MixedScore bool      `json:"mixed_score"`
+	// Param is the score parameterisation, L or R (objective.Param);
+	// absent in checkpoints written before it existed, which are L.
+	Param       string  `json:"param,omitempty"`
+	LossEps     float64 `json:"loss_eps"`
+	ImportanceT bool    `json:"importance_t"`
+	Data        string  `json:"data"`
+	Dim         int     `json:"dim"`
+	Scaling     string  `json:"scaling"`
+	Downsample  bool    `json:"downsample,omitempty"` // images: 2×2 average-pooled
+	Subset      int     `json:"subset,omitempty"`     // images: first N training images
+	Steps       int64   `json:"steps"`
+	Batch       int     `json:"batch"`
+	LR          float64 `json:"lr"`
+	Warmup      int64   `json:"warmup"`
+	LRDecay     string  `json:"lr_decay,omitempty"`
+	Clip        float64 `json:"clip"`
+	EMADecay    float64 `json:"ema_decay"`
+	Seed        uint64  `json:"seed"`
+	Sampler     string  `json:"recommended_sampler"`
+	NFE         int     `json:"recommended_nfe"`
 	// Net is the network's flags (absent in checkpoints of older versions,
 	// whose architecture train.Resume still compares as a whole).
 	Net *netMeta `json:"network,omitempty"`
@@ -127,6 +130,7 @@ func resumeChanges(stored, given runMeta) []string {
 	add("objective", stored.Objective, given.Objective)
 	add("weighting", stored.Weighting, given.Weighting)
 	add("mixed-score", stored.MixedScore, given.MixedScore)
+	add("param", orL(stored.Param), orL(given.Param))
 	add("loss-eps", stored.LossEps, given.LossEps)
 	add("importance-t", stored.ImportanceT, given.ImportanceT)
 	add("batch", stored.Batch, given.Batch)
@@ -154,6 +158,14 @@ func resumeChanges(stored, given runMeta) []string {
 		}
 	}
 	return out
+}
+
+// orL reads a recorded --param: empty (older checkpoints) is L.
+func orL(s string) string {
+	if s == "" {
+		return objective.ParamL.String()
+	}
+	return s
 }
 
 func orNone(s string) string {
@@ -202,7 +214,11 @@ func (m runMeta) objective() (*objective.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &objective.Config{Process: p, Objective: o, Weighting: w, MixedScore: m.MixedScore, LossEps: m.LossEps, ImportanceT: m.ImportanceT}
+	par, err := objective.ParseParam(orL(m.Param))
+	if err != nil {
+		return nil, err
+	}
+	c := &objective.Config{Process: p, Objective: o, Weighting: w, MixedScore: m.MixedScore, Param: par, LossEps: m.LossEps, ImportanceT: m.ImportanceT}
 	return c, c.Validate()
 }
 

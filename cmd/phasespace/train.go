@@ -44,6 +44,7 @@ type trainFlags struct {
 	out                string
 	resume             bool
 	mixed              bool
+	param              string
 	lossEps            float64
 	importanceT        bool
 	ckptEvery          int64
@@ -78,7 +79,11 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.StringVar(&f.out, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
 	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out, with the settings the run was started with: only --"+
 		strings.Join(resumableFlags, ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
-	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD: add the analytic −v/Σᵛᵛ part to the score")
+	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD with --param L: add the analytic −v/Σᵛᵛ part to the score")
+	fs.StringVar(&f.param, "param", "L", "CLD, PSLD: what the network predicts. L: each SDE's own parameterisation (CLD only the velocity score, "+
+		"PSLD ε under the Cholesky factor L_t: s = −L_t⁻ᵀε); R: the full ε, position and velocity parts, under gDDIM's R_t "+
+		"(s = −R_t⁻ᵀε, R_t R_tᵀ = Σ_t of the HSM kernel). --sampler gddim needs the full score: R for CLD (PSLD: R, or L with --Gamma > 0); "+
+		"the other samplers use either")
 	fs.Float64Var(&f.lossEps, "loss-eps", 1e-5, "smallest training time, t ~ U[loss-eps, 1]")
 	fs.BoolVar(&f.importanceT, "importance-t", false, "importance-sample t (ml weighting only)")
 	fs.Int64Var(&f.ckptEvery, "ckpt-every", 1000, "steps between checkpoints (0: only at the end)")
@@ -159,12 +164,20 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 	if err != nil {
 		return nil, runMeta{}, usagef("--weighting: %v", err)
 	}
+	par, err := objective.ParseParam(f.param)
+	if err != nil {
+		return nil, runMeta{}, usagef("--param: %v", err)
+	}
 	u := useContext{SDE: p.Kind, Data: f.data, Image: isImageData(f.data), Weighting: w.String(),
-		InputFourier: f.inputFourier > 0, Quiet: f.quiet}
+		InputFourier: f.inputFourier > 0, Quiet: f.quiet, Param: par.String()}
 	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
 		return nil, runMeta{}, err
 	}
-	oc := &objective.Config{Process: p, Objective: obj, Weighting: w, MixedScore: f.mixed && p.Kind == sde.CLD, LossEps: f.lossEps, ImportanceT: f.importanceT}
+	if p.Kind == sde.VP {
+		par = objective.ParamL // R = σ_t: the same model (--param does not apply to vp)
+	}
+	oc := &objective.Config{Process: p, Objective: obj, Weighting: w, MixedScore: f.mixed && p.Kind == sde.CLD && par == objective.ParamL,
+		Param: par, LossEps: f.lossEps, ImportanceT: f.importanceT}
 	if err := oc.Validate(); err != nil {
 		return nil, runMeta{}, usageError{err}
 	}
@@ -181,7 +194,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 	if err != nil {
 		return nil, runMeta{}, err
 	}
-	meta := runMeta{Version: 1, SDE: paramsOf(p), Objective: obj.String(), Weighting: w.String(), MixedScore: oc.MixedScore,
+	meta := runMeta{Version: 1, SDE: paramsOf(p), Objective: obj.String(), Weighting: w.String(), MixedScore: oc.MixedScore, Param: par.String(),
 		LossEps: f.lossEps, ImportanceT: f.importanceT, Data: f.data, Dim: d, Scaling: scaling, Downsample: f.downsample, Subset: f.subset,
 		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
 		Sampler: "sscs", NFE: 200, Net: &netMeta{}}
