@@ -1,0 +1,106 @@
+package main
+
+import (
+	"reflect"
+	"testing"
+
+	"phasespace/classifier"
+	"phasespace/evaluate"
+	"phasespace/exact"
+	"phasespace/featuremetrics"
+	"phasespace/imagedata"
+	"phasespace/rng"
+	"phasespace/sde"
+	"phasespace/toy"
+)
+
+// TestEvaluateMatchesEval holds package evaluate's typed results to the maps
+// that eval builds today, for the same inputs: the library must print the
+// same numbers when the command switches over to it.
+func TestEvaluateMatchesEval(t *testing.T) {
+	x, _ := toy.Sample("8gaussians", 300, 99)
+	got, want := map[string]any{}, map[string]any{}
+	if err := sampleMetrics(x, "8gaussians", 400, 7, map[string]bool{"ed": true, "mmd": true, "sw2": true, "modes": true}, want); err != nil {
+		t.Fatal(err)
+	}
+	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: "8gaussians", N: 400, Seed: 7,
+		Metrics: []evaluate.SampleMetric{evaluate.ED, evaluate.MMD, evaluate.SW2, evaluate.Modes}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Fields(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sample metrics:\n got %v\nwant %v", got, want)
+	}
+
+	mix, _ := toy.Mixture("8gaussians")
+	for _, c := range []struct {
+		kind sde.Kind
+		iw   int
+	}{{sde.CLD, 1}, {sde.CLD, 2}, {sde.VP, 1}} {
+		var p *sde.Process
+		if c.kind == sde.CLD {
+			p, _ = sde.NewCLD(sde.DefaultCLD)
+		} else {
+			p, _ = sde.NewVP(sde.DefaultVP)
+		}
+		o, err := exact.New(p, mix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{}
+		ef := &evalFlags{n: 12, seed: 3, iw: c.iw, probes: 1, divergence: "exact", probe: "rademacher", rtol: 1e-4, atol: 1e-4, eps: 1e-5}
+		if err := ef.nllOf(p, o, "8gaussians", want); err != nil {
+			t.Fatal(err)
+		}
+		r, err := evaluate.NLL(p, o, "8gaussians", evaluate.NLLConfig{N: 12, Seed: 3, IW: c.iw, RTol: 1e-4, ATol: 1e-4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Fields(); !reflect.DeepEqual(got, want["nll"]) {
+			t.Errorf("%v iw %d nll:\n got %v\nwant %v", c.kind, c.iw, got, want["nll"])
+		}
+	}
+
+	// Feature metrics of an untrained classifier on random images.
+	net, err := classifier.New(14, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	img := func(key uint64) *imagedata.Dataset {
+		r := rng.New(5, key)
+		ds := &imagedata.Dataset{N: n, H: 14, W: 14, Pixels: make([]byte, n*14*14)}
+		for i := range ds.Pixels {
+			ds.Pixels[i] = byte(r.IntN(256))
+		}
+		return ds
+	}
+	gen, test, trainSet := img(1), img(2), img(3)
+	fr, err := evaluate.Features(net, gen.Pixels, test, trainSet, evaluate.FeatureConfig{Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := func(ds *imagedata.Dataset) ([]int, []float64) { return net.Evaluate(ds.Pixels, n) }
+	pg, fg := emb(gen)
+	pt, ft := emb(test)
+	ptr, ftr := emb(trainSet)
+	row, err := featureRow(fmat(fg), fmat(ft), pg, pt, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	floor, _ := featureRow(fmat(ftr), fmat(ft), ptr, pt, 4)
+	for _, c := range []struct {
+		name string
+		s    evaluate.FeatureScores
+		r    benchRow
+	}{{"generated", fr.Value, row}, {"floor", fr.Floor, floor}} {
+		if c.s.FD != c.r.FD || c.s.KID != c.r.KID || c.s.KIDSD != c.r.KIDSD || c.s.Precision != c.r.Precision || c.s.Recall != c.r.Recall || c.s.ClassKL != c.r.ClassKL {
+			t.Errorf("%s features: got %+v, imagebench's row %+v", c.name, c.s, c.r)
+		}
+	}
+}
+
+func fmat(d []float64) featuremetrics.Features {
+	return featuremetrics.Features{N: len(d) / classifier.FeatureDim, D: classifier.FeatureDim, Data: d}
+}
