@@ -69,12 +69,18 @@ func TestNLLOfTheExactVPScore(t *testing.T) {
 func TestErrorsAndNames(t *testing.T) {
 	x, _ := toy.Sample("8gaussians", 10, 1)
 	for name, err := range map[string]error{
-		"unknown metric": func() error { _, err := Samples(x, SampleConfig{Data: "8gaussians", Metrics: []SampleMetric{9}}); return err }(),
-		"unknown data":   func() error { _, err := Samples(x, SampleConfig{Data: "blobs"}); return err }(),
-		"modes":          func() error { _, err := Samples(x, SampleConfig{Data: "moons", Metrics: []SampleMetric{Modes}}); return err }(),
-		"odd length":     func() error { _, err := Samples(x[:5], SampleConfig{Data: "8gaussians"}); return err }(),
-		"iw":             func() error { _, err := LikelihoodOf(nil, nil, x, NLLConfig{IW: -1}); return err }(),
-		"divergence":     func() error { _, err := LikelihoodOf(nil, nil, x, NLLConfig{Divergence: 5}); return err }(),
+		"unknown metric": func() error {
+			_, err := Samples(x, SampleConfig{Data: "8gaussians", Metrics: []SampleMetric{9}})
+			return err
+		}(),
+		"unknown data": func() error { _, err := Samples(x, SampleConfig{Data: "blobs"}); return err }(),
+		"modes": func() error {
+			_, err := Samples(x, SampleConfig{Data: "moons", Metrics: []SampleMetric{Modes}})
+			return err
+		}(),
+		"odd length": func() error { _, err := Samples(x[:5], SampleConfig{Data: "8gaussians"}); return err }(),
+		"iw":         func() error { _, err := LikelihoodOf(nil, nil, x, NLLConfig{IW: -1}); return err }(),
+		"divergence": func() error { _, err := LikelihoodOf(nil, nil, x, NLLConfig{Divergence: 5}); return err }(),
 	} {
 		if err == nil || !strings.HasPrefix(err.Error(), "evaluate: ") || strings.Contains(err.Error(), "--") {
 			t.Errorf("%s: error %v, want one starting with evaluate: and naming no flag", name, err)
