@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	"phasespace/checkpoint"
 	"phasespace/classifier"
 	"phasespace/evaluate"
 	"phasespace/exact"
+	"phasespace/experiment"
 	"phasespace/featuremetrics"
 	"phasespace/imagedata"
 	"phasespace/rng"
@@ -103,4 +109,43 @@ func TestEvaluateMatchesEval(t *testing.T) {
 
 func fmat(d []float64) featuremetrics.Features {
 	return featuremetrics.Features{N: len(d) / classifier.FeatureDim, D: classifier.FeatureDim, Data: d}
+}
+
+// TestGridMatchesResults runs one cell of the results grid through the
+// command and through experiment.Grid: the stored run descriptions must be
+// identical and the rows equal but for the training minutes.
+func TestGridMatchesResults(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	var out strings.Builder
+	if err := runResults([]string{"--data", "8gaussians", "--runs", "psld/dsm", "--steps", "4", "--n", "40", "--nfe", "10", "--seed", "3", "--out", a}, &out); err != nil {
+		t.Fatal(err)
+	}
+	run, err := experiment.ParseRun("psld/dsm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows strings.Builder
+	if _, err := experiment.Grid(context.Background(), experiment.GridConfig{Out: b, Data: []string{"8gaussians"}, Runs: []experiment.Run{run},
+		Steps: 4, N: 40, NFE: 10, Seed: 3, Rows: &rows}); err != nil {
+		t.Fatal(err)
+	}
+	cut := func(row string) string { return row[:strings.LastIndex(strings.TrimSuffix(row, "|\n"), "|")] }
+	first := strings.SplitAfter(out.String(), "\n")[0]
+	if cut(first) != cut(rows.String()) {
+		t.Errorf("rows differ:\ncmd     %q\nlibrary %q", first, rows.String())
+	}
+	metaOf := func(dir string) string {
+		c, _, err := checkpoint.Latest(filepath.Join(dir, "8gaussians-psld-dsm", "checkpoints"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Run json.RawMessage `json:"run"`
+		}
+		c.Meta(&m)
+		return string(m.Run)
+	}
+	if ma, mb := metaOf(a), metaOf(b); ma != mb {
+		t.Errorf("stored run descriptions differ:\ncmd     %s\nlibrary %s", ma, mb)
+	}
 }
