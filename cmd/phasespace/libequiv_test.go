@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
+	"io"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"phasespace/checkpoint"
 	"phasespace/classifier"
@@ -15,6 +18,7 @@ import (
 	"phasespace/experiment"
 	"phasespace/featuremetrics"
 	"phasespace/imagedata"
+	"phasespace/model"
 	"phasespace/rng"
 	"phasespace/sde"
 	"phasespace/toy"
@@ -147,5 +151,41 @@ func TestGridMatchesResults(t *testing.T) {
 	}
 	if ma, mb := metaOf(a), metaOf(b); ma != mb {
 		t.Errorf("stored run descriptions differ:\ncmd     %s\nlibrary %s", ma, mb)
+	}
+}
+
+// TestBenchModelMatchesImagebench: the run description of each benchmark
+// SDE built by experiment.BenchModelConfig equals the one imagebench's
+// training flags give (so either resumes the other's runs).
+func TestBenchModelMatchesImagebench(t *testing.T) {
+	data := writeSyntheticIDX(t, 12, 20, 10)
+	for _, kind := range []sde.Kind{sde.VP, sde.CLD, sde.PSLD} {
+		dir := t.TempDir()
+		tfs := flag.NewFlagSet("train", flag.ContinueOnError)
+		tf := addTrainFlags(tfs, 1_000_000)
+		targs := []string{"--data", data, "--sde", kind.String(), "--channels", "8,16", "--num-res", "1", "--dropout", "0",
+			"--batch", "16", "--lr", "0.002", "--warmup", "200", "--ema", "0.995", "--steps", "1000000",
+			"--ckpt-every", "500", "--time-budget", "1s", "--progress-every", "30s", "--seed", "4", "--out", dir, "--resume"}
+		if err := tfs.Parse(targs); err != nil {
+			t.Fatal(err)
+		}
+		_, want, err := tf.setup(io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mc, err := experiment.BenchModelConfig(kind, experiment.ImageBenchConfig{Out: t.TempDir(), Data: data, FullResolution: true,
+			Channels: []int{8, 16}, Batch: 16, LR: 0.002, Budget: time.Second, Seed: 4}, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := model.Setup(mc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(want)
+		b, _ := json.Marshal(r.Meta)
+		if string(a) != string(b) {
+			t.Errorf("%v run descriptions differ:\ncmd     %s\nlibrary %s", kind, a, b)
+		}
 	}
 }
