@@ -7,6 +7,7 @@ import (
 	"phasespace/checkpoint"
 	"phasespace/nn"
 	"phasespace/objective"
+	"phasespace/sampler"
 	"phasespace/sde"
 	"phasespace/train"
 )
@@ -68,4 +69,29 @@ func Load(dir string) (*Loaded, error) {
 	}
 	return &Loaded{Meta: m, Process: obj.Process, Objective: obj, Net: net,
 		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped}, nil
+}
+
+// Sample draws n samples (n×Dim row-major) from the loaded model with the
+// given sampler and NFE; a zero method or NFE takes the run's
+// recommendation (Meta.Sampler, Meta.NFE). The other fields of
+// sampler.Config keep their defaults.
+func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float64, sampler.Stats, error) {
+	if method == 0 {
+		m, err := sampler.ParseMethod(l.Meta.Sampler)
+		if err != nil {
+			return nil, sampler.Stats{}, fmt.Errorf("model: checkpoint %s: recommended sampler: %w", l.Dir, err)
+		}
+		method = m
+	}
+	if nfe == 0 {
+		nfe = l.Meta.NFE
+	}
+	if method != sampler.ODE && nfe < 2 {
+		return nil, sampler.Stats{}, fmt.Errorf("model: NFE %d: want >= 2 for %v", nfe, method)
+	}
+	x, st, err := sampler.Sample(sampler.Config{Process: l.Process, Model: l.Score, Method: method, NFE: nfe, Seed: seed}, n)
+	if err != nil {
+		return nil, st, fmt.Errorf("model: sampling %s: %w", l.Dir, err)
+	}
+	return x, st, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"phasespace/objective"
+	"phasespace/sampler"
 	"phasespace/sde"
 	"phasespace/train"
 )
@@ -192,4 +193,57 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 func trainRun(r *Run) (int64, error) {
 	st, err := train.Run(context.Background(), r.Train, train.State{})
 	return st.Step, err
+}
+
+func TestSDESpecDerivesCriticalDamping(t *testing.T) {
+	p, err := SDESpec{Kind: sde.CLD, Friction: Float(2)}.Process()
+	if err != nil || p.MInv != 1 || p.Friction != 2 {
+		t.Errorf("CLD with Γ = 2: M⁻¹ %v, Γ %v (%v), want 1 and 2", p.MInv, p.Friction, err)
+	}
+	p, err = SDESpec{Kind: sde.PSLD, MInv: Float(4)}.Process()
+	if err != nil || math.Abs(p.Nu-4.01) > 1e-15 || p.Friction != 0.01 {
+		t.Errorf("PSLD with M⁻¹ = 4: ν %v, Γ %v (%v), want 4.01 and 0.01", p.Nu, p.Friction, err)
+	}
+	p, err = SDESpec{Kind: sde.VP, Beta1: Float(0)}.Process()
+	if err != nil || p.Schedule.Beta1 != 0 || p.Schedule.Beta0 != sde.DefaultVP.BetaMin {
+		t.Errorf("VP with slope 0: %+v (%v)", p.Schedule, err)
+	}
+	if p, err := (SDESpec{}).Process(); err != nil || p.Kind != sde.CLD || p.MInv != sde.DefaultCLD.MInv {
+		t.Errorf("zero spec: %+v, %v; want the default CLD", p, err)
+	}
+	for name, s := range map[string]SDESpec{
+		"CLD not critical":  {Kind: sde.CLD, Friction: Float(2), MInv: Float(4)},
+		"PSLD not critical": {Kind: sde.PSLD, Nu: Float(5), MInv: Float(4)},
+		"negative Γ":        {Kind: sde.CLD, Friction: Float(-1)},
+		"NaN β":             {Beta0: Float(math.NaN())},
+		"unknown kind":      {Kind: 9},
+	} {
+		if _, err := s.Process(); err == nil || !strings.HasPrefix(err.Error(), "model: ") || strings.Contains(err.Error(), "--") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestLoadedSample: the recommended sampler of a CLD run is SSCS at 200
+// NFE, and Sample draws what sampler.Sample draws with it.
+func TestLoadedSample(t *testing.T) {
+	c := small(t.TempDir())
+	if _, err := Train(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(c.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, st, err := l.Sample(0, 0, 3, 9)
+	if err != nil || st.NFE != 200 {
+		t.Fatalf("NFE %d, %v", st.NFE, err)
+	}
+	y, _, _ := sampler.Sample(sampler.Config{Process: l.Process, Model: l.Score, Method: sampler.SSCS, NFE: 200, Seed: 9}, 3)
+	if !reflect.DeepEqual(x, y) {
+		t.Errorf("Sample %v, sampler.Sample with SSCS at 200 NFE %v", x, y)
+	}
+	if _, _, err := l.Sample(sampler.EM, 1, 3, 9); err == nil {
+		t.Error("EM with 1 NFE accepted")
+	}
 }

@@ -189,3 +189,36 @@ func TestBenchModelMatchesImagebench(t *testing.T) {
 		}
 	}
 }
+
+// TestSDESpecMatchesSDEFlags: model.SDESpec builds the process the SDE
+// flags build, for defaults, derived parameters and explicit values.
+func TestSDESpecMatchesSDEFlags(t *testing.T) {
+	f := model.Float
+	for _, c := range []struct {
+		args []string
+		spec model.SDESpec
+	}{
+		{[]string{"--sde", "cld"}, model.SDESpec{Kind: sde.CLD}},
+		{[]string{"--sde", "cld", "--Gamma", "2"}, model.SDESpec{Kind: sde.CLD, Friction: f(2)}},
+		{[]string{"--sde", "cld", "--beta0", "2", "--beta1", "3", "--m-inv", "9", "--gamma", "0.1", "--numerical-eps", "1e-6"},
+			model.SDESpec{Kind: sde.CLD, Beta0: f(2), Beta1: f(3), MInv: f(9), InitVelVar: f(0.1), NumericalEps: f(1e-6)}},
+		{[]string{"--sde", "psld"}, model.SDESpec{Kind: sde.PSLD}},
+		{[]string{"--sde", "psld", "--Gamma", "0.5", "--m-inv", "4"}, model.SDESpec{Kind: sde.PSLD, Friction: f(0.5), MInv: f(4)}},
+		{[]string{"--sde", "psld", "--nu", "3"}, model.SDESpec{Kind: sde.PSLD, Nu: f(3)}},
+		{[]string{"--sde", "vp", "--beta0", "0.5"}, model.SDESpec{Kind: sde.VP, Beta0: f(0.5)}},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		sf := addSDEFlags(fs, "cld")
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		want, _, err := sf.build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.spec.Process()
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: spec gives %+v (%v), flags %+v", c.args, got, err, want)
+		}
+	}
+}
