@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"phasespace/exact"
 	"phasespace/experiment"
 	"phasespace/featuremetrics"
+	"phasespace/figure"
 	"phasespace/imagedata"
 	"phasespace/model"
 	"phasespace/rng"
@@ -220,5 +222,27 @@ func TestSDESpecMatchesSDEFlags(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("%v: spec gives %+v (%v), flags %+v", c.args, got, err, want)
 		}
+	}
+}
+
+// TestSampleImagesMatchesWriteImageGrid: figure.SampleImages writes the
+// file sample's writeImageGrid writes.
+func TestSampleImagesMatchesWriteImageGrid(t *testing.T) {
+	dir := t.TempDir()
+	x := make([]float64, 12*64)
+	for i := range x {
+		x[i] = float64(i%11)/5 - 1
+	}
+	a, b := filepath.Join(dir, "a.png"), filepath.Join(dir, "b.png")
+	if err := writeImageGrid(a, x, 64); err != nil {
+		t.Fatal(err)
+	}
+	if err := figure.SampleImages(b, x, 64); err != nil {
+		t.Fatal(err)
+	}
+	ra, _ := os.ReadFile(a)
+	rb, _ := os.ReadFile(b)
+	if len(ra) == 0 || string(ra) != string(rb) {
+		t.Error("figure.SampleImages and writeImageGrid wrote different files")
 	}
 }
