@@ -91,6 +91,9 @@ func TestImageBenchTiny(t *testing.T) {
 }
 
 func TestGridResumesFinishedCells(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains and evaluates a 256×4 MLP (~1 s, half a minute without the assembly kernels); skipped with -short")
+	}
 	out := t.TempDir()
 	c := GridConfig{Out: out, Data: []string{"diamond"}, Runs: []Run{{sde.CLD, sde.HSM}}, Steps: 3, N: 20, NFE: 4}
 	table, err := Grid(context.Background(), c)

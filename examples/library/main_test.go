@@ -10,6 +10,9 @@ import (
 
 // TestRunSmall runs the example's logic with small settings (the CI run).
 func TestRunSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains, samples and evaluates the 256×4 MLP end to end (~2 s, about a minute without the assembly kernels); the full suite runs it")
+	}
 	// A failure inside run exits the test binary through log.Fatal,
 	// which fails the test with the error printed.
 	got := run(t.TempDir(), 20, 60)
