@@ -121,9 +121,12 @@ func fmat(d []float64) featuremetrics.Features {
 // command and through experiment.Grid: the stored run descriptions must be
 // identical and the rows equal but for the training minutes.
 func TestGridMatchesResults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains and evaluates two 256×4 MLPs (~3 s, a minute without the assembly kernels); skipped with -short")
+	}
 	a, b := t.TempDir(), t.TempDir()
 	var out strings.Builder
-	if err := runResults([]string{"--data", "8gaussians", "--runs", "psld/dsm", "--steps", "4", "--n", "40", "--nfe", "10", "--seed", "3", "--out", a}, &out); err != nil {
+	if err := runResults([]string{"--data", "8gaussians", "--runs", "psld/dsm", "--steps", "4", "--n", "8", "--nfe", "10", "--seed", "3", "--out", a}, &out); err != nil {
 		t.Fatal(err)
 	}
 	run, err := experiment.ParseRun("psld/dsm")
@@ -132,7 +135,7 @@ func TestGridMatchesResults(t *testing.T) {
 	}
 	var rows strings.Builder
 	if _, err := experiment.Grid(context.Background(), experiment.GridConfig{Out: b, Data: []string{"8gaussians"}, Runs: []experiment.Run{run},
-		Steps: 4, N: 40, NFE: 10, Seed: 3, Rows: &rows}); err != nil {
+		Steps: 4, N: 8, NFE: 10, Seed: 3, Rows: &rows}); err != nil {
 		t.Fatal(err)
 	}
 	cut := func(row string) string { return row[:strings.LastIndex(strings.TrimSuffix(row, "|\n"), "|")] }
