@@ -253,3 +253,18 @@ func BPD(m *model.Loaded, c NLLConfig) (*BPDResult, error) {
 	}
 	return &BPDResult{Likelihood: *l, BPD: likelihood.BitsPerDim(l.NLL, d, 2), BPDSE: l.SE / (float64(d) * math.Ln2), Images: ds.N}, nil
 }
+
+// ProcessFields describes a process's parameters in the layout of
+// `phasespace eval --json` ("process"): sde, beta0, beta1, numerical_eps
+// and T; m_inv, Gamma and gamma for CLD and PSLD; nu for PSLD.
+func ProcessFields(p *sde.Process) map[string]any {
+	m := map[string]any{"sde": p.Kind.String(), "beta0": p.Schedule.Beta0, "beta1": p.Schedule.Beta1,
+		"numerical_eps": p.NumericalEps, "T": p.T}
+	if p.Order() == 2 {
+		m["m_inv"], m["Gamma"], m["gamma"] = p.MInv, p.Friction, p.InitVelVar
+	}
+	if p.Kind == sde.PSLD {
+		m["nu"] = p.Nu
+	}
+	return m
+}

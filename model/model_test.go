@@ -172,8 +172,14 @@ func TestSetupValidatesAndKeepsTheConfig(t *testing.T) {
 // learning rate: Train must refuse with a ResumeError naming lr.
 func TestResumeRefusesChangedSettings(t *testing.T) {
 	c := small(t.TempDir())
+	if HasCheckpoints(c.OutDir) {
+		t.Fatal("HasCheckpoints before training")
+	}
 	if _, err := Train(context.Background(), c); err != nil {
 		t.Fatal(err)
+	}
+	if !HasCheckpoints(c.OutDir) {
+		t.Fatal("no checkpoints after training")
 	}
 	c.LR = 2e-3
 	c.Steps = 4

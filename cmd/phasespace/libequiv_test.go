@@ -49,12 +49,10 @@ func TestEvaluateMatchesEval(t *testing.T) {
 	for _, c := range []struct {
 		kind sde.Kind
 		iw   int
-	}{{sde.CLD, 1}, {sde.CLD, 2}, {sde.VP, 1}} {
-		var p *sde.Process
-		if c.kind == sde.CLD {
-			p, _ = sde.NewCLD(sde.DefaultCLD)
-		} else {
-			p, _ = sde.NewVP(sde.DefaultVP)
+	}{{sde.CLD, 1}, {sde.CLD, 2}, {sde.VP, 1}, {sde.PSLD, 1}} {
+		p, err := model.SDESpec{Kind: c.kind}.Process()
+		if err != nil {
+			t.Fatal(err)
 		}
 		o, err := exact.New(p, mix)
 		if err != nil {
@@ -68,6 +66,9 @@ func TestEvaluateMatchesEval(t *testing.T) {
 		r, err := evaluate.NLL(p, o, "8gaussians", evaluate.NLLConfig{N: 12, Seed: 3, IW: c.iw, RTol: 1e-4, ATol: 1e-4})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if got := evaluate.ProcessFields(p); !reflect.DeepEqual(got, processJSON(p)) {
+			t.Errorf("%v process:\n got %v\nwant %v", c.kind, got, processJSON(p))
 		}
 		if got := r.Fields(); !reflect.DeepEqual(got, want["nll"]) {
 			t.Errorf("%v iw %d nll:\n got %v\nwant %v", c.kind, c.iw, got, want["nll"])
