@@ -131,22 +131,11 @@ func cellDir(out, data string, r Run) string {
 
 // GridModel is the training configuration of one grid cell.
 func GridModel(data string, r Run, steps int64, lr float64, seed uint64, dir string) (model.Config, error) {
-	var p *sde.Process
-	var err error
-	switch r.SDE {
-	case sde.VP:
-		p, err = sde.NewVP(sde.VPConfig{BetaMin: sde.DefaultVP.BetaMin, BetaMax: sde.DefaultVP.BetaMax, NumericalEps: model.DefaultToyNumericalEps})
-	case sde.CLD:
-		d := sde.DefaultCLD
-		d.NumericalEps = model.DefaultToyNumericalEps
-		p, err = sde.NewCLD(d)
-	case sde.PSLD:
-		d := sde.DefaultPSLD
-		d.Gamma, d.Nu, d.NumericalEps = 0.01, 4.01, model.DefaultToyNumericalEps
-		p, err = sde.NewPSLD(d)
-	default:
-		return model.Config{}, fmt.Errorf("experiment: unknown SDE kind %v", r.SDE)
+	spec := model.SDESpec{Kind: r.SDE, NumericalEps: model.Float(model.DefaultToyNumericalEps)}
+	if r.SDE == sde.PSLD {
+		spec.Friction, spec.Nu = model.Float(0.01), model.Float(4.01)
 	}
+	p, err := spec.Process()
 	if err != nil {
 		return model.Config{}, fmt.Errorf("experiment: %w", err)
 	}

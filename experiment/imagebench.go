@@ -171,21 +171,7 @@ func BenchModelConfig(kind sde.Kind, c ImageBenchConfig, dir string) (model.Conf
 	if err != nil {
 		return model.Config{}, err
 	}
-	var p *sde.Process
-	switch kind {
-	case sde.VP:
-		p, err = sde.NewVP(sde.VPConfig{BetaMin: sde.DefaultVP.BetaMin, BetaMax: sde.DefaultVP.BetaMax, NumericalEps: model.DefaultToyNumericalEps})
-	case sde.CLD:
-		d := sde.DefaultCLD
-		d.NumericalEps = model.DefaultToyNumericalEps
-		p, err = sde.NewCLD(d)
-	case sde.PSLD:
-		d := sde.DefaultPSLD
-		d.Nu, d.NumericalEps = d.Gamma+4, model.DefaultToyNumericalEps
-		p, err = sde.NewPSLD(d)
-	default:
-		return model.Config{}, fmt.Errorf("experiment: unknown SDE kind %v", kind)
-	}
+	p, err := model.SDESpec{Kind: kind, NumericalEps: model.Float(model.DefaultToyNumericalEps)}.Process()
 	if err != nil {
 		return model.Config{}, fmt.Errorf("experiment: %w", err)
 	}
