@@ -14,6 +14,7 @@ import (
 
 	"phasespace/checkpoint"
 	"phasespace/classifier"
+	"phasespace/dataset"
 	"phasespace/evaluate"
 	"phasespace/exact"
 	"phasespace/experiment"
@@ -248,5 +249,34 @@ func TestSampleImagesMatchesWriteImageGrid(t *testing.T) {
 	rb, _ := os.ReadFile(b)
 	if len(ra) == 0 || string(ra) != string(rb) {
 		t.Error("figure.SampleImages and writeImageGrid wrote different files")
+	}
+}
+
+// TestDatasetMatchesDatasource: dataset's sources serve the batches of
+// train's data sources, bit for bit, across an epoch boundary.
+func TestDatasetMatchesDatasource(t *testing.T) {
+	ds := &imagedata.Dataset{N: 5, H: 4, W: 4, Pixels: make([]byte, 5*16)}
+	for i := range ds.Pixels {
+		ds.Pixels[i] = byte(37 * i)
+	}
+	for _, c := range []struct {
+		cmd interface {
+			Batch([]float64, int, uint64, int64) error
+		}
+		lib dataset.Source
+		d   int
+	}{{&imageSource{ds: ds}, dataset.NewImages(ds), 16}, {toySource{"swissroll"}, dataset.Toy{Name: "swissroll"}, 2}} {
+		for step := int64(0); step < 4; step++ {
+			a, b := make([]float64, 3*c.d), make([]float64, 3*c.d)
+			if err := c.cmd.Batch(a, 3, 8, step); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.lib.Batch(b, 3, 8, step); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("%T step %d: library batch %v, cmd batch %v", c.lib, step, b, a)
+			}
+		}
 	}
 }
