@@ -1,0 +1,270 @@
+package evaluate
+
+import (
+	"fmt"
+	"math"
+
+	"phasespace/dataset"
+	"phasespace/likelihood"
+	"phasespace/model"
+	"phasespace/ode"
+	"phasespace/rng"
+	"phasespace/score"
+	"phasespace/sde"
+	"phasespace/toy"
+)
+
+// Bound is the kind of NLL value a likelihood evaluation gives.
+type Bound int
+
+const (
+	// BoundExact is the exact NLL of the probability-flow ODE (VP).
+	BoundExact Bound = iota + 1
+	// BoundAugmented is E_q[−log p(x, v)] − H(q) of CLD and PSLD, q the
+	// initial-velocity distribution (docs/likelihood.md).
+	BoundAugmented
+	// BoundImportanceWeighted is the K-sample importance-weighted bound.
+	BoundImportanceWeighted
+)
+
+// String returns the bound's name as `phasespace eval` prints it (without K).
+func (b Bound) String() string {
+	switch b {
+	case BoundExact:
+		return "exact (VP)"
+	case BoundAugmented:
+		return "augmented E_q[-log p(x,v)] - H(q)"
+	case BoundImportanceWeighted:
+		return "importance-weighted"
+	}
+	return fmt.Sprintf("Bound(%d)", int(b))
+}
+
+// ParseBound maps the names String returns to a Bound.
+func ParseBound(s string) (Bound, error) {
+	for b := BoundExact; b <= BoundImportanceWeighted; b++ {
+		if b.String() == s {
+			return b, nil
+		}
+	}
+	return 0, fmt.Errorf("evaluate: bound %q: valid are %q, %q, %q", s, BoundExact, BoundAugmented, BoundImportanceWeighted)
+}
+
+// KnownEntropy is H(p) in nats of the toy sets whose entropy is known
+// (docs/results.md).
+var KnownEntropy = map[string]float64{"checkerboard": math.Log(32), "8gaussians": 2.8342, "diamond": -1.4021}
+
+// NLLConfig configures the likelihood solves. Zero fields mean the
+// defaults named.
+type NLLConfig struct {
+	N          int                   // points evaluated (0: DefaultN; BPD: all test images)
+	Seed       uint64                // data, velocity and probe draws
+	IW         int                   // initial velocities per point, K (0: 1, the augmented bound)
+	Divergence likelihood.Divergence // 0: likelihood.Exact
+	Probe      likelihood.Probe      // Hutchinson probes (0: likelihood.Rademacher)
+	Probes     int                   // Hutchinson probes per point (0: 1)
+	RTol, ATol float64               // ODE tolerances (0: 1e-5 each)
+	Eps        float64               // starting time of the ODE (0: 1e-5)
+}
+
+func (c NLLConfig) withDefaults() NLLConfig {
+	if c.N == 0 {
+		c.N = DefaultN
+	}
+	if c.IW == 0 {
+		c.IW = 1
+	}
+	if c.Divergence == 0 {
+		c.Divergence = likelihood.Exact
+	}
+	if c.Probe == 0 {
+		c.Probe = likelihood.Rademacher
+	}
+	if c.Probes == 0 {
+		c.Probes = 1
+	}
+	for _, v := range []*float64{&c.RTol, &c.ATol, &c.Eps} {
+		if *v == 0 {
+			*v = 1e-5
+		}
+	}
+	return c
+}
+
+func (c NLLConfig) validate() error {
+	switch {
+	case c.N < 1:
+		return fmt.Errorf("evaluate: N = %d points: want >= 1", c.N)
+	case c.IW < 1 || c.IW > 4096:
+		return fmt.Errorf("evaluate: IW = %d: want 1..4096", c.IW)
+	case c.Probes < 1 || c.Probes > 1024:
+		return fmt.Errorf("evaluate: Probes = %d: want 1..1024", c.Probes)
+	case c.Divergence.String() != "exact" && c.Divergence.String() != "hutchinson":
+		return fmt.Errorf("evaluate: unknown divergence %v", c.Divergence)
+	case c.Probe.String() != "rademacher" && c.Probe.String() != "gaussian":
+		return fmt.Errorf("evaluate: unknown probe %v", c.Probe)
+	case !(c.RTol > 0 && c.RTol < 1), !(c.ATol > 0 && c.ATol < 1):
+		return fmt.Errorf("evaluate: tolerances rtol %v, atol %v: want values in (0, 1)", c.RTol, c.ATol)
+	case !(c.Eps > 0 && c.Eps < 1):
+		return fmt.Errorf("evaluate: Eps = %v: want 0 < eps < 1", c.Eps)
+	}
+	return nil
+}
+
+// Likelihood is the result of a likelihood solve over a set of points.
+type Likelihood struct {
+	NLL        float64 // mean NLL (or bound), nats per point
+	SE         float64 // its standard error over points (probe noise included)
+	NFE        int     // score evaluations of the solver
+	N          int     // points evaluated
+	Divergence likelihood.Divergence
+	Bound      Bound
+	IW         int // K of the importance-weighted bound (1 otherwise)
+}
+
+// BoundText is the bound as `phasespace eval` prints it.
+func (l *Likelihood) BoundText() string {
+	if l.Bound == BoundImportanceWeighted {
+		return fmt.Sprintf("importance-weighted, K=%d", l.IW)
+	}
+	return l.Bound.String()
+}
+
+// Fields returns the layout of `phasespace eval --json` for the solve.
+func (l *Likelihood) Fields() map[string]any {
+	return map[string]any{"nll": l.NLL, "se": l.SE, "nfe": l.NFE, "n": l.N, "divergence": l.Divergence.String(), "bound": l.BoundText()}
+}
+
+// LikelihoodOf runs the likelihood solver (likelihood.NLL with the adaptive
+// ode.Integrate) on the n×d points x under the score model.
+func LikelihoodOf(p *sde.Process, m score.VJPModel, x []float64, c NLLConfig) (*Likelihood, error) {
+	c = c.withDefaults()
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	cfg := likelihood.Config{Process: p, Model: m, Solve: ode.Integrate, Eps: c.Eps, RTol: c.RTol, ATol: c.ATol,
+		IW: c.IW, Probes: c.Probes, Seed: c.Seed, Divergence: c.Divergence, Probe: c.Probe}
+	r, err := likelihood.NLL(cfg, x)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	l := &Likelihood{NLL: r.Mean, SE: r.SE, NFE: r.NFE, N: len(r.NLL), Divergence: c.Divergence, Bound: BoundExact, IW: 1}
+	if p.Order() == 2 {
+		l.Bound = BoundAugmented
+		if c.IW > 1 {
+			l.Bound, l.IW = BoundImportanceWeighted, c.IW
+		}
+	}
+	return l, nil
+}
+
+// NLLResult is the likelihood of fresh toy data points.
+type NLLResult struct {
+	Likelihood
+	// TrueNLL is the data density's own mean NLL on the same points, where
+	// the density is known (nil otherwise).
+	TrueNLL *float64
+	// Entropy is H(p) of the data set where known (nil otherwise).
+	Entropy *float64
+}
+
+// Fields returns the layout of `phasespace eval --json` under "nll".
+func (r *NLLResult) Fields() map[string]any {
+	out := r.Likelihood.Fields()
+	if r.TrueNLL != nil {
+		out["true_nll_same_points"] = *r.TrueNLL
+	}
+	if r.Entropy != nil {
+		out["true_entropy"] = *r.Entropy
+	}
+	return out
+}
+
+// NLL evaluates the likelihood of c.N fresh points of the toy set data
+// (stream (Seed, PurposeEval, 3)) under the score model.
+func NLL(p *sde.Process, m score.VJPModel, data string, c NLLConfig) (*NLLResult, error) {
+	c = c.withDefaults()
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	x, err := toy.Sample(data, c.N, rng.Key(c.Seed, rng.PurposeEval, 3))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: data %q: %v", data, err)
+	}
+	l, err := LikelihoodOf(p, m, x, c)
+	if err != nil {
+		return nil, err
+	}
+	r := &NLLResult{Likelihood: *l}
+	tr, ok := 0.0, true
+	for i := 0; i < c.N && ok; i++ {
+		var lp float64
+		lp, ok = toy.LogProb(data, x[2*i:2*i+2])
+		tr -= lp / float64(c.N)
+	}
+	if ok {
+		r.TrueNLL = &tr
+	}
+	if h, ok := KnownEntropy[data]; ok {
+		r.Entropy = &h
+	}
+	return r, nil
+}
+
+// BPDResult is bits per dimension of an image model.
+type BPDResult struct {
+	Likelihood
+	BPD, BPDSE float64 // bits/dim and its standard error
+	Images     int     // test images evaluated
+}
+
+// Fields returns the layout of `phasespace eval --json` under "bpd".
+func (r *BPDResult) Fields() map[string]any {
+	out := r.Likelihood.Fields()
+	out["bpd"], out["bpd_se"], out["images"] = r.BPD, r.BPDSE, r.Images
+	return out
+}
+
+// BPD evaluates bits/dim of a trained image model on the first c.N test
+// images (0: all) of its data set, uniformly dequantised ((p + u)/256
+// scaled to [−1, 1], so the scale is a = 2; u from (Seed, PurposeEval, 4)).
+// A zero c.Divergence means Hutchinson here: one VJP per probe instead of
+// one per pixel.
+func BPD(m *model.Loaded, c NLLConfig) (*BPDResult, error) {
+	ds, err := dataset.LoadSplit(m.Meta.Data, "test", m.Meta.Downsample)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	d := ds.H * ds.W
+	if d != m.Meta.Dim {
+		return nil, fmt.Errorf("evaluate: test images of %s have %d pixels, the model %d", m.Meta.Data, d, m.Meta.Dim)
+	}
+	if c.N > 0 {
+		ds = ds.Subset(c.N)
+	}
+	if c.Divergence == 0 {
+		c.Divergence = likelihood.Hutchinson
+	}
+	c.N = ds.N
+	x := ds.Scaled(rng.New(c.Seed, rng.PurposeEval, 4))
+	l, err := LikelihoodOf(m.Process, m.Score, x, c)
+	if err != nil {
+		return nil, err
+	}
+	return &BPDResult{Likelihood: *l, BPD: likelihood.BitsPerDim(l.NLL, d, 2), BPDSE: l.SE / (float64(d) * math.Ln2), Images: ds.N}, nil
+}
+
+// ProcessFields describes a process's parameters in the layout of
+// `phasespace eval --json` ("process"): sde, beta0, beta1, numerical_eps
+// and T; m_inv, Gamma and gamma for CLD and PSLD; nu for PSLD.
+func ProcessFields(p *sde.Process) map[string]any {
+	m := map[string]any{"sde": p.Kind.String(), "beta0": p.Schedule.Beta0, "beta1": p.Schedule.Beta1,
+		"numerical_eps": p.NumericalEps, "T": p.T}
+	if p.Order() == 2 {
+		m["m_inv"], m["Gamma"], m["gamma"] = p.MInv, p.Friction, p.InitVelVar
+	}
+	if p.Kind == sde.PSLD {
+		m["nu"] = p.Nu
+	}
+	return m
+}

@@ -1,0 +1,242 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"phasespace/evaluate"
+	"phasespace/internal/atomicfile"
+	"phasespace/model"
+	"phasespace/sampler"
+	"phasespace/sde"
+)
+
+// Run is one (SDE, objective) column of the grid.
+type Run struct {
+	SDE       sde.Kind
+	Objective sde.Objective
+}
+
+// String returns "sde/objective", e.g. "cld/hsm".
+func (r Run) String() string { return r.SDE.String() + "/" + r.Objective.String() }
+
+// ParseRun parses "sde/objective".
+func ParseRun(s string) (Run, error) {
+	a, b, ok := strings.Cut(s, "/")
+	if !ok {
+		return Run{}, fmt.Errorf("experiment: run %q is not sde/objective (e.g. cld/hsm)", s)
+	}
+	k, err := sde.ParseKind(a)
+	if err != nil {
+		return Run{}, fmt.Errorf("experiment: run %q: %w", s, err)
+	}
+	o, err := sde.ParseObjective(b)
+	if err != nil {
+		return Run{}, fmt.Errorf("experiment: run %q: %w", s, err)
+	}
+	return Run{k, o}, nil
+}
+
+// Defaults of GridConfig's zero fields.
+var (
+	DefaultGridData = []string{"checkerboard", "8gaussians", "diamond", "swissroll", "moons", "multimodal_swissroll"}
+	DefaultGridRuns = []Run{{sde.VP, sde.DSM}, {sde.CLD, sde.HSM}, {sde.CLD, sde.DSM}, {sde.PSLD, sde.HSM}, {sde.PSLD, sde.DSM}}
+)
+
+// GridConfig configures Grid. Zero fields mean the defaults named.
+type GridConfig struct {
+	Out        string   // directory for the runs and results.md (required)
+	Data       []string // toy data sets (nil: DefaultGridData)
+	Runs       []Run    // SDE/objective columns (nil: DefaultGridRuns); PSLD uses Γ = 0.01, ν = 4.01
+	Steps      int64    // training steps per cell (0: 5000)
+	LR         float64  // learning rate (0: 3e-3), after a 200-step warm-up
+	N          int      // evaluation points and samples (0: 2000)
+	NFE        int      // SSCS NFE of the sample metrics (0: 200); VP uses the ODE sampler
+	Seed       uint64
+	RTol, ATol float64 // tolerances of the NLL solve (0: 1e-5 each)
+	// Rows receives each finished row as it is written (nil: discarded).
+	Rows io.Writer
+}
+
+// GridHeader is the header of results.md.
+const GridHeader = "| data | SDE | objective | steps | NLL (nats) | true NLL, same points | H(p) | MMD² (floor) | ED (floor) | train min |\n|---|---|---|---|---|---|---|---|---|---|\n"
+
+// Grid trains and evaluates every (data, run) cell not finished earlier and
+// rebuilds Out/results.md after each, returning its path. A cell is finished
+// when its directory holds row.md. Cancelling ctx stops training with a
+// checkpoint; Grid then returns an error and never evaluates a
+// half-trained cell.
+func Grid(ctx context.Context, c GridConfig) (string, error) {
+	if c.Out == "" {
+		return "", fmt.Errorf("experiment: Out is required: a directory for the runs and results.md")
+	}
+	data, runs := c.Data, c.Runs
+	if data == nil {
+		data = DefaultGridData
+	}
+	if runs == nil {
+		runs = DefaultGridRuns
+	}
+	steps, lr, n, nfe := orInt64(c.Steps, 5000), orFloat(c.LR, 3e-3), orInt(c.N, 2000), orInt(c.NFE, 200)
+	rows := c.Rows
+	if rows == nil {
+		rows = io.Discard
+	}
+	if steps < 1 || n < 2 || nfe < 2 {
+		return "", fmt.Errorf("experiment: steps %d, n %d, nfe %d: want steps >= 1, n >= 2, nfe >= 2", steps, n, nfe)
+	}
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
+		return "", fmt.Errorf("experiment: %w", err)
+	}
+	table := filepath.Join(c.Out, "results.md")
+	var cells []string // this grid's cell directories, in table order
+	for _, d := range data {
+		for _, r := range runs {
+			cells = append(cells, cellDir(c.Out, d, r))
+		}
+	}
+	if err := rebuildGrid(table, c.Out, cells); err != nil {
+		return "", err
+	}
+	for _, d := range data {
+		for _, r := range runs {
+			dir := cellDir(c.Out, d, r)
+			if _, err := os.Stat(filepath.Join(dir, "row.md")); err == nil {
+				continue // finished earlier
+			}
+			row, err := gridCell(ctx, c, d, r, dir, steps, lr, n, nfe)
+			if err != nil {
+				return "", err
+			}
+			if err := atomicfile.Write(filepath.Join(dir, "row.md"), []byte(row)); err != nil {
+				return "", fmt.Errorf("experiment: %w", err)
+			}
+			if err := rebuildGrid(table, c.Out, cells); err != nil {
+				return "", err
+			}
+			fmt.Fprint(rows, row)
+		}
+	}
+	return table, nil
+}
+
+func cellDir(out, data string, r Run) string {
+	return filepath.Join(out, data+"-"+r.SDE.String()+"-"+r.Objective.String())
+}
+
+// GridModel is the training configuration of one grid cell.
+func GridModel(data string, r Run, steps int64, lr float64, seed uint64, dir string) (model.Config, error) {
+	spec := model.SDESpec{Kind: r.SDE, NumericalEps: model.Float(model.DefaultToyNumericalEps)}
+	if r.SDE == sde.PSLD {
+		spec.Friction, spec.Nu = model.Float(0.01), model.Float(4.01)
+	}
+	p, err := spec.Process()
+	if err != nil {
+		return model.Config{}, fmt.Errorf("experiment: %w", err)
+	}
+	return model.Config{Data: data, Process: p, Objective: r.Objective, Steps: steps, LR: lr, Warmup: 200, Clip: 1,
+		Seed: seed, OutDir: dir, CheckpointEvery: 1000}, nil
+}
+
+// gridCell trains one cell and returns its table row.
+func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string, steps int64, lr float64, n, nfe int) (string, error) {
+	mc, err := GridModel(data, r, steps, lr, c.Seed, dir)
+	if err != nil {
+		return "", err
+	}
+	t0 := time.Now()
+	st, err := model.Train(ctx, mc)
+	if err != nil {
+		return "", fmt.Errorf("experiment: %s: %w", dir, err)
+	}
+	if st.Step < steps { // stopped: never evaluate a half-trained cell
+		return "", fmt.Errorf("experiment: %s: training stopped at step %d of %d; run the grid again to continue", dir, st.Step, steps)
+	}
+	minutes := time.Since(t0).Minutes()
+	m, err := model.Load(dir)
+	if err != nil {
+		return "", err
+	}
+	nll, err := evaluate.NLL(m.Process, m.Score, data, evaluate.NLLConfig{N: n, Seed: c.Seed + 7, RTol: c.RTol, ATol: c.ATol})
+	if err != nil {
+		return "", fmt.Errorf("experiment: %s: %w", dir, err)
+	}
+	method := sampler.SSCS
+	if m.Process.Kind == sde.VP {
+		method = sampler.ODE
+	}
+	x, _, err := sampler.Sample(sampler.Config{Process: m.Process, Model: m.Score, Method: method, NFE: nfe, Seed: c.Seed + 8}, n)
+	if err != nil {
+		return "", fmt.Errorf("experiment: sampling %s: %w", dir, err)
+	}
+	s, err := evaluate.Samples(x, evaluate.SampleConfig{Data: data, N: n, Seed: c.Seed + 9, Metrics: []evaluate.SampleMetric{evaluate.ED, evaluate.MMD}})
+	if err != nil {
+		return "", fmt.Errorf("experiment: %s: %w", dir, err)
+	}
+	return GridRow(data, r, steps, nll, s, minutes), nil
+}
+
+// GridRow formats one row of results.md.
+func GridRow(data string, r Run, steps int64, nll *evaluate.NLLResult, s *evaluate.SampleResult, minutes float64) string {
+	trueNLL, h := "–", "–"
+	if nll.TrueNLL != nil {
+		trueNLL = fmt.Sprintf("%.3f", *nll.TrueNLL)
+	}
+	if nll.Entropy != nil {
+		h = fmt.Sprintf("%.4f", *nll.Entropy)
+	}
+	return fmt.Sprintf("| %s | %s | %s | %d | %.3f ± %.3f | %s | %s | %.4f (%.4f) | %.4f (%.4f) | %.1f |\n",
+		data, r.SDE, r.Objective, steps, nll.NLL, nll.SE, trueNLL, h, s.MMD2.Value, s.MMD2.Floor, s.ED.Value, s.ED.Floor, minutes)
+}
+
+// rebuildGrid writes results.md from the cells' row.md files: this grid's
+// first, in grid order, then rows of earlier grids in the same directory,
+// so an interrupted or repeated grid never duplicates or loses a row.
+func rebuildGrid(table, out string, cells []string) error {
+	var b strings.Builder
+	b.WriteString(GridHeader)
+	seen := map[string]bool{}
+	others, _ := filepath.Glob(filepath.Join(out, "*", "row.md"))
+	for i := range others {
+		others[i] = filepath.Dir(others[i])
+	}
+	for _, dir := range append(append([]string{}, cells...), others...) {
+		if seen[dir] {
+			continue
+		}
+		seen[dir] = true
+		if raw, err := os.ReadFile(filepath.Join(dir, "row.md")); err == nil {
+			b.Write(raw)
+		}
+	}
+	if err := atomicfile.Write(table, []byte(b.String())); err != nil {
+		return fmt.Errorf("experiment: %w", err)
+	}
+	return nil
+}
+
+func orInt(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func orInt64(v, d int64) int64 {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func orFloat(v, d float64) float64 {
+	if v == 0 {
+		return d
+	}
+	return v
+}

@@ -1,0 +1,97 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"phasespace/checkpoint"
+	"phasespace/nn"
+	"phasespace/objective"
+	"phasespace/sampler"
+	"phasespace/sde"
+	"phasespace/train"
+)
+
+// Loaded is a trained score model read from a checkpoint.
+type Loaded struct {
+	Meta      Meta
+	Process   *sde.Process      // also Objective.Process
+	Objective *objective.Config // the training objective: parameterisation of the score
+	Net       nn.Model          // the EMA network
+	// Score is the score model s_θ(u, t) of the EMA network (not safe for
+	// concurrent use).
+	Score *objective.ScoreModel
+	Step  int64  // the checkpoint's step
+	Dir   string // the checkpoint directory read
+	// Skipped lists newer checkpoints that failed verification and were
+	// passed over.
+	Skipped []error
+}
+
+// Load reads the newest valid checkpoint under dir (a training output
+// directory, its checkpoints/ subdirectory, or one step-N directory) and
+// rebuilds the process, objective, EMA network and score model. Errors
+// start with "model:" and name the checkpoint.
+func Load(dir string) (*Loaded, error) {
+	c, err := checkpoint.Load(dir)
+	var skipped []error
+	if err != nil {
+		c, skipped, err = checkpoint.Latest(train.CheckpointDir(dir))
+		if err != nil {
+			c2, skipped2, err2 := checkpoint.Latest(dir)
+			if err2 != nil {
+				return nil, fmt.Errorf("model: no checkpoint in %s: %v", dir, err)
+			}
+			c, skipped = c2, skipped2
+		}
+	}
+	var raw struct {
+		Run json.RawMessage `json:"run"`
+	}
+	if err := c.Meta(&raw); err != nil {
+		return nil, fmt.Errorf("model: checkpoint %s: %w", c.Dir, err)
+	}
+	var m Meta
+	if err := json.Unmarshal(raw.Run, &m); err != nil || m.Version != MetaVersion {
+		return nil, fmt.Errorf("model: checkpoint %s: run metadata missing or unreadable (%v): not a phasespace training run", c.Dir, err)
+	}
+	obj, err := m.objectiveConfig()
+	if err != nil {
+		return nil, fmt.Errorf("model: checkpoint %s: %w", c.Dir, err)
+	}
+	net, err := train.LoadEMAModel(c.Files)
+	if err != nil {
+		return nil, fmt.Errorf("model: checkpoint %s: %w", c.Dir, err)
+	}
+	if net.InDim() != obj.InDim(m.Dim) || net.OutDim() != obj.OutDim(m.Dim) {
+		return nil, fmt.Errorf("model: checkpoint %s: network %d→%d does not fit %s with data dimension %d",
+			c.Dir, net.InDim(), net.OutDim(), m.SDE.Kind, m.Dim)
+	}
+	return &Loaded{Meta: m, Process: obj.Process, Objective: obj, Net: net,
+		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped}, nil
+}
+
+// Sample draws n samples (n×Dim row-major) from the loaded model with the
+// given sampler and NFE; a zero method or NFE takes the run's
+// recommendation (Meta.Sampler, Meta.NFE). The other fields of
+// sampler.Config keep their defaults.
+func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float64, sampler.Stats, error) {
+	if method == 0 {
+		m, err := sampler.ParseMethod(l.Meta.Sampler)
+		if err != nil {
+			return nil, sampler.Stats{}, fmt.Errorf("model: checkpoint %s: recommended sampler: %w", l.Dir, err)
+		}
+		method = m
+	}
+	if nfe == 0 {
+		nfe = l.Meta.NFE
+	}
+	if method != sampler.ODE && nfe < 2 {
+		return nil, sampler.Stats{}, fmt.Errorf("model: NFE %d: want >= 2 for %v", nfe, method)
+	}
+	x, st, err := sampler.Sample(sampler.Config{Process: l.Process, Model: l.Score, Method: method, NFE: nfe, Seed: seed}, n)
+	if err != nil {
+		return nil, st, fmt.Errorf("model: sampling %s: %w", l.Dir, err)
+	}
+	return x, st, nil
+}

@@ -1,0 +1,313 @@
+package model
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"phasespace/objective"
+	"phasespace/sde"
+)
+
+// MetaVersion is the version of the run description written by this package.
+const MetaVersion = 1
+
+// SDEParams records a forward process's parameters in a checkpoint. The
+// JSON names are those of `phasespace train`.
+type SDEParams struct {
+	Kind         string  `json:"sde"`   // "vp", "cld" or "psld"
+	Beta0        float64 `json:"beta0"` // β(t) intercept (VP: β_min)
+	Beta1        float64 `json:"beta1"` // β(t) slope (VP: β_max − β_min)
+	MInv         float64 `json:"m_inv,omitempty"`
+	Friction     float64 `json:"Gamma,omitempty"` // Γ
+	Nu           float64 `json:"nu,omitempty"`    // ν (PSLD)
+	InitVelVar   float64 `json:"gamma,omitempty"` // γ (CLD) or κ (PSLD)
+	NumericalEps float64 `json:"numerical_eps"`
+}
+
+// ParamsOf returns the parameters of p.
+func ParamsOf(p *sde.Process) SDEParams {
+	return SDEParams{Kind: p.Kind.String(), Beta0: p.Schedule.Beta0, Beta1: p.Schedule.Beta1,
+		MInv: p.MInv, Friction: p.Friction, Nu: p.Nu, InitVelVar: p.InitVelVar, NumericalEps: p.NumericalEps}
+}
+
+// Process rebuilds the process. An unknown kind is an error.
+func (s SDEParams) Process() (*sde.Process, error) {
+	p, err := s.process()
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return p, nil
+}
+
+func (s SDEParams) process() (*sde.Process, error) {
+	kind, err := sde.ParseKind(s.Kind)
+	if err != nil {
+		return nil, err
+	}
+	sched := sde.Schedule{Beta0: s.Beta0, Beta1: s.Beta1}
+	var p *sde.Process
+	switch kind {
+	case sde.VP:
+		p, err = sde.NewVP(sde.VPConfig{BetaMin: s.Beta0, BetaMax: s.Beta0 + s.Beta1, NumericalEps: s.NumericalEps})
+	case sde.CLD:
+		p, err = sde.NewCLD(sde.CLDConfig{Schedule: sched, MInv: s.MInv, Gamma: s.InitVelVar, NumericalEps: s.NumericalEps})
+	case sde.PSLD:
+		p, err = sde.NewPSLD(sde.PSLDConfig{Schedule: sched, Gamma: s.Friction, Nu: s.Nu, Kappa: s.InitVelVar, NumericalEps: s.NumericalEps})
+	default:
+		return nil, fmt.Errorf("SDE kind %v has no parameter record", kind)
+	}
+	return p, err
+}
+
+// Param is the parameterisation of the network output.
+type Param int
+
+const (
+	// ParamL predicts ε with the score −L⁻ᵀε, L the Cholesky factor of the
+	// kernel covariance (the papers' parameterisation; the default).
+	ParamL Param = iota + 1
+	// ParamR predicts the velocity-only noise of the R factorisation.
+	ParamR
+)
+
+// String returns "L" or "R".
+func (p Param) String() string {
+	switch p {
+	case ParamL:
+		return "L"
+	case ParamR:
+		return "R"
+	}
+	return fmt.Sprintf("Param(%d)", int(p))
+}
+
+// ParseParam maps "L" and "R" to a Param.
+func ParseParam(s string) (Param, error) {
+	switch s {
+	case "L":
+		return ParamL, nil
+	case "R":
+		return ParamR, nil
+	}
+	return 0, fmt.Errorf("model: %w", errParam(s))
+}
+
+// NetMeta records the network architecture of a run: the MLP's fields for
+// 2-D data, the U-Net's for images.
+type NetMeta struct {
+	Hidden            int     `json:"hidden,omitempty"`
+	Layers            int     `json:"layers,omitempty"`
+	InputFourier      int     `json:"input_fourier,omitempty"`
+	InputFourierScale float64 `json:"input_fourier_scale,omitempty"`
+	Channels          string  `json:"channels,omitempty"` // comma-separated widths per level
+	NumRes            int     `json:"num_res,omitempty"`
+	Dropout           float64 `json:"dropout,omitempty"`
+}
+
+// Meta is everything a checkpoint needs beyond the weights to continue
+// training or to sample and evaluate: the "run" entry of its metadata.
+type Meta struct {
+	Version     int       `json:"version"`
+	SDE         SDEParams `json:"process"`
+	Objective   string    `json:"objective"` // "hsm" or "dsm"
+	Weighting   string    `json:"weighting"` // "eps" or "ml"
+	MixedScore  bool      `json:"mixed_score"`
+	LossEps     float64   `json:"loss_eps"`
+	ImportanceT bool      `json:"importance_t"`
+	// Param is the parameterisation, "L" or "R"; empty in checkpoints
+	// written before it was recorded, which are L.
+	Param      string  `json:"param,omitempty"`
+	Data       string  `json:"data"`
+	Dim        int     `json:"dim"`
+	Scaling    string  `json:"scaling"`
+	Downsample bool    `json:"downsample,omitempty"` // images: 2×2 average-pooled
+	Subset     int     `json:"subset,omitempty"`     // images: first N training images
+	Steps      int64   `json:"steps"`
+	Batch      int     `json:"batch"`
+	LR         float64 `json:"lr"`
+	Warmup     int64   `json:"warmup"`
+	LRDecay    string  `json:"lr_decay,omitempty"`
+	Clip       float64 `json:"clip"`
+	EMADecay   float64 `json:"ema_decay"`
+	Seed       uint64  `json:"seed"`
+	Sampler    string  `json:"recommended_sampler"`
+	NFE        int     `json:"recommended_nfe"`
+	// Net is the architecture (absent in checkpoints of older versions,
+	// whose architecture train.Resume still compares as a whole).
+	Net *NetMeta `json:"network,omitempty"`
+}
+
+// Parameterisation returns the run's parameterisation (ParamL when none is
+// recorded).
+func (m Meta) Parameterisation() (Param, error) {
+	if m.Param == "" {
+		return ParamL, nil
+	}
+	return ParseParam(m.Param)
+}
+
+func errParam(s string) error { return fmt.Errorf("parameterisation %q: valid are L, R", s) }
+
+// ObjectiveConfig rebuilds the training objective (and its process).
+// Unknown kinds, objectives, weightings and parameterisations are errors.
+func (m Meta) ObjectiveConfig() (*objective.Config, error) {
+	c, err := m.objectiveConfig()
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return c, nil
+}
+
+func (m Meta) objectiveConfig() (*objective.Config, error) {
+	p, err := m.SDE.process()
+	if err != nil {
+		return nil, err
+	}
+	o, err := sde.ParseObjective(m.Objective)
+	if err != nil {
+		return nil, err
+	}
+	w, err := objective.ParseWeighting(m.Weighting)
+	if err != nil {
+		return nil, err
+	}
+	if m.Param != "" && m.Param != "L" {
+		if m.Param != "R" {
+			return nil, errParam(m.Param)
+		}
+		return nil, fmt.Errorf("parameterisation R is not supported by this build's objective")
+	}
+	c := &objective.Config{Process: p, Objective: o, Weighting: w, MixedScore: m.MixedScore, LossEps: m.LossEps, ImportanceT: m.ImportanceT}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Change is one setting of a run that differs between a stored run
+// description and a given one; Setting is named as in docs/ (e.g. "beta0",
+// "m-inv", "lr-decay"), values are printed as the setting is written.
+type Change struct {
+	Setting, Stored, Given string
+}
+
+// String returns "setting: stored A, given B".
+func (c Change) String() string {
+	return fmt.Sprintf("%s: stored %s, given %s", c.Setting, c.Stored, c.Given)
+}
+
+// ResumableSettings are the settings that may differ between a run and its
+// resumption: none of them changes what any step computes. Steps may not
+// change under the cosine learning-rate decay, which depends on it.
+var ResumableSettings = []string{"steps", "time-budget", "ckpt-every", "keep", "progress-every", "quiet", "skip-bad-batches"}
+
+// ResumeChanges lists every setting of given that differs from stored and
+// that a resumed run cannot change without leaving the trajectory of one
+// uninterrupted run.
+func ResumeChanges(stored, given Meta) []Change {
+	var out []Change
+	add := func(name string, a, b any) {
+		sa, sb := settingText(a), settingText(b)
+		if sa != sb {
+			out = append(out, Change{name, sa, sb})
+		}
+	}
+	add("data", stored.Data, given.Data)
+	add("subset", stored.Subset, given.Subset)
+	add("downsample", stored.Downsample, given.Downsample)
+	add("sde", stored.SDE.Kind, given.SDE.Kind)
+	if stored.SDE.Kind == given.SDE.Kind {
+		a, b := stored.SDE, given.SDE
+		add("beta0", a.Beta0, b.Beta0)
+		add("beta1", a.Beta1, b.Beta1)
+		// CLD derives Γ = 2/√M⁻¹ and PSLD M⁻¹ = (Γ−ν)²/4: the derived one
+		// changes only with the others, so only those are named.
+		if a.Kind != "psld" {
+			add("m-inv", a.MInv, b.MInv)
+		}
+		if a.Kind != "cld" {
+			add("Gamma", a.Friction, b.Friction)
+		}
+		add("nu", a.Nu, b.Nu)
+		add("gamma", a.InitVelVar, b.InitVelVar)
+		add("numerical-eps", a.NumericalEps, b.NumericalEps)
+	}
+	add("objective", stored.Objective, given.Objective)
+	add("weighting", stored.Weighting, given.Weighting)
+	add("mixed-score", stored.MixedScore, given.MixedScore)
+	add("loss-eps", stored.LossEps, given.LossEps)
+	add("importance-t", stored.ImportanceT, given.ImportanceT)
+	add("param", orDefault(stored.Param, "L"), orDefault(given.Param, "L"))
+	add("batch", stored.Batch, given.Batch)
+	add("lr", stored.LR, given.LR)
+	add("warmup", stored.Warmup, given.Warmup)
+	add("lr-decay", orDefault(stored.LRDecay, "none"), orDefault(given.LRDecay, "none"))
+	if stored.LRDecay != "" {
+		add("steps", stored.Steps, given.Steps)
+	}
+	add("clip", stored.Clip, given.Clip)
+	add("ema", stored.EMADecay, given.EMADecay)
+	add("seed", stored.Seed, given.Seed)
+	if a, b := stored.Net, given.Net; a != nil && b != nil {
+		if stored.Dim == 2 {
+			add("hidden", a.Hidden, b.Hidden)
+			add("layers", a.Layers, b.Layers)
+			add("input-fourier", a.InputFourier, b.InputFourier)
+			if a.InputFourier > 0 && b.InputFourier > 0 {
+				add("input-fourier-scale", a.InputFourierScale, b.InputFourierScale)
+			}
+		} else {
+			add("channels", normalChannels(a.Channels), normalChannels(b.Channels))
+			add("num-res", a.NumRes, b.NumRes)
+			add("dropout", a.Dropout, b.Dropout)
+		}
+	}
+	return out
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// normalChannels rewrites a width list without spaces (unparsable: as is).
+func normalChannels(s string) string {
+	c, err := ParseChannels(s)
+	if err != nil {
+		return s
+	}
+	return FormatChannels(c)
+}
+
+// ParseChannels parses comma-separated U-Net widths, each 1..1024.
+func ParseChannels(s string) ([]int, error) {
+	var out []int
+	for _, c := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || v < 1 || v > 1024 {
+			return nil, fmt.Errorf("model: channels %q: want comma-separated widths 1..1024", s)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// FormatChannels writes widths as ParseChannels reads them.
+func FormatChannels(c []int) string {
+	parts := make([]string, len(c))
+	for i, v := range c {
+		parts[i] = strconv.Itoa(v)
+	}
+	return strings.Join(parts, ",")
+}
+
+// settingText prints a setting as it is written on a command line.
+func settingText(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
