@@ -15,10 +15,10 @@ import (
 type Method int
 
 const (
-	EM   Method = iota + 1 // Euler–Maruyama on the reverse SDE
-	SSCS                   // symmetric splitting CLD sampler (spec C.4/C.5)
-	ODE                    // adaptive probability-flow ODE
-	GDDIM                  // gDDIM exponential-integrator multistep ODE sampler (gddim.go)
+	EM    Method = iota + 1 // Euler–Maruyama on the reverse SDE
+	SSCS                    // symmetric splitting CLD sampler (spec C.4/C.5)
+	ODE                     // adaptive probability-flow ODE
+	GDDIM                   // gDDIM exponential-integrator multistep ODE sampler (gddim.go)
 )
 
 // String returns the command-line name of m.
@@ -97,7 +97,7 @@ type Config struct {
 	// Param is gDDIM's square root K_t of Σ_t in s = −K_t⁻ᵀε (default
 	// ParamR). It must be 0 for the other methods.
 	Param Param
-	Eps      float64  // smallest forward time ε (default 1e-3)
+	Eps   float64 // smallest forward time ε (default 1e-3)
 	// NoDenoise turns off the final denoising step (on by default: one
 	// deterministic Euler step of the reverse-SDE drift from ε to 0,
 	// counted as one NFE).
