@@ -90,7 +90,7 @@ type Config struct {
 	NFE      int
 	Striding Striding // default Uniform
 
-	// Order is gDDIM's multistep order q ∈ {1, 2, 3} (default 2): ε is
+	// Order is gDDIM's multistep order q ∈ {1, 2, 3} (default 3): ε is
 	// extrapolated by the Lagrange polynomial through the last q
 	// evaluations. It must be 0 for the other methods.
 	Order int

@@ -46,7 +46,7 @@ func ParseParam(s string) (Param, error) {
 
 // Default and largest gDDIM orders.
 const (
-	defaultGDDIMOrder = 2
+	defaultGDDIMOrder = 3
 	maxGDDIMOrder     = 3
 )
 

@@ -55,7 +55,7 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.Float64Var(&f.rtol, "rtol", 1e-5, "ode: relative tolerance, in (0, 1)")
 	fs.Float64Var(&f.atol, "atol", 1e-5, "ode: absolute tolerance, in (0, 1)")
 	fs.StringVar(&f.striding, "striding", "uniform", "em/sscs/gddim time grid: uniform or quadratic")
-	fs.IntVar(&f.order, "order", 2, "gddim: multistep order 1, 2 or 3 (the first steps warm-start at lower order at no extra NFE)")
+	fs.IntVar(&f.order, "order", 3, "gddim: multistep order 1, 2 or 3 (the first steps warm-start at lower order at no extra NFE)")
 	fs.StringVar(&f.param, "param", "R", "gddim: square root K_t of Σ_t in s = −K_t⁻ᵀε: R (gDDIM's R_t) or L (Cholesky factor)")
 	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, 0.5]")
 	fs.BoolVar(&f.noDenoise, "no-denoise", false, "skip the final denoising step from ε to 0")
