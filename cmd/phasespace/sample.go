@@ -269,8 +269,8 @@ func (f *sampleFlags) scoreModel(given map[string]bool, m sampler.Method) (*sde.
 		if err != nil {
 			return nil, nil, "", err
 		}
-		if d := lm.Score.Dim(); m == sampler.GDDIM && lm.Obj.Process.Order() == 2 && lm.Obj.OutDim(d) < lm.Obj.InDim(d) {
-			return nil, nil, "", usagef("--sampler gddim needs the full score (ε = −K_tᵀs mixes ∇ₓ and ∇ᵥ), and checkpoint %s predicts only the %v velocity score: train with --param R", f.ckpt, lm.Obj.Process.Kind)
+		if err := checkFullScore(lm, m); err != nil {
+			return nil, nil, "", err
 		}
 		return lm.Obj.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}

@@ -107,7 +107,11 @@ func TestSampleCommandGDDIMCheckpoints(t *testing.T) {
 		}
 		code, _, errs := runCLI(t, "sample", "--ckpt", dir, "--sampler", "gddim", "--nfe", "4", "--n", "8", "--out", filepath.Join(dir, "s.csv"))
 		if code != c.code || (c.code == 2 && !strings.Contains(errs, "train with --param R")) {
-			t.Errorf("%s checkpoint: exit %d, stderr %q (want %d)", c.sde, code, errs, c.code)
+			t.Errorf("sample, %s checkpoint: exit %d, stderr %q (want %d)", c.sde, code, errs, c.code)
+		}
+		code, _, errs = runCLI(t, "eval", "--ckpt", dir, "--sampler", "gddim", "--nfe", "4", "--n", "8", "--metrics", "mmd")
+		if code != c.code || (c.code == 2 && !strings.Contains(errs, "train with --param R")) {
+			t.Errorf("eval, %s checkpoint: exit %d, stderr %q (want %d)", c.sde, code, errs, c.code)
 		}
 	}
 }
