@@ -311,3 +311,27 @@ func TestGDDIMExactScoreMMD(t *testing.T) {
 		}
 	}
 }
+
+// Sample i of GDDIM depends only on the seed and its index: a batch of 10
+// equals the first 10 of a batch of 150 and the tail of a batch started at
+// FirstIndex 5.
+func TestGDDIMBatchIndependent(t *testing.T) {
+	t.Parallel()
+	p := processes(t)[2]
+	o := toyOracle(t, p, "diamond")
+	c := Config{Process: p, Model: o, Method: GDDIM, NFE: 12, Striding: Quadratic, Seed: 9}
+	big, _ := mustSample(t, c, 150)
+	small, _ := mustSample(t, c, 10)
+	c.FirstIndex = 5
+	off, _ := mustSample(t, c, 5)
+	for i := range small {
+		if small[i] != big[i] {
+			t.Fatalf("value %d: batch of 10 %v, batch of 150 %v", i, small[i], big[i])
+		}
+	}
+	for i := range off {
+		if off[i] != big[10+i] {
+			t.Fatalf("value %d from FirstIndex 5: %v, want %v", i, off[i], big[10+i])
+		}
+	}
+}
