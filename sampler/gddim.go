@@ -58,9 +58,10 @@ const (
 // with F = β(t)A, GGᵀ = β(t)D. Over a step from s = t_{k−1} down to
 // t = t_k the linear part is integrated exactly by the transition
 // Ψ(t, s) = exp((B(t) − B(s))A), and ε(τ) is replaced by the Lagrange
-// polynomial through the last m = min(q, k) evaluations ε_{k−1}, …, ε_{k−m}
-// at t_{k−1}, …, t_{k−m} (the first q−1 steps warm-start at lower order with
-// no extra evaluations):
+// polynomial in ρ = √B(τ) (see interpVar) through the last m = min(q, k)
+// evaluations ε_{k−1}, …, ε_{k−m} at t_{k−1}, …, t_{k−m} (the first q−1
+// steps warm-start at lower order with no extra evaluations); ℓ_j below
+// stands for ℓ_j(ρ(τ)):
 //
 //	u_k = Ψ(t, s) u_{k−1} + Σ_j C_{k,j} ε_{k−1−j},
 //	C_{k,j} = ∫_s^t Ψ(t, τ) ½G_τG_τᵀ K_τ⁻ᵀ ℓ_j(τ) dτ   (2×2 per step and j).
@@ -189,7 +190,7 @@ func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan,
 		m := min(order, k)
 		nodes := make([]float64, m)
 		for j := range nodes {
-			nodes[j] = t[k-1-j]
+			nodes[j] = interpVar(p, t[k-1-j])
 		}
 		psi := p.Propagator(s, tt)
 		pl.psi[k-1] = psi
@@ -200,7 +201,7 @@ func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan,
 				return nil, err
 			}
 			for j := range cs {
-				cs[j] = rt.Scale(lagrange(nodes, j, tt))
+				cs[j] = rt.Scale(lagrange(nodes, j, interpVar(p, tt)))
 			}
 			cs[0] = cs[0].Sub(psi.Mul(pl.k[k-1]))
 			if m > 1 {
@@ -211,8 +212,9 @@ func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan,
 						return err
 					}
 					pr := p.Propagator(tau, tt).Mul(r)
+					rho, drho := interpVar(p, tau), interpVarRate(p, tau)
 					for j := range cs {
-						cs[j] = cs[j].Sub(pr.Scale(w * lagrangeDeriv(nodes, j, tau)))
+						cs[j] = cs[j].Sub(pr.Scale(w * drho * lagrangeDeriv(nodes, j, rho)))
 					}
 					return nil
 				})
@@ -227,8 +229,9 @@ func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan,
 					return err
 				}
 				g := p.Propagator(tau, tt).Mul(dm.Scale(0.5 * p.Beta(tau))).Mul(l.Inv().T())
+				rho := interpVar(p, tau)
 				for j := range cs {
-					cs[j] = cs[j].Add(g.Scale(w * lagrange(nodes, j, tau)))
+					cs[j] = cs[j].Add(g.Scale(w * lagrange(nodes, j, rho)))
 				}
 				return nil
 			})
@@ -241,7 +244,21 @@ func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan,
 	return pl, nil
 }
 
-// lagrange returns ℓ_j(τ) for the nodes.
+// interpVar returns ρ(τ) = √B(τ), the variable in which ε̂ is
+// interpolated: near t = 0 the kernel's Σ, its Cholesky factor and the
+// angle θ of R = L·Q(θ) expand in powers of √B (L22 ∝ √B and θ ∝ √B under
+// HSM), so ε̂ along the flow is smoother in √B than in t. Measured with the
+// exact score: 4× lower MMD² on diamond at 20 NFE (docs/samplers.md).
+func interpVar(p *sde.Process, tau float64) float64 {
+	return math.Sqrt(p.Schedule.Integral(tau))
+}
+
+// interpVarRate returns dρ/dτ = β(τ)/(2√B(τ)).
+func interpVarRate(p *sde.Process, tau float64) float64 {
+	return p.Beta(tau) / (2 * math.Sqrt(p.Schedule.Integral(tau)))
+}
+
+// lagrange returns ℓ_j(ρ) for the nodes.
 func lagrange(nodes []float64, j int, tau float64) float64 {
 	v := 1.0
 	for i, x := range nodes {
@@ -252,7 +269,7 @@ func lagrange(nodes []float64, j int, tau float64) float64 {
 	return v
 }
 
-// lagrangeDeriv returns ℓ_j'(τ).
+// lagrangeDeriv returns dℓ_j/dρ.
 func lagrangeDeriv(nodes []float64, j int, tau float64) float64 {
 	sum := 0.0
 	for i, x := range nodes {

@@ -207,11 +207,10 @@ func rmsDiff(x, v, xr, vr []float64) float64 {
 // test is deterministic; the reference's own error (≲ 1e-9) is far below the
 // smallest measured error (≈ 3e-6).
 //
-// Below about 160 steps CLD is pre-asymptotic: near t = 0 the HSM factor R_t
-// turns by θ ≈ −2√(D_vv B/(3γM)) (16 rad per unit √B with the defaults), so
-// ε̂ = −R_tᵀ s of non-point data rotates fast in t and the Lagrange
-// extrapolation needs steps of a few 1e-3 there (measured in the
-// docs/samplers.md section on gDDIM).
+// Below about 160 steps CLD is pre-asymptotic; stopping at ε = 0.3 the
+// slopes are clean from 10 steps, so the difficulty is near t = 0, where the
+// HSM factor R_t turns by θ ≈ −2√(D_vv B/(3γM)) (16 rad per unit √B with the
+// defaults) and ε̂ = −R_tᵀ s of non-point data with it (docs/samplers.md).
 func TestGDDIMConvergenceOrder(t *testing.T) {
 	t.Parallel()
 	const n = 32
@@ -263,12 +262,13 @@ func fitSlope(x, y []float64) float64 {
 const gddimMMDLimit = 0.0015
 
 // TestGDDIMExactScoreMMD: with the exact score, order 3, quadratic
-// striding and a fixed seed, 3000 samples of CLD and PSLD are within the
-// real-vs-real noise of MMD² at 20 NFE on 8gaussians and at 30 NFE on
-// diamond, whose narrow modes (σ = 0.04) need more: at 20 NFE diamond
-// measures 0.0034 (CLD) and 0.0030 (PSLD), which this same limit rejects
-// (checked below as the test's power), as it rejects order 1 at 20 NFE on
-// 8gaussians (0.0086). Measured values are in docs/samplers.md.
+// striding and a fixed seed, 3000 samples at 20 NFE of CLD and PSLD are
+// within the real-vs-real noise limit of MMD² on 8gaussians (−0.0011 for
+// both) and diamond (0.00088 CLD, 0.00113 PSLD: within the limit, though
+// above the largest of the 10 real-vs-real draws). The same limit rejects
+// order 2 on diamond (0.0099) and order 1 on 8gaussians (0.0086) at 20 NFE,
+// which is the test's power; with ε̂ interpolated in t instead of √B, order
+// 3 on diamond measured 0.0034 and failed it. Values in docs/samplers.md.
 func TestGDDIMExactScoreMMD(t *testing.T) {
 	if testing.Short() {
 		t.Skip("3000-sample MMD² runs")
@@ -283,8 +283,8 @@ func TestGDDIMExactScoreMMD(t *testing.T) {
 	}
 	runs := []run{
 		{"8gaussians", 1, 20, 3, true}, {"8gaussians", 2, 20, 3, true},
-		{"diamond", 1, 30, 3, true}, {"diamond", 2, 30, 3, true},
-		{"diamond", 1, 20, 3, false}, {"8gaussians", 1, 20, 1, false},
+		{"diamond", 1, 20, 3, true}, {"diamond", 2, 20, 3, true},
+		{"diamond", 1, 20, 2, false}, {"8gaussians", 1, 20, 1, false},
 	}
 	ps := processes(t)
 	refs := map[string][]float64{}
