@@ -15,9 +15,10 @@ import (
 type Method int
 
 const (
-	EM   Method = iota + 1 // Euler–Maruyama on the reverse SDE
-	SSCS                   // symmetric splitting CLD sampler (spec C.4/C.5)
-	ODE                    // adaptive probability-flow ODE
+	EM    Method = iota + 1 // Euler–Maruyama on the reverse SDE
+	SSCS                    // symmetric splitting CLD sampler (spec C.4/C.5)
+	ODE                     // adaptive probability-flow ODE
+	GDDIM                   // gDDIM exponential-integrator multistep ODE sampler (gddim.go)
 )
 
 // String returns the command-line name of m.
@@ -29,18 +30,20 @@ func (m Method) String() string {
 		return "sscs"
 	case ODE:
 		return "ode"
+	case GDDIM:
+		return "gddim"
 	}
 	return fmt.Sprintf("Method(%d)", int(m))
 }
 
-// ParseMethod maps "em", "sscs" and "ode" to a Method.
+// ParseMethod maps "em", "sscs", "ode" and "gddim" to a Method.
 func ParseMethod(s string) (Method, error) {
-	for _, m := range []Method{EM, SSCS, ODE} {
+	for _, m := range []Method{EM, SSCS, ODE, GDDIM} {
 		if s == m.String() {
 			return m, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown sampler %q (valid: em, sscs, ode)", s)
+	return 0, fmt.Errorf("unknown sampler %q (valid: em, sscs, ode, gddim)", s)
 }
 
 // Striding selects the discretisation of [ε, T] for EM and SSCS.
@@ -77,15 +80,24 @@ func ParseStriding(s string) (Striding, error) {
 type Config struct {
 	Process *sde.Process // required
 	Model   score.Model  // required; its Dim() is the data dimension
-	Method  Method       // required: EM, SSCS or ODE
+	Method  Method       // required: EM, SSCS, ODE or GDDIM
 
-	// NFE is the total number of score evaluations for EM and SSCS,
+	// NFE is the total number of score evaluations for EM, SSCS and GDDIM,
 	// including the denoising step (spec C.2): N−1 steps plus denoising, or
-	// N steps with NoDenoise. Ignored by ODE, whose cost is set by the
-	// tolerances.
+	// N steps with NoDenoise (each gDDIM step evaluates the score once; its
+	// lower-order warm-start steps cost nothing extra). Ignored by ODE,
+	// whose cost is set by the tolerances.
 	NFE      int
 	Striding Striding // default Uniform
-	Eps      float64  // smallest forward time ε (default 1e-3)
+
+	// Order is gDDIM's multistep order q ∈ {1, 2, 3} (default 3): ε is
+	// extrapolated by the Lagrange polynomial through the last q
+	// evaluations. It must be 0 for the other methods.
+	Order int
+	// Param is gDDIM's square root K_t of Σ_t in s = −K_t⁻ᵀε (default
+	// ParamR). It must be 0 for the other methods.
+	Param Param
+	Eps   float64 // smallest forward time ε (default 1e-3)
 	// NoDenoise turns off the final denoising step (on by default: one
 	// deterministic Euler step of the reverse-SDE drift from ε to 0,
 	// counted as one NFE).
@@ -162,8 +174,24 @@ func (c *Config) normalize(n int) error {
 	}
 	switch c.Method {
 	case EM, SSCS, ODE:
+		if c.Order != 0 || c.Param != 0 {
+			return fmt.Errorf("sampler: Order = %d, Param = %v apply to GDDIM only, not %v", c.Order, c.Param, c.Method)
+		}
+	case GDDIM:
+		if c.Order == 0 {
+			c.Order = defaultGDDIMOrder
+		}
+		if c.Order < 1 || c.Order > maxGDDIMOrder {
+			return fmt.Errorf("sampler: gddim order %d, want 1, 2 or 3", c.Order)
+		}
+		if c.Param == 0 {
+			c.Param = ParamR
+		}
+		if c.Param != ParamR && c.Param != ParamL {
+			return fmt.Errorf("sampler: gddim parameterisation %v, want ParamR or ParamL", c.Param)
+		}
 	default:
-		return fmt.Errorf("sampler: method %v, want EM, SSCS or ODE", c.Method)
+		return fmt.Errorf("sampler: method %v, want EM, SSCS, ODE or GDDIM", c.Method)
 	}
 	if c.Striding == 0 {
 		c.Striding = Uniform
@@ -209,7 +237,7 @@ func (c *Config) denoiseWord() string {
 	return "one step plus the denoising step"
 }
 
-// Steps returns the number of EM or SSCS steps that NFE buys: NFE−1 with
+// Steps returns the number of EM, SSCS or GDDIM steps that NFE buys: NFE−1 with
 // denoising, NFE without.
 func (c *Config) Steps() int {
 	if c.NoDenoise {

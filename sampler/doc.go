@@ -12,6 +12,10 @@
 //     for the VP-SDE (there A is an Ornstein–Uhlenbeck step toward N(0, 1)).
 //   - ODE: the probability-flow ODE du/dt = f − ½GGᵀs integrated with the
 //     adaptive Dormand–Prince 5(4) solver of package ode.
+//   - GDDIM: the same ODE by gDDIM's exponential-integrator multistep
+//     method (Zhang, Tao & Chen 2023): the linear drift exact through
+//     Ψ(t, s), ε̂ = −K_tᵀs (K = R_t of sde.RFactor, or the Cholesky factor)
+//     extrapolated by a Lagrange polynomial of order 1–3 (docs/samplers.md).
 //
 // Time grid, NFE accounting and denoising follow the reference codes
 // (spec §C.2): with denoising (the default) NFE = N means N−1 steps on
@@ -20,8 +24,9 @@
 // 0; the ODE's NFE is whatever the solver used, plus one for denoising.
 //
 // The prior is the process's stationary law; every random number is keyed
-// by (seed, sample index, step) through package rng, so sample i of EM and
-// SSCS is bit-identical whatever the batch size or the number of cores.
+// by (seed, sample index, step) through package rng, so sample i of EM,
+// SSCS and GDDIM is bit-identical whatever the batch size or the number of
+// cores.
 // The ODE integrates the batch jointly (as torchdiffeq and scipy do in the
 // reference codes), so its step sizes, and hence sample i to within the
 // solver tolerance, depend on the batch.

@@ -25,7 +25,7 @@ func Sample(cfg Config, n int) ([]float64, Stats, error) {
 	emit(0, cfg.Process.T, false)
 	var err error
 	switch cfg.Method {
-	case EM, SSCS:
+	case EM, SSCS, GDDIM:
 		err = runGrid(&cfg, b, &st, emit)
 	case ODE:
 		err = runODE(&cfg, b, &st, emit)
@@ -42,18 +42,27 @@ func Sample(cfg Config, n int) ([]float64, Stats, error) {
 	return b.x, st, nil
 }
 
-// runGrid takes the EM or SSCS steps over the time grid.
+// runGrid takes the EM, SSCS or GDDIM steps over the time grid.
 func runGrid(c *Config, b *batch, st *Stats, emit func(int, float64, bool)) error {
 	grid := Grid(c.Striding, c.Steps(), c.Eps, c.Process.T)
 	var step func(k int, t0, t1 float64) error
-	if c.Method == EM {
+	switch c.Method {
+	case EM:
 		step = func(k int, t0, t1 float64) error { return emStep(c, b, k, t0, t1) }
-	} else {
+	case SSCS:
 		s, err := newSSCS(c, b)
 		if err != nil {
 			return err
 		}
 		step = s.step
+	case GDDIM:
+		g, err := newGDDIM(c, b)
+		if err != nil {
+			return err
+		}
+		step = g.step
+	default:
+		return fmt.Errorf("sampler: runGrid with method %v", c.Method)
 	}
 	for k := 1; k < len(grid); k++ {
 		if err := step(k, grid[k-1], grid[k]); err != nil {

@@ -186,9 +186,11 @@ var flagRules = map[string]map[string]rule{
 	"demo":   rules([]string{"n", "nfe", "skip-nll"}, trainRules()),
 	"kernel": rules([]string{"t", "json"}, sdeRules()),
 	"sample": rules(strings.Fields("exact ckpt sampler n seed out eps no-denoise trajectories"), sdeRules(sourceIs("exact")), map[string]rule{
-		"nfe":            {samplerIn("em", "sscs")},
-		"striding":       {samplerIn("em", "sscs")},
+		"nfe":            {samplerIn("em", "sscs", "gddim")},
+		"striding":       {samplerIn("em", "sscs", "gddim")},
 		"sscs-reference": {samplerIn("sscs")},
+		"order":          {samplerIn("gddim")},
+		"param":          {samplerIn("gddim")},
 		"rtol":           {samplerIn("ode")},
 		"atol":           {samplerIn("ode")},
 	}),

@@ -223,6 +223,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 			}
 			var r benchRow
 			if err := cachedJSON(filepath.Join(dir, "bench-"+c.name()+".json"), &r, func() error {
+				if err := checkFullScore(lm, c.method); err != nil {
+					return err
+				}
 				cfg := sampler.Config{Process: lm.Obj.Process, Model: lm.Score, Method: c.method, NFE: c.nfe, Seed: *seed + 11, RTol: c.rtol, ATol: c.rtol}
 				t0 := time.Now()
 				x, st, err := sampler.Sample(cfg, nn)

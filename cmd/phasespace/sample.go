@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register("sample", "draw samples with EM, SSCS or the probability-flow ODE from the exact score or a checkpoint", runSample)
+	register("sample", "draw samples with EM, SSCS, gDDIM or the probability-flow ODE from the exact score or a checkpoint", runSample)
 }
 
 // sampleFlags are the flags of the sample command.
@@ -35,6 +35,8 @@ type sampleFlags struct {
 	eps           float64
 	noDenoise     bool
 	referenceSSCS bool
+	order         int
+	param         string
 }
 
 // trackedPaths is the number of samples whose trajectories are drawn.
@@ -45,14 +47,16 @@ func runSample(args []string, stdout io.Writer) error {
 	f := &sampleFlags{sdeF: addSDEFlags(fs, "cld")}
 	fs.StringVar(&f.exactName, "exact", "", "use the exact score of a mixture data set: 8gaussians, diamond or gaussian")
 	fs.StringVar(&f.ckpt, "ckpt", "", "use the trained score model of a checkpoint directory (instead of --exact; its SDE is used)")
-	fs.StringVar(&f.method, "sampler", "sscs", "sampler: em, sscs or ode")
-	fs.IntVar(&f.nfe, "nfe", 200, "em/sscs: total score evaluations including the denoising step (2..1000000)")
+	fs.StringVar(&f.method, "sampler", "sscs", "sampler: em, sscs, ode or gddim (exponential integrator, docs/samplers.md)")
+	fs.IntVar(&f.nfe, "nfe", 200, "em/sscs/gddim: total score evaluations including the denoising step (2..1000000);\ngddim spends one per step, its lower-order warm-start steps included")
 	fs.IntVar(&f.n, "n", 2000, fmt.Sprintf("number of samples (1..%d)", maxCSVSamples))
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed")
 	fs.StringVar(&f.out, "out", "", "output file: .csv (one sample per line) or .png (scatter and density plot, 2-D data)")
 	fs.Float64Var(&f.rtol, "rtol", 1e-5, "ode: relative tolerance, in (0, 1)")
 	fs.Float64Var(&f.atol, "atol", 1e-5, "ode: absolute tolerance, in (0, 1)")
-	fs.StringVar(&f.striding, "striding", "uniform", "em/sscs time grid: uniform or quadratic")
+	fs.StringVar(&f.striding, "striding", "uniform", "em/sscs/gddim time grid: uniform or quadratic")
+	fs.IntVar(&f.order, "order", 3, "gddim: multistep order 1, 2 or 3 (the first steps warm-start at lower order at no extra NFE)")
+	fs.StringVar(&f.param, "param", "R", "gddim: square root K_t of Σ_t in s = −K_t⁻ᵀε: R (gDDIM's R_t) or L (Cholesky factor)")
 	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, 0.5]")
 	fs.BoolVar(&f.noDenoise, "no-denoise", false, "skip the final denoising step from ε to 0")
 	fs.BoolVar(&f.referenceSSCS, "sscs-reference", false, "sscs: reproduce the reference code's half-step and score-time quirks (spec C.4)")
@@ -139,6 +143,9 @@ func nfeNote(c sampler.Config, st sampler.Stats) string {
 	if c.Method == sampler.ODE {
 		return fmt.Sprintf("adaptive RK45, rtol %g atol %g, %d rejected steps, %s", c.RTol, c.ATol, st.Rejected, den)
 	}
+	if c.Method == sampler.GDDIM {
+		return fmt.Sprintf("order %d, K = %v, %v striding, ε = %g, %s", c.Order, c.Param, c.Striding, c.Eps, den)
+	}
 	return fmt.Sprintf("%v striding, ε = %g, %s", c.Striding, c.Eps, den)
 }
 
@@ -150,7 +157,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 	var c sampler.Config
 	m, err := sampler.ParseMethod(f.method)
 	if err != nil {
-		return c, "", usagef("--sampler %q: valid are em, sscs, ode", f.method)
+		return c, "", usagef("--sampler %q: valid are em, sscs, ode, gddim", f.method)
 	}
 	c.Method = m
 	u := useContext{Source: "ckpt", Sampler: f.method}
@@ -162,6 +169,15 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 	}
 	if err := checkFlags("sample", fs, u); err != nil {
 		return c, "", err
+	}
+	if m == sampler.GDDIM {
+		if f.order < 1 || f.order > 3 {
+			return c, "", usagef("--order = %d: want 1, 2 or 3", f.order)
+		}
+		if c.Param, err = sampler.ParseParam(f.param); err != nil {
+			return c, "", usagef("--param %q: valid are R, L", f.param)
+		}
+		c.Order = f.order
 	}
 	if m == sampler.ODE {
 		for _, tol := range []struct {
@@ -200,7 +216,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 	if f.traj != "" && !isPNG(f.traj) {
 		return c, "", usagef("--trajectories %q: want a .png file", f.traj)
 	}
-	p, model, name, err := f.scoreModel(given)
+	p, model, name, err := f.scoreModel(given, m)
 	if err != nil {
 		return c, "", err
 	}
@@ -216,7 +232,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 
 // scoreModel returns the process and the score model to sample: the exact
 // score of a mixture data set (--exact) or a trained checkpoint (--ckpt).
-func (f *sampleFlags) scoreModel(given map[string]bool) (*sde.Process, score.Model, string, error) {
+func (f *sampleFlags) scoreModel(given map[string]bool, m sampler.Method) (*sde.Process, score.Model, string, error) {
 	switch {
 	case f.exactName != "" && f.ckpt != "":
 		return nil, nil, "", usagef("give one of --exact NAME or --ckpt DIR, not both")
@@ -237,6 +253,9 @@ func (f *sampleFlags) scoreModel(given map[string]bool) (*sde.Process, score.Mod
 	case f.ckpt != "":
 		lm, err := loadCheckpoint(f.ckpt)
 		if err != nil {
+			return nil, nil, "", err
+		}
+		if err := checkFullScore(lm, m); err != nil {
 			return nil, nil, "", err
 		}
 		return lm.Obj.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil

@@ -62,6 +62,60 @@ func TestSampleCommandODEAndPNGs(t *testing.T) {
 	}
 }
 
+// TestSampleCommandGDDIM: --sampler gddim with --order and --param writes
+// what sampler.Sample returns, and the summary names order, K and NFE.
+func TestSampleCommandGDDIM(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "s.csv")
+	code, out, errs := runCLI(t, "sample", "--exact", "diamond", "--sde", "cld", "--sampler", "gddim", "--order", "3", "--param", "L",
+		"--nfe", "12", "--n", "40", "--seed", "3", "--striding", "quadratic", "--out", csv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "12 NFE") || !strings.Contains(out, "order 3, K = L") {
+		t.Errorf("summary %q does not name the NFE, order and K", out)
+	}
+	x, _, err := readSamplesCSV(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := sde.NewCLD(sde.DefaultCLD)
+	mix, _ := toy.Mixture("diamond")
+	o, _ := exact.New(p, mix)
+	want, _, err := sampler.Sample(sampler.Config{Process: p, Model: o, Method: sampler.GDDIM, NFE: 12, Seed: 3, Striding: sampler.Quadratic, Order: 3, Param: sampler.ParamL}, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if x[i] != want[i] {
+			t.Fatalf("value %d: CLI %v, library %v", i, x[i], want[i])
+		}
+	}
+}
+
+// TestSampleCommandGDDIMCheckpoints: a CLD checkpoint predicts only the
+// velocity score and is refused by gddim (usage error naming --param R); a
+// PSLD checkpoint with Γ > 0 predicts the full score and is accepted.
+func TestSampleCommandGDDIMCheckpoints(t *testing.T) {
+	for _, c := range []struct {
+		sde  string
+		code int
+	}{{"cld", 2}, {"psld", 0}} {
+		dir := t.TempDir()
+		if code, _, errs := runCLI(t, "train", "--data", "diamond", "--sde", c.sde, "--steps", "3", "--batch", "16", "--hidden", "8",
+			"--layers", "2", "--quiet", "--out", dir); code != 0 {
+			t.Fatalf("%s: train: exit %d: %s", c.sde, code, errs)
+		}
+		code, _, errs := runCLI(t, "sample", "--ckpt", dir, "--sampler", "gddim", "--nfe", "4", "--n", "8", "--out", filepath.Join(dir, "s.csv"))
+		if code != c.code || (c.code == 2 && !strings.Contains(errs, "train with --param R")) {
+			t.Errorf("sample, %s checkpoint: exit %d, stderr %q (want %d)", c.sde, code, errs, c.code)
+		}
+		code, _, errs = runCLI(t, "eval", "--ckpt", dir, "--sampler", "gddim", "--nfe", "4", "--n", "8", "--metrics", "mmd")
+		if code != c.code || (c.code == 2 && !strings.Contains(errs, "train with --param R")) {
+			t.Errorf("eval, %s checkpoint: exit %d, stderr %q (want %d)", c.sde, code, errs, c.code)
+		}
+	}
+}
+
 func TestSampleCommandUsageErrors(t *testing.T) {
 	csv := filepath.Join(t.TempDir(), "s.csv")
 	base := []string{"sample", "--exact", "diamond", "--out", csv}
@@ -84,6 +138,11 @@ func TestSampleCommandUsageErrors(t *testing.T) {
 		{[]string{"--sde", "ve"}, "--sde"},
 		{[]string{"--trajectories", "x.svg"}, "--trajectories \"x.svg\": want a .png"},
 		{[]string{"--ckpt", "/nonexistent"}, "not both"},
+		{[]string{"--sampler", "em", "--order", "2"}, "--order applies to --sampler gddim only"},
+		{[]string{"--param", "L"}, "--param applies to --sampler gddim only"},
+		{[]string{"--sampler", "gddim", "--order", "4"}, "--order = 4: want 1, 2 or 3"},
+		{[]string{"--sampler", "gddim", "--param", "Q"}, "--param \"Q\": valid are R, L"},
+		{[]string{"--sampler", "gddim", "--nfe", "1"}, "--nfe = 1: want 2..1000000"},
 	} {
 		code, _, errs := runCLI(t, append(append([]string{}, base...), c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.msg) {
