@@ -75,7 +75,7 @@ var (
 		"train":  {"importance-t", "input-fourier-scale", "subset", "downsample", "channels", "num-res", "dropout"},
 		"demo":   {"importance-t", "input-fourier-scale", "subset", "downsample", "channels", "num-res", "dropout"},
 		"eval":   {"probe", "probes", "sampler", "nfe", "classifier"},
-		"sample": {"rtol", "atol"},
+		"sample": {"rtol", "atol", "order", "param"}, // the default sampler is sscs
 	}
 )
 
