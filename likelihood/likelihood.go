@@ -248,6 +248,7 @@ func (c *Config) drift(m, d int, probes []float64) func(t float64, y, dy []float
 		// is β tr A − Σ_c ½β D_cc ∂s_c/∂u_c.
 		dr := p.ProbabilityFlowDrift(t)
 		hx, hv := dr.ScoreCoefficients()
+		flow := dr // captured by value below
 		a := p.DriftCoefficients(t)
 		trA := a.XX
 		if order == 2 {
@@ -333,6 +334,7 @@ func (c *Config) drift(m, d int, probes []float64) func(t float64, y, dy []float
 		}
 		// f̃ (sx, sv hold the score from the last evaluation).
 		parallel.For(nd, 1024, func(lo, hi int) {
+			dr := flow // per-goroutine copy: the closure captures flow by value
 			if order == 1 {
 				dr.Eval(dy[lo:hi], nil, x[lo:hi], nil, sx[lo:hi], nil)
 				return

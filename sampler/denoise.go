@@ -17,8 +17,9 @@ func denoise(c *Config, b *batch, st *Stats) error {
 		return err
 	}
 	st.NFE++
-	dr := b.p.ReverseDrift(t)
+	rev := b.p.ReverseDrift(t)
 	parallel.For(b.n, minChunk, func(lo, hi int) {
+		dr := rev // per-goroutine copy: the closure captures rev by value
 		for i := lo; i < hi; i++ {
 			x, sx := b.row(b.x, i), b.row(b.sx, i)
 			if b.order == 1 {

@@ -21,10 +21,11 @@ func emStep(c *Config, b *batch, k int, t0, t1 float64) error {
 	}
 	p := b.p
 	dt := t0 - t1
-	dr := p.ReverseDrift(t0)
-	nx := math.Sqrt(dr.Beta * p.D.XX * dt)
-	nv := math.Sqrt(dr.Beta * p.D.VV * dt)
+	rev := p.ReverseDrift(t0)
+	nx := math.Sqrt(rev.Beta * p.D.XX * dt)
+	nv := math.Sqrt(rev.Beta * p.D.VV * dt)
 	parallel.For(b.n, minChunk, func(lo, hi int) {
+		dr := rev // per-goroutine copy: the closure captures rev by value
 		for i := lo; i < hi; i++ {
 			r := rng.New(b.seed, rng.PurposeSamplerNoise, uint64(b.first+i), uint64(k))
 			x, sx := b.row(b.x, i), b.row(b.sx, i)

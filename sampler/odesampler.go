@@ -46,7 +46,8 @@ func runODE(c *Config, b *batch, st *Stats, emit func(int, float64, bool)) error
 		if b.order == 2 {
 			dv = du[nd:]
 		}
-		p.ProbabilityFlowDrift(t).Eval(du[:nd], dv, x, v, b.sx, sv)
+		dr := p.ProbabilityFlowDrift(t)
+		dr.Eval(du[:nd], dv, x, v, b.sx, sv)
 	}
 	opt := c.odeOptions()
 	opt.Callback = func(t float64, u []float64) {

@@ -9,9 +9,16 @@ package sde
 // c = 1 for the reverse SDE (Process.ReverseDrift) and c = ½ for the
 // probability-flow ODE (Process.ProbabilityFlowDrift). D = GGᵀ/β is
 // diagonal for every Kind, so the score enters each component through one
-// coefficient. A Drift is a small value that is built once per time and
-// whose methods inline into the callers' loops: evaluating it allocates
-// nothing.
+// coefficient.
+//
+// A Drift is a value built once per time; evaluating it allocates nothing.
+// At1 and At2 inline into the callers' per-coordinate loops; Eval runs the
+// loop over slices with the coefficients in registers. The methods have
+// pointer receivers so that a loop reads the coefficients in place instead
+// of copying the Drift at every call. A closure that evaluates a Drift
+// (e.g. one run by several goroutines) should copy it into a local first,
+// so that the closure captures the Drift by value and it stays off the
+// heap.
 //
 // The drift is written in forward time: the reverse-time dynamics run from
 // t = T down to 0, so a step from t0 to t1 = t0 − Δ (Δ > 0) moves the state
@@ -53,42 +60,52 @@ func (p *Process) ProbabilityFlowDrift(t float64) Drift {
 }
 
 // At1 returns the drift of an order-1 state (VP): β(Aˣˣ x − c·Dˣˣ sˣ).
-func (d Drift) At1(x, sx float64) float64 {
-	return d.Beta * (d.A.XX*x - d.SX*sx)
+func (d *Drift) At1(x, sx float64) float64 {
+	return drift1(d.Beta, d.A.XX, d.SX, x, sx)
 }
 
 // At2 returns the drift (dˣ, dᵛ) of an order-2 state (CLD, PSLD):
 //
 //	dˣ = β(Aˣˣ x + Aˣᵛ v − c·Dˣˣ sˣ),  dᵛ = β(Aᵛˣ x + Aᵛᵛ v − c·Dᵛᵛ sᵛ).
-func (d Drift) At2(x, v, sx, sv float64) (float64, float64) {
-	return d.Beta * (d.A.XX*x + d.A.XV*v - d.SX*sx),
-		d.Beta * (d.A.VX*x + d.A.VV*v - d.SV*sv)
+func (d *Drift) At2(x, v, sx, sv float64) (float64, float64) {
+	return drift2(d.Beta, d.A, d.SX, d.SV, x, v, sx, sv)
 }
 
 // Eval writes the drift of the states (x, v) with scores (sx, sv) into
 // (dx, dv), element by element: At1 for order 1, where v, sv and dv are
 // ignored and may be nil, At2 for order 2. All slices it uses must have
 // the length of x; dx and dv may alias x and v.
-func (d Drift) Eval(dx, dv, x, v, sx, sv []float64) {
+func (d *Drift) Eval(dx, dv, x, v, sx, sv []float64) {
+	// The coefficients are copied to locals so that they stay in registers
+	// (a Drift is too large for the compiler to keep whole in registers).
+	beta, a, cx, cv := d.Beta, d.A, d.SX, d.SV
+	n := len(x)
 	if d.Order == 1 {
-		sx = sx[:len(x)]
-		dx = dx[:len(x)]
+		dx, sx = dx[:n], sx[:n]
 		for j, xj := range x {
-			dx[j] = d.At1(xj, sx[j])
+			dx[j] = drift1(beta, a.XX, cx, xj, sx[j])
 		}
 		return
 	}
-	v, sx, sv = v[:len(x)], sx[:len(x)], sv[:len(x)]
-	dx, dv = dx[:len(x)], dv[:len(x)]
+	dx, dv, v, sx, sv = dx[:n], dv[:n], v[:n], sx[:n], sv[:n]
 	for j, xj := range x {
-		dx[j], dv[j] = d.At2(xj, v[j], sx[j], sv[j])
+		dx[j], dv[j] = drift2(beta, a, cx, cv, xj, v[j], sx[j], sv[j])
 	}
+}
+
+// drift1 and drift2 are the formulas of At1 and At2 on scalar arguments.
+func drift1(beta, axx, cx, x, sx float64) float64 {
+	return beta * (axx*x - cx*sx)
+}
+
+func drift2(beta float64, a Mat2, cx, cv, x, v, sx, sv float64) (float64, float64) {
+	return beta * (a.XX*x + a.XV*v - cx*sx), beta * (a.VX*x + a.VV*v - cv*sv)
 }
 
 // ScoreCoefficients returns β·c·(Dˣˣ, Dᵛᵛ), the factors of sˣ and sᵛ in d
 // (−∂d/∂s). With them the divergence of d over one coordinate is
 // β·tr A − βcDˣˣ ∂sˣ/∂x − βcDᵛᵛ ∂sᵛ/∂v, the quantity the instantaneous
 // change-of-variables formula integrates along the probability-flow ODE.
-func (d Drift) ScoreCoefficients() (cx, cv float64) {
+func (d *Drift) ScoreCoefficients() (cx, cv float64) {
 	return d.Beta * d.SX, d.Beta * d.SV
 }

@@ -120,7 +120,7 @@ func TestDriftEvalAliasesAndAllocs(t *testing.T) {
 			t.Errorf("aliased Eval at %d: (%v, %v), want (%v, %v)", j, x[j], v[j], dx[j], dv[j])
 		}
 	}
-	if a := testing.AllocsPerRun(10, func() { p.ReverseDrift(0.5).Eval(dx, dv, dx, dv, sx, sv) }); a != 0 {
+	if a := testing.AllocsPerRun(10, func() { dr := p.ReverseDrift(0.5); dr.Eval(dx, dv, dx, dv, sx, sv) }); a != 0 {
 		t.Errorf("ReverseDrift + Eval: %v allocations per run, want 0", a)
 	}
 }
@@ -131,10 +131,11 @@ func TestDriftScoreCoefficients(t *testing.T) {
 	t.Parallel()
 	p := mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4, Beta1: 1}, MInv: 4, Gamma: 0.04})
 	g := p.DiffusionSq(0.25)
-	if cx, cv := p.ReverseDrift(0.25).ScoreCoefficients(); cx != g.XX || cv != g.VV {
+	rev, flow := p.ReverseDrift(0.25), p.ProbabilityFlowDrift(0.25)
+	if cx, cv := rev.ScoreCoefficients(); cx != g.XX || cv != g.VV {
 		t.Errorf("reverse: (%v, %v), want GGᵀ = (%v, %v)", cx, cv, g.XX, g.VV)
 	}
-	if cx, cv := p.ProbabilityFlowDrift(0.25).ScoreCoefficients(); cx != g.XX/2 || cv != g.VV/2 {
+	if cx, cv := flow.ScoreCoefficients(); cx != g.XX/2 || cv != g.VV/2 {
 		t.Errorf("probability flow: (%v, %v), want ½GGᵀ = (%v, %v)", cx, cv, g.XX/2, g.VV/2)
 	}
 }
