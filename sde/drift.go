@@ -73,13 +73,17 @@ func (d *Drift) At2(x, v, sx, sv float64) (float64, float64) {
 
 // Eval writes the drift of the states (x, v) with scores (sx, sv) into
 // (dx, dv), element by element: At1 for order 1, where v, sv and dv are
-// ignored and may be nil, At2 for order 2. All slices it uses must have
-// the length of x; dx and dv may alias x and v.
+// ignored and may be nil, At2 for order 2. Every slice it uses must be at
+// least as long as x (it panics otherwise); the outputs may alias the
+// inputs element for element (dx = x, dv = v).
 func (d *Drift) Eval(dx, dv, x, v, sx, sv []float64) {
 	// The coefficients are copied to locals so that they stay in registers
 	// (a Drift is too large for the compiler to keep whole in registers).
 	beta, a, cx, cv := d.Beta, d.A, d.SX, d.SV
 	n := len(x)
+	if len(dx) < n || len(sx) < n || (d.Order == 2 && (len(dv) < n || len(v) < n || len(sv) < n)) {
+		panic(errShortSlice)
+	}
 	if d.Order == 1 {
 		dx, sx = dx[:n], sx[:n]
 		for j, xj := range x {
@@ -92,6 +96,8 @@ func (d *Drift) Eval(dx, dv, x, v, sx, sv []float64) {
 		dx[j], dv[j] = drift2(beta, a, cx, cv, xj, v[j], sx[j], sv[j])
 	}
 }
+
+const errShortSlice = "sde: Drift.Eval: a slice is shorter than x"
 
 // drift1 and drift2 are the formulas of At1 and At2 on scalar arguments.
 func drift1(beta, axx, cx, x, sx float64) float64 {

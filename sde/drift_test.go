@@ -120,6 +120,15 @@ func TestDriftEvalAliasesAndAllocs(t *testing.T) {
 			t.Errorf("aliased Eval at %d: (%v, %v), want (%v, %v)", j, x[j], v[j], dx[j], dv[j])
 		}
 	}
+	func() {
+		defer func() {
+			if r := recover(); r != errShortSlice {
+				t.Errorf("Eval with a short dv: recovered %v, want %q", r, errShortSlice)
+			}
+		}()
+		short := make([]float64, 2, 3)
+		dr.Eval(dx, short, x, v, sx, sv)
+	}()
 	if a := testing.AllocsPerRun(10, func() { dr := p.ReverseDrift(0.5); dr.Eval(dx, dv, dx, dv, sx, sv) }); a != 0 {
 		t.Errorf("ReverseDrift + Eval: %v allocations per run, want 0", a)
 	}
