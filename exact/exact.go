@@ -8,6 +8,7 @@
 package exact
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -23,8 +24,16 @@ type Oracle struct {
 	Data    *mixture.Mixture
 }
 
-// New returns the oracle for process p and data mixture m.
+// New returns the oracle for process p and data mixture m. It returns an
+// error for a nil p, a p whose Kind is not VP, CLD or PSLD
+// (sde.Process.Validate) or an invalid mixture.
 func New(p *sde.Process, m *mixture.Mixture) (*Oracle, error) {
+	if p == nil {
+		return nil, errors.New("exact: nil process")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("exact: %w", err)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package exact
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"phasespace/mixture"
@@ -311,5 +312,18 @@ func TestScoreVJPMatchesJacobian(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestNewRejectsUnknownKind: an oracle for a Process whose Kind is not VP,
+// CLD or PSLD is an error, not a PSLD oracle.
+func TestNewRejectsUnknownKind(t *testing.T) {
+	bad := *processes(t)[2]
+	bad.Kind = sde.PSLD + 1
+	if _, err := New(&bad, diamond()); err == nil || !strings.Contains(err.Error(), "unknown SDE kind") {
+		t.Errorf("New: err = %v, want an unknown-kind error", err)
+	}
+	if _, err := New(nil, diamond()); err == nil {
+		t.Error("New(nil process) accepted")
 	}
 }

@@ -58,6 +58,9 @@ func (c *Config) defaults() error {
 	if c.Process == nil || c.Model == nil || c.Solve == nil {
 		return errors.New("likelihood: Process, Model and Solve are required")
 	}
+	if err := c.Process.Validate(); err != nil {
+		return fmt.Errorf("likelihood: Config.Process: %w", err)
+	}
 	if c.Eps == 0 {
 		c.Eps = 1e-5
 	}
@@ -76,8 +79,18 @@ func (c *Config) defaults() error {
 	if c.Divergence == 0 {
 		c.Divergence = Exact
 	}
+	switch c.Divergence {
+	case Exact, Hutchinson:
+	default:
+		return fmt.Errorf("likelihood: divergence %d, want Exact (%d) or Hutchinson (%d)", c.Divergence, Exact, Hutchinson)
+	}
 	if c.Probe == 0 {
 		c.Probe = Rademacher
+	}
+	switch c.Probe {
+	case Rademacher, Gaussian:
+	default:
+		return fmt.Errorf("likelihood: probe %d, want Rademacher (%d) or Gaussian (%d)", c.Probe, Rademacher, Gaussian)
 	}
 	if c.Probes == 0 {
 		c.Probes = 1
@@ -198,12 +211,16 @@ func (c *Config) makeProbes(m, d, order int) []float64 {
 	for row := 0; row < m; row++ {
 		g := rng.New(c.Seed, rng.PurposeHutchinson, uint64(row))
 		for j := 0; j < c.Probes*w; j++ {
-			if c.Probe == Gaussian {
+			switch c.Probe {
+			case Gaussian:
 				out[row*c.Probes*w+j] = g.NormFloat64()
-			} else if g.Uint64()&1 == 0 {
+			case Rademacher:
 				out[row*c.Probes*w+j] = 1
-			} else {
-				out[row*c.Probes*w+j] = -1
+				if g.Uint64()&1 != 0 {
+					out[row*c.Probes*w+j] = -1
+				}
+			default:
+				panic(fmt.Sprintf("likelihood: probe %d passed defaults", c.Probe))
 			}
 		}
 	}
@@ -227,8 +244,12 @@ func (c *Config) drift(m, d int, probes []float64) func(t float64, y, dy []float
 		if order == 2 {
 			v = y[nd : 2*nd]
 		}
+		// f̃ = β(A u − ½ D s): Process.ProbabilityFlowDrift; its divergence
+		// is β tr A − Σ_c ½β D_cc ∂s_c/∂u_c.
+		dr := p.ProbabilityFlowDrift(t)
+		hx, hv := dr.ScoreCoefficients()
+		flow := dr // captured by value below
 		a := p.DriftCoefficients(t)
-		g := p.DiffusionSq(t)
 		trA := a.XX
 		if order == 2 {
 			trA += a.VV
@@ -245,9 +266,9 @@ func (c *Config) drift(m, d int, probes []float64) func(t float64, y, dy []float
 				clear(wx)
 				clear(wv)
 				j, onV := comp%d, comp >= d
-				coef := g.XX / 2
+				coef := hx
 				if onV {
-					coef = g.VV / 2
+					coef = hv
 				}
 				if coef == 0 {
 					continue
@@ -282,9 +303,9 @@ func (c *Config) drift(m, d int, probes []float64) func(t float64, y, dy []float
 				for i := 0; i < m; i++ {
 					e := probes[(i*c.Probes+k)*w : (i*c.Probes+k+1)*w]
 					for j := 0; j < d; j++ {
-						wx[i*d+j] = g.XX / 2 * e[j]
+						wx[i*d+j] = hx * e[j]
 						if order == 2 {
-							wv[i*d+j] = g.VV / 2 * e[d+j]
+							wv[i*d+j] = hv * e[d+j]
 						}
 					}
 				}
@@ -308,17 +329,17 @@ func (c *Config) drift(m, d int, probes []float64) func(t float64, y, dy []float
 					}
 				})
 			}
+		default:
+			panic(fmt.Sprintf("likelihood: divergence %d passed defaults", c.Divergence))
 		}
-		// f̃ = βAu − ½GGᵀs (sx, sv hold the score from the last evaluation).
+		// f̃ (sx, sv hold the score from the last evaluation).
 		parallel.For(nd, 1024, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				if order == 1 {
-					dy[i] = a.XX*x[i] - g.XX/2*sx[i]
-					continue
-				}
-				dy[i] = a.XX*x[i] + a.XV*v[i] - g.XX/2*sx[i]
-				dy[nd+i] = a.VX*x[i] + a.VV*v[i] - g.VV/2*sv[i]
+			dr := flow // per-goroutine copy: the closure captures flow by value
+			if order == 1 {
+				dr.Eval(dy[lo:hi], nil, x[lo:hi], nil, sx[lo:hi], nil)
+				return
 			}
+			dr.Eval(dy[lo:hi], dy[nd+lo:nd+hi], x[lo:hi], v[lo:hi], sx[lo:hi], sv[lo:hi])
 		})
 	}
 }

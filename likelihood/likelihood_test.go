@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"phasespace/exact"
@@ -229,5 +230,16 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if _, err := NLL(Config{Process: p, Model: o, Solve: rk4Log(10)}, []float64{0, 0, 1}); err == nil {
 		t.Error("ragged batch accepted")
+	}
+	bad := *p
+	bad.Kind = 0
+	if _, err := NLL(Config{Process: &bad, Model: o, Solve: rk4Log(10)}, []float64{0, 0}); err == nil || !strings.Contains(err.Error(), "unknown SDE kind") {
+		t.Errorf("unknown SDE kind: err = %v, want an unknown-kind error", err)
+	}
+	if _, err := NLL(Config{Process: p, Model: o, Solve: rk4Log(10), Divergence: Hutchinson + 1}, []float64{0, 0}); err == nil || !strings.Contains(err.Error(), "divergence") {
+		t.Errorf("unknown divergence: err = %v, want an error naming the divergence", err)
+	}
+	if _, err := NLL(Config{Process: p, Model: o, Solve: rk4Log(10), Divergence: Hutchinson, Probe: Gaussian + 1}, []float64{0, 0}); err == nil || !strings.Contains(err.Error(), "probe") {
+		t.Errorf("unknown probe: err = %v, want an error naming the probe", err)
 	}
 }

@@ -7,11 +7,11 @@ import (
 	"phasespace/rng"
 )
 
-// emStep takes one Euler–Maruyama step of the reverse SDE from forward time
-// t0 down to t1 < t0 (reverse-time step Δ = t0 − t1), with the score and β
-// at t0:
+// emStep takes one Euler–Maruyama step of the reverse SDE
+// (Process.ReverseDrift) from forward time t0 down to t1 < t0 (reverse-time
+// step Δ = t0 − t1), with the score and β at t0:
 //
-//	u ← u + β(t0)[−A u + D s(u, t0)]Δ + √(β(t0) D Δ) ξ,
+//	u ← u − β(t0)[A u − D s(u, t0)]Δ + √(β(t0) D Δ) ξ,
 //
 // ξ ~ N(0, I) keyed by (seed, sample index, k). k is the 1-based step
 // index.
@@ -21,17 +21,17 @@ func emStep(c *Config, b *batch, k int, t0, t1 float64) error {
 	}
 	p := b.p
 	dt := t0 - t1
-	beta := p.Beta(t0)
-	a, dd := p.A, p.D
-	nx := math.Sqrt(beta * dd.XX * dt)
-	nv := math.Sqrt(beta * dd.VV * dt)
+	rev := p.ReverseDrift(t0)
+	nx := math.Sqrt(rev.Beta * p.D.XX * dt)
+	nv := math.Sqrt(rev.Beta * p.D.VV * dt)
 	parallel.For(b.n, minChunk, func(lo, hi int) {
+		dr := rev // per-goroutine copy: the closure captures rev by value
 		for i := lo; i < hi; i++ {
 			r := rng.New(b.seed, rng.PurposeSamplerNoise, uint64(b.first+i), uint64(k))
 			x, sx := b.row(b.x, i), b.row(b.sx, i)
 			if b.order == 1 {
 				for j := range x {
-					x[j] += beta*(-a.XX*x[j]+dd.XX*sx[j])*dt + nx*r.NormFloat64()
+					x[j] += nx*r.NormFloat64() - dr.At1(x[j], sx[j])*dt
 				}
 				continue
 			}
@@ -39,8 +39,9 @@ func emStep(c *Config, b *batch, k int, t0, t1 float64) error {
 			for j := range x {
 				xj, vj := x[j], v[j]
 				ex, ev := r.NormFloat64(), r.NormFloat64()
-				x[j] = xj + beta*(-(a.XX*xj+a.XV*vj)+dd.XX*sx[j])*dt + nx*ex
-				v[j] = vj + beta*(-(a.VX*xj+a.VV*vj)+dd.VV*sv[j])*dt + nv*ev
+				fx, fv := dr.At2(xj, vj, sx[j], sv[j])
+				x[j] = xj - fx*dt + nx*ex
+				v[j] = vj - fv*dt + nv*ev
 			}
 		}
 	})

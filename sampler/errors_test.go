@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"phasespace/score"
+	"phasespace/sde"
 )
 
 // TestNonFiniteDetection: a model that returns NaN below t = 0.5 stops the
@@ -76,6 +77,22 @@ func TestConfigErrors(t *testing.T) {
 		_, _, err := Sample(c.cfg, c.n)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want one mentioning %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestUnknownKind: a Process whose Kind is not VP, CLD or PSLD is an error
+// for every method, never sampled as if it were PSLD.
+func TestUnknownKind(t *testing.T) {
+	t.Parallel()
+	psld := processes(t)[2]
+	o := toyOracle(t, psld, "diamond")
+	bad := *psld
+	bad.Kind = sde.PSLD + 1
+	for _, m := range []Method{EM, SSCS, ODE} {
+		_, _, err := Sample(Config{Process: &bad, Model: o, Method: m, NFE: 10}, 1)
+		if err == nil || !strings.Contains(err.Error(), "unknown SDE kind") {
+			t.Errorf("%v: err = %v, want an unknown-kind error", m, err)
 		}
 	}
 }

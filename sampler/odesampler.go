@@ -6,12 +6,12 @@ import (
 	"phasespace/ode"
 )
 
-// runODE integrates the probability-flow ODE
+// runODE integrates the probability-flow ODE (Process.ProbabilityFlowDrift)
 //
 //	du/dt = β(t)[A u − ½ D s(u, t)]
 //
 // in forward time from T down to ε with Dormand–Prince 5(4) at the
-// configured tolerances (spec C.6). The batch is one state vector
+// configured tolerances (docs/samplers.md). The batch is one state vector
 // (x then v), so the solver's RMS error norm runs over all samples.
 func runODE(c *Config, b *batch, st *Stats, emit func(int, float64, bool)) error {
 	p := b.p
@@ -42,20 +42,12 @@ func runODE(c *Config, b *batch, st *Stats, emit func(int, float64, bool)) error
 				scoreErr = err
 			}
 		}
-		beta := p.Beta(t)
-		a, dd := p.A, p.D
-		dx := du[:nd]
-		if b.order == 1 {
-			for j := range x {
-				dx[j] = beta * (a.XX*x[j] - 0.5*dd.XX*b.sx[j])
-			}
-			return
+		var dv []float64
+		if b.order == 2 {
+			dv = du[nd:]
 		}
-		dv := du[nd:]
-		for j := range x {
-			dx[j] = beta * (a.XX*x[j] + a.XV*v[j] - 0.5*dd.XX*b.sx[j])
-			dv[j] = beta * (a.VX*x[j] + a.VV*v[j] - 0.5*dd.VV*sv[j])
-		}
+		dr := p.ProbabilityFlowDrift(t)
+		dr.Eval(du[:nd], dv, x, v, b.sx, sv)
 	}
 	opt := c.odeOptions()
 	opt.Callback = func(t float64, u []float64) {

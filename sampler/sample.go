@@ -14,6 +14,9 @@ func Sample(cfg Config, n int) ([]float64, Stats, error) {
 	if err := cfg.normalize(n); err != nil {
 		return nil, Stats{}, err
 	}
+	if err := cfg.Process.Validate(); err != nil {
+		return nil, Stats{}, fmt.Errorf("sampler: Config.Process: %w", err)
+	}
 	b := newBatch(&cfg, n)
 	b.prior()
 	var st Stats
@@ -29,6 +32,8 @@ func Sample(cfg Config, n int) ([]float64, Stats, error) {
 		err = runGrid(&cfg, b, &st, emit)
 	case ODE:
 		err = runODE(&cfg, b, &st, emit)
+	default:
+		err = fmt.Errorf("sampler: unknown method %v (valid: em, sscs, ode)", cfg.Method)
 	}
 	if err == nil && !cfg.NoDenoise {
 		if err = denoise(&cfg, b, &st); err == nil {
@@ -62,7 +67,7 @@ func runGrid(c *Config, b *batch, st *Stats, emit func(int, float64, bool)) erro
 		}
 		step = g.step
 	default:
-		return fmt.Errorf("sampler: runGrid with method %v", c.Method)
+		return fmt.Errorf("sampler: method %v has no time grid (valid: em, sscs, gddim)", c.Method)
 	}
 	for k := 1; k < len(grid); k++ {
 		if err := step(k, grid[k-1], grid[k]); err != nil {

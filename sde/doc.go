@@ -25,6 +25,12 @@
 // vectors, to an RK4 solution of the moment ODEs and to a 512-bit reference
 // for B from 1e-12 to 1e6.
 //
+// The reverse-time dynamics that samplers and the likelihood integrate are
+// methods of the same description: Process.ReverseDrift, the drift
+// β(A u − D s) of the reverse SDE (Anderson 1982; Song et al. 2021, Eq. 6),
+// and Process.ProbabilityFlowDrift, the drift β(A u − ½D s) of the
+// probability-flow ODE (Song et al. 2021, Eq. 13), with s the score.
+//
 // The numerical epsilon that the reference implementations add to the
 // diagonal of the kernel covariance is explicit (Process.NumericalEps) and
 // applied only by Process.Kernel, never hidden inside Process.Cov.

@@ -227,11 +227,39 @@ func checkEps(e float64) error {
 }
 
 // Order returns the per-coordinate state size: 1 for VP, 2 for CLD and PSLD.
+// It panics for any other Kind (a Process not built by NewVP, NewCLD or
+// NewPSLD); Validate reports that case as an error instead.
 func (p *Process) Order() int {
-	if p.Kind == VP {
+	switch p.Kind {
+	case VP:
 		return 1
+	case CLD, PSLD:
+		return 2
 	}
-	return 2
+	panic(unknownKind(p.Kind))
+}
+
+// Validate reports an error for a Process that NewVP, NewCLD and NewPSLD
+// cannot have built: a Kind other than VP, CLD or PSLD, or a diffusion
+// matrix D that is not diagonal. Packages that take a *Process from their
+// callers (sampler, likelihood, exact) call it first, so that the methods
+// that cannot return an error (Order, ReverseDrift, ProbabilityFlowDrift)
+// never meet an unknown Kind.
+func (p *Process) Validate() error {
+	switch p.Kind {
+	case VP, CLD, PSLD:
+	default:
+		return unknownKind(p.Kind)
+	}
+	if p.D.XV != 0 {
+		return fmt.Errorf("sde: %v process with a non-diagonal diffusion D = %+v: every Kind has diagonal GGᵀ", p.Kind, p.D)
+	}
+	return nil
+}
+
+// unknownKind is the error for a Kind outside VP, CLD and PSLD.
+func unknownKind(k Kind) error {
+	return fmt.Errorf("sde: unknown SDE kind %v (valid: vp, cld, psld; build a Process with NewVP, NewCLD or NewPSLD)", k)
 }
 
 // Mass returns M (0 for VP).
@@ -313,7 +341,8 @@ func (p *Process) String() string {
 		return fmt.Sprintf("vp(beta0=%g, beta1=%g, eps=%g)", p.Schedule.Beta0, p.Schedule.Beta1, p.NumericalEps)
 	case CLD:
 		return fmt.Sprintf("cld(beta0=%g, beta1=%g, M⁻¹=%g, Γ=%g, γ=%g, eps=%g)", p.Schedule.Beta0, p.Schedule.Beta1, p.MInv, p.Friction, p.InitVelVar, p.NumericalEps)
-	default:
+	case PSLD:
 		return fmt.Sprintf("psld(beta0=%g, beta1=%g, Γ=%g, ν=%g, M⁻¹=%g, κ=%g, eps=%g)", p.Schedule.Beta0, p.Schedule.Beta1, p.Friction, p.Nu, p.MInv, p.InitVelVar, p.NumericalEps)
 	}
+	return fmt.Sprintf("%v(invalid process)", p.Kind)
 }
