@@ -61,7 +61,20 @@ func main() {
 	pngDir := flag.String("png", "", "directory for samplers_<data>.png plots (none if empty)")
 	sscs := flag.Bool("sscs", false, "instead, compare the four SSCS conventions (score time × half-step β) on CLD and PSLD with constant and linear β")
 	reps := flag.Int("reps", 5, "-sscs: repeats (seeds) per cell, >= 2")
+	raw := flag.String("raw", "", "-sscs: also write every measured value to this file as it is measured")
+	report := flag.String("report", "", "instead, print the -sscs tables from these comma-separated -raw files (complete repeats only)")
 	flag.Parse()
+	if *report != "" {
+		st, err := readStudy(strings.Split(*report, ","))
+		if err == nil {
+			err = reportConventions(os.Stdout, st)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "samplerbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *sscs {
 		given := map[string]bool{}
 		flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -81,7 +94,23 @@ func main() {
 		if !given["data"] {
 			*dataList = "diamond,8gaussians,gaussian"
 		}
-		if err := runConventions(os.Stdout, *n, *reps, *seed, ints(*nfeList), strings.Split(*dataList, ",")); err != nil {
+		st := newStudy()
+		st.n, st.seed, st.nfes, st.data = *n, *seed, ints(*nfeList), strings.Split(*dataList, ",")
+		var rawW io.Writer
+		if *raw != "" {
+			f, err := os.Create(*raw)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "samplerbench:", err)
+				os.Exit(1)
+			}
+			defer f.Close()
+			rawW = f
+		}
+		err := measureConventions(st, *reps, rawW)
+		if err == nil {
+			err = reportConventions(os.Stdout, st)
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "samplerbench:", err)
 			os.Exit(1)
 		}

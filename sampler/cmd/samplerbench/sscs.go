@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -93,16 +95,37 @@ type cellKey struct {
 	conv   conv
 }
 
-func runConventions(w io.Writer, n, reps int, seed uint64, nfes []int, data []string) error {
+// study holds the measured MMD² values: by cell and repeat, and the
+// real-vs-real values by data set and repeat.
+type study struct {
+	n     int
+	seed  uint64
+	nfes  []int
+	data  []string
+	mmd   map[cellKey]map[int]float64
+	floor map[string]map[int]float64
+}
+
+func newStudy() *study {
+	return &study{mmd: map[cellKey]map[int]float64{}, floor: map[string]map[int]float64{}}
+}
+
+var strides = []sampler.Striding{sampler.Quadratic, sampler.Uniform}
+
+// measureConventions runs the study and, if raw is not nil, writes every
+// value to it as it is measured (one record a line, see record), so that a
+// long run can be reported on from its completed repeats.
+func measureConventions(st *study, reps int, raw io.Writer) error {
 	procs, err := studyProcs()
 	if err != nil {
 		return err
 	}
-	strides := []sampler.Striding{sampler.Quadratic, sampler.Uniform}
+	n, seed := st.n, st.seed
+	if raw != nil {
+		fmt.Fprintf(raw, "# samplerbench -sscs n=%d seed=%d\n", n, seed)
+	}
 	start := time.Now()
-	mmd := map[cellKey][]float64{} // per repeat
-	floor := map[string][]float64{}
-	for _, name := range data {
+	for _, name := range st.data {
 		mix, ok := toy.Mixture(name)
 		if !ok {
 			return fmt.Errorf("no exact mixture for %q", name)
@@ -127,22 +150,21 @@ func runConventions(w io.Writer, n, reps int, seed uint64, nfes []int, data []st
 					return fmt.Errorf("cached MMD² %v differs from metrics.MMD2 %v", got, want)
 				}
 			}
-			floor[name] = append(floor[name], mc.mmd2(other))
+			st.add(raw, cellKey{data: name, proc: -1}, r, mc.mmd2(other))
 			for pi, sp := range procs {
-				for _, st := range strides {
-					for _, k := range nfes {
+				for _, sd := range strides {
+					for _, k := range st.nfes {
 						for _, cv := range convs {
-							key := cellKey{name, pi, st, k, cv}
 							if sp.sched == "const" && cv.beta != sampler.BetaPerHalf {
 								continue // identical to the per-half sampler for constant β
 							}
 							x, _, err := sampler.Sample(sampler.Config{Process: sp.p, Model: oracles[pi], Method: sampler.SSCS,
-								Striding: st, NFE: k, SSCSScore: cv.score, SSCSBeta: cv.beta, Seed: seed + uint64(r)}, n)
+								Striding: sd, NFE: k, SSCSScore: cv.score, SSCSBeta: cv.beta, Seed: seed + uint64(r)}, n)
 							v := math.NaN()
 							if err == nil {
 								v = mc.mmd2(x)
 							}
-							mmd[key] = append(mmd[key], v)
+							st.add(raw, cellKey{name, pi, sd, k, cv}, r, v)
 						}
 					}
 				}
@@ -150,9 +172,161 @@ func runConventions(w io.Writer, n, reps int, seed uint64, nfes []int, data []st
 			fmt.Fprintf(errOut, "samplerbench -sscs: %s repeat %d/%d done after %v\n", name, r+1, reps, time.Since(start).Round(time.Second))
 		}
 	}
+	return nil
+}
 
-	fmt.Fprintf(w, "SSCS conventions with the exact score: %d samples vs %d fresh data points, %d repeats (seeds %d…%d, data seeds %d…), ε = 1e-3, denoising on.\n",
-		n, n, reps, seed, seed+uint64(reps)-1, seed+1000)
+// add stores one value (proc −1: the real-vs-real value of the data set)
+// and writes its record "data proc striding nfe score beta repeat value".
+func (st *study) add(raw io.Writer, k cellKey, r int, v float64) {
+	if k.proc < 0 {
+		if st.floor[k.data] == nil {
+			st.floor[k.data] = map[int]float64{}
+		}
+		st.floor[k.data][r] = v
+	} else {
+		if st.mmd[k] == nil {
+			st.mmd[k] = map[int]float64{}
+		}
+		st.mmd[k][r] = v
+	}
+	if raw != nil {
+		fmt.Fprintf(raw, "%s %d %v %d %v %v %d %.17g\n", k.data, k.proc, k.stride, k.nfe, k.conv.score, k.conv.beta, r, v)
+	}
+}
+
+// readStudy reads the records of measureConventions from files; a repeat
+// of a data set is used only if all its values are present.
+func readStudy(paths []string) (*study, error) {
+	st := newStudy()
+	seenNFE := map[int]bool{}
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if line == "" {
+				continue
+			}
+			if strings.HasPrefix(line, "#") {
+				var n int
+				var seed uint64
+				if _, err := fmt.Sscanf(line, "# samplerbench -sscs n=%d seed=%d", &n, &seed); err != nil {
+					return nil, fmt.Errorf("%s:%d: bad header %q", path, i+1, line)
+				}
+				if st.n != 0 && (st.n != n || st.seed != seed) {
+					return nil, fmt.Errorf("%s:%d: n=%d seed=%d, other files n=%d seed=%d", path, i+1, n, seed, st.n, st.seed)
+				}
+				st.n, st.seed = n, seed
+				continue
+			}
+			var k cellKey
+			var sd, score, beta string
+			var r int
+			var v float64
+			if _, err := fmt.Sscanf(line, "%s %d %s %d %s %s %d %g", &k.data, &k.proc, &sd, &k.nfe, &score, &beta, &r, &v); err != nil {
+				return nil, fmt.Errorf("%s:%d: bad record %q: %v", path, i+1, line, err)
+			}
+			if k.proc >= 0 {
+				if k.stride, err = sampler.ParseStriding(sd); err != nil {
+					return nil, fmt.Errorf("%s:%d: %v", path, i+1, err)
+				}
+				if k.conv.score, err = sampler.ParseScoreTime(score); err != nil {
+					return nil, fmt.Errorf("%s:%d: %v", path, i+1, err)
+				}
+				if k.conv.beta, err = sampler.ParseHalfStepBeta(beta); err != nil {
+					return nil, fmt.Errorf("%s:%d: %v", path, i+1, err)
+				}
+				if !seenNFE[k.nfe] {
+					seenNFE[k.nfe] = true
+					st.nfes = append(st.nfes, k.nfe)
+				}
+			} else if st.floor[k.data] == nil {
+				st.data = append(st.data, k.data)
+			}
+			st.add(nil, k, r, v)
+		}
+	}
+	sort.Ints(st.nfes)
+	// Keep only the repeats complete for their data set.
+	for _, name := range st.data {
+		count := map[int]int{}
+		cells := 0
+		for k, byRep := range st.mmd {
+			if k.data == name {
+				cells++
+				for r := range byRep {
+					count[r]++
+				}
+			}
+		}
+		for r := range st.floor[name] {
+			if count[r] != cells {
+				delete(st.floor[name], r)
+			}
+		}
+		for k, byRep := range st.mmd {
+			if k.data != name {
+				continue
+			}
+			for r := range byRep {
+				if _, ok := st.floor[name][r]; !ok {
+					delete(byRep, r)
+				}
+			}
+		}
+	}
+	return st, nil
+}
+
+// values returns the values of m in the order of the repeats.
+func values(m map[int]float64) []float64 {
+	var rs []int
+	for r := range m {
+		rs = append(rs, r)
+	}
+	sort.Ints(rs)
+	out := make([]float64, len(rs))
+	for i, r := range rs {
+		out[i] = m[r]
+	}
+	return out
+}
+
+func reportConventions(w io.Writer, st *study) error {
+	procs, err := studyProcs()
+	if err != nil {
+		return err
+	}
+	n, seed, nfes, data := st.n, st.seed, st.nfes, st.data
+	reps := 0
+	for _, name := range data {
+		if r := len(st.floor[name]); reps == 0 || r < reps {
+			reps = r
+		}
+	}
+	if reps < 2 {
+		return fmt.Errorf("a data set has %d complete repeats, want >= 2", reps)
+	}
+	mmd := map[cellKey][]float64{}
+	for k, m := range st.mmd {
+		mmd[k] = values(m)
+	}
+	floor := map[string][]float64{}
+	for k, m := range st.floor {
+		floor[k] = values(m)
+	}
+	same := true
+	for _, name := range data {
+		same = same && len(st.floor[name]) == reps
+	}
+	if same {
+		fmt.Fprintf(w, "SSCS conventions with the exact score: %d samples vs %d fresh data points, %d repeats (seeds %d…%d, data seeds %d…), ε = 1e-3, denoising on.\n",
+			n, n, reps, seed, seed+uint64(reps)-1, seed+1000)
+	} else {
+		fmt.Fprintf(w, "SSCS conventions with the exact score: %d samples vs %d fresh data points, at least %d complete repeats per data set (seeds %d…, data seeds %d…), ε = 1e-3, denoising on.\n",
+			n, n, reps, seed, seed+1000)
+	}
 	fmt.Fprintf(w, "Conventions: score time (midpoint | start) / half-step β (per-half | first-half). Cells: mean MMD² × 10³ over the repeats (± its standard error).\n")
 	fmt.Fprintf(w, "SDEs: ")
 	for i, sp := range procs {
@@ -171,7 +345,7 @@ func runConventions(w io.Writer, n, reps int, seed uint64, nfes []int, data []st
 		}
 		fmt.Fprintf(w, "\n|---|---|---|---|%s\n", strings.Repeat("---|", len(nfes)))
 		for pi, sp := range procs {
-			for _, st := range strides {
+			for _, sd := range strides {
 				for _, cv := range convs {
 					if sp.sched == "const" && cv.beta != sampler.BetaPerHalf {
 						continue
@@ -180,9 +354,9 @@ func runConventions(w io.Writer, n, reps int, seed uint64, nfes []int, data []st
 					if sp.sched == "const" {
 						label = cv.score.String() + "/either"
 					}
-					fmt.Fprintf(w, "| %v | %s | %v | %s |", sp.p.Kind, sp.sched, st, label)
+					fmt.Fprintf(w, "| %v | %s | %v | %s |", sp.p.Kind, sp.sched, sd, label)
 					for _, k := range nfes {
-						m, se := meanSE(mmd[cellKey{name, pi, st, k, cv}])
+						m, se := meanSE(mmd[cellKey{name, pi, sd, k, cv}])
 						fmt.Fprintf(w, " %s ± %s |", e3(m), e3(se))
 					}
 					fmt.Fprintf(w, "\n")
@@ -264,7 +438,6 @@ func runConventions(w io.Writer, n, reps int, seed uint64, nfes []int, data []st
 		fmt.Fprintf(w, "\nBeyond 2 s.e.: %s better in %d cells (%d at NFE ≤ 50), %s better in %d (%d at NFE ≤ 50), within noise %d. Beyond 3 s.e.: %d vs %d.\n",
 			d.a, winA, winALow, d.b, winB, winBLow, tie, win3A, win3B)
 	}
-	fmt.Fprintf(w, "\nTotal time %v.\n", time.Since(start).Round(time.Second))
 	return nil
 }
 
