@@ -71,7 +71,7 @@ type sscsConv struct {
 }
 
 var (
-	convMidHalves = sscsConv{ScoreAtMidpoint, BetaPerHalf}
-	convReference = sscsConv{ScoreAtStart, BetaFirstHalfTwice}
+	convReference = sscsConv{ScoreAtStart, BetaFirstHalfTwice} // the reference codes'
 	convDefault   = sscsConv{DefaultScoreTime, DefaultHalfStepBeta}
+	convOther     = sscsConv{ScoreAtMidpoint, BetaPerHalf} // the other value of both options
 )
