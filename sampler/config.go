@@ -75,11 +75,12 @@ func ParseStriding(s string) (Striding, error) {
 
 // ScoreTime is the time at which the S step of SSCS evaluates the score and
 // β. In the Strang splitting A(Δ/2) – S(Δ) – A(Δ/2) (Dockhorn et al. 2022,
-// §3.3 and Alg. 1 in App. E; Pandey & Mandt 2023, Eq. 12) S acts on the
+// §3.3; Pandey & Mandt 2023, Eq. 12) S acts on the
 // state after the first half-step, which belongs to the step midpoint t_m;
 // the CLD and PSLD reference codes evaluate the score at the step start t0.
-// The midpoint is the consistent choice for a smooth score (it is closer
-// to 0.5 on the Gaussian N(0, 0.5) at 20 NFE); the start time reads the
+// The midpoint is the symmetric choice that Strang splitting prescribes
+// for a smooth, time-dependent score (on the Gaussian N(0, 0.5) at 20 NFE
+// it gives Var[x] closer to 0.5); the start time reads the
 // score half a step earlier in the reverse process, where the marginal is
 // wider and the score less stiff, which tempers the explicit Euler S step
 // on narrow modes at coarse steps: on diamond and 8gaussians at 20–50 NFE
@@ -100,7 +101,7 @@ const (
 // (BetaFirstHalfTwice). For constant β the two coincide. For a growing β
 // the reference rule over-integrates the second half by Δ²β′/4 per step,
 // pulling each step slightly further toward the stationary law, which
-// offsets the S step's over-contraction of narrow modes: in the measured
+// counteracts the S step's over-contraction of narrow modes: in the measured
 // table it is better beyond noise in 43 cells at linear β and worse in 3
 // (docs/samplers.md, "SSCS conventions").
 type HalfStepBeta int
