@@ -35,7 +35,7 @@ func process(t *testing.T, k sde.Kind) *sde.Process {
 
 // TestSpecC7Recursion: the exact covariance recursion of the samplers (no
 // Monte-Carlo noise) reproduces the spec's table within 3.5 standard errors
-// of the table's own Monte-Carlo noise when the reference quirks are on
+// of the table's own Monte-Carlo noise with the reference codes' SSCS conventions
 // (the table was made with the reference code).
 func TestSpecC7Recursion(t *testing.T) {
 	t.Parallel()

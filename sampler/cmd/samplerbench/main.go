@@ -64,6 +64,10 @@ func main() {
 	raw := flag.String("raw", "", "-sscs: also write every measured value to this file as it is measured")
 	report := flag.String("report", "", "instead, print the -sscs tables from these comma-separated -raw files (complete repeats only)")
 	flag.Parse()
+	if *raw != "" && !*sscs {
+		fmt.Fprintln(os.Stderr, "samplerbench: -raw applies to -sscs only")
+		os.Exit(2)
+	}
 	if *report != "" {
 		st, err := readStudy(strings.Split(*report, ","))
 		if err == nil {
