@@ -73,6 +73,8 @@ func TestConfigErrors(t *testing.T) {
 		{"n", Config{Process: p, Model: o, Method: EM, NFE: 10}, 0, "n = 0"},
 		{"striding", Config{Process: p, Model: o, Method: EM, NFE: 10, Striding: 7}, 1, "striding"},
 		{"first", Config{Process: p, Model: o, Method: EM, NFE: 10, FirstIndex: -1}, 1, "FirstIndex"},
+		{"score time", Config{Process: p, Model: o, Method: SSCS, NFE: 10, SSCSScore: 3}, 1, "SSCSScore ScoreTime(3)"},
+		{"half-step beta", Config{Process: p, Model: o, Method: SSCS, NFE: 10, SSCSBeta: -1}, 1, "SSCSBeta HalfStepBeta(-1)"},
 	} {
 		_, _, err := Sample(c.cfg, c.n)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -114,5 +116,26 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := ParseStriding("cubic"); err == nil {
 		t.Error("ParseStriding accepted cubic")
+	}
+}
+
+// TestParseSSCSConventions: the command-line names round-trip and unknown
+// names are errors that list the valid ones.
+func TestParseSSCSConventions(t *testing.T) {
+	for _, st := range []ScoreTime{ScoreAtMidpoint, ScoreAtStart} {
+		if got, err := ParseScoreTime(st.String()); err != nil || got != st {
+			t.Errorf("ParseScoreTime(%q) = %v, %v", st.String(), got, err)
+		}
+	}
+	for _, hb := range []HalfStepBeta{BetaPerHalf, BetaFirstHalfTwice} {
+		if got, err := ParseHalfStepBeta(hb.String()); err != nil || got != hb {
+			t.Errorf("ParseHalfStepBeta(%q) = %v, %v", hb.String(), got, err)
+		}
+	}
+	if _, err := ParseScoreTime("end"); err == nil || !strings.Contains(err.Error(), "midpoint, start") {
+		t.Errorf("ParseScoreTime(\"end\"): err = %v", err)
+	}
+	if _, err := ParseHalfStepBeta("twice"); err == nil || !strings.Contains(err.Error(), "per-half, first-half") {
+		t.Errorf("ParseHalfStepBeta(\"twice\"): err = %v", err)
 	}
 }

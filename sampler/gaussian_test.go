@@ -35,14 +35,14 @@ func process(t *testing.T, k sde.Kind) *sde.Process {
 
 // TestSpecC7Recursion: the exact covariance recursion of the samplers (no
 // Monte-Carlo noise) reproduces the spec's table within 3.5 standard errors
-// of the table's own Monte-Carlo noise when the reference quirks are on
+// of the table's own Monte-Carlo noise with the reference codes' SSCS conventions
 // (the table was made with the reference code).
 func TestSpecC7Recursion(t *testing.T) {
 	t.Parallel()
 	for _, r := range specC7 {
 		p := process(t, r.kind)
-		em := gaussianFinalVar(p, EM, r.nfe, Uniform, false, 0.5)
-		ss := gaussianFinalVar(p, SSCS, r.nfe, Uniform, true, 0.5)
+		em := gaussianFinalVar(p, EM, r.nfe, Uniform, sscsConv{}, 0.5)
+		ss := gaussianFinalVar(p, SSCS, r.nfe, Uniform, convReference, 0.5)
 		for _, c := range []struct {
 			name      string
 			got, want float64
@@ -56,7 +56,8 @@ func TestSpecC7Recursion(t *testing.T) {
 
 // TestSpecC7Sampler runs the samplers on x₀ ~ N(0, 0.5) with the exact score
 // and checks (i) Var[x] matches the exact recursion within 4 standard
-// errors for EM, SSCS and reference SSCS, (ii) SSCS is closer to 0.5 than
+// errors for EM, SSCS with the zero Config's conventions and SSCS with the
+// other conventions (score at the midpoint, per-half β), (ii) SSCS is closer to 0.5 than
 // EM at 20 and 50 NFE, (iii) at 200 NFE both are within Monte-Carlo error
 // of the spec table.
 func TestSpecC7Sampler(t *testing.T) {
@@ -70,12 +71,13 @@ func TestSpecC7Sampler(t *testing.T) {
 		for _, c := range []struct {
 			name string
 			m    Method
-			ref  bool
-		}{{"EM", EM, false}, {"SSCS", SSCS, false}, {"SSCSref", SSCS, true}} {
+			set  sscsConv // Config fields (zero: defaults)
+			conv sscsConv // conventions of the recursion
+		}{{"EM", EM, sscsConv{}, sscsConv{}}, {"SSCS", SSCS, sscsConv{}, convDefault}, {"SSCSother", SSCS, convOther, convOther}} {
 			seed++
-			x, _ := mustSample(t, Config{Process: p, Model: o, Method: c.m, NFE: r.nfe, ReferenceSSCS: c.ref, Seed: seed}, n)
+			x, _ := mustSample(t, Config{Process: p, Model: o, Method: c.m, NFE: r.nfe, SSCSScore: c.set.score, SSCSBeta: c.set.beta, Seed: seed}, n)
 			v := meanSquare(x)
-			want := gaussianFinalVar(p, c.m, r.nfe, Uniform, c.ref, 0.5)
+			want := gaussianFinalVar(p, c.m, r.nfe, Uniform, c.conv, 0.5)
 			if d := math.Abs(v - want); d > 4*varSE(want, n) {
 				t.Errorf("%v %s nfe %d: sampled Var %.4f, exact recursion %.4f (|diff| %.4f > 4 s.e.)", r.kind, c.name, r.nfe, v, want, d)
 			}
@@ -99,8 +101,10 @@ func TestSpecC7Sampler(t *testing.T) {
 }
 
 // TestSSCSTimeVaryingBeta uses the post-paper CelebA schedule β(t) = 0.1 +
-// 6.9t, where the reference's half-step quirk matters: each variant matches
-// its own exact recursion, and the two recursions differ.
+// 6.9t, where both SSCS conventions matter: each of the four combinations
+// matches its own exact recursion, and switching one option alone (common
+// random numbers) moves the sample variance by what the recursions say,
+// so the two options act independently and as documented.
 func TestSSCSTimeVaryingBeta(t *testing.T) {
 	t.Parallel()
 	c := sde.DefaultCLD
@@ -111,23 +115,31 @@ func TestSSCSTimeVaryingBeta(t *testing.T) {
 	}
 	o := oracle(t, p, gaussian1D(0.5))
 	const n, nfe = 10000, 20
-	good := gaussianFinalVar(p, SSCS, nfe, Uniform, false, 0.5)
-	ref := gaussianFinalVar(p, SSCS, nfe, Uniform, true, 0.5)
-	if math.Abs(good-ref) < 0.005 {
-		t.Fatalf("recursions barely differ (%.4f vs %.4f): test has no power", good, ref)
+	convs := []sscsConv{
+		{ScoreAtMidpoint, BetaPerHalf}, {ScoreAtStart, BetaPerHalf},
+		{ScoreAtMidpoint, BetaFirstHalfTwice}, {ScoreAtStart, BetaFirstHalfTwice},
 	}
-	// Both variants use the same noise (same seed), so the difference of
-	// their sample variances has little Monte-Carlo noise.
-	var v [2]float64
-	for i, want := range []float64{good, ref} {
-		x, _ := mustSample(t, Config{Process: p, Model: o, Method: SSCS, NFE: nfe, ReferenceSSCS: i == 1, Seed: 7}, n)
-		v[i] = meanSquare(x)
-		if math.Abs(v[i]-want) > 4*varSE(want, n) {
-			t.Errorf("reference=%v: Var %.4f, recursion %.4f", i == 1, v[i], want)
+	var want, got [4]float64
+	for i, cv := range convs {
+		want[i] = gaussianFinalVar(p, SSCS, nfe, Uniform, cv, 0.5)
+		// All variants use the same noise (same seed), so differences of
+		// their sample variances have little Monte-Carlo noise.
+		x, _ := mustSample(t, Config{Process: p, Model: o, Method: SSCS, NFE: nfe, SSCSScore: cv.score, SSCSBeta: cv.beta, Seed: 7}, n)
+		got[i] = meanSquare(x)
+		if math.Abs(got[i]-want[i]) > 4*varSE(want[i], n) {
+			t.Errorf("%v/%v: Var %.4f, recursion %.4f", cv.score, cv.beta, got[i], want[i])
 		}
 	}
-	if d, want := v[0]-v[1], good-ref; math.Abs(d-want) > 0.25*math.Abs(want) {
-		t.Errorf("Var(this) − Var(reference) = %.5f, recursion %.5f: the half-step integrals or the S time are not as documented", d, want)
+	// Pairs differing in one option: score time (0,1), (2,3); β rule (0,2), (1,3).
+	for _, pr := range [][2]int{{0, 1}, {2, 3}, {0, 2}, {1, 3}} {
+		a, b := pr[0], pr[1]
+		dw := want[a] - want[b]
+		if math.Abs(dw) < 0.003 {
+			t.Fatalf("%v/%v vs %v/%v: recursions barely differ (%.4f vs %.4f): test has no power", convs[a].score, convs[a].beta, convs[b].score, convs[b].beta, want[a], want[b])
+		}
+		if d := got[a] - got[b]; math.Abs(d-dw) > 0.25*math.Abs(dw) {
+			t.Errorf("Var(%v/%v) − Var(%v/%v) = %.5f, recursion %.5f: the option does not act as documented", convs[a].score, convs[a].beta, convs[b].score, convs[b].beta, d, dw)
+		}
 	}
-	t.Logf("β(t)=0.1+6.9t, 20 NFE: Var %.4f (this package) vs %.4f (reference quirks); sampled difference %.5f", good, ref, v[0]-v[1])
+	t.Logf("β(t)=0.1+6.9t, 20 NFE, Var by convention (recursion / sampled): %.4f/%.4f %.4f/%.4f %.4f/%.4f %.4f/%.4f", want[0], got[0], want[1], got[1], want[2], got[2], want[3], got[3])
 }

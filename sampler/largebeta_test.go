@@ -30,7 +30,7 @@ func TestVPWithLargeIntegratedBetaSamplesFinite(t *testing.T) {
 				t.Fatalf("%v nfe %d: sample %d = %v", c.m, c.nfe, i, v)
 			}
 		}
-		want := gaussianFinalVar(p, c.m, c.nfe, Uniform, false, 0.5)
+		want := gaussianFinalVar(p, c.m, c.nfe, Uniform, convDefault, 0.5)
 		if v := meanSquare(x); !(math.Abs(v-want) <= 4*varSE(want, n)) {
 			t.Errorf("%v nfe %d: Var[x] = %.4f, exact recursion %.4f (> 4 s.e. %.4f)", c.m, c.nfe, v, want, 4*varSE(want, n))
 		}

@@ -7,8 +7,8 @@ import (
 // gaussianFinalVar propagates the exact covariance of one coordinate through
 // the EM or SSCS recursion (with denoising) when the data are N(0, v0) and
 // the score is the exact linear score −Σ_t⁻¹u, and returns the final
-// Var[x]. It is an independent, noise-free reference for the samplers.
-func gaussianFinalVar(p *sde.Process, m Method, nfe int, s Striding, ref bool, v0 float64) float64 {
+// Var[x]. conv gives the SSCS conventions explicitly (no defaults). It is an independent, noise-free reference for the samplers.
+func gaussianFinalVar(p *sde.Process, m Method, nfe int, s Striding, conv sscsConv, v0 float64) float64 {
 	sig0 := sde.Sym2{XX: v0, VV: p.InitialCov(sde.HSM).VV}
 	order := p.Order()
 	inv := func(t float64) sde.Mat2 { // Σ_t⁻¹ (order 1: only XX)
@@ -43,8 +43,11 @@ func gaussianFinalVar(p *sde.Process, m Method, nfe int, s Striding, ref bool, v
 		}
 		tm := t0 - dt/2
 		h1, h2, ts := p.Schedule.Between(tm, t0), p.Schedule.Between(t1, tm), tm
-		if ref {
-			h2, ts = h1, t0
+		if conv.score == ScoreAtStart {
+			ts = t0
+		}
+		if conv.beta == BetaFirstHalfTwice {
+			h2 = h1
 		}
 		phi1, q1 := p.SplitStep(h1)
 		phi2, q2 := p.SplitStep(h2)
@@ -60,3 +63,15 @@ func gaussianFinalVar(p *sde.Process, m Method, nfe int, s Striding, ref bool, v
 	C = euler(defaultEps, defaultEps).Sandwich(C)
 	return C.XX
 }
+
+// sscsConv is a pair of explicit SSCS conventions.
+type sscsConv struct {
+	score ScoreTime
+	beta  HalfStepBeta
+}
+
+var (
+	convReference = sscsConv{ScoreAtStart, BetaFirstHalfTwice} // the reference codes'
+	convDefault   = sscsConv{DefaultScoreTime, DefaultHalfStepBeta}
+	convOther     = sscsConv{ScoreAtMidpoint, BetaPerHalf} // the other value of both options
+)

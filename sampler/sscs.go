@@ -10,7 +10,7 @@ import (
 )
 
 // sscs is the symmetric splitting sampler (Dockhorn et al. 2022, §3.3;
-// Pandey & Mandt 2023, Eq. 12; spec C.4/C.5). The reverse SDE is split
+// Pandey & Mandt 2023, Eq. 12). The reverse SDE is split
 // into a linear part
 //
 //	A: du = β A_S u dτ + G dW,   A_S = −A − DΣ∞⁻¹ (Process.SplitMatrix),
@@ -24,14 +24,14 @@ import (
 // taken as one Euler step. One step from t0 to t1 = t0 − Δ is A(Δ/2) –
 // S(Δ) – A(Δ/2) with one score evaluation.
 //
-// Unlike the reference implementations, each half-step integrates β over
-// its own time interval, h₁ = ∫_{t_m}^{t0} β and h₂ = ∫_{t1}^{t_m} β with
-// t_m = t0 − Δ/2 (the reference uses h₁ for both halves, which is wrong for
-// a non-constant β), and the S step evaluates the score and β at the
-// midpoint t_m, where the state of the Strang splitting is (the reference
-// uses t0). Config.ReferenceSSCS restores both quirks. For the VP-SDE the
-// same splitting applies with A_S = −½ (an Ornstein–Uhlenbeck step toward
-// N(0, 1)) and S = β(s + x).
+// Two details are conventions that the splitting leaves open, chosen by
+// Config.SSCSScore (score and β of S at the step midpoint t_m = t0 − Δ/2
+// or at its start t0) and Config.SSCSBeta (A half-steps integrating β over
+// their own halves, h₁ = ∫_{t_m}^{t0} β and h₂ = ∫_{t1}^{t_m} β, or both
+// over the first half h₁, as the reference codes do). Their trade-off and
+// the measured table behind the defaults are in docs/samplers.md ("SSCS
+// conventions"). For the VP-SDE the same splitting applies with A_S = −½
+// (an Ornstein–Uhlenbeck step toward N(0, 1)) and S = β(s + x).
 type sscs struct {
 	c  *Config
 	b  *batch
@@ -63,8 +63,11 @@ func (s *sscs) step(k int, t0, t1 float64) error {
 	h1 := p.Schedule.Between(tm, t0)
 	h2 := p.Schedule.Between(t1, tm)
 	ts := tm
-	if s.c.ReferenceSSCS {
-		h2, ts = h1, t0
+	if s.c.SSCSScore == ScoreAtStart {
+		ts = t0
+	}
+	if s.c.SSCSBeta == BetaFirstHalfTwice {
+		h2 = h1
 	}
 	a1, err := s.propagator(h1)
 	if err != nil {

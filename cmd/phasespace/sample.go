@@ -34,9 +34,10 @@ type sampleFlags struct {
 	striding      string
 	eps           float64
 	noDenoise     bool
-	referenceSSCS bool
 	order         int
 	param         string
+	sscsScoreTime string
+	sscsBetaRule  string
 }
 
 // trackedPaths is the number of samples whose trajectories are drawn.
@@ -59,7 +60,8 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.param, "param", "R", "gddim: square root K_t of Σ_t in s = −K_t⁻ᵀε: R (gDDIM's R_t) or L (Cholesky factor)")
 	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, 0.5]")
 	fs.BoolVar(&f.noDenoise, "no-denoise", false, "skip the final denoising step from ε to 0")
-	fs.BoolVar(&f.referenceSSCS, "sscs-reference", false, "sscs: reproduce the reference code's half-step and score-time quirks (spec C.4)")
+	fs.StringVar(&f.sscsScoreTime, "sscs-score", sampler.DefaultScoreTime.String(), "sscs: time of the score step, midpoint or start (docs/samplers.md, SSCS conventions)")
+	fs.StringVar(&f.sscsBetaRule, "sscs-beta", sampler.DefaultHalfStepBeta.String(), "sscs: β of the two A half-steps, per-half or first-half (docs/samplers.md, SSCS conventions)")
 	fs.StringVar(&f.traj, "trajectories", "", "also draw the phase-space paths (x₁, v₁) of a few samples into this .png")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -201,7 +203,12 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 		if c.Striding, err = sampler.ParseStriding(f.striding); err != nil {
 			return c, "", usagef("--striding %q: valid are uniform, quadratic", f.striding)
 		}
-		c.ReferenceSSCS = f.referenceSSCS
+		if c.SSCSScore, err = sampler.ParseScoreTime(f.sscsScoreTime); err != nil {
+			return c, "", usagef("--sscs-score %q: valid are midpoint, start", f.sscsScoreTime)
+		}
+		if c.SSCSBeta, err = sampler.ParseHalfStepBeta(f.sscsBetaRule); err != nil {
+			return c, "", usagef("--sscs-beta %q: valid are per-half, first-half", f.sscsBetaRule)
+		}
 	}
 	if !(f.eps > 0 && f.eps <= 0.5) {
 		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)

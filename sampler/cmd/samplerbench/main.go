@@ -3,9 +3,13 @@
 // sampler, striding and NFE it draws samples and prints the unbiased MMD²
 // and the energy distance against fresh data (data-and-metrics §5.2), the
 // NFE actually used and the throughput, as Markdown tables. With -png it
-// also plots MMD² against NFE.
+// also plots MMD² against NFE. With -sscs it instead compares the SSCS
+// conventions (sampler.ScoreTime × sampler.HalfStepBeta) on CLD and PSLD
+// with constant and linear β over -reps seeds, with standard errors and
+// paired differences (docs/samplers.md, "SSCS conventions").
 //
 //	go run ./sampler/cmd/samplerbench -n 2000 -png docs/img
+//	go run ./sampler/cmd/samplerbench -sscs -n 2000 -reps 5
 package main
 
 import (
@@ -25,6 +29,9 @@ import (
 	"phasespace/sde"
 	"phasespace/toy"
 )
+
+// errOut receives progress lines.
+var errOut io.Writer = os.Stderr
 
 type variant struct {
 	m sampler.Method
@@ -52,7 +59,67 @@ func main() {
 	tolList := flag.String("tol", "1e-2,1e-3,1e-5", "comma-separated ODE tolerances (rtol = atol)")
 	dataList := flag.String("data", "diamond,8gaussians", "comma-separated mixture data sets")
 	pngDir := flag.String("png", "", "directory for samplers_<data>.png plots (none if empty)")
+	sscs := flag.Bool("sscs", false, "instead, compare the four SSCS conventions (score time × half-step β) on CLD and PSLD with constant and linear β")
+	reps := flag.Int("reps", 5, "-sscs: repeats (seeds) per cell, >= 2")
+	raw := flag.String("raw", "", "-sscs: also write every measured value to this file as it is measured")
+	report := flag.String("report", "", "instead, print the -sscs tables from these comma-separated -raw files (complete repeats only)")
 	flag.Parse()
+	if *raw != "" && !*sscs {
+		fmt.Fprintln(os.Stderr, "samplerbench: -raw applies to -sscs only")
+		os.Exit(2)
+	}
+	if *report != "" {
+		st, err := readStudy(strings.Split(*report, ","))
+		if err == nil {
+			err = reportConventions(os.Stdout, st)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "samplerbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *sscs {
+		given := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		for _, f := range []string{"tol", "png"} {
+			if given[f] {
+				fmt.Fprintf(os.Stderr, "samplerbench: -%s does not apply to -sscs\n", f)
+				os.Exit(2)
+			}
+		}
+		if *reps < 2 {
+			fmt.Fprintf(os.Stderr, "samplerbench: -reps = %d: want >= 2 (standard errors need two repeats)\n", *reps)
+			os.Exit(2)
+		}
+		if !given["nfe"] {
+			*nfeList = "20,30,50,100,200"
+		}
+		if !given["data"] {
+			*dataList = "diamond,8gaussians,gaussian"
+		}
+		st := newStudy()
+		st.n, st.seed, st.nfes, st.data = *n, *seed, ints(*nfeList), strings.Split(*dataList, ",")
+		var rawW io.Writer
+		if *raw != "" {
+			f, err := os.Create(*raw)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "samplerbench:", err)
+				os.Exit(1)
+			}
+			defer f.Close()
+			rawW = f
+		}
+		err := measureConventions(st, *reps, rawW)
+		if err == nil {
+			err = reportConventions(os.Stdout, st)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "samplerbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(os.Stdout, *n, *seed, ints(*nfeList), floats(*tolList), strings.Split(*dataList, ","), *pngDir); err != nil {
 		fmt.Fprintln(os.Stderr, "samplerbench:", err)
 		os.Exit(1)
