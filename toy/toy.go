@@ -56,7 +56,9 @@ func Sample(name string, n int, seed uint64) ([]float64, error) {
 }
 
 // Mixture returns the exact Gaussian mixture of 8gaussians, diamond and
-// gaussian (a single isotropic N(0, 0.5·I), the spec's C.7 test density).
+// gaussian (a single isotropic N(0, 0.5·I), the data of docs/method.md,
+// Gaussian sanity check of the samplers). Definitions: docs/metrics.md, Toy
+// data sets. ok is false for the other data sets.
 func Mixture(name string) (*mixture.Mixture, bool) {
 	switch name {
 	case "8gaussians":
