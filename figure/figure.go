@@ -134,6 +134,8 @@ func newHist(pts []float64, lim [4]float64, n int) *hist {
 	return h
 }
 
+// Dims, Z, X and Y implement gonum's plotter.GridXYZ: an n×n grid of
+// log(1 + count) over the plot limits, cell centres as coordinates.
 func (h *hist) Dims() (int, int)   { return h.n, h.n }
 func (h *hist) Z(c, r int) float64 { return h.counts[r*h.n+c] }
 func (h *hist) X(c int) float64 {

@@ -38,8 +38,10 @@ func Names() []string {
 	return out
 }
 
-// Sample returns n samples of the named data set as a row-major n×2 slice.
-// Sample i depends only on (seed, i).
+// Sample returns n samples of the named data set as a row-major n×2 slice
+// (definitions: docs/metrics.md, Toy data sets). Sample i depends only on
+// (seed, i). It returns an error for an unknown name (listing the valid
+// ones) or n < 0.
 func Sample(name string, n int, seed uint64) ([]float64, error) {
 	g, ok := generators[name]
 	if !ok {
