@@ -65,6 +65,10 @@ func dirName(step int64) string { return fmt.Sprintf("step-%010d", step) }
 // Save writes a checkpoint for step under root (created if needed) with the
 // given files and metadata, points "latest" at it and prunes all but the
 // newest keep checkpoints (keep <= 0 keeps all). It returns the directory.
+// Errors: metadata that does not encode as JSON, a file name that is not a
+// plain base name, and any file-system failure; a failure before the new
+// directory is renamed into place leaves the previous checkpoint as it was
+// (docs/reliability.md, No lost work).
 func Save(root string, step int64, files map[string][]byte, meta any, keep int) (string, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)
@@ -144,7 +148,8 @@ func Save(root string, step int64, files map[string][]byte, meta any, keep int) 
 	return final, nil
 }
 
-// WriteFileAtomic writes data to path atomically (see package atomicfile).
+// WriteFileAtomic writes data to path atomically (see package atomicfile);
+// it returns the file-system error, if any, with path unchanged.
 func WriteFileAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
 
 func writeSynced(path string, data []byte) error {
@@ -205,7 +210,10 @@ func prune(root string, keep int) error {
 	return nil
 }
 
-// Load reads and verifies the checkpoint in dir.
+// Load reads and verifies the checkpoint in dir: every file of the manifest
+// must exist with its recorded size and SHA-256. Errors name the directory
+// and the file, and say whether the manifest is invalid, a file is missing,
+// truncated or corrupted, or the directory is not a phasespace checkpoint.
 func Load(dir string) (*Checkpoint, error) {
 	raw, err := readBounded(filepath.Join(dir, ManifestName), 1<<24)
 	if err != nil {
@@ -297,7 +305,8 @@ func Latest(root string) (c *Checkpoint, skipped []error, err error) {
 	return nil, nil, fmt.Errorf("checkpoint: no checkpoint in %s: %w", root, os.ErrNotExist)
 }
 
-// Meta decodes the caller metadata of c into v.
+// Meta decodes the caller metadata of c (JSON) into v; it returns an error
+// when the checkpoint has no metadata or it does not decode into v.
 func (c *Checkpoint) Meta(v any) error {
 	if len(c.Manifest.Meta) == 0 {
 		return fmt.Errorf("checkpoint %s: no metadata", c.Dir)

@@ -39,6 +39,7 @@ const Classes = 10
 const FeatureDim = 128
 
 // New builds the classifier for size×size images with weights from seed.
+// It returns an error for a size outside 8..256.
 func New(size int, seed uint64) (*Net, error) {
 	if size < 8 || size > 256 {
 		return nil, fmt.Errorf("classifier: image size %d, want 8..256 (28 or 14)", size)

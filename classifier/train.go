@@ -18,7 +18,10 @@ type TrainConfig struct {
 	Progress func(epoch, step int, loss float64)
 }
 
-// Train fits a new classifier on ds (labels required) and returns it.
+// Train fits a new classifier on ds (labels required) by Adam on the
+// cross-entropy loss and returns it; batches are shuffled from c.Seed. It
+// returns an error for unlabelled or non-square images, an invalid image
+// size (New) or a NaN loss (naming the epoch and step).
 func Train(ds *imagedata.Dataset, c TrainConfig) (*Net, error) {
 	if ds.Labels == nil || ds.H != ds.W {
 		return nil, fmt.Errorf("classifier: training needs square labelled images")
@@ -108,12 +111,15 @@ func (n *Net) Accuracy(ds *imagedata.Dataset) float64 {
 	return float64(ok) / float64(ds.N)
 }
 
-// Save writes the weights as safetensors (with the image size in the metadata).
+// Save writes the weights as safetensors (with the image size in the
+// metadata); it returns the write error, if any.
 func (n *Net) Save(path string) error {
 	return nn.SaveParams(path, n.Params(), map[string]string{"classifier_size": fmt.Sprint(n.Size)})
 }
 
-// Load reads a classifier saved by Save.
+// Load reads a classifier saved by Save for size×size images. It returns an
+// error for an invalid size, an unreadable or malformed file, weights that
+// do not match the architecture, or a file saved for another image size.
 func Load(path string, size int) (*Net, error) {
 	n, err := New(size, 0)
 	if err != nil {

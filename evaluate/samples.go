@@ -74,8 +74,11 @@ type SampleResult struct {
 
 // Samples compares the n×2 samples x with N fresh draws of c.Data (stream
 // (Seed, PurposeEval, 1)); the floor draw has n points (stream (Seed,
-// PurposeEval, 2)). Metrics of data-and-metrics: metrics.EnergyDistance,
-// metrics.MMD2, metrics.SlicedW2, metrics.ModeMetrics.
+// PurposeEval, 2)). The metrics are metrics.EnergyDistance, metrics.MMD2,
+// metrics.SlicedW2 and metrics.ModeMetrics, defined in docs/metrics.md
+// (Sample metrics). Errors: N < 2 (when set), fewer than 2 samples or an
+// odd length of x, an unknown data set or metric, modes for a data set that
+// is not a mixture.
 func Samples(x []float64, c SampleConfig) (*SampleResult, error) {
 	n := c.N
 	if n == 0 {

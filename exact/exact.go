@@ -201,7 +201,9 @@ func (o *Oracle) Score(t float64, x, v, sx, sv []float64) {
 //
 //	∂s/∂u = Σ_k r_k (g_k g_kᵀ − P_k) − s sᵀ,  g_k = −P_k(u − μ_k),
 //
-// with r_k the responsibilities and P_k the component precision.
+// with r_k the responsibilities and P_k the component precision. x and v
+// hold one state (d values each; v is ignored for VP). It returns an error
+// when len(jac) ≠ (order·d)².
 func (o *Oracle) ScoreJacobian(t float64, x, v, jac []float64) error {
 	m := o.marginalAt(t)
 	n := m.order * o.Data.Dim

@@ -52,7 +52,10 @@ func MeanCov(f Features) ([]float64, *mat.SymDense) {
 
 // FrechetFromMoments returns ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁^½ Σ₂ Σ₁^½)^½),
 // computed with symmetric eigendecompositions (negative eigenvalues from
-// rounding are clamped to 0).
+// rounding are clamped to 0); Heusel et al. 2017, Eq. 6, with the
+// project's features (docs/metrics.md, Image metrics). The result is in
+// squared feature units. It returns an error when the dimensions of the
+// means and covariances differ or an eigendecomposition fails.
 func FrechetFromMoments(mu1 []float64, s1 *mat.SymDense, mu2 []float64, s2 *mat.SymDense) (float64, error) {
 	d := len(mu1)
 	if len(mu2) != d || s1.SymmetricDim() != d || s2.SymmetricDim() != d {
@@ -110,7 +113,10 @@ func sqrtSym(s *mat.SymDense) (*mat.Dense, error) {
 	return out, nil
 }
 
-// FD returns the Fréchet distance between Gaussians fitted to a and b.
+// FD returns the Fréchet distance between Gaussians fitted to a and b
+// (means and unbiased covariances, FrechetFromMoments). It returns an error
+// when a set has fewer than 2 vectors or a length that is not N×D, or when
+// the widths differ.
 func FD(a, b Features) (float64, error) {
 	if err := a.check("first set"); err != nil {
 		return 0, err
@@ -128,7 +134,10 @@ func FD(a, b Features) (float64, error) {
 
 // KID returns the mean and standard deviation over subsets of the unbiased
 // MMD² with kernel k(x, y) = (xᵀy/d + 1)³ between random subsets of size m
-// of a and b (m is reduced to the smaller set size when larger).
+// of a and b (m is reduced to the smaller set size when larger);
+// Bińkowski et al. 2018, docs/metrics.md, Image metrics. Subsets are drawn
+// from seed. It returns an error for a malformed set (as FD), different
+// widths, subsets < 1 or m < 2.
 func KID(a, b Features, subsets, m int, seed uint64) (mean, std float64, err error) {
 	if err := a.check("first set"); err != nil {
 		return 0, 0, err
@@ -238,7 +247,11 @@ func coverage(q, p Features, rp []float64) float64 {
 
 // PrecisionRecall returns improved precision (fraction of generated vectors
 // inside the real k-NN manifold) and recall (fraction of real vectors inside
-// the generated manifold), Kynkäänniemi et al. 2019.
+// the generated manifold), Kynkäänniemi et al. 2019 (docs/metrics.md, Image
+// metrics), both in [0, 1]. The manifolds are the unions of balls reaching
+// each vector's k-th nearest neighbour in its own set. It returns an error
+// for a malformed set (as FD), different widths, or k outside
+// 1 ≤ k < min(real.N, gen.N).
 func PrecisionRecall(real, gen Features, k int) (precision, recall float64, err error) {
 	if err := real.check("real set"); err != nil {
 		return 0, 0, err

@@ -64,7 +64,11 @@ func quantiles(v []float64) (float64, float64) {
 	return s[k], s[len(s)-1-k]
 }
 
-// Panels writes the panels side by side, each size×size pixels.
+// Panels writes the panels side by side as a PNG at path, each size×size
+// pixels, all with the same square limits. It returns an error for no
+// panels, points gonum/plot cannot draw (NaN or ±Inf in a scatter) and
+// rendering or file-system failures. The PNG is written atomically (package atomicfile): on an error path is
+// left as it was.
 func Panels(path string, size int, panels ...Panel) error {
 	if len(panels) == 0 {
 		return fmt.Errorf("figure: no panels")
@@ -95,7 +99,8 @@ func Panels(path string, size int, panels ...Panel) error {
 	return renderGrid(path, plots, size*len(panels), size)
 }
 
-// Scatter writes a single scatter plot.
+// Scatter writes a single scatter plot of the n×2 row-major points pts as a
+// size×size PNG at path; errors as for Panels.
 func Scatter(path, title string, pts []float64, size int) error {
 	return Panels(path, size, Panel{Title: title, Points: pts})
 }
@@ -134,6 +139,8 @@ func newHist(pts []float64, lim [4]float64, n int) *hist {
 	return h
 }
 
+// Dims, Z, X and Y implement gonum's plotter.GridXYZ: an n×n grid of
+// log(1 + count) over the plot limits, cell centres as coordinates.
 func (h *hist) Dims() (int, int)   { return h.n, h.n }
 func (h *hist) Z(c, r int) float64 { return h.counts[r*h.n+c] }
 func (h *hist) X(c int) float64 {
@@ -150,7 +157,9 @@ type Series struct {
 }
 
 // Lines writes a line plot; logY uses a logarithmic y axis (non-positive
-// values are dropped).
+// values are dropped), width×height pixels, as a PNG at path. It returns an
+// error when a series cannot be drawn or the file cannot be written. The PNG is written atomically (package atomicfile): on an error path is
+// left as it was.
 func Lines(path, title, xlabel, ylabel string, logY bool, width, height int, series ...Series) error {
 	p := plot.New()
 	p.Title.Text = title
@@ -196,6 +205,9 @@ func paletteColor(i int) color.Color {
 // Trajectories draws phase-space paths: for each of a few samples, the
 // sequence of (x₁, v₁) states (left panel) and of (x₁, x₂) positions (right).
 // paths[k] holds the states of sample k over time as rows (x₁, x₂, v₁, v₂).
+// The PNG at path is 2·size×size pixels; it returns an error when a path
+// cannot be drawn or the file cannot be written. The PNG is written atomically (package atomicfile): on an error path is
+// left as it was.
 func Trajectories(path, title string, paths [][][4]float64, size int) error {
 	left, right := plot.New(), plot.New()
 	left.Title.Text = title + ": phase space (x₁, v₁)"
@@ -248,7 +260,8 @@ func renderGrid(path string, plots [][]*plot.Plot, width, height int) error {
 }
 
 // ImageGrid writes grayscale images (each h×w bytes, 0 = black) as a
-// rows×cols grid, each pixel scaled up by scale, with 2-pixel gutters.
+// rows×cols grid, each pixel scaled up by scale, with 2-pixel gutters, as
+// a PNG at path. It returns an error for no images or a failed write.
 func ImageGrid(path string, images [][]byte, h, w, cols, scale int) error {
 	if len(images) == 0 || cols < 1 || scale < 1 {
 		return fmt.Errorf("figure: empty image grid")

@@ -19,7 +19,8 @@ func ImageSide(d int) int {
 // SampleImages writes image samples x in [−1, 1] (n×d row-major, d = s·s)
 // as a grid of grayscale images, up to 10 per row, ink white on black as in
 // MNIST (pixels by imagedata.ToPixels), each scaled up to at least 56
-// pixels a side.
+// pixels a side. It returns an error when d is not a square number or
+// len(x) not a positive multiple of d, or when the PNG cannot be written.
 func SampleImages(path string, x []float64, d int) error {
 	side := ImageSide(d)
 	if side == 0 || len(x) == 0 || len(x)%d != 0 {

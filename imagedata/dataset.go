@@ -79,7 +79,13 @@ func Locate(name string) (string, error) {
 	return name, nil
 }
 
-// Load reads split "train" or "test" of a data set named as for Locate.
+// Load reads split "train" or "test" of a data set named as for Locate:
+// {train,t10k}-images-idx3-ubyte and the matching labels file, each
+// optionally gzipped (format and sources: docs/metrics.md, MNIST and
+// Fashion-MNIST). The result holds N images of H×W bytes and N labels.
+// It returns an error for an unknown split, a missing directory or file, an
+// IDX error (ReadIDX), images that are not 3-dimensional, a label count
+// that differs from the image count, or a label outside 0..9.
 func Load(name, split string) (*Dataset, error) {
 	var prefix string
 	switch split {
@@ -151,7 +157,8 @@ func (d *Dataset) Subset(n int) *Dataset {
 }
 
 // Downsample2 returns the images 2×2 average-pooled (28×28 → 14×14),
-// rounded to the nearest level.
+// rounded to the nearest level, labels kept. It returns an error for an
+// odd height or width.
 func (d *Dataset) Downsample2() (*Dataset, error) {
 	if d.H%2 != 0 || d.W%2 != 0 {
 		return nil, errors.New("imagedata: down-sampling needs even height and width")

@@ -82,7 +82,8 @@ func noEOF(err error) error {
 }
 
 // ReadIDXFile reads an IDX file from disk; an uncompressed file may not
-// declare more data than it holds.
+// declare more data than it holds. Errors are those of opening the file and
+// of ReadIDX, prefixed with the path.
 func ReadIDXFile(path string) (*IDX, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -116,7 +116,15 @@ type Result struct {
 }
 
 // NLL evaluates −log p(x) (VP) or its augmented bound (CLD, PSLD) for the
-// n×d data points x.
+// n×d data points x (row-major, d = c.Model.Dim()), in nats per point, by
+// integrating the probability-flow ODE (Song et al. 2021, Eq. 13, with the
+// instantaneous change of variables of Chen et al. 2018;
+// docs/method.md, Likelihood). It returns an error for an invalid Config
+// (missing Process, Model or Solve, eps outside (0, T), non-positive
+// tolerances, an unknown divergence or probe), for x that is empty or not a
+// multiple of d, and when the solve fails; a non-finite score is reported as
+// such, wrapping the solver's error (ode.ErrNonFinite, ErrStepUnderflow,
+// ErrMaxSteps).
 func NLL(c Config, x []float64) (Result, error) {
 	if err := c.defaults(); err != nil {
 		return Result{}, err

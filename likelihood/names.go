@@ -13,7 +13,8 @@ func (d Divergence) String() string {
 	return fmt.Sprintf("Divergence(%d)", int(d))
 }
 
-// ParseDivergence maps "exact" and "hutchinson" to a Divergence.
+// ParseDivergence maps "exact" and "hutchinson" to a Divergence; any
+// other string is an error that lists the valid names.
 func ParseDivergence(s string) (Divergence, error) {
 	switch s {
 	case "exact":
@@ -35,7 +36,8 @@ func (p Probe) String() string {
 	return fmt.Sprintf("Probe(%d)", int(p))
 }
 
-// ParseProbe maps "rademacher" and "gaussian" to a Probe.
+// ParseProbe maps "rademacher" and "gaussian" to a Probe; any other
+// string is an error that lists the valid names.
 func ParseProbe(s string) (Probe, error) {
 	switch s {
 	case "rademacher":

@@ -47,7 +47,10 @@ func pairSum(a, b []float64, d int, same bool, f func(float64) float64) float64 
 }
 
 // EnergyDistance returns 2E‖X−Y‖ − E‖X−X'‖ − E‖Y−Y'‖ with U-statistic
-// within-sample terms.
+// within-sample terms (Székely & Rizzo; docs/metrics.md, Sample metrics),
+// in the units of the data. x and y are row-major n×d and m×d slices; it
+// returns an error unless d ≥ 1, both lengths are multiples of d and each
+// set has at least 2 points.
 func EnergyDistance(x, y []float64, d int) (float64, error) {
 	n, m, err := check(x, y, d)
 	if err != nil {
@@ -82,7 +85,9 @@ func Scale(y []float64, d int) float64 {
 var MMDBandwidthFactors = []float64{0.05, 0.1, 0.2, 0.5, 1}
 
 // MMD2 returns the unbiased MMD² between samples x and data y with the kernel
-// Σ_σ exp(−‖a−b‖²/(2σ²)), σ ∈ s·MMDBandwidthFactors and s = Scale(y).
+// Σ_σ exp(−‖a−b‖²/(2σ²)), σ ∈ s·MMDBandwidthFactors and s = Scale(y)
+// (Gretton et al. 2012; docs/metrics.md, Sample metrics). x is n×d, y m×d,
+// row-major; errors as for EnergyDistance.
 func MMD2(x, y []float64, d int) (float64, error) {
 	n, m, err := check(x, y, d)
 	if err != nil {
@@ -108,7 +113,9 @@ func MMD2(x, y []float64, d int) (float64, error) {
 // SlicedW2 returns the sliced Wasserstein-2 distance between two 2-D sample
 // sets over 180 fixed angles θ_k = πk/180: the root mean square over angles
 // and quantiles of the difference of sorted projections (quantiles are
-// interpolated when the sizes differ).
+// interpolated when the sizes differ), in the units of the data
+// (docs/metrics.md, Sample metrics). x and y are row-major n×2 and m×2; it
+// returns an error for an odd length or fewer than 2 points in a set.
 func SlicedW2(x, y []float64) (float64, error) {
 	n, m, err := check(x, y, 2)
 	if err != nil {

@@ -16,7 +16,8 @@ func draw(t *testing.T, name string, n int, seed uint64) []float64 {
 	return x
 }
 
-// moment-matched Gaussian of y ("Gauss" column of §5.2).
+// moment-matched Gaussian of y (the "Gauss" columns of docs/metrics.md,
+// Noise floors and test thresholds).
 func gaussFit(y []float64, n int, seed uint64) []float64 {
 	m := len(y) / 2
 	var mu [2]float64
@@ -44,7 +45,8 @@ func gaussFit(y []float64, n int, seed uint64) []float64 {
 	return out
 }
 
-// Floors (max over 10 repeats) and the Gaussian-fit values of §5.2.
+// Floors (max over 10 repeats) and the Gaussian-fit values of
+// docs/metrics.md, Noise floors and test thresholds.
 func TestFloorsAndGaussianFit(t *testing.T) {
 	for _, c := range []struct {
 		name                       string
@@ -72,7 +74,7 @@ func TestFloorsAndGaussianFit(t *testing.T) {
 			got, want float64
 		}{{"ED", ed, c.edGauss}, {"MMD²", mmd, c.mmdGauss}, {"SW2", sw, c.swGauss}} {
 			if math.Abs(v.got-v.want) > 0.3*v.want {
-				t.Errorf("%s: Gaussian fit %s = %v, spec %v", c.name, v.what, v.got, v.want)
+				t.Errorf("%s: Gaussian fit %s = %v, want ≈ %v", c.name, v.what, v.got, v.want)
 			}
 		}
 	}

@@ -23,7 +23,9 @@ type Mixture struct {
 	Components []Component
 }
 
-// Validate reports the first inconsistency in m, or nil.
+// Validate reports the first inconsistency in m, or nil: a dimension below
+// 1, no components, mean or variance lengths other than Dim, a weight ≤ 0,
+// a variance that is not finite and > 0, or weights that do not sum to 1.
 func (m *Mixture) Validate() error {
 	if m.Dim < 1 {
 		return fmt.Errorf("mixture: dimension %d, want >= 1", m.Dim)

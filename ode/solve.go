@@ -201,7 +201,9 @@ func firstNonFinite(v []float64) int {
 // Integrate solves dy/dt = f(t, y) from t0 to t1 in place with
 // Dormand–Prince 5(4), the PI controller and tolerances rtol, atol, and
 // returns the number of evaluations of f. Its signature matches
-// likelihood.Integrator.
+// likelihood.Integrator. Errors are Solve's: tolerances that are not finite
+// and > 0, a non-finite interval, or an error wrapping ErrStepUnderflow,
+// ErrMaxSteps or ErrNonFinite.
 func Integrate(f func(t float64, y, dy []float64), t0, t1 float64, y []float64, rtol, atol float64) (int, error) {
 	st, err := Solve(f, t0, t1, y, Options{RTol: rtol, ATol: atol})
 	return st.NFE, err

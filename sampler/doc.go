@@ -4,7 +4,8 @@
 //
 //	x, stats, err := sampler.Sample(sampler.Config{Process: p, Model: m, Method: sampler.SSCS, NFE: 50}, n)
 //
-// Methods (spec §C):
+// Methods (reverse SDE and probability-flow ODE: Song et al. 2021, Eqs. 6
+// and 13; SSCS: Dockhorn et al. 2022, §3.3, Pandey & Mandt 2023, Eq. 12):
 //   - EM: Euler–Maruyama on the reverse SDE du = [−f + GGᵀs]dτ + G dW̄.
 //   - SSCS: symmetric splitting (Strang, A/2 – S – A/2) with the exact
 //     Gaussian propagator of the linear part A and an Euler step of the score
@@ -18,7 +19,7 @@
 //     extrapolated by a Lagrange polynomial of order 1–3 (docs/samplers.md).
 //
 // Time grid, NFE accounting and denoising follow the reference codes
-// (spec §C.2): with denoising (the default) NFE = N means N−1 steps on
+// (docs/samplers.md, Semantics): with denoising (the default) NFE = N means N−1 steps on
 // τ_k = linspace(0, 1−ε, N) (uniform) or the quadratic grid, then one
 // deterministic Euler step of the reverse-SDE drift from forward time ε to
 // 0; the ODE's NFE is whatever the solver used, plus one for denoising.

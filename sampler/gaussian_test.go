@@ -7,10 +7,11 @@ import (
 	"phasespace/sde"
 )
 
-// specC7 is the table of spec C.7: final Var[x] for data N(0, 0.5) with the
+// gaussianCheck is the reference table of docs/method.md, Gaussian sanity
+// check of the samplers: final Var[x] for data N(0, 0.5) with the
 // exact score (uniform striding, ε = 1e-3, denoising), from 20k (CLD) and
 // 10k (PSLD) particles of the reference samplers.
-var specC7 = []struct {
+var gaussianCheck = []struct {
 	kind      sde.Kind
 	nfe       int
 	sscs, em  float64
@@ -34,12 +35,12 @@ func process(t *testing.T, k sde.Kind) *sde.Process {
 }
 
 // TestSpecC7Recursion: the exact covariance recursion of the samplers (no
-// Monte-Carlo noise) reproduces the spec's table within 3.5 standard errors
+// Monte-Carlo noise) reproduces the reference table within 3.5 standard errors
 // of the table's own Monte-Carlo noise with the reference codes' SSCS conventions
 // (the table was made with the reference code).
 func TestSpecC7Recursion(t *testing.T) {
 	t.Parallel()
-	for _, r := range specC7 {
+	for _, r := range gaussianCheck {
 		p := process(t, r.kind)
 		em := gaussianFinalVar(p, EM, r.nfe, Uniform, sscsConv{}, 0.5)
 		ss := gaussianFinalVar(p, SSCS, r.nfe, Uniform, convReference, 0.5)
@@ -48,7 +49,7 @@ func TestSpecC7Recursion(t *testing.T) {
 			got, want float64
 		}{{"EM", em, r.em}, {"SSCS(reference)", ss, r.sscs}} {
 			if d := math.Abs(c.got - c.want); d > 3.5*varSE(c.want, r.particles) {
-				t.Errorf("%v %s nfe %d: exact recursion Var %.4f, spec table %.3f (|diff| %.4f > 3.5 s.e. %.4f)", r.kind, c.name, r.nfe, c.got, c.want, d, 3.5*varSE(c.want, r.particles))
+				t.Errorf("%v %s nfe %d: exact recursion Var %.4f, reference table %.3f (|diff| %.4f > 3.5 s.e. %.4f)", r.kind, c.name, r.nfe, c.got, c.want, d, 3.5*varSE(c.want, r.particles))
 			}
 		}
 	}
@@ -59,12 +60,12 @@ func TestSpecC7Recursion(t *testing.T) {
 // errors for EM, SSCS with the zero Config's conventions and SSCS with the
 // other conventions (score at the midpoint, per-half β), (ii) SSCS is closer to 0.5 than
 // EM at 20 and 50 NFE, (iii) at 200 NFE both are within Monte-Carlo error
-// of the spec table.
+// of the reference table.
 func TestSpecC7Sampler(t *testing.T) {
 	t.Parallel()
 	const n = 10000
 	seed := uint64(100)
-	for _, r := range specC7 {
+	for _, r := range gaussianCheck {
 		p := process(t, r.kind)
 		o := oracle(t, p, gaussian1D(0.5))
 		got := map[string]float64{}
@@ -93,7 +94,7 @@ func TestSpecC7Sampler(t *testing.T) {
 			}{{"EM", got["EM"], r.em}, {"SSCS", got["SSCS"], r.sscs}} {
 				se := math.Hypot(varSE(c.want, n), varSE(c.want, r.particles))
 				if d := math.Abs(c.got - c.want); d > 3.5*se {
-					t.Errorf("%v %s nfe 200: Var %.4f vs spec %.3f: |diff| %.4f > 3.5 s.e. %.4f", r.kind, c.name, c.got, c.want, d, 3.5*se)
+					t.Errorf("%v %s nfe 200: Var %.4f vs reference table %.3f: |diff| %.4f > 3.5 s.e. %.4f", r.kind, c.name, c.got, c.want, d, 3.5*se)
 				}
 			}
 		}

@@ -3,7 +3,8 @@ package sampler
 import "fmt"
 
 // Grid returns the K+1 forward times t_0 = T > t_1 > … > t_K = ε of K
-// steps from the prior at T to ε (spec C.2), with reverse times
+// steps from the prior at T to ε (docs/samplers.md, Semantics: NFE
+// accounting), with reverse times
 // τ_k = T − t_k:
 //
 //	Uniform:   τ_k = (T−ε)·k/K                  (linspace(0, T−ε, K+1))

@@ -20,7 +20,7 @@ func TestGridFormulas(t *testing.T) {
 			if want := 1 - (1-eps)*r; math.Abs(u[k]-want) > 1e-15 {
 				t.Errorf("uniform K=%d k=%d: %v, want %v", K, k, u[k], want)
 			}
-			// Quadratic: τ_k = (1−ε)(1 − (1 − k/K)²), spec C.2.
+			// Quadratic: τ_k = (1−ε)(1 − (1 − k/K)²) (docs/samplers.md, Semantics).
 			tau := (1 - eps) * (1 - (1-r)*(1-r))
 			if want := 1 - tau; math.Abs(q[k]-want) > 1e-15 {
 				t.Errorf("quadratic K=%d k=%d: %v, want %v", K, k, q[k], want)
@@ -41,8 +41,8 @@ func TestGridFormulas(t *testing.T) {
 	}
 }
 
-// TestNFEAccounting: EM and SSCS make exactly NFE score calls (spec C.2:
-// N−1 steps + denoising, or N steps without); the callback sees the prior,
+// TestNFEAccounting: EM and SSCS make exactly NFE score calls
+// (docs/samplers.md, Semantics: NFE accounting): N−1 steps + denoising, or N steps without); the callback sees the prior,
 // every step and the denoised state; the ODE's Stats.NFE is its call count.
 func TestNFEAccounting(t *testing.T) {
 	t.Parallel()

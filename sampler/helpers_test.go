@@ -11,7 +11,8 @@ import (
 	"phasespace/toy"
 )
 
-// processes returns the spec's default VP, CLD and PSLD.
+// processes returns the default VP, CLD and PSLD (sde.DefaultVP,
+// sde.DefaultCLD, sde.DefaultPSLD: the papers' CIFAR-10 settings).
 func processes(t testing.TB) []*sde.Process {
 	t.Helper()
 	vp, err := sde.NewVP(sde.DefaultVP)
@@ -47,7 +48,8 @@ func toyOracle(t testing.TB, p *sde.Process, name string) *exact.Oracle {
 	return oracle(t, p, m)
 }
 
-// gaussian1D is the spec C.7 data: one coordinate, x₀ ~ N(0, v).
+// gaussian1D is the data of the Gaussian sanity check (docs/method.md,
+// Gaussian sanity check of the samplers): one coordinate, x₀ ~ N(0, v).
 func gaussian1D(v float64) *mixture.Mixture {
 	return &mixture.Mixture{Dim: 1, Components: []mixture.Component{{Weight: 1, Mean: []float64{0}, Var: []float64{v}}}}
 }

@@ -8,7 +8,8 @@ import (
 	"phasespace/toy"
 )
 
-// Thresholds from data-and-metrics §5.2 (N = 2000 vs 2000): the largest
+// Thresholds from docs/metrics.md, Noise floors and test thresholds
+// (N = 2000 vs 2000): the largest
 // real-vs-real value over 10 repeats ("max floor"), times 1.5. A
 // moment-matched Gaussian scores ED 0.012 / MMD² 0.153 (diamond) and
 // 0.083 / 0.146 (8gaussians), i.e. 6× to 60× above these.
@@ -33,7 +34,8 @@ func quality(t *testing.T, name string, x []float64) (ed, mmd float64) {
 }
 
 // TestExactScoreReachesFloors: with the exact score, every sampler on every
-// SDE reaches the real-vs-real noise floor of §5.2 on diamond and
+// SDE reaches the real-vs-real noise floor (docs/metrics.md, Noise floors
+// and test thresholds) on diamond and
 // 8gaussians (2000 samples vs 2000 fresh data).
 func TestExactScoreReachesFloors(t *testing.T) {
 	if testing.Short() {

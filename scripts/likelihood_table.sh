@@ -2,7 +2,8 @@
 # Likelihood table of docs/likelihood.md: exact-score NLL of diamond and
 # 8gaussians under VP, CLD and PSLD with the exact divergence, Hutchinson's
 # estimator (both K = 1), and the importance-weighted bounds K = 8 and 64, against the
-# data's true NLL on the same points and the entropy of data-and-metrics §5.1.
+# data's true NLL on the same points and the entropy of docs/metrics.md
+# (True entropies).
 # Usage: [CKPTS="dir ..."] [SKIP_EXACT=1] scripts/likelihood_table.sh [N] > table.md
 #        (N evaluation points, default 1000; CKPTS adds rows for trained checkpoints)
 set -euo pipefail

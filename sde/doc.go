@@ -21,8 +21,8 @@
 // finite for every finite B ≥ 0 and tend to Φ = 0, Σ = Σ∞ (docs/method.md).
 // The papers' hand-expanded closed forms are provided as well
 // (CLDCovariance, PSLDCovariance, regrouped to avoid the same overflow);
-// tests hold all of them to each other, to the specification's test
-// vectors, to an RK4 solution of the moment ODEs and to a 512-bit reference
+// tests hold all of them to each other, to independently computed
+// reference values (docs/method.md, Reference values), to an RK4 solution of the moment ODEs and to a 512-bit reference
 // for B from 1e-12 to 1e6.
 //
 // The reverse-time dynamics that samplers and the likelihood integrate are

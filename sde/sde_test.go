@@ -32,8 +32,9 @@ func mustPSLD(t *testing.T, c PSLDConfig) *Process {
 	return p
 }
 
-// Spec section G.1: CLD, CIFAR-10 defaults, HSM, no numerical epsilon.
-func TestCLDSpecVectors(t *testing.T) {
+// Reference values (docs/method.md, Reference values): CLD, CIFAR-10
+// defaults, HSM, no numerical epsilon.
+func TestCLDReferenceVectors(t *testing.T) {
 	exact := DefaultCLD
 	exact.NumericalEps = 0
 	p := mustCLD(t, exact)
@@ -74,8 +75,9 @@ func TestCLDSpecVectors(t *testing.T) {
 	}
 }
 
-// Spec section G.2: PSLD, CIFAR-10 defaults, HSM.
-func TestPSLDSpecVectors(t *testing.T) {
+// Reference values (docs/method.md, Reference values): PSLD, CIFAR-10
+// defaults, HSM.
+func TestPSLDReferenceVectors(t *testing.T) {
 	cfg := DefaultPSLD
 	cfg.NumericalEps = 0
 	p := mustPSLD(t, cfg)
@@ -133,8 +135,9 @@ func TestPSLDSpecVectors(t *testing.T) {
 	relClose(t, "Γ=.005 li22", k.Ell(), 5.073041508, 1e-9)
 }
 
-// Spec section G.3: VP-SDE mean coefficient and σ_t.
-func TestVPSpecVectors(t *testing.T) {
+// Reference values (docs/method.md, Reference values): VP-SDE mean
+// coefficient and σ_t.
+func TestVPReferenceVectors(t *testing.T) {
 	p, err := NewVP(DefaultVP)
 	if err != nil {
 		t.Fatal(err)
@@ -148,14 +151,15 @@ func TestVPSpecVectors(t *testing.T) {
 		relClose(t, "VP mean", k.Phi.XX, r.mean, 1e-9)
 		tol := 1e-9
 		if r.t == 1e-5 {
-			tol = 1e-6 // the spec gives 7 digits here
+			tol = 1e-6 // the reference σ_t has 7 digits here
 		}
 		relClose(t, "VP σ", k.L.L11, r.std, tol)
 		relClose(t, "VP ℓ", k.Ell(), 1/r.std, tol)
 	}
 }
 
-// Spec G.4 and A.2.4: small-t values, exact and with eps = 1e-9.
+// Small-t values, exact and with eps = 1e-9 (docs/method.md, Small-t
+// behaviour of the scores).
 func TestSmallTimeStressValues(t *testing.T) {
 	exact := mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04})
 	eps := mustCLD(t, DefaultCLD)
@@ -181,7 +185,7 @@ func TestSmallTimeStressValues(t *testing.T) {
 	relClose(t, "PSLD li11(1e-3)", li11, 109.64, 1e-4)
 	relClose(t, "PSLD li12(1e-3)", li12, -20.21, 1e-3)
 	relClose(t, "PSLD li22(1e-3)", li22, 7.670, 1e-3)
-	// The spec's t = 1e-5 values include eps = 1e-9 (without it li12 = −19.995).
+	// The reference t = 1e-5 values include eps = 1e-9 (without it li12 = −19.995).
 	ke := ps.MustKernel(1e-5, HSM)
 	relClose(t, "PSLD Σxx(1e-5)", ke.Sigma.XX, 8.0e-7, 1e-2)
 	a, b, c := ke.L.InvT()
@@ -355,7 +359,9 @@ func TestLargeTimeReachesEquilibrium(t *testing.T) {
 	}
 }
 
-// Spec C.4/C.5: the exact SSCS A-half-step.
+// The exact SSCS A-half-step (Dockhorn et al. 2022, §3.3; Pandey & Mandt
+// 2023, Eq. 12) against the reference values of docs/method.md, Reference
+// values.
 func TestSplitStepVectors(t *testing.T) {
 	cl := mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04})
 	phi, s := cl.SplitStep(0.04)

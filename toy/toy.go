@@ -38,8 +38,10 @@ func Names() []string {
 	return out
 }
 
-// Sample returns n samples of the named data set as a row-major n×2 slice.
-// Sample i depends only on (seed, i).
+// Sample returns n samples of the named data set as a row-major n×2 slice
+// (definitions: docs/metrics.md, Toy data sets). Sample i depends only on
+// (seed, i). It returns an error for an unknown name (listing the valid
+// ones) or n < 0.
 func Sample(name string, n int, seed uint64) ([]float64, error) {
 	g, ok := generators[name]
 	if !ok {
@@ -56,7 +58,9 @@ func Sample(name string, n int, seed uint64) ([]float64, error) {
 }
 
 // Mixture returns the exact Gaussian mixture of 8gaussians, diamond and
-// gaussian (a single isotropic N(0, 0.5·I), the spec's C.7 test density).
+// gaussian (a single isotropic N(0, 0.5·I), the data of docs/method.md,
+// Gaussian sanity check of the samplers). Definitions: docs/metrics.md, Toy
+// data sets. ok is false for the other data sets.
 func Mixture(name string) (*mixture.Mixture, bool) {
 	switch name {
 	case "8gaussians":

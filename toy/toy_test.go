@@ -6,7 +6,7 @@ import (
 )
 
 // The scale s = √(mean per-coordinate variance) of each set, from
-// data-and-metrics §5.2 (closed forms where they exist).
+// docs/metrics.md, Toy data sets (closed forms where they exist).
 func TestScaleAndMeanOfEverySet(t *testing.T) {
 	want := map[string]float64{
 		"8gaussians": 2.031, "checkerboard": math.Sqrt(16.0 / 3), "2spirals": 1.602, "pinwheel": 1.479,
@@ -70,7 +70,7 @@ func TestCheckerboardSupportAndDensity(t *testing.T) {
 	}
 }
 
-// Monte-Carlo entropies against data-and-metrics §5.1.
+// Monte-Carlo entropies against docs/metrics.md, True entropies.
 func TestMixtureEntropies(t *testing.T) {
 	for name, want := range map[string]float64{"8gaussians": 2.8342, "diamond": -1.4021} {
 		const n = 100000
