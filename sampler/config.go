@@ -37,6 +37,7 @@ func (m Method) String() string {
 }
 
 // ParseMethod maps "em", "sscs", "ode" and "gddim" to a Method.
+// Any other string is an error naming the valid values (em, sscs, ode, gddim).
 func ParseMethod(s string) (Method, error) {
 	for _, m := range []Method{EM, SSCS, ODE, GDDIM} {
 		if s == m.String() {
@@ -66,6 +67,7 @@ func (s Striding) String() string {
 }
 
 // ParseStriding maps "uniform" and "quadratic" to a Striding.
+// Any other string is an error naming the valid values (uniform, quadratic).
 func ParseStriding(s string) (Striding, error) {
 	switch s {
 	case "uniform":
@@ -135,6 +137,7 @@ func (st ScoreTime) String() string {
 }
 
 // ParseScoreTime maps "midpoint" and "start" to a ScoreTime.
+// Any other string is an error naming the valid values (midpoint, start).
 func ParseScoreTime(s string) (ScoreTime, error) {
 	for _, st := range []ScoreTime{ScoreAtMidpoint, ScoreAtStart} {
 		if s == st.String() {
@@ -156,6 +159,7 @@ func (hb HalfStepBeta) String() string {
 }
 
 // ParseHalfStepBeta maps "per-half" and "first-half" to a HalfStepBeta.
+// Any other string is an error naming the valid values (per-half, first-half).
 func ParseHalfStepBeta(s string) (HalfStepBeta, error) {
 	for _, hb := range []HalfStepBeta{BetaPerHalf, BetaFirstHalfTwice} {
 		if s == hb.String() {
@@ -172,7 +176,7 @@ type Config struct {
 	Method  Method       // required: EM, SSCS, ODE or GDDIM
 
 	// NFE is the total number of score evaluations for EM, SSCS and GDDIM,
-	// including the denoising step (spec C.2): N−1 steps plus denoising, or
+	// including the denoising step (docs/samplers.md, NFE accounting): N−1 steps plus denoising, or
 	// N steps with NoDenoise (each gDDIM step evaluates the score once; its
 	// lower-order warm-start steps cost nothing extra). Ignored by ODE,
 	// whose cost is set by the tolerances.

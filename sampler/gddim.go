@@ -34,6 +34,7 @@ func (p Param) String() string {
 }
 
 // ParseParam maps "R" and "L" to a Param.
+// Any other string is an error naming the valid values (R, L).
 func ParseParam(s string) (Param, error) {
 	switch s {
 	case "R":
