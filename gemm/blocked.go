@@ -56,9 +56,10 @@ func goroutines(nt, m, n, k int) int {
 }
 
 // blocked computes C += alpha·op(A)·op(B); C has been scaled by beta already.
-// The path depends on the shape only: op(A)·B with K ≤ smallKMax is
-// computed row by row (smallK) or with M ≤ fewRowsMax by the few-rows
-// kernels (fewRows), untransposed B with few rows of C or a small A is read
+// The path depends on the shape only: products with N ≤ fewColsMax are
+// computed as their transpose by the few-rows kernels (fewCols), op(A)·B
+// with K ≤ smallKMax row by row (smallK) or with M ≤ fewRowsMax by the
+// few-rows kernels (fewRows), untransposed B with few rows of C or a small A is read
 // in place (inPlaceB), transposed B with few rows of C is the transposed
 // product (transposedProduct), anything else packs B and splits row blocks
 // of C over goroutines, or column blocks when C has too few row blocks.
@@ -76,6 +77,10 @@ func goroutines(nt, m, n, k int) int {
 // overwrites it.
 func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	nt = goroutines(nt, m, n, k)
+	if useFewCols(n, alpha) {
+		fewCols(nt, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, overwrite)
+		return
+	}
 	if useSmallK(tb, n, k, alpha) {
 		smallK(nt, ta, m, n, k, a, lda, b, ldb, c, ldc, overwrite)
 		return

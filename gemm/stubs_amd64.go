@@ -243,3 +243,14 @@ func fewRowsKernel(kc int, a []float32, sp, sr int, b []float32, ldb int, c []fl
 	_ = c[(rows-1)*ldc+chunks*w-1]
 	fewRowsKernels[bit(wideKernel)][rows-1](kc, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, chunks, bit(overwrite))
 }
+
+// fewRows16Kernel runs the AVX2 few-rows kernel for rows (1 to 4) rows over
+// one 16-column chunk of one K block of kc, whatever the CPU (fewCols packs
+// 16-wide panels): the same bits as the AVX-512 kernels.
+func fewRows16Kernel(kc int, a []float32, sp, sr int, b []float32, ldb int, c []float32, ldc, rows int, overwrite bool) {
+	if kc > 0 {
+		_, _ = a[(kc-1)*sp+(rows-1)*sr], b[(kc-1)*ldb+nr-1] // bounds the assembly relies on
+	}
+	_ = c[(rows-1)*ldc+nr-1]
+	fewRowsKernels[0][rows-1](kc, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, 1, bit(overwrite))
+}

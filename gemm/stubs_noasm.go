@@ -31,3 +31,7 @@ func smallKKernel(int, []float32, int, int, []float32, int, []float32, int, int,
 func fewRowsKernel(int, []float32, int, int, []float32, int, []float32, int, int, int, bool) {
 	panic("gemm: few-rows kernel without assembly")
 }
+
+func fewRows16Kernel(int, []float32, int, int, []float32, int, []float32, int, int, bool) {
+	panic("gemm: few-rows kernel without assembly")
+}
