@@ -18,8 +18,9 @@ func useFewCols(n int, alpha float32) bool {
 
 // fewCols computes C (+)= op(A)·op(B) for n ≤ fewColsMax columns as the
 // transposed product Cᵀ = op(B)ᵀ·op(A)ᵀ, 16 rows of C at a time: the rows
-// are packed as one 16-wide panel (op(A)ᵀ, transposed in registers when A
-// is not), multiplied by the few-rows kernels with 16-column chunks (n rows
+// are read in place when A is transposed (op(A)ᵀ's rows are A's) and the
+// group is whole, else packed as one 16-wide panel (transposed in registers
+// when A is not transposed), multiplied by the few-rows kernels with 16-column chunks (n rows
 // of op(B)ᵀ read in place), into a n×16 scratch that starts as the rows'
 // Cᵀ when adding, then copied back. Each element is the blocked path's FMA
 // chain per K block (kStep), the blocks added in order: the same bits as
@@ -48,10 +49,16 @@ func fewCols(nt int, ta, tb bool, m, n, k int, a []float32, lda int, b []float32
 			}
 			for pc := 0; pc < k; pc += step {
 				kc := min(step, k-pc)
-				// op(A)[r0+r, pc+p] into (*pb)[nr·p + r].
-				packB(*pb, !ta, a, lda, pc, kc, r0, rows)
-				bp := b[pc*sp:]
-				fewRows16Kernel(kc, bp, sp, sr, *pb, nr, t[:], nr, n, overwrite && pc == 0)
+				// op(A)[r0+r, pc+p] at [ap + lda'·p + r]: in place for a
+				// transposed A (16 adjacent values of a row of the stored
+				// A), else packed into (*pb)[nr·p + r].
+				ap, lap := *pb, nr
+				if ta && rows == nr {
+					ap, lap = a[pc*lda+r0:], lda
+				} else {
+					packB(*pb, !ta, a, lda, pc, kc, r0, rows)
+				}
+				fewRows16Kernel(kc, b[pc*sp:], sp, sr, ap, lap, t[:], nr, n, overwrite && pc == 0)
 			}
 			for r := 0; r < rows; r++ {
 				for j := 0; j < n; j++ {
