@@ -9,9 +9,8 @@
 // over row blocks of C (or column strips when C has few rows). Every
 // element of C sums its K terms in one order that depends on K alone: not
 // on the shape of the rest of the product (row i of C is the same bits
-// whatever M), the path taken, the thread count, or whichever of AVX2 or
-// AVX-512 runs (the portable Go kernels hold to the same rule but round
-// each product instead of fusing it).
+// whatever M), the path taken, the thread count, or whichever of AVX2,
+// AVX-512 or the portable Go kernel runs.
 //
 // Sgemm is the entry point; SetThreads and Threads control parallelism.
 // go run ./gemm/cmd/gemmbench prints throughput against the machine's peak
