@@ -56,22 +56,29 @@ func goroutines(nt, m, n, k int) int {
 }
 
 // blocked computes C += alpha·op(A)·op(B); C has been scaled by beta already.
-// The path depends on the shape only: A·Bᵀ with at most dotCols columns is
-// computed as dot products (dotProducts), op(A)·B with K ≤ smallKMax row by
-// row (smallK) or with M ≤ fewRowsMax by the few-rows kernels (fewRows),
-// untransposed B with few rows of C or
-// a small A is read in place (inPlaceB), transposed B with few rows of C is
-// the transposed product (transposedProduct), anything else packs B and
-// splits row blocks of C over goroutines, or column blocks when C has too
-// few row blocks. Every element of C receives its K sum in the same block
-// order whatever the thread count, so results are deterministic.
+// The path depends on the shape only: products with N ≤ fewColsMax are
+// computed as their transpose by the few-rows kernels (fewCols), op(A)·B
+// with K ≤ smallKMax row by row (smallK) or with M ≤ fewRowsMax by the
+// few-rows kernels (fewRows), untransposed B with few rows of C or a small A is read
+// in place (inPlaceB), transposed B with few rows of C is the transposed
+// product (transposedProduct), anything else packs B and splits row blocks
+// of C over goroutines, or column blocks when C has too few row blocks.
+//
+// Every path gives each element of C the same sum, a function of K alone
+// (not of M, N, the element's position, the path or the thread count): K
+// cut into the blocks of kStep(k); in each block the FMA chain
+// s = fma(a_p, b_p, s) from s = 0 over p in order (alpha ≠ 1: a_p rounded
+// as alpha·a_p first); the blocks' sums added to C in order (the first
+// one stored when overwriting). So row i of C is the same bits whatever
+// the other rows, and sample i of a batch does not depend on the batch
+// size (docs/samplers.md).
 //
 // With overwrite (beta = 0) C has not been cleared: the first K block
 // overwrites it.
 func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	nt = goroutines(nt, m, n, k)
-	if useDot(ta, tb, n, alpha) {
-		dotProducts(nt, m, n, k, a, lda, b, ldb, c, ldc, overwrite)
+	if useFewCols(n, alpha) {
+		fewCols(nt, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, overwrite)
 		return
 	}
 	if useSmallK(tb, n, k, alpha) {
@@ -90,8 +97,12 @@ func blocked(nt int, ta, tb bool, m, n, k int, alpha float32, a []float32, lda i
 			inPlaceB(ta, m, n, k, alpha, a, lda, b, ldb, c, ldc, nt, overwrite)
 			return
 		}
-		transposedProduct(nt, ta, m, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite)
-		return
+		if alpha == 1 {
+			// (With alpha ≠ 1 the transposed product would fold alpha
+			// into B instead of A: other roundings.)
+			transposedProduct(nt, ta, m, n, k, a, lda, b, ldb, c, ldc, overwrite)
+			return
+		}
 	}
 	mBlocks := (m + mcBlock - 1) / mcBlock
 	nBlocks := (n + ncBlock - 1) / ncBlock
@@ -216,27 +227,44 @@ func rowPanels(lo, hi int, ta bool, m, nc, pc, kc, jc int, alpha float32, a []fl
 	bufPool.Put(tmp)
 }
 
-// transposedProduct computes C (+)= alpha·op(A)·Bᵀ for a transposed B and
-// few rows of C as the transposed product T = B·op(A)ᵀ (n × m, B read in
-// place as A of that product, op(A)ᵀ packed: for a weight gradient
-// dW = dY·Xᵀ with few output channels this transposes dY instead of the
-// larger X), then adds Tᵀ into C. Each element has the same K-ordered
-// sum; with beta ≠ 0 it is added to C once instead of per K block.
-func transposedProduct(nt int, ta bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
+// transposedProduct computes C (+)= op(A)·Bᵀ for a transposed B and few
+// rows of C as the transposed product T = B·op(A)ᵀ (n × m, B read in place
+// as A of that product, op(A)ᵀ packed: for a weight gradient dW = dY·Xᵀ
+// with few output channels this transposes dY instead of the larger X),
+// then adds Tᵀ into C. Overwriting, T holds all K blocks' sums added in
+// order, as C would; adding, T is one K block at a time, added to C after
+// each, so that C's sums run in the same order as on the other paths.
+func transposedProduct(nt int, ta bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
 	t := getBuf(n * m)
 	defer bufPool.Put(t)
-	blocked(nt, false, !ta, n, m, k, alpha, b, ldb, a, lda, *t, m, true)
+	step := k
+	if !overwrite {
+		step = kStep(k)
+	}
+	for pc := 0; pc < k; pc += step {
+		kc := min(step, k-pc)
+		ap := a[pc:]
+		if ta {
+			ap = a[pc*lda:]
+		}
+		blocked(nt, false, !ta, n, m, kc, 1, b[pc:], ldb, ap, lda, *t, m, true)
+		addTransposed(nt, m, n, *t, c, ldc, overwrite)
+	}
+}
+
+// addTransposed adds (or with overwrite copies) Tᵀ, T n×m, into the m×n C.
+func addTransposed(nt, m, n int, t, c []float32, ldc int, overwrite bool) {
 	parallel.Split(m, min(nt, max(1, m*n/16384)), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			row := c[i*ldc : i*ldc+n]
 			if overwrite {
 				for j := range row {
-					row[j] = (*t)[j*m+i]
+					row[j] = t[j*m+i]
 				}
 				continue
 			}
 			for j := range row {
-				row[j] += (*t)[j*m+i]
+				row[j] += t[j*m+i]
 			}
 		}
 	})

@@ -128,39 +128,6 @@ func bit(b bool) int {
 	return 0
 }
 
-// dot4x2AVX512 sets or adds c[r·ldc+j] = Σ_p a[r·lda+p]·b[j·ldb+p] for
-// r < 4, j < 2, p < k, in the canonical order of dot_amd64.s.
-//
-//go:noescape
-func dot4x2AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc, overwrite int)
-
-// dot2x2AVX2 is dot4x2AVX512 for 2 rows with 256-bit vectors: the same bits.
-//
-//go:noescape
-func dot2x2AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc, overwrite int)
-
-// dotKernelRows is the number of rows of A per dotKernel call: 4 with
-// AVX-512, 2 with AVX2 (results do not depend on it).
-func dotKernelRows() int {
-	if wideKernel {
-		return 4
-	}
-	return 2
-}
-
-// dotKernel computes the dotKernelRows()×2 block of dot products of rows of
-// A (row stride lda) with 2 rows of B (row stride ldb) over k into C (row
-// stride ldc), set or added.
-func dotKernel(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, overwrite bool) {
-	rows := dotKernelRows()
-	_, _, _ = a[(rows-1)*lda+k-1], b[ldb+k-1], c[(rows-1)*ldc+1] // bounds the assembly relies on
-	if wideKernel {
-		dot4x2AVX512(k, &a[0], lda, &b[0], ldb, &c[0], ldc, bit(overwrite))
-		return
-	}
-	dot2x2AVX2(k, &a[0], lda, &b[0], ldb, &c[0], ldc, bit(overwrite))
-}
-
 // readLoopAVX512 reads the n floats at p (n a multiple of 128) reps times
 // with 512-bit loads.
 //
@@ -275,4 +242,15 @@ func fewRowsKernel(kc int, a []float32, sp, sr int, b []float32, ldb int, c []fl
 	}
 	_ = c[(rows-1)*ldc+chunks*w-1]
 	fewRowsKernels[bit(wideKernel)][rows-1](kc, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, chunks, bit(overwrite))
+}
+
+// fewRows16Kernel runs the AVX2 few-rows kernel for rows (1 to 4) rows over
+// one 16-column chunk of one K block of kc, whatever the CPU (fewCols packs
+// 16-wide panels): the same bits as the AVX-512 kernels.
+func fewRows16Kernel(kc int, a []float32, sp, sr int, b []float32, ldb int, c []float32, ldc, rows int, overwrite bool) {
+	if kc > 0 {
+		_, _ = a[(kc-1)*sp+(rows-1)*sr], b[(kc-1)*ldb+nr-1] // bounds the assembly relies on
+	}
+	_ = c[(rows-1)*ldc+nr-1]
+	fewRowsKernels[0][rows-1](kc, &a[0], sp, sr, &b[0], ldb, &c[0], ldc, 1, bit(overwrite))
 }

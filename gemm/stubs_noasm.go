@@ -22,13 +22,6 @@ func packPanelT(dst, src []float32, lds, kc int) { packPanelTGo(dst, src, lds, k
 
 func fmaLoop(int) bool { return false }
 
-// Without assembly there is no dot-product path (useAsm is false).
-func dotKernelRows() int { return 2 }
-
-func dotKernel(int, []float32, int, []float32, int, []float32, int, bool) {
-	panic("gemm: dot-product kernel without assembly")
-}
-
 func streamLoop([]float32, int, bool) bool { return false }
 
 func smallKKernel(int, []float32, int, int, []float32, int, []float32, int, int, int, bool) {
@@ -36,5 +29,9 @@ func smallKKernel(int, []float32, int, int, []float32, int, []float32, int, int,
 }
 
 func fewRowsKernel(int, []float32, int, int, []float32, int, []float32, int, int, int, bool) {
+	panic("gemm: few-rows kernel without assembly")
+}
+
+func fewRows16Kernel(int, []float32, int, int, []float32, int, []float32, int, int, bool) {
 	panic("gemm: few-rows kernel without assembly")
 }

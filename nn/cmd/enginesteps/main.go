@@ -1,0 +1,72 @@
+// Command enginesteps runs a fixed number of the engine's training steps
+// (enginebench's step: forward, MSE, backward, Adam, EMA) on one goroutine
+// and nothing else: no timing, no peak measurement, so that its CPU time
+// (/usr/bin/time -f %U) or its instruction count (GODEBUG=asyncpreemptoff=1
+// valgrind --tool=callgrind) compares two builds of the engine on a loaded
+// machine, where wall-clock step times cannot.
+//
+// Usage: enginesteps [-model mlp|unet] [-steps 5] [-batch 0]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+
+	"phasespace/gemm"
+	"phasespace/nn"
+)
+
+func main() {
+	model := flag.String("model", "mlp", "mlp or unet")
+	steps := flag.Int("steps", 5, "steps")
+	batch := flag.Int("batch", 0, "batch (0: 512 for mlp, 64 for unet)")
+	flag.Parse()
+	runtime.GOMAXPROCS(1)
+	gemm.SetThreads(1)
+	var m nn.Model
+	var err error
+	b := 512
+	switch *model {
+	case "unet":
+		m, err = nn.NewUNet(nn.DefaultUNetConfig(2, 2))
+		b = 64
+	case "mlp":
+		m, err = nn.NewMLP(nn.DefaultMLPConfig(4, 2))
+	default:
+		err = fmt.Errorf("unknown model %q (mlp or unet)", *model)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "enginesteps:", err)
+		os.Exit(2)
+	}
+	if *batch > 0 {
+		b = *batch
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]float32, b*m.InDim())
+	y := make([]float32, b*m.OutDim())
+	t := make([]float32, b)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	for i := range y {
+		y[i] = float32(r.NormFloat64())
+	}
+	for i := range t {
+		t[i] = r.Float32()
+	}
+	g := make([]float32, len(y))
+	opt := nn.NewAdam(1e-4)
+	ema := nn.NewEMA(m.Params(), 0.999)
+	for i := 0; i < *steps; i++ {
+		out := m.Forward(x, t, b, true)
+		nn.MSELoss(out, y, g)
+		nn.ZeroGrad(m.Params())
+		m.Backward(g, false)
+		opt.Step(m.Params())
+		ema.Update(m.Params())
+	}
+}
