@@ -68,8 +68,9 @@ type Config struct {
 	NoMixedScore bool
 	LossEps      float64 // smallest training time (0: objective.DefaultLossEps)
 	ImportanceT  bool    // importance-sample t (WeightML only)
-	// Param is the parameterisation (0: ParamL).
-	Param Param
+	// Param is the score parameterisation (0: objective.ParamL). VP has
+	// only one (R_t = σ_t), recorded as L.
+	Param objective.Param
 
 	Net Net
 
@@ -150,19 +151,16 @@ func Setup(c Config) (*Run, error) {
 		}
 	}
 	param := c.Param
-	if param == 0 {
-		param = ParamL
+	switch {
+	case param == 0, p.Kind == sde.VP:
+		param = objective.ParamL // VP: R_t = σ_t, the same model
+	case param != objective.ParamL && param != objective.ParamR:
+		return nil, fmt.Errorf("model: Param = %v: valid are objective.ParamL, objective.ParamR", param)
 	}
-	if param.String() != "L" && param.String() != "R" {
-		return nil, fmt.Errorf("model: Param = %v: valid are ParamL, ParamR", param)
-	}
-	oc := &objective.Config{Process: p, Objective: c.Objective, Weighting: c.Weighting,
-		MixedScore: !c.NoMixedScore && p.Kind == sde.CLD, LossEps: c.LossEps, ImportanceT: c.ImportanceT}
+	oc := &objective.Config{Process: p, Objective: c.Objective, Weighting: c.Weighting, Param: param,
+		MixedScore: !c.NoMixedScore && p.Kind == sde.CLD && param == objective.ParamL, LossEps: c.LossEps, ImportanceT: c.ImportanceT}
 	if err := oc.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
-	}
-	if param != ParamL {
-		return nil, fmt.Errorf("model: parameterisation %v is not supported by this build's objective", param)
 	}
 	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample})
 	if err != nil {
@@ -178,13 +176,10 @@ func Setup(c Config) (*Run, error) {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	meta := Meta{Version: MetaVersion, SDE: ParamsOf(p), Objective: oc.EffectiveObjective().String(),
-		Weighting: oc.EffectiveWeighting().String(), MixedScore: oc.MixedScore, LossEps: oc.EffectiveLossEps(),
+		Weighting: oc.EffectiveWeighting().String(), MixedScore: oc.MixedScore, Param: param.String(), LossEps: oc.EffectiveLossEps(),
 		ImportanceT: c.ImportanceT, Data: c.Data, Dim: d, Scaling: src.Scaling(), Downsample: c.Downsample, Subset: c.Subset,
 		Steps: steps, Batch: batch, LR: lr, Warmup: c.Warmup, LRDecay: c.LRDecay, Clip: c.Clip, EMADecay: ema, Seed: c.Seed,
 		Sampler: "sscs", NFE: 200, Net: nm}
-	if param != ParamL {
-		meta.Param = param.String()
-	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
 	}

@@ -77,7 +77,7 @@ func TestMetaJSONNames(t *testing.T) {
 	}
 	sort.Strings(keys)
 	want := []string{"batch", "clip", "data", "dim", "ema_decay", "importance_t", "loss_eps", "lr", "mixed_score", "network",
-		"objective", "process", "recommended_nfe", "recommended_sampler", "scaling", "seed", "steps", "version", "warmup", "weighting"}
+		"objective", "param", "process", "recommended_nfe", "recommended_sampler", "scaling", "seed", "steps", "version", "warmup", "weighting"}
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("keys %v, want %v", keys, want)
 	}
@@ -103,7 +103,7 @@ func TestMetaJSONNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := om.Parameterisation(); p != ParamL || oc.Process.Kind != sde.PSLD || oc.Process.Nu != 4.01 || oc.EffectiveObjective() != sde.DSM {
+	if p, _ := om.Parameterisation(); p != objective.ParamL || oc.Process.Kind != sde.PSLD || oc.Process.Nu != 4.01 || oc.EffectiveObjective() != sde.DSM {
 		t.Errorf("old description: param %v, process %+v, objective %v", p, oc.Process, oc.EffectiveObjective())
 	}
 }
@@ -126,14 +126,6 @@ func TestUnknownKindsAreErrors(t *testing.T) {
 		_, err := m.ObjectiveConfig()
 		if err == nil || !strings.HasPrefix(err.Error(), "model: ") || strings.Contains(err.Error(), "--") {
 			t.Errorf("%s: error %v, want one starting with model: and naming no flag", name, err)
-		}
-	}
-	if _, err := ParseParam("l"); err == nil {
-		t.Error("ParseParam(l) accepted")
-	}
-	for _, p := range []Param{ParamL, ParamR} {
-		if q, err := ParseParam(p.String()); err != nil || q != p {
-			t.Errorf("ParseParam(%v) = %v, %v", p, q, err)
 		}
 	}
 }
