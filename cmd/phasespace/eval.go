@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"phasespace/classifier"
+	"phasespace/evaluate"
 	"phasespace/exact"
 	"phasespace/featuremetrics"
 	"phasespace/imagedata"
@@ -341,7 +342,7 @@ func (f *evalFlags) evalExact(want map[string]bool, res map[string]any) error {
 		data = f.exactName
 	}
 	res["model"] = "exact score of " + f.exactName
-	res["process"] = processJSON(p)
+	res["process"] = evaluate.ProcessFields(p)
 	for m := range want {
 		if m != "nll" {
 			return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
@@ -368,7 +369,7 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 		data = lm.Meta.Data
 	}
 	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
-	res["process"] = processJSON(lm.Obj.Process)
+	res["process"] = evaluate.ProcessFields(lm.Obj.Process)
 	if image {
 		feature := false
 		for m := range want {

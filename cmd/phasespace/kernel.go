@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"text/tabwriter"
+
+	"phasespace/evaluate"
 )
 
 func init() {
@@ -41,7 +43,7 @@ func runKernel(args []string, stdout io.Writer) error {
 	}
 	li11, li12, li22 := k.L.InvT()
 	out := map[string]any{
-		"process":   processJSON(p),
+		"process":   evaluate.ProcessFields(p),
 		"t":         *t,
 		"B":         p.Schedule.Integral(*t),
 		"beta":      p.Beta(*t),
