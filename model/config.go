@@ -30,8 +30,6 @@ const (
 	DefaultToyNumericalEps = 1e-6
 )
 
-// DefaultChannels are the U-Net widths per level when Net.Channels is nil.
-var DefaultChannels = []int{32, 64, 128}
 
 // Net is the network architecture: an MLP for 2-D data, a U-Net (x and v
 // stacked as channels) for square single-channel images. Zero fields mean
@@ -41,7 +39,7 @@ type Net struct {
 	Layers            int     // MLP hidden layers (0: 4)
 	InputFourier      int     // MLP: random Fourier features of the input (0: none)
 	InputFourierScale float64 // MLP: their frequency standard deviation (0: 1)
-	Channels          []int   // U-Net widths per level (nil: DefaultChannels)
+	Channels          []int   // U-Net widths per level (nil: nn.UNetChannelsFor(side): 32,64,128 at 28×28, 32,64 at 14×14)
 	NumRes            int     // U-Net residual blocks per level (0: 2)
 	Dropout           float64 // U-Net dropout in [0, 1) (0: none)
 }
@@ -236,7 +234,7 @@ func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMe
 	}
 	uc := nn.DefaultUNetConfig(oc.InDim(d)/d, oc.OutDim(d)/d)
 	uc.Size, uc.Seed, uc.Dropout = size, seed+1, n.Dropout
-	uc.Channels = append([]int(nil), DefaultChannels...)
+	uc.Channels = nn.UNetChannelsFor(size)
 	if n.Channels != nil {
 		uc.Channels = append([]int(nil), n.Channels...)
 	}
@@ -251,7 +249,7 @@ func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMe
 	}
 	switch {
 	case len(uc.Channels) == 0:
-		return nil, nil, fmt.Errorf("model: Net.Channels is empty: want at least one width (nil: %v)", DefaultChannels)
+		return nil, nil, fmt.Errorf("model: Net.Channels is empty: want at least one width (nil: from the image size)")
 	case uc.NumRes < 1 || uc.NumRes > 8:
 		return nil, nil, fmt.Errorf("model: Net.NumRes = %d: want 1..8 (0: %d)", n.NumRes, DefaultNumRes)
 	case !(n.Dropout >= 0 && n.Dropout < 1):
@@ -264,7 +262,11 @@ func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMe
 	if err != nil {
 		return nil, nil, fmt.Errorf("model: %w", err)
 	}
-	return m, &NetMeta{Channels: FormatChannels(uc.Channels), NumRes: uc.NumRes, Dropout: n.Dropout}, nil
+	nm := &NetMeta{NumRes: uc.NumRes, Dropout: n.Dropout}
+	if n.Channels != nil { // nil is recorded as "": the widths follow the image size
+		nm.Channels = FormatChannels(n.Channels)
+	}
+	return m, nm, nil
 }
 
 // gcdAll returns the largest g <= limit dividing every width.

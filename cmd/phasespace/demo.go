@@ -48,7 +48,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return fmt.Errorf("--out %s: %w", f.out, err)
 	}
-	cfg, _, err := f.setup(os.Stderr)
+	cfg, err := f.setup(os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	paths := make([][][4]float64, tracked)
 	t0 := time.Now()
 	x, st, err := sampler.Sample(sampler.Config{
-		Process: lm.Obj.Process, Model: lm.Score, Method: sampler.SSCS, NFE: *nfe, Seed: f.seed + 100,
+		Process: lm.Process, Model: lm.Score, Method: sampler.SSCS, NFE: *nfe, Seed: f.seed + 100,
 		Callback: func(s sampler.Step) { recordPaths(paths, s, 2) },
 	}, *n)
 	if err != nil {
@@ -95,7 +95,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	}
 	if !*skipNLL {
 		ef := &evalFlags{n: min(*n, 1000), seed: f.seed + 400, iw: 1, probes: 1, divergence: "exact", probe: "rademacher", rtol: 1e-5, atol: 1e-5, eps: 1e-5}
-		if err := ef.nllOf(lm.Obj.Process, lm.Score, f.data, res); err != nil {
+		if err := ef.nllOf(lm.Process, lm.Score, f.data, res); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"phasespace/imagedata"
 	"phasespace/likelihood"
 	"phasespace/metrics"
+	"phasespace/model"
 	"phasespace/ode"
 	"phasespace/rng"
 	"phasespace/score"
@@ -261,7 +262,7 @@ func (f *evalFlags) nllOf(p *sde.Process, model score.VJPModel, data string, res
 
 // bpdOf evaluates bits/dim of a trained image model on the first n test
 // images, uniformly dequantised ((p + u)/256 scaled to [−1, 1], a = 2).
-func (f *evalFlags) bpdOf(lm *loadedModel, res map[string]any) error {
+func (f *evalFlags) bpdOf(lm *model.Loaded, res map[string]any) error {
 	ds, err := loadImageSplit(lm.Meta.Data, "test", lm.Meta.Downsample)
 	if err != nil {
 		return fmt.Errorf("checkpoint data %s: %w", lm.Meta.Data, err)
@@ -272,7 +273,7 @@ func (f *evalFlags) bpdOf(lm *loadedModel, res map[string]any) error {
 	}
 	ds = ds.Subset(f.n)
 	x := ds.Scaled(rng.New(f.seed, rng.PurposeEval, 4))
-	out, err := f.likelihoodOf(lm.Obj.Process, lm.Score, x)
+	out, err := f.likelihoodOf(lm.Process, lm.Score, x)
 	if err != nil {
 		return err
 	}
@@ -361,7 +362,7 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 	if image && want["bpd"] && f.divergence == "exact" && !f.given["divergence"] {
 		f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
 	}
-	if err := f.checkFlags("ckpt", lm.Obj.Process.Kind, image); err != nil {
+	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
 		return err
 	}
 	data := f.data
@@ -369,7 +370,7 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 		data = lm.Meta.Data
 	}
 	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
-	res["process"] = evaluate.ProcessFields(lm.Obj.Process)
+	res["process"] = evaluate.ProcessFields(lm.Process)
 	if image {
 		feature := false
 		for m := range want {
@@ -395,7 +396,7 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 		return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
 	}
 	if want["nll"] {
-		if err := f.nllOf(lm.Obj.Process, lm.Score, data, res); err != nil {
+		if err := f.nllOf(lm.Process, lm.Score, data, res); err != nil {
 			return err
 		}
 	}
@@ -466,7 +467,7 @@ func fmtVal(v any) string {
 // with the first n test images in the project classifier's feature space
 // (FD, KID, precision/recall, class-histogram KL), beside the real-vs-real
 // floor (the first n training images against the same test images).
-func (f *evalFlags) featureMetrics(lm *loadedModel, want map[string]bool, res map[string]any) error {
+func (f *evalFlags) featureMetrics(lm *model.Loaded, want map[string]bool, res map[string]any) error {
 	if f.classifier == "" {
 		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
 	}

@@ -258,7 +258,7 @@ func (f *sampleFlags) scoreModel(given map[string]bool, m sampler.Method) (*sde.
 		if err := checkFullScore(lm, m); err != nil {
 			return nil, nil, "", err
 		}
-		return lm.Obj.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
+		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
 }

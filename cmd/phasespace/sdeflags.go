@@ -80,7 +80,7 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 	}
 	g := f.given()
 	opt := func(name string, v float64) *float64 {
-		if g[name] {
+		if g[name] || !math.IsNaN(v) { // NaN: not given, the SDE's default
 			return model.Float(v)
 		}
 		return nil

@@ -6,20 +6,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"phasespace/checkpoint"
-	"phasespace/figure"
-	"phasespace/nn"
+	"phasespace/dataset"
+	"phasespace/experiment"
+	"phasespace/model"
 	"phasespace/objective"
-	"phasespace/sde"
 	"phasespace/train"
 )
 
@@ -78,7 +77,7 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed (data, noise, initialisation)")
 	fs.StringVar(&f.out, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
 	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out, with the settings the run was started with: only --"+
-		strings.Join(resumableFlags, ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
+		strings.Join(model.ResumableSettings, ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
 	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD with --param L: add the analytic −v/Σᵛᵛ part to the score")
 	fs.StringVar(&f.param, "param", "L", "CLD, PSLD: what the network predicts. L: each SDE's own parameterisation (CLD only the velocity score, "+
 		"PSLD ε under the Cholesky factor L_t: s = −L_t⁻ᵀε); R: the full ε, position and velocity parts, under gDDIM's R_t "+
@@ -100,6 +99,8 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	return f
 }
 
+// check refuses the values whose zero means a default in model.Config
+// (the library validates the rest).
 func (f *trainFlags) check() error {
 	switch {
 	case f.steps < 1:
@@ -108,20 +109,10 @@ func (f *trainFlags) check() error {
 		return usagef("--batch = %d: want >= 1", f.batch)
 	case !(f.lr > 0) || math.IsInf(f.lr, 0):
 		return usagef("--lr = %v: want a finite value > 0", f.lr)
-	case f.warmup < 0:
-		return usagef("--warmup = %d: want >= 0", f.warmup)
 	case f.lrDecay != "none" && f.lrDecay != train.LRCosine:
 		return usagef("--lr-decay = %q: want none or %s", f.lrDecay, train.LRCosine)
-	case !(f.clip >= 0) || math.IsInf(f.clip, 0):
-		return usagef("--clip = %v: want a finite value >= 0", f.clip)
-	case !(f.emaDecay >= 0 && f.emaDecay < 1):
-		return usagef("--ema = %v: want 0 <= decay < 1", f.emaDecay)
-	case f.hidden < 1 || f.hidden > 65536:
-		return usagef("--hidden = %d: want 1..65536", f.hidden)
-	case f.layers < 1 || f.layers > 64:
-		return usagef("--layers = %d: want 1..64", f.layers)
-	case f.inputFourier < 0 || f.inputFourier > 4096:
-		return usagef("--input-fourier = %d: want 0..4096 frequencies", f.inputFourier)
+	case !(f.emaDecay > 0 && f.emaDecay < 1):
+		return usagef("--ema = %v: want 0 < decay < 1", f.emaDecay)
 	case !(f.inputFourierScale > 0) || math.IsInf(f.inputFourierScale, 0):
 		return usagef("--input-fourier-scale = %v: want a finite value > 0", f.inputFourierScale)
 	case f.out == "":
@@ -140,83 +131,44 @@ func (f *trainFlags) check() error {
 	return nil
 }
 
-// decay is --lr-decay as train.Config takes it ("" for none).
-func (f *trainFlags) decay() string {
-	if f.lrDecay == "none" {
-		return ""
-	}
-	return f.lrDecay
-}
-
-// setup builds the objective, data source, engine and loop configuration.
-func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
+// setup builds the run with model.Setup: its errors are usage errors but
+// for unreadable image files.
+func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	if err := f.check(); err != nil {
-		return nil, runMeta{}, err
+		return nil, err
 	}
 	if !f.sf.given()["numerical-eps"] {
-		f.sf.eps = 1e-6 // the toy configuration of the reference code
+		f.sf.eps = model.DefaultToyNumericalEps // the toy configuration of the reference code
 	}
 	p, obj, err := f.sf.build()
 	if err != nil {
-		return nil, runMeta{}, err
+		return nil, err
 	}
 	w, err := objective.ParseWeighting(f.weighting)
 	if err != nil {
-		return nil, runMeta{}, usagef("--weighting: %v", err)
+		return nil, usagef("--weighting: %v", err)
 	}
 	par, err := objective.ParseParam(f.param)
 	if err != nil {
-		return nil, runMeta{}, usagef("--param: %v", err)
+		return nil, usagef("--param: %v", err)
 	}
-	u := useContext{SDE: p.Kind, Data: f.data, Image: isImageData(f.data), Weighting: w.String(),
+	u := useContext{SDE: p.Kind, Data: f.data, Image: dataset.IsImage(f.data), Weighting: w.String(),
 		InputFourier: f.inputFourier > 0, Quiet: f.quiet, Param: par.String()}
 	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
-		return nil, runMeta{}, err
+		return nil, err
 	}
-	if p.Kind == sde.VP {
-		par = objective.ParamL // R = σ_t: the same model (--param does not apply to vp)
-	}
-	oc := &objective.Config{Process: p, Objective: obj, Weighting: w, MixedScore: f.mixed && p.Kind == sde.CLD && par == objective.ParamL,
-		Param: par, LossEps: f.lossEps, ImportanceT: f.importanceT}
-	if err := oc.Validate(); err != nil {
-		return nil, runMeta{}, usageError{err}
-	}
-	data, scaling, err := openTrainData(f.data, f.subset, f.downsample)
-	if err != nil {
-		return nil, runMeta{}, err
-	}
-	d := data.Dim()
-	net, err := f.network(oc, d)
-	if err != nil {
-		return nil, runMeta{}, err
-	}
-	eng, err := train.NewNNEngine(net, f.emaDecay)
-	if err != nil {
-		return nil, runMeta{}, err
-	}
-	meta := runMeta{Version: 1, SDE: paramsOf(p), Objective: obj.String(), Weighting: w.String(), MixedScore: oc.MixedScore, Param: par.String(),
-		LossEps: f.lossEps, ImportanceT: f.importanceT, Data: f.data, Dim: d, Scaling: scaling, Downsample: f.downsample, Subset: f.subset,
+	c := model.Config{Data: f.data, Subset: f.subset, Downsample: f.downsample, Process: p, Objective: obj, Weighting: w,
+		NoMixedScore: !f.mixed, LossEps: f.lossEps, ImportanceT: f.importanceT, Param: par,
+		Net:   model.Net{Hidden: f.hidden, Layers: f.layers, InputFourier: f.inputFourier, InputFourierScale: f.inputFourierScale, NumRes: f.numRes, Dropout: f.dropout},
 		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
-		Sampler: "sscs", NFE: 200, Net: &netMeta{}}
-	if d == 2 {
-		meta.Net.Hidden, meta.Net.Layers, meta.Net.InputFourier = f.hidden, f.layers, f.inputFourier
-		if f.inputFourier > 0 {
-			meta.Net.InputFourierScale = f.inputFourierScale
+		OutDir: f.out, CheckpointEvery: f.ckptEvery, Keep: f.keep, ProgressEvery: f.progressEvery, SkipBadBatches: f.skipBad, TimeBudget: f.timeBudget}
+	if f.channels != "" {
+		if c.Net.Channels, err = model.ParseChannels(f.channels); err != nil {
+			return nil, usagef("--channels: %v", err)
 		}
-	} else {
-		meta.Net.Channels, meta.Net.NumRes, meta.Net.Dropout = f.channels, f.numRes, f.dropout
-	}
-	if p.Kind == sde.VP {
-		meta.Sampler, meta.NFE = "ode", 0
-	}
-	cfg := &train.Config{
-		Objective: oc, Engine: eng, Data: data,
-		Steps: f.steps, BatchSize: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, Seed: f.seed,
-		OutDir: f.out, CheckpointEvery: f.ckptEvery, KeepCheckpoints: f.keep, ProgressEvery: f.progressEvery,
-		SkipBadBatches: f.skipBad, TimeBudget: f.timeBudget, Meta: meta, CheckResume: checkResume(meta),
 	}
 	if !f.quiet {
-		cfg.Progress = func(s train.Status) {
+		c.Progress = func(s train.Status) {
 			eta := s.ETA.Round(time.Second)
 			fmt.Fprintf(stderr, "step %d/%d  loss %.4f  ema-loss %.4f  |g| %.3g  lr %.2g  %.1f steps/s  %.0f samples/s  elapsed %v  ETA %v",
 				s.Step, s.Steps, s.Loss, s.EMALoss, s.GradNorm, s.LR, s.StepsPerSec, s.SamplesPerSec, s.Elapsed.Round(time.Second), eta)
@@ -226,7 +178,23 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, runMeta, error) {
 			fmt.Fprintln(stderr)
 		}
 	}
-	return cfg, meta, nil
+	r, err := model.Setup(c)
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return r.Train, nil
+	case errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("--data %s: %w", f.data, err)
+	}
+	return nil, usageError{err}
+}
+
+// decay is --lr-decay as train.Config takes it ("" for none).
+func (f *trainFlags) decay() string {
+	if f.lrDecay == "none" {
+		return ""
+	}
+	return f.lrDecay
 }
 
 // execute runs (or resumes) training; SIGINT/SIGTERM finish the current
@@ -236,27 +204,30 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	if f.resume {
 		st, ok, err := train.Resume(cfg, func(e error) { fmt.Fprintf(stderr, "phasespace: warning: skipping checkpoint: %v\n", e) })
 		if err != nil {
-			return start, err
+			return start, resumeError(err)
 		}
 		if ok {
 			start = st
 			fmt.Fprintf(stderr, "resuming from step %d\n", st.Step)
 		}
-	} else if _, _, err := checkpoint.Latest(train.CheckpointDir(cfg.OutDir)); err == nil {
+	} else if model.HasCheckpoints(cfg.OutDir) {
 		return start, usagef("--out %s already holds checkpoints: pass --resume to continue, or choose another directory", cfg.OutDir)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	t0 := time.Now()
 	st, err := train.Run(ctx, cfg, start)
-	if errors.Is(err, train.ErrStopped) {
+	var ne *train.NumericalError
+	switch {
+	case errors.Is(err, train.ErrStopped):
 		fmt.Fprintf(stdout, "stopped by signal at step %d; checkpoint written to %s (continue with --resume)\n", st.Step, train.CheckpointDir(cfg.OutDir))
 		return st, nil
-	}
-	if err != nil {
+	case errors.As(err, &ne):
+		return st, fmt.Errorf("step %d: %s is %v (diagnostic in %s); lower --lr, raise --numerical-eps or --loss-eps, or pass --skip-bad-batches", ne.Step, ne.Quantity, ne.Value, ne.Diagnostic)
+	case err != nil:
 		return st, err
 	}
-	if err := writeLossPlot(filepath.Join(cfg.OutDir, "loss.csv"), filepath.Join(cfg.OutDir, "loss.png")); err != nil {
+	if err := experiment.WriteLossPlot(cfg.OutDir); err != nil {
 		warnf("loss plot: %v", err)
 	}
 	if st.Step < cfg.Steps {
@@ -267,63 +238,19 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	return st, nil
 }
 
-// network builds the score network: the MLP for 2-D data, the U-Net for
-// square single-channel images (x and v stacked as channels).
-func (f *trainFlags) network(oc *objective.Config, d int) (nn.Model, error) {
-	if d == 2 {
-		mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
-		mc.Hidden, mc.Depth, mc.Seed = f.hidden, f.layers, f.seed+1
-		if f.inputFourier > 0 {
-			mc.InputFourier, mc.InputFourierScale = f.inputFourier, f.inputFourierScale
-		}
-		return nn.NewMLP(mc)
+// resumeError turns model.ResumeError into a usage error naming the flags.
+func resumeError(err error) error {
+	var re *model.ResumeError
+	if !errors.As(err, &re) {
+		return err
 	}
-	size := int(math.Round(math.Sqrt(float64(d))))
-	if size*size != d {
-		return nil, usagef("--data %s: %d values per sample is not a square image", f.data, d)
+	lines := make([]string, len(re.Changes))
+	for i, c := range re.Changes {
+		lines[i] = "--" + c.String()
 	}
-	uc := nn.DefaultUNetConfig(oc.InDim(d)/d, oc.OutDim(d)/d)
-	uc.Size, uc.NumRes, uc.Dropout, uc.Seed = size, f.numRes, f.dropout, f.seed+1
-	uc.Channels = nn.UNetChannelsFor(size)
-	if f.channels != "" {
-		uc.Channels = nil
-		for _, c := range strings.Split(f.channels, ",") {
-			v, err := strconv.Atoi(strings.TrimSpace(c))
-			if err != nil || v < 1 || v > 1024 {
-				return nil, usagef("--channels %q: want comma-separated widths 1..1024", f.channels)
-			}
-			uc.Channels = append(uc.Channels, v)
-		}
-	}
-	if f.numRes < 1 || f.numRes > 8 {
-		return nil, usagef("--num-res = %d: want 1..8", f.numRes)
-	}
-	if !(f.dropout >= 0 && f.dropout < 1) {
-		return nil, usagef("--dropout = %v: want 0 <= p < 1", f.dropout)
-	}
-	uc.Groups = gcdAll(uc.Channels, 8)
-	if size%(1<<(len(uc.Channels)-1)) != 0 {
-		return nil, usagef("--channels: %d levels need the image size %d to be divisible by %d", len(uc.Channels), size, 1<<(len(uc.Channels)-1))
-	}
-	m, err := nn.NewUNet(uc)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return m, nil
-}
-
-// gcdAll returns the largest g <= limit dividing every width.
-func gcdAll(ws []int, limit int) int {
-	for g := limit; g > 1; g-- {
-		ok := true
-		for _, w := range ws {
-			ok = ok && w%g == 0
-		}
-		if ok {
-			return g
-		}
-	}
-	return 1
+	return usagef("--resume: the run was started with other settings, which a resumed run cannot change:\n  %s\n"+
+		"resume with the stored settings or train into another --out (may change on resume: --%s; --steps not with --lr-decay cosine)",
+		strings.Join(lines, "\n  "), strings.Join(model.ResumableSettings, ", --"))
 }
 
 func runTrain(args []string, stdout io.Writer) error {
@@ -332,20 +259,10 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, _, err := f.setup(os.Stderr)
+	cfg, err := f.setup(os.Stderr)
 	if err != nil {
 		return err
 	}
 	_, err = f.execute(cfg, stdout, os.Stderr)
 	return err
-}
-
-// writeLossPlot draws loss.csv (loss and its EMA against the step) as a PNG.
-func writeLossPlot(csvPath, pngPath string) error {
-	steps, loss, ema, err := train.ReadCurve(csvPath)
-	if err != nil {
-		return err
-	}
-	return figure.Lines(pngPath, "training loss", "step", "loss", false, 720, 420,
-		figure.Series{Name: "loss", X: steps, Y: loss}, figure.Series{Name: "EMA of loss", X: steps, Y: ema})
 }
