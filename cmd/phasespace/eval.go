@@ -5,21 +5,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"phasespace/classifier"
+	"phasespace/dataset"
 	"phasespace/evaluate"
 	"phasespace/exact"
-	"phasespace/featuremetrics"
 	"phasespace/imagedata"
 	"phasespace/likelihood"
-	"phasespace/metrics"
 	"phasespace/model"
-	"phasespace/ode"
-	"phasespace/rng"
 	"phasespace/score"
 	"phasespace/sde"
 	"phasespace/toy"
@@ -28,9 +24,6 @@ import (
 func init() {
 	register("eval", "evaluate samples, an exact-score model or a checkpoint: ed, mmd, sw2, modes, nll", runEval)
 }
-
-// knownEntropy is H(p) in nats from data-and-metrics §5.1.
-var knownEntropy = map[string]float64{"checkerboard": math.Log(32), "8gaussians": 2.8342, "diamond": -1.4021}
 
 var sampleMetricNames = []string{"ed", "mmd", "sw2", "modes"}
 
@@ -182,7 +175,7 @@ func (f *evalFlags) evalSampleFile(want map[string]bool, res map[string]any) err
 	if f.data == "" {
 		return usagef("--samples needs --data NAME (valid: %s)", strings.Join(toy.Names(), ", "))
 	}
-	x, d, err := readSamplesCSV(f.samples)
+	x, d, err := dataset.ReadCSV(f.samples)
 	if err != nil {
 		return err
 	}
@@ -192,133 +185,56 @@ func (f *evalFlags) evalSampleFile(want map[string]bool, res map[string]any) err
 	return sampleMetrics(x, f.data, f.n, f.seed, want, res)
 }
 
-// sampleMetrics fills res with the requested sample metrics of x against
-// n fresh draws of data and their real-vs-real floor (an independent draw
-// of the same size).
+// sampleMetrics fills res with evaluate.Samples of the requested metrics.
 func sampleMetrics(x []float64, data string, n int, seed uint64, want map[string]bool, res map[string]any) error {
-	y, err := toy.Sample(data, n, rng.Key(seed, rng.PurposeEval, 1))
-	if err != nil {
+	if _, err := toy.Sample(data, 1, 0); err != nil {
 		return usagef("--data: %v", err)
 	}
-	ref, _ := toy.Sample(data, len(x)/2, rng.Key(seed, rng.PurposeEval, 2))
-	floor := map[string]any{}
-	res["n_samples"], res["n_data"], res["data"] = len(x)/2, n, data
-	for _, m := range []struct {
-		flag, key string
-		f         func(a, b []float64) (float64, error)
-	}{
-		{"ed", "ed", func(a, b []float64) (float64, error) { return metrics.EnergyDistance(a, b, 2) }},
-		{"mmd", "mmd2", func(a, b []float64) (float64, error) { return metrics.MMD2(a, b, 2) }},
-		{"sw2", "sw2", metrics.SlicedW2},
-	} {
-		if !want[m.flag] {
-			continue
+	c := evaluate.SampleConfig{Data: data, N: n, Seed: seed, Metrics: []evaluate.SampleMetric{}}
+	for _, m := range []evaluate.SampleMetric{evaluate.ED, evaluate.MMD, evaluate.SW2, evaluate.Modes} {
+		if want[m.String()] {
+			c.Metrics = append(c.Metrics, m)
 		}
-		v, err := m.f(x, y)
-		if err != nil {
-			return err
-		}
-		res[m.key] = v
-		floor[m.key], _ = m.f(ref, y)
 	}
-	if want["modes"] {
-		mix, ok := toy.Mixture(data)
-		if !ok {
-			return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
-		}
-		res["modes"] = metrics.ModeMetrics(x, mix)
-		floor["modes"] = metrics.ModeMetrics(ref, mix)
+	if _, ok := toy.Mixture(data); want["modes"] && !ok {
+		return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
 	}
-	res["floor"] = floor
+	r, err := evaluate.Samples(x, c)
+	if err != nil {
+		return err
+	}
+	r.Fields(res)
 	return nil
+}
+
+// nllConfig is the likelihood flags as evaluate.NLLConfig.
+func (f *evalFlags) nllConfig() (evaluate.NLLConfig, error) {
+	c := evaluate.NLLConfig{N: f.n, Seed: f.seed, IW: f.iw, Probes: f.probes, RTol: f.rtol, ATol: f.atol, Eps: f.eps}
+	var err error
+	if c.Divergence, err = likelihood.ParseDivergence(f.divergence); err != nil {
+		return c, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
+	}
+	if c.Probe, err = likelihood.ParseProbe(f.probe); err != nil {
+		return c, usagef("--probe %q: valid are rademacher, gaussian", f.probe)
+	}
+	return c, nil
 }
 
 // nllOf evaluates the likelihood of n fresh data points under a score model.
-func (f *evalFlags) nllOf(p *sde.Process, model score.VJPModel, data string, res map[string]any) error {
-	x, err := toy.Sample(data, f.n, rng.Key(f.seed, rng.PurposeEval, 3))
-	if err != nil {
+func (f *evalFlags) nllOf(p *sde.Process, m score.VJPModel, data string, res map[string]any) error {
+	if _, err := toy.Sample(data, 1, 0); err != nil {
 		return usagef("--data: %v", err)
 	}
-	out, err := f.likelihoodOf(p, model, x)
+	c, err := f.nllConfig()
 	if err != nil {
 		return err
 	}
-	// The data's own NLL on the same points, where the density is known.
-	tr, ok := 0.0, true
-	for i := 0; i < f.n && ok; i++ {
-		var lp float64
-		lp, ok = toy.LogProb(data, x[2*i:2*i+2])
-		tr -= lp / float64(f.n)
-	}
-	if ok {
-		out["true_nll_same_points"] = tr
-	}
-	if h, ok := knownEntropy[data]; ok {
-		out["true_entropy"] = h
-	}
-	res["nll"] = out
-	return nil
-}
-
-// bpdOf evaluates bits/dim of a trained image model on the first n test
-// images, uniformly dequantised ((p + u)/256 scaled to [−1, 1], a = 2).
-func (f *evalFlags) bpdOf(lm *model.Loaded, res map[string]any) error {
-	ds, err := loadImageSplit(lm.Meta.Data, "test", lm.Meta.Downsample)
-	if err != nil {
-		return fmt.Errorf("checkpoint data %s: %w", lm.Meta.Data, err)
-	}
-	d := ds.H * ds.W
-	if d != lm.Meta.Dim {
-		return fmt.Errorf("test images have %d pixels, the model %d", d, lm.Meta.Dim)
-	}
-	ds = ds.Subset(f.n)
-	x := ds.Scaled(rng.New(f.seed, rng.PurposeEval, 4))
-	out, err := f.likelihoodOf(lm.Process, lm.Score, x)
+	r, err := evaluate.NLL(p, m, data, c)
 	if err != nil {
 		return err
 	}
-	out["bpd"] = likelihood.BitsPerDim(out["nll"].(float64), d, 2)
-	out["bpd_se"] = out["se"].(float64) / (float64(d) * math.Ln2)
-	out["images"] = ds.N
-	res["bpd"] = out
+	res["nll"] = r.Fields()
 	return nil
-}
-
-// likelihoodOf runs the likelihood solver on the n×d points x.
-func (f *evalFlags) likelihoodOf(p *sde.Process, model score.VJPModel, x []float64) (map[string]any, error) {
-	cfg := likelihood.Config{Process: p, Model: model, Solve: ode.Integrate, Eps: f.eps, RTol: f.rtol, ATol: f.atol,
-		IW: f.iw, Probes: f.probes, Seed: f.seed}
-	switch f.divergence {
-	case "exact":
-		cfg.Divergence = likelihood.Exact
-	case "hutchinson":
-		cfg.Divergence = likelihood.Hutchinson
-	default:
-		return nil, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
-	}
-	switch f.probe {
-	case "rademacher":
-		cfg.Probe = likelihood.Rademacher
-	case "gaussian":
-		cfg.Probe = likelihood.Gaussian
-	default:
-		return nil, usagef("--probe %q: valid are rademacher, gaussian", f.probe)
-	}
-	r, err := likelihood.NLL(cfg, x)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]any{"nll": r.Mean, "se": r.SE, "nfe": r.NFE, "n": len(r.NLL), "divergence": f.divergence}
-	if p.Order() == 2 {
-		if f.iw > 1 {
-			out["bound"] = fmt.Sprintf("importance-weighted, K=%d", f.iw)
-		} else {
-			out["bound"] = "augmented E_q[-log p(x,v)] - H(q)"
-		}
-	} else {
-		out["bound"] = "exact (VP)"
-	}
-	return out, nil
 }
 
 // evalExact evaluates the exact score of a mixture data set.
@@ -383,9 +299,15 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 			}
 		}
 		if want["bpd"] {
-			if err := f.bpdOf(lm, res); err != nil {
+			c, err := f.nllConfig()
+			if err != nil {
 				return err
 			}
+			r, err := evaluate.BPD(lm, c)
+			if err != nil {
+				return err
+			}
+			res["bpd"] = r.Fields()
 		}
 		if feature {
 			return f.featureMetrics(lm, want, res)
@@ -463,19 +385,13 @@ func fmtVal(v any) string {
 	}
 }
 
-// featureMetrics samples n images from an image checkpoint and compares them
-// with the first n test images in the project classifier's feature space
-// (FD, KID, precision/recall, class-histogram KL), beside the real-vs-real
-// floor (the first n training images against the same test images).
+// featureMetrics samples n images from an image checkpoint and compares
+// them with evaluate.Features.
 func (f *evalFlags) featureMetrics(lm *model.Loaded, want map[string]bool, res map[string]any) error {
 	if f.classifier == "" {
 		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
 	}
-	test, err := loadImageSplit(lm.Meta.Data, "test", lm.Meta.Downsample)
-	if err != nil {
-		return err
-	}
-	trainSet, err := loadImageSplit(lm.Meta.Data, "train", lm.Meta.Downsample)
+	trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.Downsample)
 	if err != nil {
 		return err
 	}
@@ -488,46 +404,18 @@ func (f *evalFlags) featureMetrics(lm *model.Loaded, want map[string]bool, res m
 	if err != nil {
 		return err
 	}
-	gen := imagedata.ToPixels(x)
-	predGen, featGen := net.Evaluate(gen, n)
-	predTest, featTest := net.Evaluate(test.Pixels, n)
-	_, featTrain := net.Evaluate(trainSet.Pixels, n)
-	fg := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featGen}
-	ft := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featTest}
-	fr := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featTrain}
-	out, floor := map[string]any{"n": n, "sampler": info}, map[string]any{}
-	if want["fd"] {
-		if out["fd"], err = featuremetrics.FD(fg, ft); err != nil {
-			return err
+	c := evaluate.FeatureConfig{Seed: f.seed, Metrics: []evaluate.FeatureMetric{}}
+	for _, m := range []evaluate.FeatureMetric{evaluate.FD, evaluate.KID, evaluate.PR, evaluate.Classes} {
+		if want[m.String()] {
+			c.Metrics = append(c.Metrics, m)
 		}
-		floor["fd"], _ = featuremetrics.FD(fr, ft)
 	}
-	if want["kid"] {
-		m, sd, err := featuremetrics.KID(fg, ft, 100, min(1000, n), f.seed)
-		if err != nil {
-			return err
-		}
-		out["kid"], out["kid_sd"] = m, sd
-		fm, fsd, _ := featuremetrics.KID(fr, ft, 100, min(1000, n), f.seed)
-		floor["kid"], floor["kid_sd"] = fm, fsd
+	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, c)
+	if err != nil {
+		return err
 	}
-	if want["pr"] && n > 3 {
-		p, r, err := featuremetrics.PrecisionRecall(ft, fg, 3)
-		if err != nil {
-			return err
-		}
-		out["precision"], out["recall"] = p, r
-		fp, frc, _ := featuremetrics.PrecisionRecall(ft, fr, 3)
-		floor["precision"], floor["recall"] = fp, frc
-	}
-	if want["classes"] {
-		kl, starved := featuremetrics.ClassHistogramKL(predGen, predTest, classifier.Classes)
-		out["class_kl"], out["starved_classes"] = kl, starved
-		predTrain, _ := net.Evaluate(trainSet.Pixels, n)
-		fkl, fst := featuremetrics.ClassHistogramKL(predTrain, predTest, classifier.Classes)
-		floor["class_kl"], floor["starved_classes"] = fkl, fst
-	}
-	out["floor"] = floor
+	out := r.Fields()
+	out["sampler"] = info
 	res["features"] = out
 	return nil
 }
