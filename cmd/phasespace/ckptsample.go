@@ -2,6 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
+
+	"phasespace/dataset"
 
 	"phasespace/model"
 	"phasespace/sampler"
@@ -51,6 +54,15 @@ func sampleCheckpoint(lm *model.Loaded, method string, nfe, n int, seed uint64) 
 func checkFullScore(lm *model.Loaded, m sampler.Method) error {
 	if err := lm.CheckSampler(m); errors.Is(err, model.ErrVelocityOnly) {
 		return usagef("--sampler gddim needs the full score (ε = −K_tᵀs mixes ∇ₓ and ∇ᵥ), and checkpoint %s predicts only the %v velocity score: train with --param R", lm.Dir, lm.Process.Kind)
+	}
+	return nil
+}
+
+// writeSamplesCSV writes n×d samples with dataset.WriteCSV, naming --out
+// in errors.
+func writeSamplesCSV(path string, x []float64, d int) error {
+	if err := dataset.WriteCSV(path, x, d); err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	return nil
 }

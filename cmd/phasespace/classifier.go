@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"phasespace/classifier"
+	"phasespace/dataset"
 	"phasespace/featuremetrics"
 )
 
@@ -36,7 +37,7 @@ func runClassifier(args []string, stdout io.Writer) error {
 	if *floorN < 100 || *floorN > 10000 {
 		return usagef("--floor-n = %d: want 100..10000", *floorN)
 	}
-	trainSet, testSet, err := loadImageSplits(*data, *downsample)
+	trainSet, testSet, err := dataset.LoadSplits(*data, *downsample)
 	if err != nil {
 		return err
 	}

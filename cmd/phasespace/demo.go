@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"phasespace/dataset"
 	"phasespace/figure"
 	"phasespace/sampler"
 	"phasespace/toy"
@@ -42,7 +43,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	if *nfe < 2 {
 		return usagef("--nfe = %d: want >= 2", *nfe)
 	}
-	if isImageData(f.data) {
+	if dataset.IsImage(f.data) {
 		return usagef("--data %s: the demo uses 2-D toy data (e.g. 8gaussians, checkerboard, diamond)", f.data)
 	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {

@@ -274,7 +274,7 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 	if err != nil {
 		return err
 	}
-	image := isImageData(lm.Meta.Data)
+	image := dataset.IsImage(lm.Meta.Data)
 	if image && want["bpd"] && f.divergence == "exact" && !f.given["divergence"] {
 		f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
 	}

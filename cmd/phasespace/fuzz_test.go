@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"phasespace/dataset"
 )
 
 // FuzzKernelFlags: numeric flags of any text give either a result (exit 0)
@@ -44,7 +46,7 @@ func FuzzReadSamplesCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		p := filepath.Join(t.TempDir(), "s.csv")
 		os.WriteFile(p, body, 0o644)
-		x, d, err := readSamplesCSV(p)
+		x, d, err := dataset.ReadCSV(p)
 		if err != nil {
 			return
 		}

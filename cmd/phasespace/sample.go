@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"phasespace/dataset"
 	"phasespace/exact"
 	"phasespace/figure"
 	"phasespace/imagedata"
@@ -49,7 +50,7 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.ckpt, "ckpt", "", "use the trained score model of a checkpoint directory (instead of --exact; its SDE is used)")
 	fs.StringVar(&f.method, "sampler", "sscs", "sampler: em, sscs, ode or gddim (exponential integrator, docs/samplers.md)")
 	fs.IntVar(&f.nfe, "nfe", 200, "em/sscs/gddim: total score evaluations including the denoising step (2..1000000);\ngddim spends one per step, its lower-order warm-start steps included")
-	fs.IntVar(&f.n, "n", 2000, fmt.Sprintf("number of samples (1..%d)", maxCSVSamples))
+	fs.IntVar(&f.n, "n", 2000, fmt.Sprintf("number of samples (1..%d)", dataset.MaxCSVRows))
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed")
 	fs.StringVar(&f.out, "out", "", "output file: .csv (one sample per line) or .png (scatter and density plot, 2-D data)")
 	fs.Float64Var(&f.rtol, "rtol", 1e-5, "ode: relative tolerance, in (0, 1)")
@@ -207,8 +208,8 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)
 	}
 	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
-	if f.n < 1 || f.n > maxCSVSamples {
-		return c, "", usagef("--n = %d: want 1..%d", f.n, maxCSVSamples)
+	if f.n < 1 || f.n > dataset.MaxCSVRows {
+		return c, "", usagef("--n = %d: want 1..%d", f.n, dataset.MaxCSVRows)
 	}
 	if f.out == "" {
 		return c, "", usagef("--out is required: a .csv or .png file")
