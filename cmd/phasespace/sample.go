@@ -11,7 +11,6 @@ import (
 	"phasespace/dataset"
 	"phasespace/exact"
 	"phasespace/figure"
-	"phasespace/imagedata"
 	"phasespace/sampler"
 	"phasespace/score"
 	"phasespace/sde"
@@ -86,7 +85,7 @@ func runSample(args []string, stdout io.Writer) error {
 	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
 	switch {
 	case isPNG(f.out) && d != 2:
-		err = writeImageGrid(f.out, x, d)
+		err = figure.SampleImages(f.out, x, d)
 	case isPNG(f.out):
 		err = figure.Panels(f.out, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
 	default:
@@ -111,29 +110,6 @@ func runSample(args []string, stdout io.Writer) error {
 }
 
 func isPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
-
-// imageSide returns s when d = s·s is a square image of at least 4×4, else 0.
-func imageSide(d int) int {
-	for s := 4; s*s <= d; s++ {
-		if s*s == d {
-			return s
-		}
-	}
-	return 0
-}
-
-// writeImageGrid writes samples in [−1, 1] (n×d, d = side²) as a grid of
-// grayscale images, up to 10 per row, ink white on black as in MNIST.
-func writeImageGrid(path string, x []float64, d int) error {
-	side := imageSide(d)
-	n := len(x) / d
-	imgs := make([][]byte, n)
-	for i := range imgs {
-		imgs[i] = imagedata.ToPixels(x[i*d : (i+1)*d])
-	}
-	scale := max(1, 56/side)
-	return figure.ImageGrid(path, imgs, side, side, min(n, 10), scale)
-}
 
 // nfeNote explains how the NFE was spent.
 func nfeNote(c sampler.Config, st sampler.Stats) string {
@@ -222,7 +198,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 		return c, "", err
 	}
 	c.Process, c.Model = p, model
-	if isPNG(f.out) && model.Dim() != 2 && imageSide(model.Dim()) == 0 {
+	if isPNG(f.out) && model.Dim() != 2 && figure.ImageSide(model.Dim()) == 0 {
 		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, model.Dim())
 	}
 	if f.traj != "" && model.Dim() != 2 {
