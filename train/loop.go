@@ -391,7 +391,7 @@ func writeDiagnostic(path string, cfg *Config, step int64, what string, val floa
 		"non_finite_outputs": nonFiniteOut,
 		"numerical_eps":      cfg.Objective.Process.NumericalEps,
 		"loss_eps":           cfg.Objective.EffectiveLossEps(),
-		"hint":               "lower the learning rate, raise the numerical epsilon of the process or the loss epsilon, or skip bad batches (phasespace train: --lr, --numerical-eps, --loss-eps, --skip-bad-batches)",
+		"hint":               "lower the learning rate, raise the numerical epsilon of the process or the loss epsilon, or skip bad batches (Config.SkipBadBatches)",
 	}
 	raw, _ := json.MarshalIndent(diag, "", "  ")
 	checkpoint.WriteFileAtomic(path, raw)
