@@ -60,9 +60,9 @@ func TestLoadGivesTheTrainedScore(t *testing.T) {
 	}
 }
 
-// TestMetaJSONNames holds the run description to the key names written by
-// `phasespace train` (cmd/phasespace/runmeta.go), so both read each other's
-// checkpoints.
+// TestMetaJSONNames holds the run description to the key names of the
+// checkpoints `phasespace train` wrote before it used package model, so
+// those checkpoints still load and resume.
 func TestMetaJSONNames(t *testing.T) {
 	r, err := Setup(small(t.TempDir()))
 	if err != nil {
