@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"phasespace/dataset"
+	"phasespace/evaluate"
 	"phasespace/figure"
 	"phasespace/sampler"
 	"phasespace/toy"
@@ -91,7 +92,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "sampled %d points with SSCS (%d NFE) in %v\n", *n, st.NFE, time.Since(t0).Round(time.Millisecond))
 	res := map[string]any{}
-	if err := sampleMetrics(x, f.data, *n, f.seed+300, map[string]bool{"ed": true, "mmd": true, "sw2": true}, res); err != nil {
+	if err := sampleMetrics(x, f.data, *n, f.seed+300, []evaluate.SampleMetric{evaluate.ED, evaluate.MMD, evaluate.SW2}, res); err != nil {
 		return err
 	}
 	if !*skipNLL {

@@ -5,7 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -25,8 +26,6 @@ func init() {
 	register("eval", "evaluate samples, an exact-score model or a checkpoint: ed, mmd, sw2, modes, nll", runEval)
 }
 
-var sampleMetricNames = []string{"ed", "mmd", "sw2", "modes"}
-
 type evalFlags struct {
 	sf                 *sdeFlags
 	samples, exactName string
@@ -40,7 +39,7 @@ type evalFlags struct {
 	asJSON             bool
 	given              map[string]bool
 	fs                 *flag.FlagSet
-	want               map[string]bool // the metrics requested
+	want               evaluate.Metrics // the metrics requested
 	classifier         string
 	sampler            string
 	nfe                int
@@ -72,43 +71,34 @@ func runEval(args []string, stdout io.Writer) error {
 	}
 	f.given = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
-	sources := 0
-	for _, s := range []string{f.samples, f.exactName, f.ckpt} {
-		if s != "" {
-			sources++
-		}
-	}
-	if sources != 1 {
+	if given := len(slices.DeleteFunc([]string{f.samples, f.exactName, f.ckpt}, func(s string) bool { return s == "" })); given != 1 {
 		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
 	}
-	if f.n < 2 || f.n > 1_000_000 {
+	switch {
+	case f.n < 2 || f.n > 1_000_000:
 		return usagef("--n = %d: want 2..1000000", f.n)
-	}
-	if f.iw < 1 || f.iw > 4096 {
+	case f.iw < 1 || f.iw > 4096:
 		return usagef("--iw = %d: want 1..4096", f.iw)
-	}
-	if f.probes < 1 || f.probes > 1024 {
+	case f.probes < 1 || f.probes > 1024:
 		return usagef("--probes = %d: want 1..1024", f.probes)
+	case !(f.eps > 0 && f.eps < 1):
+		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.eps)
 	}
 	if err := checkTolerances(f.rtol, f.atol); err != nil {
 		return err
 	}
-	if !(f.eps > 0 && f.eps < 1) {
-		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.eps)
-	}
-	want, err := f.parseMetrics()
-	if err != nil {
+	if err := f.parseMetrics(); err != nil {
 		return err
 	}
-	f.want = want
 	res := map[string]any{}
+	var err error
 	switch {
 	case f.samples != "":
-		err = f.evalSampleFile(want, res)
+		err = f.evalSampleFile(res)
 	case f.exactName != "":
-		err = f.evalExact(want, res)
+		err = f.evalExact(res)
 	default:
-		err = f.evalCheckpoint(want, res)
+		err = f.evalCheckpoint(res)
 	}
 	if err != nil {
 		return err
@@ -119,56 +109,40 @@ func runEval(args []string, stdout io.Writer) error {
 // checkFlags refuses the given flags that have no effect with source
 // ("exact", "ckpt" or "samples"), SDE kind (0: none) and image data.
 func (f *evalFlags) checkFlags(source string, kind sde.Kind, image bool) error {
-	u := useContext{SDE: kind, Source: source, Image: image, Divergence: f.divergence,
-		Likelihood: f.want["nll"] || f.want["bpd"]}
-	for m := range f.want {
-		switch m {
-		case "fd", "kid", "pr", "classes":
-			u.FeatureMetrics, u.SampleMetrics = true, true
-		case "ed", "mmd", "sw2", "modes":
-			u.SampleMetrics = true
-		}
-	}
-	return checkFlags("eval", f.fs, u)
+	w := f.want
+	return checkFlags("eval", f.fs, useContext{SDE: kind, Source: source, Image: image, Divergence: f.divergence,
+		Likelihood: w.NLL || w.BPD, FeatureMetrics: len(w.Feature) > 0, SampleMetrics: len(w.Sample)+len(w.Feature) > 0})
 }
 
-func (f *evalFlags) parseMetrics() (map[string]bool, error) {
+// parseMetrics sets f.want from --metrics (default: ed,mmd,sw2 for
+// --samples, nll for --exact, nll,ed,mmd,sw2 for --ckpt).
+func (f *evalFlags) parseMetrics() error {
 	list := f.metricList
-	if list == "" {
-		if f.samples != "" {
-			list = "ed,mmd,sw2"
-		} else if f.exactName != "" {
-			list = "nll"
-		} else {
-			list = "nll,ed,mmd,sw2"
-		}
+	switch {
+	case list != "":
+	case f.samples != "":
+		list = "ed,mmd,sw2"
+	case f.exactName != "":
+		list = "nll"
+	default:
+		list = "nll,ed,mmd,sw2"
 	}
-	want := map[string]bool{}
-	valid := append(append([]string{}, sampleMetricNames...), "nll", "bpd", "fd", "kid", "pr", "classes")
-	for _, m := range strings.Split(list, ",") {
-		m = strings.TrimSpace(m)
-		ok := false
-		for _, v := range valid {
-			ok = ok || v == m
-		}
-		if !ok {
-			return nil, usagef("--metrics: unknown metric %q (valid: %s)", m, strings.Join(valid, ", "))
-		}
-		want[m] = true
+	w, err := evaluate.ParseMetrics(list)
+	if err != nil {
+		return usagef("--metrics: %v", err)
 	}
-	for _, m := range []string{"bpd", "fd", "kid", "pr", "classes"} {
-		if want[m] && f.ckpt == "" {
-			return nil, usagef("--metrics %s needs an image checkpoint (--ckpt)", m)
-		}
+	f.want = w
+	if (w.BPD || len(w.Feature) > 0) && f.ckpt == "" {
+		return usagef("--metrics %s needs an image checkpoint (--ckpt)", w)
 	}
-	if want["nll"] && f.samples != "" {
-		return nil, usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
+	if w.NLL && f.samples != "" {
+		return usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
 	}
-	return want, nil
+	return nil
 }
 
 // evalSampleFile compares a CSV of samples with fresh data draws.
-func (f *evalFlags) evalSampleFile(want map[string]bool, res map[string]any) error {
+func (f *evalFlags) evalSampleFile(res map[string]any) error {
 	if err := f.checkFlags("samples", 0, false); err != nil {
 		return err
 	}
@@ -182,24 +156,18 @@ func (f *evalFlags) evalSampleFile(want map[string]bool, res map[string]any) err
 	if d != 2 {
 		return fmt.Errorf("%s: %d columns; the 2-D sample metrics need 2", f.samples, d)
 	}
-	return sampleMetrics(x, f.data, f.n, f.seed, want, res)
+	return sampleMetrics(x, f.data, f.n, f.seed, f.want.Sample, res)
 }
 
-// sampleMetrics fills res with evaluate.Samples of the requested metrics.
-func sampleMetrics(x []float64, data string, n int, seed uint64, want map[string]bool, res map[string]any) error {
+// sampleMetrics fills res with evaluate.Samples of the metrics want.
+func sampleMetrics(x []float64, data string, n int, seed uint64, want []evaluate.SampleMetric, res map[string]any) error {
 	if _, err := toy.Sample(data, 1, 0); err != nil {
 		return usagef("--data: %v", err)
 	}
-	c := evaluate.SampleConfig{Data: data, N: n, Seed: seed, Metrics: []evaluate.SampleMetric{}}
-	for _, m := range []evaluate.SampleMetric{evaluate.ED, evaluate.MMD, evaluate.SW2, evaluate.Modes} {
-		if want[m.String()] {
-			c.Metrics = append(c.Metrics, m)
-		}
-	}
-	if _, ok := toy.Mixture(data); want["modes"] && !ok {
+	if _, ok := toy.Mixture(data); slices.Contains(want, evaluate.Modes) && !ok {
 		return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
 	}
-	r, err := evaluate.Samples(x, c)
+	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: data, N: n, Seed: seed, Metrics: want})
 	if err != nil {
 		return err
 	}
@@ -238,7 +206,7 @@ func (f *evalFlags) nllOf(p *sde.Process, m score.VJPModel, data string, res map
 }
 
 // evalExact evaluates the exact score of a mixture data set.
-func (f *evalFlags) evalExact(want map[string]bool, res map[string]any) error {
+func (f *evalFlags) evalExact(res map[string]any) error {
 	mix, ok := toy.Mixture(f.exactName)
 	if !ok {
 		return usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", f.exactName)
@@ -258,24 +226,21 @@ func (f *evalFlags) evalExact(want map[string]bool, res map[string]any) error {
 	if data == "" {
 		data = f.exactName
 	}
-	res["model"] = "exact score of " + f.exactName
-	res["process"] = evaluate.ProcessFields(p)
-	for m := range want {
-		if m != "nll" {
-			return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
-		}
+	res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p)
+	if len(f.want.Sample) > 0 {
+		return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
 	}
 	return f.nllOf(p, o, data, res)
 }
 
 // evalCheckpoint evaluates a trained model.
-func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) error {
+func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	lm, err := loadCheckpoint(f.ckpt)
 	if err != nil {
 		return err
 	}
-	image := dataset.IsImage(lm.Meta.Data)
-	if image && want["bpd"] && f.divergence == "exact" && !f.given["divergence"] {
+	w, image := f.want, dataset.IsImage(lm.Meta.Data)
+	if image && w.BPD && f.divergence == "exact" && !f.given["divergence"] {
 		f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
 	}
 	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
@@ -285,56 +250,42 @@ func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) err
 	if data == "" {
 		data = lm.Meta.Data
 	}
-	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
-	res["process"] = evaluate.ProcessFields(lm.Process)
-	if image {
-		feature := false
-		for m := range want {
-			switch m {
-			case "bpd":
-			case "fd", "kid", "pr", "classes":
-				feature = true
-			default:
-				return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", m)
-			}
+	res["model"], res["process"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step), evaluate.ProcessFields(lm.Process)
+	if !image {
+		if w.BPD {
+			return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
 		}
-		if want["bpd"] {
-			c, err := f.nllConfig()
-			if err != nil {
+		if w.NLL {
+			if err := f.nllOf(lm.Process, lm.Score, data, res); err != nil {
 				return err
 			}
-			r, err := evaluate.BPD(lm, c)
-			if err != nil {
-				return err
-			}
-			res["bpd"] = r.Fields()
 		}
-		if feature {
-			return f.featureMetrics(lm, want, res)
+		if len(w.Sample) == 0 {
+			return nil
 		}
-		return nil
-	}
-	if want["bpd"] {
-		return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
-	}
-	if want["nll"] {
-		if err := f.nllOf(lm.Process, lm.Score, data, res); err != nil {
-			return err
-		}
-	}
-	sampleWanted := map[string]bool{}
-	for _, m := range sampleMetricNames {
-		sampleWanted[m] = want[m]
-	}
-	if want["ed"] || want["mmd"] || want["sw2"] || want["modes"] {
 		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.n, f.seed)
 		if err != nil {
 			return err
 		}
 		res["sampler"] = info
-		if err := sampleMetrics(x, data, f.n, f.seed, sampleWanted, res); err != nil {
+		return sampleMetrics(x, data, f.n, f.seed, w.Sample, res)
+	}
+	if w.NLL || len(w.Sample) > 0 {
+		return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", evaluate.Metrics{Sample: w.Sample, NLL: w.NLL})
+	}
+	if w.BPD {
+		c, err := f.nllConfig()
+		if err != nil {
 			return err
 		}
+		r, err := evaluate.BPD(lm, c)
+		if err != nil {
+			return err
+		}
+		res["bpd"] = r.Fields()
+	}
+	if len(w.Feature) > 0 {
+		return f.featureMetrics(lm, res)
 	}
 	return nil
 }
@@ -347,19 +298,11 @@ func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	floor, _ := res["floor"].(map[string]any)
-	keys := make([]string, 0, len(res))
-	for k := range res {
-		if k != "floor" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := res[k]
+	for _, k := range slices.Sorted(maps.Keys(res)) {
 		if fv, ok := floor[k]; ok {
-			fmt.Fprintf(tw, "%s\t%v\treal-vs-real floor %v\n", k, fmtVal(v), fmtVal(fv))
-		} else {
-			fmt.Fprintf(tw, "%s\t%v\n", k, fmtVal(v))
+			fmt.Fprintf(tw, "%s\t%v\treal-vs-real floor %v\n", k, fmtVal(res[k]), fmtVal(fv))
+		} else if k != "floor" {
+			fmt.Fprintf(tw, "%s\t%v\n", k, fmtVal(res[k]))
 		}
 	}
 	return tw.Flush()
@@ -370,14 +313,9 @@ func fmtVal(v any) string {
 	case float64:
 		return fmt.Sprintf("%.5g", x)
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + fmtVal(x[k])
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			parts = append(parts, k+"="+fmtVal(x[k]))
 		}
 		return strings.Join(parts, " ")
 	default:
@@ -387,7 +325,7 @@ func fmtVal(v any) string {
 
 // featureMetrics samples n images from an image checkpoint and compares
 // them with evaluate.Features.
-func (f *evalFlags) featureMetrics(lm *model.Loaded, want map[string]bool, res map[string]any) error {
+func (f *evalFlags) featureMetrics(lm *model.Loaded, res map[string]any) error {
 	if f.classifier == "" {
 		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
 	}
@@ -399,18 +337,11 @@ func (f *evalFlags) featureMetrics(lm *model.Loaded, want map[string]bool, res m
 	if err != nil {
 		return fmt.Errorf("--classifier: %w", err)
 	}
-	n := min(f.n, test.N)
-	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, n, f.seed)
+	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, min(f.n, test.N), f.seed)
 	if err != nil {
 		return err
 	}
-	c := evaluate.FeatureConfig{Seed: f.seed, Metrics: []evaluate.FeatureMetric{}}
-	for _, m := range []evaluate.FeatureMetric{evaluate.FD, evaluate.KID, evaluate.PR, evaluate.Classes} {
-		if want[m.String()] {
-			c.Metrics = append(c.Metrics, m)
-		}
-	}
-	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, c)
+	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, evaluate.FeatureConfig{Seed: f.seed, Metrics: f.want.Feature})
 	if err != nil {
 		return err
 	}
