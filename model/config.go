@@ -30,7 +30,6 @@ const (
 	DefaultToyNumericalEps = 1e-6
 )
 
-
 // Net is the network architecture: an MLP for 2-D data, a U-Net (x and v
 // stacked as channels) for square single-channel images. Zero fields mean
 // the defaults named.
@@ -138,6 +137,14 @@ func Setup(c Config) (*Run, error) {
 		return nil, fmt.Errorf("model: Clip = %v: want a finite value >= 0", c.Clip)
 	case !(ema > 0 && ema < 1):
 		return nil, fmt.Errorf("model: EMADecay = %v: want 0 < decay < 1 (0: %v)", ema, DefaultEMADecay)
+	case c.CheckpointEvery < 0:
+		return nil, fmt.Errorf("model: CheckpointEvery = %d: want >= 0 (0: only at the end)", c.CheckpointEvery)
+	case c.Keep < 0:
+		return nil, fmt.Errorf("model: Keep = %d: want >= 1 (0: 3)", c.Keep)
+	case c.ProgressEvery < 0:
+		return nil, fmt.Errorf("model: ProgressEvery = %v: want > 0 (0: 2 s)", c.ProgressEvery)
+	case c.TimeBudget < 0:
+		return nil, fmt.Errorf("model: TimeBudget = %v: want >= 0 (0: none)", c.TimeBudget)
 	}
 	p := c.Process
 	if p == nil {

@@ -149,6 +149,8 @@ func TestSetupValidatesAndKeepsTheConfig(t *testing.T) {
 		"EMADecay":   func(c *Config) { c.EMADecay = 1 },
 		"LRDecay":    func(c *Config) { c.LRDecay = "linear" },
 		"Net.Layers": func(c *Config) { c.Net.Layers = 65 },
+		"Keep":       func(c *Config) { c.Keep = -1 },
+		"TimeBudget": func(c *Config) { c.TimeBudget = -1 },
 		"dataset":    func(c *Config) { c.Data = "nosuchset" },
 	} {
 		c := small(t.TempDir())

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -26,56 +25,35 @@ func init() {
 	register("train", "train a score network (MLP for 2-D data, U-Net for images) with checkpoints and resume", runTrain)
 }
 
-// trainFlags are the train command's flags (also used by demo).
+// trainFlags are the train command's flags (also used by demo): the run's
+// model.Config and the flags that are not its fields.
 type trainFlags struct {
-	cmd                string // the command, for checkFlags: train (default) or demo
-	sf                 *sdeFlags
-	data               string
-	weighting          string
-	steps, warmup      int64
-	lrDecay            string
-	batch              int
-	lr, clip, emaDecay float64
-	hidden, layers     int
-	inputFourier       int
-	inputFourierScale  float64
-	seed               uint64
-	out                string
-	resume             bool
-	mixed              bool
-	param              string
-	lossEps            float64
-	importanceT        bool
-	ckptEvery          int64
-	keep               int
-	skipBad            bool
-	subset             int
-	downsample         bool
-	quiet              bool
-	progressEvery      time.Duration
-	timeBudget         time.Duration
-	channels           string
-	numRes             int
-	dropout            float64
+	c                         model.Config
+	cmd                       string // the command, for checkFlags: train (default) or demo
+	sf                        *sdeFlags
+	weighting, lrDecay, param string
+	channels                  string
+	resume, mixed, quiet      bool
 }
 
 func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	f := &trainFlags{cmd: "train", sf: addSDEFlags(fs, "cld")}
-	fs.StringVar(&f.data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...)")
+	c := &f.c
+	fs.StringVar(&c.Data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...)")
 	fs.StringVar(&f.weighting, "weighting", "eps", "loss weighting: eps (λ = ℓ⁻², sample quality) or ml (likelihood)")
-	fs.Int64Var(&f.steps, "steps", defaultSteps, "optimiser steps (>= 1)")
-	fs.IntVar(&f.batch, "batch", 512, "batch size (>= 1)")
-	fs.Float64Var(&f.lr, "lr", 1e-3, "Adam learning rate (> 0)")
-	fs.Int64Var(&f.warmup, "warmup", 0, "linear learning-rate warm-up steps (>= 0)")
+	fs.Int64Var(&c.Steps, "steps", defaultSteps, "optimiser steps (>= 1)")
+	fs.IntVar(&c.Batch, "batch", 512, "batch size (>= 1)")
+	fs.Float64Var(&c.LR, "lr", 1e-3, "Adam learning rate (> 0)")
+	fs.Int64Var(&c.Warmup, "warmup", 0, "linear learning-rate warm-up steps (>= 0)")
 	fs.StringVar(&f.lrDecay, "lr-decay", "none", "learning rate after the warm-up: none (constant) or cosine (down to 0 at --steps)")
-	fs.Float64Var(&f.clip, "clip", 1, "global gradient-norm clip (0: none)")
-	fs.Float64Var(&f.emaDecay, "ema", 0.999, "EMA decay in [0, 1)")
-	fs.IntVar(&f.hidden, "hidden", 256, "MLP hidden width (>= 1)")
-	fs.IntVar(&f.layers, "layers", 4, "MLP hidden layers (>= 1)")
-	fs.IntVar(&f.inputFourier, "input-fourier", 0, "MLP: random Fourier features of the input, sin and cos of this many frequencies (0: none)")
-	fs.Float64Var(&f.inputFourierScale, "input-fourier-scale", 1, "MLP: standard deviation of the input Fourier frequencies, in cycles per data unit (> 0)")
-	fs.Uint64Var(&f.seed, "seed", 0, "random seed (data, noise, initialisation)")
-	fs.StringVar(&f.out, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
+	fs.Float64Var(&c.Clip, "clip", 1, "global gradient-norm clip (0: none)")
+	fs.Float64Var(&c.EMADecay, "ema", 0.999, "EMA decay in (0, 1)")
+	fs.IntVar(&c.Net.Hidden, "hidden", 256, "MLP hidden width (>= 1)")
+	fs.IntVar(&c.Net.Layers, "layers", 4, "MLP hidden layers (>= 1)")
+	fs.IntVar(&c.Net.InputFourier, "input-fourier", 0, "MLP: random Fourier features of the input, sin and cos of this many frequencies (0: none)")
+	fs.Float64Var(&c.Net.InputFourierScale, "input-fourier-scale", 1, "MLP: standard deviation of the input Fourier frequencies, in cycles per data unit (> 0)")
+	fs.Uint64Var(&c.Seed, "seed", 0, "random seed (data, noise, initialisation)")
+	fs.StringVar(&c.OutDir, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
 	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out, with the settings the run was started with: only --"+
 		strings.Join(model.ResumableSettings, ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
 	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD with --param L: add the analytic −v/Σᵛᵛ part to the score")
@@ -83,95 +61,66 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 		"PSLD ε under the Cholesky factor L_t: s = −L_t⁻ᵀε); R: the full ε, position and velocity parts, under gDDIM's R_t "+
 		"(s = −R_t⁻ᵀε, R_t R_tᵀ = Σ_t of the HSM kernel). --sampler gddim needs the full score: R for CLD (PSLD: R, or L with --Gamma > 0); "+
 		"the other samplers use either")
-	fs.Float64Var(&f.lossEps, "loss-eps", 1e-5, "smallest training time, t ~ U[loss-eps, 1]")
-	fs.BoolVar(&f.importanceT, "importance-t", false, "importance-sample t (ml weighting only)")
-	fs.Int64Var(&f.ckptEvery, "ckpt-every", 1000, "steps between checkpoints (0: only at the end)")
-	fs.IntVar(&f.keep, "keep", 3, "checkpoints to keep (>= 1)")
-	fs.BoolVar(&f.skipBad, "skip-bad-batches", false, "skip and count steps with a non-finite loss or gradient instead of stopping")
-	fs.IntVar(&f.subset, "subset", 0, "images: use only the first N training images (0: all)")
-	fs.BoolVar(&f.downsample, "downsample", false, "images: 2x2 average-pool to 14x14")
+	fs.Float64Var(&c.LossEps, "loss-eps", 1e-5, "smallest training time, t ~ U[loss-eps, 1]")
+	fs.BoolVar(&c.ImportanceT, "importance-t", false, "importance-sample t (ml weighting only)")
+	fs.Int64Var(&c.CheckpointEvery, "ckpt-every", 1000, "steps between checkpoints (0: only at the end)")
+	fs.IntVar(&c.Keep, "keep", 3, "checkpoints to keep (>= 1)")
+	fs.BoolVar(&c.SkipBadBatches, "skip-bad-batches", false, "skip and count steps with a non-finite loss or gradient instead of stopping")
+	fs.IntVar(&c.Subset, "subset", 0, "images: use only the first N training images (0: all)")
+	fs.BoolVar(&c.Downsample, "downsample", false, "images: 2x2 average-pool to 14x14")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.StringVar(&f.channels, "channels", "", "images: U-Net channels per resolution level, comma-separated (default: from the image size, nn.UNetChannelsFor: 32,64,128 at 28x28, 32,64 at 14x14)")
-	fs.IntVar(&f.numRes, "num-res", 2, "images: U-Net residual blocks per level (1..8)")
-	fs.Float64Var(&f.dropout, "dropout", 0.1, "images: U-Net dropout in [0, 1)")
-	fs.DurationVar(&f.progressEvery, "progress-every", 2*time.Second, "progress line cadence")
-	fs.DurationVar(&f.timeBudget, "time-budget", 0, "stop (with a checkpoint) once training has run this long in total, resumed runs included, e.g. 30m (0: none; --steps still caps the run)")
+	fs.IntVar(&c.Net.NumRes, "num-res", 2, "images: U-Net residual blocks per level (1..8)")
+	fs.Float64Var(&c.Net.Dropout, "dropout", 0.1, "images: U-Net dropout in [0, 1)")
+	fs.DurationVar(&c.ProgressEvery, "progress-every", 2*time.Second, "progress line cadence")
+	fs.DurationVar(&c.TimeBudget, "time-budget", 0, "stop (with a checkpoint) once training has run this long in total, resumed runs included, e.g. 30m (0: none; --steps still caps the run)")
 	return f
 }
 
-// check refuses the values whose zero means a default in model.Config
-// (the library validates the rest).
-func (f *trainFlags) check() error {
-	switch {
-	case f.steps < 1:
-		return usagef("--steps = %d: want >= 1", f.steps)
-	case f.batch < 1:
-		return usagef("--batch = %d: want >= 1", f.batch)
-	case !(f.lr > 0) || math.IsInf(f.lr, 0):
-		return usagef("--lr = %v: want a finite value > 0", f.lr)
-	case f.lrDecay != "none" && f.lrDecay != train.LRCosine:
-		return usagef("--lr-decay = %q: want none or %s", f.lrDecay, train.LRCosine)
-	case !(f.emaDecay > 0 && f.emaDecay < 1):
-		return usagef("--ema = %v: want 0 < decay < 1", f.emaDecay)
-	case !(f.inputFourierScale > 0) || math.IsInf(f.inputFourierScale, 0):
-		return usagef("--input-fourier-scale = %v: want a finite value > 0", f.inputFourierScale)
-	case f.out == "":
-		return usagef("--out is required: a directory for checkpoints and curves")
-	case !(f.lossEps > 0 && f.lossEps < 1):
-		return usagef("--loss-eps = %v: want 0 < eps < 1", f.lossEps)
-	case f.ckptEvery < 0:
-		return usagef("--ckpt-every = %d: want >= 0", f.ckptEvery)
-	case f.keep < 1:
-		return usagef("--keep = %d: want >= 1", f.keep)
-	case f.progressEvery <= 0:
-		return usagef("--progress-every = %v: want > 0", f.progressEvery)
-	case f.timeBudget < 0:
-		return usagef("--time-budget = %v: want >= 0 (0: no budget)", f.timeBudget)
-	}
-	return nil
-}
-
-// setup builds the run with model.Setup: its errors are usage errors but
-// for unreadable image files.
+// setup builds the run with model.Setup, which validates it: its errors
+// are usage errors but for unreadable image files. Flags whose zero would
+// mean a library default are refused at zero here.
 func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
-	if err := f.check(); err != nil {
-		return nil, err
+	c := f.c
+	for name, zero := range map[string]bool{"steps": c.Steps == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "ema": c.EMADecay == 0,
+		"input-fourier-scale": c.Net.InputFourierScale == 0, "loss-eps": c.LossEps == 0, "keep": c.Keep == 0, "progress-every": c.ProgressEvery == 0} {
+		if zero {
+			return nil, usagef("--%s = 0: want a value > 0", name)
+		}
+	}
+	if c.OutDir == "" {
+		return nil, usagef("--out is required: a directory for checkpoints and curves")
 	}
 	if !f.sf.given()["numerical-eps"] {
 		f.sf.eps = model.DefaultToyNumericalEps // the toy configuration of the reference code
 	}
-	p, obj, err := f.sf.build()
-	if err != nil {
+	var err error
+	if c.Process, c.Objective, err = f.sf.build(); err != nil {
 		return nil, err
 	}
-	w, err := objective.ParseWeighting(f.weighting)
-	if err != nil {
+	if c.Weighting, err = objective.ParseWeighting(f.weighting); err != nil {
 		return nil, usagef("--weighting: %v", err)
 	}
-	par, err := objective.ParseParam(f.param)
-	if err != nil {
+	if c.Param, err = objective.ParseParam(f.param); err != nil {
 		return nil, usagef("--param: %v", err)
 	}
-	u := useContext{SDE: p.Kind, Data: f.data, Image: dataset.IsImage(f.data), Weighting: w.String(),
-		InputFourier: f.inputFourier > 0, Quiet: f.quiet, Param: par.String()}
+	u := useContext{SDE: c.Process.Kind, Data: c.Data, Image: dataset.IsImage(c.Data), Weighting: c.Weighting.String(),
+		InputFourier: c.Net.InputFourier > 0, Quiet: f.quiet, Param: c.Param.String()}
 	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
 		return nil, err
 	}
-	c := model.Config{Data: f.data, Subset: f.subset, Downsample: f.downsample, Process: p, Objective: obj, Weighting: w,
-		NoMixedScore: !f.mixed, LossEps: f.lossEps, ImportanceT: f.importanceT, Param: par,
-		Net:   model.Net{Hidden: f.hidden, Layers: f.layers, InputFourier: f.inputFourier, InputFourierScale: f.inputFourierScale, NumRes: f.numRes, Dropout: f.dropout},
-		Steps: f.steps, Batch: f.batch, LR: f.lr, Warmup: f.warmup, LRDecay: f.decay(), Clip: f.clip, EMADecay: f.emaDecay, Seed: f.seed,
-		OutDir: f.out, CheckpointEvery: f.ckptEvery, Keep: f.keep, ProgressEvery: f.progressEvery, SkipBadBatches: f.skipBad, TimeBudget: f.timeBudget}
 	if f.channels != "" {
 		if c.Net.Channels, err = model.ParseChannels(f.channels); err != nil {
 			return nil, usagef("--channels: %v", err)
 		}
 	}
+	if c.NoMixedScore = !f.mixed; f.lrDecay != "none" {
+		c.LRDecay = f.lrDecay
+	}
 	if !f.quiet {
 		c.Progress = func(s train.Status) {
-			eta := s.ETA.Round(time.Second)
 			fmt.Fprintf(stderr, "step %d/%d  loss %.4f  ema-loss %.4f  |g| %.3g  lr %.2g  %.1f steps/s  %.0f samples/s  elapsed %v  ETA %v",
-				s.Step, s.Steps, s.Loss, s.EMALoss, s.GradNorm, s.LR, s.StepsPerSec, s.SamplesPerSec, s.Elapsed.Round(time.Second), eta)
+				s.Step, s.Steps, s.Loss, s.EMALoss, s.GradNorm, s.LR, s.StepsPerSec, s.SamplesPerSec, s.Elapsed.Round(time.Second), s.ETA.Round(time.Second))
 			if s.Skipped > 0 {
 				fmt.Fprintf(stderr, "  skipped %d", s.Skipped)
 			}
@@ -184,17 +133,9 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	case err == nil:
 		return r.Train, nil
 	case errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("--data %s: %w", f.data, err)
+		return nil, fmt.Errorf("--data %s: %w", c.Data, err)
 	}
 	return nil, usageError{err}
-}
-
-// decay is --lr-decay as train.Config takes it ("" for none).
-func (f *trainFlags) decay() string {
-	if f.lrDecay == "none" {
-		return ""
-	}
-	return f.lrDecay
 }
 
 // execute runs (or resumes) training; SIGINT/SIGTERM finish the current
