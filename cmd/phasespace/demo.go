@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"phasespace/dataset"
@@ -79,12 +80,12 @@ func runDemo(args []string, stdout io.Writer) error {
 	samplesPNG := filepath.Join(f.c.OutDir, "samples.png")
 	if err := figure.Panels(samplesPNG, 420,
 		figure.Panel{Title: f.c.Data + " (data)", Points: data},
-		figure.Panel{Title: fmt.Sprintf("CLD samples (SSCS, %d NFE)", st.NFE), Points: x},
+		figure.Panel{Title: fmt.Sprintf("%s samples (SSCS, %d NFE)", strings.ToUpper(lm.Process.Kind.String()), st.NFE), Points: x},
 		figure.Panel{Title: "sample density", Points: x, Density: true}); err != nil {
 		return err
 	}
 	trajPNG := filepath.Join(f.c.OutDir, "trajectories.png")
-	if err := figure.Trajectories(trajPNG, "CLD reverse SDE", paths, 420); err != nil {
+	if err := figure.Trajectories(trajPNG, strings.ToUpper(lm.Process.Kind.String())+" reverse SDE", paths, 420); err != nil {
 		return err
 	}
 	if err := writeSamplesCSV(filepath.Join(f.c.OutDir, "samples.csv"), x, 2); err != nil {
@@ -96,10 +97,11 @@ func runDemo(args []string, stdout io.Writer) error {
 		return err
 	}
 	if !*skipNLL {
-		ef := &evalFlags{n: min(*n, 1000), seed: f.c.Seed + 400, iw: 1, probes: 1, divergence: "exact", probe: "rademacher", rtol: 1e-5, atol: 1e-5, eps: 1e-5}
-		if err := ef.nllOf(lm.Process, lm.Score, f.c.Data, res); err != nil {
+		r, err := evaluate.NLL(lm.Process, lm.Score, f.c.Data, evaluate.NLLConfig{N: min(*n, 1000), Seed: f.c.Seed + 400})
+		if err != nil {
 			return err
 		}
+		res["nll"] = r.Fields()
 	}
 	if err := printEval(stdout, res, false); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -292,9 +291,7 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 
 func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return printJSON(w, res)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	floor, _ := res["floor"].(map[string]any)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -63,9 +62,7 @@ func runKernel(args []string, stdout io.Writer) error {
 		out["sigma0"] = [][]float64{{0, 0}, {0, p.InitialCov(obj).VV}}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(stdout, out)
 	}
 	w := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "process\t%v\n", p)
