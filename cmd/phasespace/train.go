@@ -91,8 +91,8 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	if c.OutDir == "" {
 		return nil, usagef("--out is required: a directory for checkpoints and curves")
 	}
-	if !f.sf.given()["numerical-eps"] {
-		f.sf.eps = model.DefaultToyNumericalEps // the toy configuration of the reference code
+	if f.sf.spec.NumericalEps == nil {
+		f.sf.spec.NumericalEps = model.Float(model.DefaultToyNumericalEps) // the toy configuration of the reference code
 	}
 	var err error
 	if c.Process, c.Objective, err = f.sf.build(); err != nil {
