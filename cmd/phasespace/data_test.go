@@ -60,28 +60,6 @@ func TestDataCSVRoundTripAndPNG(t *testing.T) {
 	}
 }
 
-func TestReadSamplesCSVErrors(t *testing.T) {
-	dir := t.TempDir()
-	for _, c := range []struct{ body, msg string }{
-		{"", "no samples"},
-		{"1,2\n3\n", "2:"},
-		{"1,2\nx,3\n", "not a number"},
-		{"1,2\nNaN,3\n", "finite"},
-	} {
-		p := filepath.Join(dir, "s.csv")
-		os.WriteFile(p, []byte(c.body), 0o644)
-		if _, _, err := dataset.ReadCSV(p); err == nil || !strings.Contains(err.Error(), c.msg) {
-			t.Errorf("%q: error %v, want %q", c.body, err, c.msg)
-		}
-	}
-	// A header line is accepted.
-	p := filepath.Join(dir, "h.csv")
-	os.WriteFile(p, []byte("x,y\n1,2\n"), 0o644)
-	if x, d, err := dataset.ReadCSV(p); err != nil || d != 2 || len(x) != 2 {
-		t.Errorf("header: %v %d %v", x, d, err)
-	}
-}
-
 func TestTrainCommandWritesCheckpointsAndRefusesToClobber(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"train", "--data", "diamond", "--steps", "30", "--batch", "64", "--hidden", "16", "--layers", "2",
