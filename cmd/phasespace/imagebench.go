@@ -61,6 +61,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 	case !dataset.IsImage(c.Data):
 		return usagef("--data %s: not image data (mnist, fashion-mnist or a directory of IDX files)", c.Data)
 	}
+	if err := refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0}); err != nil {
+		return err
+	}
 	if err := checkTolerances(c.RTol, c.ATol); err != nil {
 		return err
 	}

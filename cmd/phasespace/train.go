@@ -82,11 +82,10 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 // mean a library default are refused at zero here.
 func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	c := f.c
-	for name, zero := range map[string]bool{"steps": c.Steps == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "ema": c.EMADecay == 0,
-		"input-fourier-scale": c.Net.InputFourierScale == 0, "loss-eps": c.LossEps == 0, "keep": c.Keep == 0, "progress-every": c.ProgressEvery == 0} {
-		if zero {
-			return nil, usagef("--%s = 0: want a value > 0", name)
-		}
+	if err := refuseZeros(map[string]bool{"steps": c.Steps == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "ema": c.EMADecay == 0,
+		"hidden": c.Net.Hidden == 0, "layers": c.Net.Layers == 0, "num-res": c.Net.NumRes == 0, "input-fourier-scale": c.Net.InputFourierScale == 0,
+		"loss-eps": c.LossEps == 0, "keep": c.Keep == 0, "progress-every": c.ProgressEvery == 0}); err != nil {
+		return nil, err
 	}
 	if c.OutDir == "" {
 		return nil, usagef("--out is required: a directory for checkpoints and curves")
