@@ -30,11 +30,8 @@ type evalFlags struct {
 	samples, exactName string
 	ckpt, data         string
 	metricList         string
-	n                  int
-	seed               uint64
-	iw, probes         int
+	nll                evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
 	divergence, probe  string
-	rtol, atol, eps    float64
 	asJSON             bool
 	given              map[string]bool
 	fs                 *flag.FlagSet
@@ -52,15 +49,15 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.ckpt, "ckpt", "", "evaluate a trained checkpoint (directory written by phasespace train)")
 	fs.StringVar(&f.data, "data", "", "reference data set (default: the --exact set or the checkpoint's data)")
 	fs.StringVar(&f.metricList, "metrics", "", "comma-separated: ed, mmd, sw2, modes, nll (default: ed,mmd,sw2 for --samples; nll for --exact)")
-	fs.IntVar(&f.n, "n", 2000, "evaluation points: fresh data draws (and samples drawn for --ckpt)")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed for evaluation data, velocities and probes")
-	fs.IntVar(&f.iw, "iw", 1, "nll: initial velocities per point; K > 1 gives the importance-weighted bound")
+	fs.IntVar(&f.nll.N, "n", 2000, "evaluation points: fresh data draws (and samples drawn for --ckpt)")
+	fs.Uint64Var(&f.nll.Seed, "seed", 1, "seed for evaluation data, velocities and probes")
+	fs.IntVar(&f.nll.IW, "iw", 1, "nll: initial velocities per point; K > 1 gives the importance-weighted bound")
 	fs.StringVar(&f.divergence, "divergence", "exact", "nll: exact or hutchinson")
 	fs.StringVar(&f.probe, "probe", "rademacher", "nll: Hutchinson probes, rademacher or gaussian")
-	fs.IntVar(&f.probes, "probes", 1, "nll: Hutchinson probes per point")
-	fs.Float64Var(&f.rtol, "rtol", 1e-5, "nll: ODE relative tolerance")
-	fs.Float64Var(&f.atol, "atol", 1e-5, "nll: ODE absolute tolerance")
-	fs.Float64Var(&f.eps, "likelihood-eps", 1e-5, "nll: starting time of the probability-flow ODE")
+	fs.IntVar(&f.nll.Probes, "probes", 1, "nll: Hutchinson probes per point")
+	fs.Float64Var(&f.nll.RTol, "rtol", 1e-5, "nll: ODE relative tolerance")
+	fs.Float64Var(&f.nll.ATol, "atol", 1e-5, "nll: ODE absolute tolerance")
+	fs.Float64Var(&f.nll.Eps, "likelihood-eps", 1e-5, "nll: starting time of the probability-flow ODE")
 	fs.StringVar(&f.sampler, "sampler", "", "--ckpt sample metrics: sampler (default from the checkpoint)")
 	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
@@ -74,16 +71,16 @@ func runEval(args []string, stdout io.Writer) error {
 		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
 	}
 	switch {
-	case f.n < 2 || f.n > 1_000_000:
-		return usagef("--n = %d: want 2..1000000", f.n)
-	case f.iw < 1 || f.iw > 4096:
-		return usagef("--iw = %d: want 1..4096", f.iw)
-	case f.probes < 1 || f.probes > 1024:
-		return usagef("--probes = %d: want 1..1024", f.probes)
-	case !(f.eps > 0 && f.eps < 1):
-		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.eps)
+	case f.nll.N < 2 || f.nll.N > 1_000_000:
+		return usagef("--n = %d: want 2..1000000", f.nll.N)
+	case f.nll.IW < 1 || f.nll.IW > 4096:
+		return usagef("--iw = %d: want 1..4096", f.nll.IW)
+	case f.nll.Probes < 1 || f.nll.Probes > 1024:
+		return usagef("--probes = %d: want 1..1024", f.nll.Probes)
+	case !(f.nll.Eps > 0 && f.nll.Eps < 1):
+		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.nll.Eps)
 	}
-	if err := checkTolerances(f.rtol, f.atol); err != nil {
+	if err := checkTolerances(f.nll.RTol, f.nll.ATol); err != nil {
 		return err
 	}
 	if err := f.parseMetrics(); err != nil {
@@ -155,7 +152,7 @@ func (f *evalFlags) evalSampleFile(res map[string]any) error {
 	if d != 2 {
 		return fmt.Errorf("%s: %d columns; the 2-D sample metrics need 2", f.samples, d)
 	}
-	return sampleMetrics(x, f.data, f.n, f.seed, f.want.Sample, res)
+	return sampleMetrics(x, f.data, f.nll.N, f.nll.Seed, f.want.Sample, res)
 }
 
 // sampleMetrics fills res with evaluate.Samples of the metrics want.
@@ -176,7 +173,7 @@ func sampleMetrics(x []float64, data string, n int, seed uint64, want []evaluate
 
 // nllConfig is the likelihood flags as evaluate.NLLConfig.
 func (f *evalFlags) nllConfig() (evaluate.NLLConfig, error) {
-	c := evaluate.NLLConfig{N: f.n, Seed: f.seed, IW: f.iw, Probes: f.probes, RTol: f.rtol, ATol: f.atol, Eps: f.eps}
+	c := f.nll
 	var err error
 	if c.Divergence, err = likelihood.ParseDivergence(f.divergence); err != nil {
 		return c, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
@@ -262,12 +259,12 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 		if len(w.Sample) == 0 {
 			return nil
 		}
-		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.n, f.seed)
+		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.nll.N, f.nll.Seed)
 		if err != nil {
 			return err
 		}
 		res["sampler"] = info
-		return sampleMetrics(x, data, f.n, f.seed, w.Sample, res)
+		return sampleMetrics(x, data, f.nll.N, f.nll.Seed, w.Sample, res)
 	}
 	if w.NLL || len(w.Sample) > 0 {
 		return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", evaluate.Metrics{Sample: w.Sample, NLL: w.NLL})
@@ -334,11 +331,11 @@ func (f *evalFlags) featureMetrics(lm *model.Loaded, res map[string]any) error {
 	if err != nil {
 		return fmt.Errorf("--classifier: %w", err)
 	}
-	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, min(f.n, test.N), f.seed)
+	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, min(f.nll.N, test.N), f.nll.Seed)
 	if err != nil {
 		return err
 	}
-	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, evaluate.FeatureConfig{Seed: f.seed, Metrics: f.want.Feature})
+	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, evaluate.FeatureConfig{Seed: f.nll.Seed, Metrics: f.want.Feature})
 	if err != nil {
 		return err
 	}
