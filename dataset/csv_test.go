@@ -40,7 +40,38 @@ func TestCSVErrorsNameTheLine(t *testing.T) {
 			t.Errorf("%q: %v, want an error containing %q", c.text, err, c.want)
 		}
 	}
+	header := filepath.Join(dir, "h.csv")
+	os.WriteFile(header, []byte("x,y\n\n1,2\n"), 0o644)
+	if x, d, err := ReadCSV(header); err != nil || d != 2 || len(x) != 2 || x[0] != 1 || x[1] != 2 {
+		t.Errorf("a header and a blank line: %v, %d columns, %v", x, d, err)
+	}
 	if err := WriteCSV(filepath.Join(dir, "o.csv"), []float64{1, 2, 3}, 2); err == nil {
 		t.Error("3 values as rows of 2 accepted")
 	}
+}
+
+// FuzzReadCSV: any file content is either read as a consistent,
+// finite n×d matrix or refused with an error; never a panic.
+func FuzzReadCSV(f *testing.F) {
+	f.Add([]byte("1,2\n3,4\n"))
+	f.Add([]byte("x,y\n1e308,-1e308\n"))
+	f.Add([]byte("1,2\n3\n"))
+	f.Add([]byte("NaN,1\n"))
+	f.Add([]byte(",\n,,\n"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p := filepath.Join(t.TempDir(), "s.csv")
+		os.WriteFile(p, body, 0o644)
+		x, d, err := ReadCSV(p)
+		if err != nil {
+			return
+		}
+		if d < 1 || len(x) == 0 || len(x)%d != 0 {
+			t.Fatalf("accepted %d values of dimension %d", len(x), d)
+		}
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("accepted non-finite value %v", v)
+			}
+		}
+	})
 }

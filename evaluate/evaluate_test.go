@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -103,5 +104,25 @@ func TestErrorsAndNames(t *testing.T) {
 	}
 	if _, err := ParseSampleMetric("mmd2"); err == nil {
 		t.Error("ParseSampleMetric(mmd2) accepted")
+	}
+}
+
+func TestParseMetrics(t *testing.T) {
+	m, err := ParseMetrics(" kid,nll, ed,ed,modes,bpd,classes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Metrics{Sample: []SampleMetric{ED, Modes}, Feature: []FeatureMetric{KID, Classes}, NLL: true, BPD: true}
+	if !reflect.DeepEqual(m, want) || m.String() != "nll,bpd,ed,modes,kid,classes" {
+		t.Errorf("parsed %+v (%s), want %+v", m, m, want)
+	}
+	all, err := ParseMetrics(strings.Join(MetricNames, ","))
+	if err != nil || all.String() != strings.Join(MetricNames, ",") || len(all.Sample) != 4 || len(all.Feature) != 4 {
+		t.Errorf("every name: %+v, %v", all, err)
+	}
+	for _, bad := range []string{"fid", "", "ED", "nll,"} {
+		if _, err := ParseMetrics(bad); err == nil || !strings.HasPrefix(err.Error(), "evaluate: ") {
+			t.Errorf("ParseMetrics(%q): %v, want an evaluate: error", bad, err)
+		}
 	}
 }

@@ -252,6 +252,9 @@ func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 			}
 			var r BenchRow
 			if err := cachedJSON(filepath.Join(dir, "bench-"+col.Name()+".json"), &r, func() error {
+				if err := m.CheckSampler(col.Method); err != nil {
+					return err
+				}
 				cfg := sampler.Config{Process: m.Process, Model: m.Score, Method: col.Method, NFE: col.NFE, Seed: c.Seed + 11, RTol: col.RTol, ATol: col.RTol}
 				t0 := time.Now()
 				x, st, err := sampler.Sample(cfg, n)

@@ -30,9 +30,6 @@ const (
 	DefaultToyNumericalEps = 1e-6
 )
 
-// DefaultChannels are the U-Net widths per level when Net.Channels is nil.
-var DefaultChannels = []int{32, 64, 128}
-
 // Net is the network architecture: an MLP for 2-D data, a U-Net (x and v
 // stacked as channels) for square single-channel images. Zero fields mean
 // the defaults named.
@@ -41,7 +38,7 @@ type Net struct {
 	Layers            int     // MLP hidden layers (0: 4)
 	InputFourier      int     // MLP: random Fourier features of the input (0: none)
 	InputFourierScale float64 // MLP: their frequency standard deviation (0: 1)
-	Channels          []int   // U-Net widths per level (nil: DefaultChannels)
+	Channels          []int   // U-Net widths per level (nil: nn.UNetChannelsFor(side): 32,64,128 at 28×28, 32,64 at 14×14)
 	NumRes            int     // U-Net residual blocks per level (0: 2)
 	Dropout           float64 // U-Net dropout in [0, 1) (0: none)
 }
@@ -68,8 +65,9 @@ type Config struct {
 	NoMixedScore bool
 	LossEps      float64 // smallest training time (0: objective.DefaultLossEps)
 	ImportanceT  bool    // importance-sample t (WeightML only)
-	// Param is the parameterisation (0: ParamL).
-	Param Param
+	// Param is the score parameterisation (0: objective.ParamL). VP has
+	// only one (R_t = σ_t), recorded as L.
+	Param objective.Param
 
 	Net Net
 
@@ -139,6 +137,14 @@ func Setup(c Config) (*Run, error) {
 		return nil, fmt.Errorf("model: Clip = %v: want a finite value >= 0", c.Clip)
 	case !(ema > 0 && ema < 1):
 		return nil, fmt.Errorf("model: EMADecay = %v: want 0 < decay < 1 (0: %v)", ema, DefaultEMADecay)
+	case c.CheckpointEvery < 0:
+		return nil, fmt.Errorf("model: CheckpointEvery = %d: want >= 0 (0: only at the end)", c.CheckpointEvery)
+	case c.Keep < 0:
+		return nil, fmt.Errorf("model: Keep = %d: want >= 1 (0: 3)", c.Keep)
+	case c.ProgressEvery < 0:
+		return nil, fmt.Errorf("model: ProgressEvery = %v: want > 0 (0: 2 s)", c.ProgressEvery)
+	case c.TimeBudget < 0:
+		return nil, fmt.Errorf("model: TimeBudget = %v: want >= 0 (0: none)", c.TimeBudget)
 	}
 	p := c.Process
 	if p == nil {
@@ -150,19 +156,16 @@ func Setup(c Config) (*Run, error) {
 		}
 	}
 	param := c.Param
-	if param == 0 {
-		param = ParamL
+	switch {
+	case param == 0, p.Kind == sde.VP:
+		param = objective.ParamL // VP: R_t = σ_t, the same model
+	case param != objective.ParamL && param != objective.ParamR:
+		return nil, fmt.Errorf("model: Param = %v: valid are objective.ParamL, objective.ParamR", param)
 	}
-	if param.String() != "L" && param.String() != "R" {
-		return nil, fmt.Errorf("model: Param = %v: valid are ParamL, ParamR", param)
-	}
-	oc := &objective.Config{Process: p, Objective: c.Objective, Weighting: c.Weighting,
-		MixedScore: !c.NoMixedScore && p.Kind == sde.CLD, LossEps: c.LossEps, ImportanceT: c.ImportanceT}
+	oc := &objective.Config{Process: p, Objective: c.Objective, Weighting: c.Weighting, Param: param,
+		MixedScore: !c.NoMixedScore && p.Kind == sde.CLD && param == objective.ParamL, LossEps: c.LossEps, ImportanceT: c.ImportanceT}
 	if err := oc.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
-	}
-	if param != ParamL {
-		return nil, fmt.Errorf("model: parameterisation %v is not supported by this build's objective", param)
 	}
 	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample})
 	if err != nil {
@@ -178,13 +181,10 @@ func Setup(c Config) (*Run, error) {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	meta := Meta{Version: MetaVersion, SDE: ParamsOf(p), Objective: oc.EffectiveObjective().String(),
-		Weighting: oc.EffectiveWeighting().String(), MixedScore: oc.MixedScore, LossEps: oc.EffectiveLossEps(),
+		Weighting: oc.EffectiveWeighting().String(), MixedScore: oc.MixedScore, Param: param.String(), LossEps: oc.EffectiveLossEps(),
 		ImportanceT: c.ImportanceT, Data: c.Data, Dim: d, Scaling: src.Scaling(), Downsample: c.Downsample, Subset: c.Subset,
 		Steps: steps, Batch: batch, LR: lr, Warmup: c.Warmup, LRDecay: c.LRDecay, Clip: c.Clip, EMADecay: ema, Seed: c.Seed,
 		Sampler: "sscs", NFE: 200, Net: nm}
-	if param != ParamL {
-		meta.Param = param.String()
-	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
 	}
@@ -241,7 +241,7 @@ func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMe
 	}
 	uc := nn.DefaultUNetConfig(oc.InDim(d)/d, oc.OutDim(d)/d)
 	uc.Size, uc.Seed, uc.Dropout = size, seed+1, n.Dropout
-	uc.Channels = append([]int(nil), DefaultChannels...)
+	uc.Channels = nn.UNetChannelsFor(size)
 	if n.Channels != nil {
 		uc.Channels = append([]int(nil), n.Channels...)
 	}
@@ -256,7 +256,7 @@ func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMe
 	}
 	switch {
 	case len(uc.Channels) == 0:
-		return nil, nil, fmt.Errorf("model: Net.Channels is empty: want at least one width (nil: %v)", DefaultChannels)
+		return nil, nil, fmt.Errorf("model: Net.Channels is empty: want at least one width (nil: from the image size)")
 	case uc.NumRes < 1 || uc.NumRes > 8:
 		return nil, nil, fmt.Errorf("model: Net.NumRes = %d: want 1..8 (0: %d)", n.NumRes, DefaultNumRes)
 	case !(n.Dropout >= 0 && n.Dropout < 1):
@@ -269,7 +269,11 @@ func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMe
 	if err != nil {
 		return nil, nil, fmt.Errorf("model: %w", err)
 	}
-	return m, &NetMeta{Channels: FormatChannels(uc.Channels), NumRes: uc.NumRes, Dropout: n.Dropout}, nil
+	nm := &NetMeta{NumRes: uc.NumRes, Dropout: n.Dropout}
+	if n.Channels != nil { // nil is recorded as "": the widths follow the image size
+		nm.Channels = FormatChannels(n.Channels)
+	}
+	return m, nm, nil
 }
 
 // gcdAll returns the largest g <= limit dividing every width.

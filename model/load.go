@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"phasespace/checkpoint"
@@ -89,9 +90,27 @@ func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float
 	if method != sampler.ODE && nfe < 2 {
 		return nil, sampler.Stats{}, fmt.Errorf("model: NFE %d: want >= 2 for %v", nfe, method)
 	}
+	if err := l.CheckSampler(method); err != nil {
+		return nil, sampler.Stats{}, err
+	}
 	x, st, err := sampler.Sample(sampler.Config{Process: l.Process, Model: l.Score, Method: method, NFE: nfe, Seed: seed}, n)
 	if err != nil {
 		return nil, st, fmt.Errorf("model: sampling %s: %w", l.Dir, err)
 	}
 	return x, st, nil
+}
+
+// ErrVelocityOnly is wrapped by CheckSampler's error for a sampler that
+// needs the full score (gDDIM: ε̂ = −R_tᵀs mixes ∇ₓ and ∇ᵥ) and a model
+// that predicts only the velocity score (CLD under objective.ParamL, PSLD
+// with Γ = 0 under ParamL): train with objective.ParamR.
+var ErrVelocityOnly = errors.New("model: the sampler needs the full score and the model predicts only the velocity score")
+
+// CheckSampler reports an error wrapping ErrVelocityOnly when method needs
+// the full score and the model has only its velocity part.
+func (l *Loaded) CheckSampler(method sampler.Method) error {
+	if method == sampler.GDDIM && !l.Objective.FullScore() {
+		return fmt.Errorf("%w (checkpoint %s, %v under L): train with the R parameterisation", ErrVelocityOnly, l.Dir, l.Process.Kind)
+	}
+	return nil
 }

@@ -60,39 +60,6 @@ func (s SDEParams) process() (*sde.Process, error) {
 	return p, err
 }
 
-// Param is the parameterisation of the network output.
-type Param int
-
-const (
-	// ParamL predicts ε with the score −L⁻ᵀε, L the Cholesky factor of the
-	// kernel covariance (the papers' parameterisation; the default).
-	ParamL Param = iota + 1
-	// ParamR predicts the velocity-only noise of the R factorisation.
-	ParamR
-)
-
-// String returns "L" or "R".
-func (p Param) String() string {
-	switch p {
-	case ParamL:
-		return "L"
-	case ParamR:
-		return "R"
-	}
-	return fmt.Sprintf("Param(%d)", int(p))
-}
-
-// ParseParam maps "L" and "R" to a Param.
-func ParseParam(s string) (Param, error) {
-	switch s {
-	case "L":
-		return ParamL, nil
-	case "R":
-		return ParamR, nil
-	}
-	return 0, fmt.Errorf("model: %w", errParam(s))
-}
-
 // NetMeta records the network architecture of a run: the MLP's fields for
 // 2-D data, the U-Net's for images.
 type NetMeta struct {
@@ -138,16 +105,18 @@ type Meta struct {
 	Net *NetMeta `json:"network,omitempty"`
 }
 
-// Parameterisation returns the run's parameterisation (ParamL when none is
-// recorded).
-func (m Meta) Parameterisation() (Param, error) {
+// Parameterisation returns the run's parameterisation (objective.ParamL
+// when none is recorded).
+func (m Meta) Parameterisation() (objective.Param, error) {
 	if m.Param == "" {
-		return ParamL, nil
+		return objective.ParamL, nil
 	}
-	return ParseParam(m.Param)
+	p, err := objective.ParseParam(m.Param)
+	if err != nil {
+		return 0, fmt.Errorf("model: %w", err)
+	}
+	return p, nil
 }
-
-func errParam(s string) error { return fmt.Errorf("parameterisation %q: valid are L, R", s) }
 
 // ObjectiveConfig rebuilds the training objective (and its process).
 // Unknown kinds, objectives, weightings and parameterisations are errors.
@@ -172,13 +141,13 @@ func (m Meta) objectiveConfig() (*objective.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.Param != "" && m.Param != "L" {
-		if m.Param != "R" {
-			return nil, errParam(m.Param)
+	par := objective.ParamL
+	if m.Param != "" {
+		if par, err = objective.ParseParam(m.Param); err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("parameterisation R is not supported by this build's objective")
 	}
-	c := &objective.Config{Process: p, Objective: o, Weighting: w, MixedScore: m.MixedScore, LossEps: m.LossEps, ImportanceT: m.ImportanceT}
+	c := &objective.Config{Process: p, Objective: o, Weighting: w, MixedScore: m.MixedScore, Param: par, LossEps: m.LossEps, ImportanceT: m.ImportanceT}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}

@@ -60,9 +60,9 @@ func TestLoadGivesTheTrainedScore(t *testing.T) {
 	}
 }
 
-// TestMetaJSONNames holds the run description to the key names written by
-// `phasespace train` (cmd/phasespace/runmeta.go), so both read each other's
-// checkpoints.
+// TestMetaJSONNames holds the run description to the key names of the
+// checkpoints `phasespace train` wrote before it used package model, so
+// those checkpoints still load and resume.
 func TestMetaJSONNames(t *testing.T) {
 	r, err := Setup(small(t.TempDir()))
 	if err != nil {
@@ -77,7 +77,7 @@ func TestMetaJSONNames(t *testing.T) {
 	}
 	sort.Strings(keys)
 	want := []string{"batch", "clip", "data", "dim", "ema_decay", "importance_t", "loss_eps", "lr", "mixed_score", "network",
-		"objective", "process", "recommended_nfe", "recommended_sampler", "scaling", "seed", "steps", "version", "warmup", "weighting"}
+		"objective", "param", "process", "recommended_nfe", "recommended_sampler", "scaling", "seed", "steps", "version", "warmup", "weighting"}
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("keys %v, want %v", keys, want)
 	}
@@ -103,7 +103,7 @@ func TestMetaJSONNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := om.Parameterisation(); p != ParamL || oc.Process.Kind != sde.PSLD || oc.Process.Nu != 4.01 || oc.EffectiveObjective() != sde.DSM {
+	if p, _ := om.Parameterisation(); p != objective.ParamL || oc.Process.Kind != sde.PSLD || oc.Process.Nu != 4.01 || oc.EffectiveObjective() != sde.DSM {
 		t.Errorf("old description: param %v, process %+v, objective %v", p, oc.Process, oc.EffectiveObjective())
 	}
 }
@@ -128,14 +128,6 @@ func TestUnknownKindsAreErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one starting with model: and naming no flag", name, err)
 		}
 	}
-	if _, err := ParseParam("l"); err == nil {
-		t.Error("ParseParam(l) accepted")
-	}
-	for _, p := range []Param{ParamL, ParamR} {
-		if q, err := ParseParam(p.String()); err != nil || q != p {
-			t.Errorf("ParseParam(%v) = %v, %v", p, q, err)
-		}
-	}
 }
 
 func TestSetupValidatesAndKeepsTheConfig(t *testing.T) {
@@ -157,6 +149,8 @@ func TestSetupValidatesAndKeepsTheConfig(t *testing.T) {
 		"EMADecay":   func(c *Config) { c.EMADecay = 1 },
 		"LRDecay":    func(c *Config) { c.LRDecay = "linear" },
 		"Net.Layers": func(c *Config) { c.Net.Layers = 65 },
+		"Keep":       func(c *Config) { c.Keep = -1 },
+		"TimeBudget": func(c *Config) { c.TimeBudget = -1 },
 		"dataset":    func(c *Config) { c.Data = "nosuchset" },
 	} {
 		c := small(t.TempDir())

@@ -76,6 +76,9 @@ func (c *Config) Validate() error {
 	if c.Process == nil {
 		return fmt.Errorf("objective: no process")
 	}
+	if err := c.Process.Validate(); err != nil {
+		return fmt.Errorf("objective: %w", err)
+	}
 	switch c.Objective {
 	case 0, sde.HSM, sde.DSM:
 	default:
@@ -221,6 +224,8 @@ func (c *Config) paramAt(t float64) (paramAt, error) {
 		pa.chol = kh.L
 		pa.li11, pa.li12, pa.li22 = kh.L.InvT()
 		pa.both = p.Friction > 0
+	default:
+		return paramAt{}, fmt.Errorf("%s", unknownKind(p.Kind))
 	}
 	return pa, nil
 }
@@ -236,12 +241,19 @@ func (pa *paramAt) scoreOf(x, v, ox, ov float64) (sx, sv float64) {
 		return -ox * pa.invStd, 0
 	case sde.CLD:
 		return 0, -pa.mix*v - pa.ell*ov
-	default:
+	case sde.PSLD:
 		if !pa.both {
 			return 0, -pa.li22 * ov
 		}
 		return -(pa.li11*ox + pa.li12*ov), -pa.li22 * ov
 	}
+	panic(unknownKind(pa.kind))
+}
+
+// unknownKind is the panic message of the per-coordinate maps for a kind
+// outside VP, CLD and PSLD, which Config.Validate refuses.
+func unknownKind(k sde.Kind) string {
+	return fmt.Sprintf("objective: unknown SDE kind %v (valid: vp, cld, psld; Config.Validate refuses it)", k)
 }
 
 // targetOf returns the output-space target (ox*, ov*) for a conditional
@@ -256,7 +268,7 @@ func (pa *paramAt) targetOf(x, v, sx, sv float64) (float64, float64) {
 		return -sx / pa.invStd, 0
 	case sde.CLD:
 		return 0, (sv + pa.mix*v) / -pa.ell
-	default:
+	case sde.PSLD:
 		// o* = −Lᵀ s*: (ox, ov) = −(L11 sx + L21 sv, L22 sv).
 		l := pa.chol
 		if !pa.both {
@@ -264,6 +276,7 @@ func (pa *paramAt) targetOf(x, v, sx, sv float64) (float64, float64) {
 		}
 		return -(l.L11*sx + l.L21*sv), -l.L22 * sv
 	}
+	panic(unknownKind(pa.kind))
 }
 
 // quad returns the per-coordinate quadratic form Q of the loss (o−o*)ᵀQ(o−o*)
@@ -283,12 +296,13 @@ func (pa *paramAt) quad(w Weighting) (qxx, qxv, qvv float64) {
 			return 1, 0, 0
 		case sde.CLD:
 			return 0, 0, 1
-		default:
+		case sde.PSLD:
 			if !pa.both {
 				return 0, 0, 1
 			}
 			return 1, 0, 1
 		}
+		panic(unknownKind(pa.kind))
 	}
 	// ML: Pᵀ (½GGᵀ) P.
 	switch pa.kind {
@@ -296,7 +310,7 @@ func (pa *paramAt) quad(w Weighting) (qxx, qxv, qvv float64) {
 		return pa.gxx * pa.invStd * pa.invStd, 0, 0
 	case sde.CLD:
 		return 0, 0, pa.gvv * pa.ell * pa.ell
-	default:
+	case sde.PSLD:
 		// s − s* = −[[li11, li12], [0, li22]] δ.
 		if !pa.both {
 			// Γ = 0: no x output and no x noise (gxx = 0).
@@ -306,4 +320,5 @@ func (pa *paramAt) quad(w Weighting) (qxx, qxv, qvv float64) {
 			pa.gxx * pa.li11 * pa.li12,
 			pa.gxx*pa.li12*pa.li12 + pa.gvv*pa.li22*pa.li22
 	}
+	panic(unknownKind(pa.kind))
 }

@@ -2,6 +2,7 @@ package objective
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"phasespace/exact"
@@ -506,5 +507,37 @@ func TestZeroFieldsMeanDefaultsAndAreNotFilledIn(t *testing.T) {
 				t.Errorf("Prepare accepted %+v", *bad)
 			}
 		}
+	}
+}
+
+// TestUnknownKindIsRefused: Validate refuses a process of a kind outside
+// VP, CLD and PSLD, and the per-coordinate maps panic on one instead of
+// computing PSLD's.
+func TestUnknownKindIsRefused(t *testing.T) {
+	p, err := sde.NewPSLD(sde.DefaultPSLD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := *p
+	q.Kind = sde.Kind(99)
+	c := &Config{Process: &q, Objective: sde.DSM}
+	if err := c.Validate(); err == nil || !strings.HasPrefix(err.Error(), "objective: ") {
+		t.Fatalf("Validate of kind 99: %v, want an objective: error", err)
+	}
+	for name, f := range map[string]func(){
+		"scoreOf":   func() { (&paramAt{kind: q.Kind}).scoreOf(1, 1, 1, 1) },
+		"targetOf":  func() { (&paramAt{kind: q.Kind}).targetOf(1, 1, 1, 1) },
+		"quad eps":  func() { (&paramAt{kind: q.Kind}).quad(WeightEps) },
+		"quad ml":   func() { (&paramAt{kind: q.Kind}).quad(WeightML) },
+		"FullScore": func() { c.FullScore() },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Errorf("%s of kind 99 did not panic", name)
+				}
+			}()
+			f()
+		}()
 	}
 }

@@ -85,13 +85,15 @@ func (c *Config) full() bool { return c.param() == ParamR && c.Process.Order() =
 // (gDDIM's ε̂ = −R_tᵀ s) should refuse a model without it and ask for
 // `phasespace train --param R`.
 func (c *Config) FullScore() bool {
-	switch {
-	case c.Process.Order() == 1, c.param() == ParamR:
+	switch c.Process.Kind {
+	case sde.VP:
 		return true
-	case c.Process.Kind == sde.PSLD:
-		return c.Process.Friction > 0
+	case sde.CLD:
+		return c.param() == ParamR
+	case sde.PSLD:
+		return c.param() == ParamR || c.Process.Friction > 0
 	}
-	return false
+	panic(unknownKind(c.Process.Kind))
 }
 
 // rCache holds the HSM R factors of recently used processes (building one

@@ -117,13 +117,15 @@ func (m *ScoreModel) ScoreVJP(t float64, x, v, wx, wv, sx, sv, gx, gv []float64)
 				ox = -a * pa.invStd
 			case pa.kind == sde.CLD:
 				ov = -pa.ell * b
-			default:
+			case pa.kind == sde.PSLD:
 				if pa.both {
 					ox = -pa.li11 * a
 					ov = -(pa.li12*a + pa.li22*b)
 				} else {
 					ov = -pa.li22 * b
 				}
+			default:
+				panic(unknownKind(pa.kind))
 			}
 			switch {
 			case outDim == 2*d:

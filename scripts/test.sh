@@ -18,7 +18,7 @@ go test -count=1 -race -short -timeout 15m ./internal/parallel ./gemm ./nn ./sde
 go vet -tags noasm ./...
 go test -count=1 -short -tags noasm -timeout 15m ./...
 fuzztime="${FUZZTIME:-20000x}"
-for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest cmd/phasespace:FuzzKernelFlags cmd/phasespace:FuzzReadSamplesCSV nn/safetensors:FuzzRead; do
+for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest cmd/phasespace:FuzzKernelFlags dataset:FuzzReadCSV nn/safetensors:FuzzRead; do
 	pkg="${target%%:*}" name="${target##*:}"
 	if ! log=$(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "./$pkg" 2>&1); then
 		echo "$log"

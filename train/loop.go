@@ -114,7 +114,7 @@ type NumericalError struct {
 }
 
 func (e *NumericalError) Error() string {
-	return fmt.Sprintf("step %d: %s is %v (diagnostic in %s); lower --lr, raise --numerical-eps or --loss-eps, or pass --skip-bad-batches", e.Step, e.Quantity, e.Value, e.Diagnostic)
+	return fmt.Sprintf("train: step %d: %s is %v (diagnostic in %s); lower the learning rate, raise the numerical or loss epsilon, or skip bad batches (Config.SkipBadBatches)", e.Step, e.Quantity, e.Value, e.Diagnostic)
 }
 
 // CheckpointDir is where checkpoints live under the output directory.
@@ -210,10 +210,10 @@ func Resume(cfg *Config, warn func(error)) (State, bool, error) {
 		}
 	}
 	if m.Loop.Seed != cfg.Seed {
-		return State{}, false, fmt.Errorf("train: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed or another --out", c.Dir, m.Loop.Seed, cfg.Seed)
+		return State{}, false, fmt.Errorf("train: checkpoint %s was trained with seed %d, this run has seed %d: resume with the same seed or train into another directory", c.Dir, m.Loop.Seed, cfg.Seed)
 	}
 	if a, b := compactJSON(m.Architecture), compactJSON(cfg.Engine.Architecture()); a != b {
-		return State{}, false, fmt.Errorf("train: checkpoint %s holds another network (%s) than this run builds (%s): resume with the same architecture or another --out", c.Dir, a, b)
+		return State{}, false, fmt.Errorf("train: checkpoint %s holds another network (%s) than this run builds (%s): resume with the same architecture or train into another directory", c.Dir, a, b)
 	}
 	if err := cfg.Engine.Restore(c.Files); err != nil {
 		return State{}, false, fmt.Errorf("train: restoring %s: %w", c.Dir, err)
@@ -391,7 +391,7 @@ func writeDiagnostic(path string, cfg *Config, step int64, what string, val floa
 		"non_finite_outputs": nonFiniteOut,
 		"numerical_eps":      cfg.Objective.Process.NumericalEps,
 		"loss_eps":           cfg.Objective.EffectiveLossEps(),
-		"hint":               "lower the learning rate, raise --numerical-eps or --loss-eps, or rerun with --skip-bad-batches",
+		"hint":               "lower the learning rate, raise the numerical epsilon of the process or the loss epsilon, or skip bad batches (Config.SkipBadBatches)",
 	}
 	raw, _ := json.MarshalIndent(diag, "", "  ")
 	checkpoint.WriteFileAtomic(path, raw)

@@ -262,9 +262,9 @@ func TestNaNStopsWithDiagnosticOrIsSkipped(t *testing.T) {
 	if ne.Step != firstMissing || ne.Step != 13 {
 		t.Fatalf("error names step %d; loss.csv holds steps 1..%d, so the failed step is %d (the engine's 13th)", ne.Step, len(steps), firstMissing)
 	}
-	want := fmt.Sprintf("step %d:", firstMissing)
-	if !strings.HasPrefix(err.Error(), want) {
-		t.Fatalf("message %q does not start with %q", err, want)
+	want := fmt.Sprintf("train: step %d:", firstMissing)
+	if !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "--") {
+		t.Fatalf("message %q does not start with %q or names a command-line flag", err, want)
 	}
 	if filepath.Base(ne.Diagnostic) != fmt.Sprintf("diagnostic-step-%d.json", firstMissing) {
 		t.Fatalf("diagnostic file %s, want diagnostic-step-%d.json", ne.Diagnostic, firstMissing)
@@ -273,7 +273,7 @@ func TestNaNStopsWithDiagnosticOrIsSkipped(t *testing.T) {
 	var diag struct {
 		Step int64 `json:"step"`
 	}
-	if rerr != nil || json.Unmarshal(raw, &diag) != nil || diag.Step != firstMissing || !strings.Contains(err.Error(), "--lr") {
+	if rerr != nil || json.Unmarshal(raw, &diag) != nil || diag.Step != firstMissing {
 		t.Fatalf("diagnostic %s: %s (%v); message %q", ne.Diagnostic, raw, rerr, err)
 	}
 	skip := testConfig(t, t.TempDir(), 30)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,23 +49,26 @@ type cond struct {
 // rule is the conditions under which a flag has an effect (none: always).
 type rule []cond
 
+// oneOf is the condition that a choice (--flag, read from u by get) is
+// one of names.
+func oneOf(flag string, get func(useContext) string, names ...string) cond {
+	return cond{
+		when: "to --" + flag + " " + strings.Join(names, " or "),
+		ok:   func(u useContext) bool { return slices.Contains(names, get(u)) },
+		here: func(u useContext) string { return "to --" + flag + " " + get(u) },
+	}
+}
+
 func sdeIn(kinds ...sde.Kind) cond {
 	names := make([]string, len(kinds))
 	for i, k := range kinds {
 		names[i] = k.String()
 	}
-	return cond{
-		when: "to --sde " + strings.Join(names, " or "),
-		ok: func(u useContext) bool {
-			for _, k := range kinds {
-				if u.SDE == k {
-					return true
-				}
-			}
-			return false
-		},
-		here: func(u useContext) string { return "to --sde " + u.SDE.String() },
-	}
+	return oneOf("sde", func(u useContext) string { return u.SDE.String() }, names...)
+}
+
+func samplerIn(names ...string) cond {
+	return oneOf("sampler", func(u useContext) string { return u.Sampler }, names...)
 }
 
 func sourceIs(src string) cond {
@@ -119,21 +123,6 @@ var (
 	twoDData = cond{"to 2-D data (image checkpoints are scored on their own test set)", func(u useContext) bool { return !u.Image },
 		func(u useContext) string { return "to an image checkpoint" }}
 )
-
-func samplerIn(names ...string) cond {
-	return cond{
-		when: "to --sampler " + strings.Join(names, " or "),
-		ok: func(u useContext) bool {
-			for _, n := range names {
-				if u.Sampler == n {
-					return true
-				}
-			}
-			return false
-		},
-		here: func(u useContext) string { return "to --sampler " + u.Sampler },
-	}
-}
 
 // sdeRules are the SDE flags' rules (addSDEFlags), each further limited by
 // extra (e.g. to --exact for commands that can also read a checkpoint).

@@ -1,14 +1,31 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
+	"phasespace/dataset"
+
+	"phasespace/model"
 	"phasespace/sampler"
 )
 
+// loadCheckpoint reads a checkpoint with model.Load, warning about newer
+// checkpoints that failed verification.
+func loadCheckpoint(dir string) (*model.Loaded, error) {
+	m, err := model.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range m.Skipped {
+		warnf("skipping checkpoint: %v", s)
+	}
+	return m, nil
+}
+
 // sampleCheckpoint draws n samples from a trained model with the given
 // sampler and NFE (empty / 0: the checkpoint's recommendation).
-func sampleCheckpoint(lm *loadedModel, method string, nfe, n int, seed uint64) ([]float64, map[string]any, error) {
+func sampleCheckpoint(lm *model.Loaded, method string, nfe, n int, seed uint64) ([]float64, map[string]any, error) {
 	if method == "" {
 		method = lm.Meta.Sampler
 	}
@@ -25,20 +42,27 @@ func sampleCheckpoint(lm *loadedModel, method string, nfe, n int, seed uint64) (
 	if m != sampler.ODE && nfe < 2 {
 		return nil, nil, usagef("--nfe = %d: want >= 2 for %s", nfe, method)
 	}
-	x, st, err := sampler.Sample(sampler.Config{Process: lm.Obj.Process, Model: lm.Score, Method: m, NFE: nfe, Seed: seed}, n)
+	x, st, err := lm.Sample(m, nfe, n, seed)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sampling %s: %w", lm.Dir, err)
+		return nil, nil, err
 	}
 	return x, map[string]any{"sampler": method, "nfe": st.NFE, "seconds": st.Wall.Seconds()}, nil
 }
 
 // checkFullScore refuses --sampler gddim for a checkpoint whose network
-// predicts only the velocity score (CLD, PSLD with Γ = 0): gDDIM forms
-// ε = −K_tᵀs, which mixes ∇ₓ and ∇ᵥ (docs/samplers.md).
-func checkFullScore(lm *loadedModel, m sampler.Method) error {
-	d := lm.Score.Dim()
-	if m == sampler.GDDIM && lm.Obj.Process.Order() == 2 && lm.Obj.OutDim(d) < lm.Obj.InDim(d) {
-		return usagef("--sampler gddim needs the full score (ε = −K_tᵀs mixes ∇ₓ and ∇ᵥ), and checkpoint %s predicts only the %v velocity score: train with --param R", lm.Dir, lm.Obj.Process.Kind)
+// predicts only the velocity score (model.Loaded.CheckSampler).
+func checkFullScore(lm *model.Loaded, m sampler.Method) error {
+	if err := lm.CheckSampler(m); errors.Is(err, model.ErrVelocityOnly) {
+		return usagef("--sampler gddim needs the full score (ε = −K_tᵀs mixes ∇ₓ and ∇ᵥ), and checkpoint %s predicts only the %v velocity score: train with --param R", lm.Dir, lm.Process.Kind)
+	}
+	return nil
+}
+
+// writeSamplesCSV writes n×d samples with dataset.WriteCSV, naming --out
+// in errors.
+func writeSamplesCSV(path string, x []float64, d int) error {
+	if err := dataset.WriteCSV(path, x, d); err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	return nil
 }

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"phasespace/classifier"
+	"phasespace/dataset"
 	"phasespace/featuremetrics"
 )
 
@@ -36,7 +36,7 @@ func runClassifier(args []string, stdout io.Writer) error {
 	if *floorN < 100 || *floorN > 10000 {
 		return usagef("--floor-n = %d: want 100..10000", *floorN)
 	}
-	trainSet, testSet, err := loadImageSplits(*data, *downsample)
+	trainSet, testSet, err := dataset.LoadSplits(*data, *downsample)
 	if err != nil {
 		return err
 	}
@@ -79,9 +79,7 @@ func runClassifier(args []string, stdout io.Writer) error {
 			"precision_train_vs_test": prec, "recall_train_vs_test": rec},
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return printJSON(stdout, res)
 	}
 	fmt.Fprintf(stdout, "%s %dx%d classifier: test accuracy %.4f (trained %d epochs in %v), weights %s\n", *data, trainSet.H, trainSet.W, acc, *epochs, time.Since(t0).Round(time.Second), *out)
 	fmt.Fprintf(stdout, "real-vs-real floors (train[0:%d] vs test[0:%d], classifier features): FD %.4f, KID %.5f ± %.5f, precision %.3f, recall %.3f\n", n, n, fd, kid, kidSD, prec, rec)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"phasespace/dataset"
 	"phasespace/figure"
 	"phasespace/toy"
 )
@@ -25,8 +26,8 @@ func runData(args []string, stdout io.Writer) error {
 	if *name == "" {
 		return usagef("--name is required (valid: %s)", strings.Join(toy.Names(), ", "))
 	}
-	if *n < 1 || *n > maxCSVSamples {
-		return usagef("--n = %d: want 1..%d", *n, maxCSVSamples)
+	if *n < 1 || *n > dataset.MaxCSVRows {
+		return usagef("--n = %d: want 1..%d", *n, dataset.MaxCSVRows)
 	}
 	if *out == "" {
 		return usagef("--out is required: a .csv or .png file")

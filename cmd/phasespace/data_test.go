@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"phasespace/dataset"
 	"phasespace/toy"
 )
 
@@ -15,7 +16,7 @@ func TestDataCSVRoundTripAndPNG(t *testing.T) {
 	if code, _, errs := runCLI(t, "data", "--name", "moons", "--n", "300", "--seed", "4", "--out", csv); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	x, d, err := readSamplesCSV(csv)
+	x, d, err := dataset.ReadCSV(csv)
 	if err != nil || d != 2 || len(x) != 600 {
 		t.Fatalf("read back %d values of dim %d: %v", len(x), d, err)
 	}
@@ -56,28 +57,6 @@ func TestDataCSVRoundTripAndPNG(t *testing.T) {
 		if strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
-	}
-}
-
-func TestReadSamplesCSVErrors(t *testing.T) {
-	dir := t.TempDir()
-	for _, c := range []struct{ body, msg string }{
-		{"", "no samples"},
-		{"1,2\n3\n", "2:"},
-		{"1,2\nx,3\n", "not a number"},
-		{"1,2\nNaN,3\n", "finite"},
-	} {
-		p := filepath.Join(dir, "s.csv")
-		os.WriteFile(p, []byte(c.body), 0o644)
-		if _, _, err := readSamplesCSV(p); err == nil || !strings.Contains(err.Error(), c.msg) {
-			t.Errorf("%q: error %v, want %q", c.body, err, c.msg)
-		}
-	}
-	// A header line is accepted.
-	p := filepath.Join(dir, "h.csv")
-	os.WriteFile(p, []byte("x,y\n1,2\n"), 0o644)
-	if x, d, err := readSamplesCSV(p); err != nil || d != 2 || len(x) != 2 {
-		t.Errorf("header: %v %d %v", x, d, err)
 	}
 }
 

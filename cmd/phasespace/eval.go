@@ -1,23 +1,21 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"phasespace/classifier"
+	"phasespace/dataset"
+	"phasespace/evaluate"
 	"phasespace/exact"
-	"phasespace/featuremetrics"
 	"phasespace/imagedata"
 	"phasespace/likelihood"
-	"phasespace/metrics"
-	"phasespace/ode"
-	"phasespace/rng"
+	"phasespace/model"
 	"phasespace/score"
 	"phasespace/sde"
 	"phasespace/toy"
@@ -27,25 +25,17 @@ func init() {
 	register("eval", "evaluate samples, an exact-score model or a checkpoint: ed, mmd, sw2, modes, nll", runEval)
 }
 
-// knownEntropy is H(p) in nats from data-and-metrics §5.1.
-var knownEntropy = map[string]float64{"checkerboard": math.Log(32), "8gaussians": 2.8342, "diamond": -1.4021}
-
-var sampleMetricNames = []string{"ed", "mmd", "sw2", "modes"}
-
 type evalFlags struct {
 	sf                 *sdeFlags
 	samples, exactName string
 	ckpt, data         string
 	metricList         string
-	n                  int
-	seed               uint64
-	iw, probes         int
+	nll                evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
 	divergence, probe  string
-	rtol, atol, eps    float64
 	asJSON             bool
 	given              map[string]bool
 	fs                 *flag.FlagSet
-	want               map[string]bool // the metrics requested
+	want               evaluate.Metrics // the metrics requested
 	classifier         string
 	sampler            string
 	nfe                int
@@ -59,15 +49,15 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.ckpt, "ckpt", "", "evaluate a trained checkpoint (directory written by phasespace train)")
 	fs.StringVar(&f.data, "data", "", "reference data set (default: the --exact set or the checkpoint's data)")
 	fs.StringVar(&f.metricList, "metrics", "", "comma-separated: ed, mmd, sw2, modes, nll (default: ed,mmd,sw2 for --samples; nll for --exact)")
-	fs.IntVar(&f.n, "n", 2000, "evaluation points: fresh data draws (and samples drawn for --ckpt)")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed for evaluation data, velocities and probes")
-	fs.IntVar(&f.iw, "iw", 1, "nll: initial velocities per point; K > 1 gives the importance-weighted bound")
+	fs.IntVar(&f.nll.N, "n", 2000, "evaluation points: fresh data draws (and samples drawn for --ckpt)")
+	fs.Uint64Var(&f.nll.Seed, "seed", 1, "seed for evaluation data, velocities and probes")
+	fs.IntVar(&f.nll.IW, "iw", 1, "nll: initial velocities per point; K > 1 gives the importance-weighted bound")
 	fs.StringVar(&f.divergence, "divergence", "exact", "nll: exact or hutchinson")
 	fs.StringVar(&f.probe, "probe", "rademacher", "nll: Hutchinson probes, rademacher or gaussian")
-	fs.IntVar(&f.probes, "probes", 1, "nll: Hutchinson probes per point")
-	fs.Float64Var(&f.rtol, "rtol", 1e-5, "nll: ODE relative tolerance")
-	fs.Float64Var(&f.atol, "atol", 1e-5, "nll: ODE absolute tolerance")
-	fs.Float64Var(&f.eps, "likelihood-eps", 1e-5, "nll: starting time of the probability-flow ODE")
+	fs.IntVar(&f.nll.Probes, "probes", 1, "nll: Hutchinson probes per point")
+	fs.Float64Var(&f.nll.RTol, "rtol", 1e-5, "nll: ODE relative tolerance")
+	fs.Float64Var(&f.nll.ATol, "atol", 1e-5, "nll: ODE absolute tolerance")
+	fs.Float64Var(&f.nll.Eps, "likelihood-eps", 1e-5, "nll: starting time of the probability-flow ODE")
 	fs.StringVar(&f.sampler, "sampler", "", "--ckpt sample metrics: sampler (default from the checkpoint)")
 	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
@@ -77,43 +67,34 @@ func runEval(args []string, stdout io.Writer) error {
 	}
 	f.given = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
-	sources := 0
-	for _, s := range []string{f.samples, f.exactName, f.ckpt} {
-		if s != "" {
-			sources++
-		}
-	}
-	if sources != 1 {
+	if given := len(slices.DeleteFunc([]string{f.samples, f.exactName, f.ckpt}, func(s string) bool { return s == "" })); given != 1 {
 		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
 	}
-	if f.n < 2 || f.n > 1_000_000 {
-		return usagef("--n = %d: want 2..1000000", f.n)
+	switch {
+	case f.nll.N < 2 || f.nll.N > 1_000_000:
+		return usagef("--n = %d: want 2..1000000", f.nll.N)
+	case f.nll.IW < 1 || f.nll.IW > 4096:
+		return usagef("--iw = %d: want 1..4096", f.nll.IW)
+	case f.nll.Probes < 1 || f.nll.Probes > 1024:
+		return usagef("--probes = %d: want 1..1024", f.nll.Probes)
+	case !(f.nll.Eps > 0 && f.nll.Eps < 1):
+		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.nll.Eps)
 	}
-	if f.iw < 1 || f.iw > 4096 {
-		return usagef("--iw = %d: want 1..4096", f.iw)
-	}
-	if f.probes < 1 || f.probes > 1024 {
-		return usagef("--probes = %d: want 1..1024", f.probes)
-	}
-	if err := checkTolerances(f.rtol, f.atol); err != nil {
+	if err := checkTolerances(f.nll.RTol, f.nll.ATol); err != nil {
 		return err
 	}
-	if !(f.eps > 0 && f.eps < 1) {
-		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.eps)
-	}
-	want, err := f.parseMetrics()
-	if err != nil {
+	if err := f.parseMetrics(); err != nil {
 		return err
 	}
-	f.want = want
 	res := map[string]any{}
+	var err error
 	switch {
 	case f.samples != "":
-		err = f.evalSampleFile(want, res)
+		err = f.evalSampleFile(res)
 	case f.exactName != "":
-		err = f.evalExact(want, res)
+		err = f.evalExact(res)
 	default:
-		err = f.evalCheckpoint(want, res)
+		err = f.evalCheckpoint(res)
 	}
 	if err != nil {
 		return err
@@ -124,203 +105,104 @@ func runEval(args []string, stdout io.Writer) error {
 // checkFlags refuses the given flags that have no effect with source
 // ("exact", "ckpt" or "samples"), SDE kind (0: none) and image data.
 func (f *evalFlags) checkFlags(source string, kind sde.Kind, image bool) error {
-	u := useContext{SDE: kind, Source: source, Image: image, Divergence: f.divergence,
-		Likelihood: f.want["nll"] || f.want["bpd"]}
-	for m := range f.want {
-		switch m {
-		case "fd", "kid", "pr", "classes":
-			u.FeatureMetrics, u.SampleMetrics = true, true
-		case "ed", "mmd", "sw2", "modes":
-			u.SampleMetrics = true
-		}
-	}
-	return checkFlags("eval", f.fs, u)
+	w := f.want
+	return checkFlags("eval", f.fs, useContext{SDE: kind, Source: source, Image: image, Divergence: f.divergence,
+		Likelihood: w.NLL || w.BPD, FeatureMetrics: len(w.Feature) > 0, SampleMetrics: len(w.Sample)+len(w.Feature) > 0})
 }
 
-func (f *evalFlags) parseMetrics() (map[string]bool, error) {
+// parseMetrics sets f.want from --metrics (default: ed,mmd,sw2 for
+// --samples, nll for --exact, nll,ed,mmd,sw2 for --ckpt).
+func (f *evalFlags) parseMetrics() error {
 	list := f.metricList
-	if list == "" {
-		if f.samples != "" {
-			list = "ed,mmd,sw2"
-		} else if f.exactName != "" {
-			list = "nll"
-		} else {
-			list = "nll,ed,mmd,sw2"
-		}
+	switch {
+	case list != "":
+	case f.samples != "":
+		list = "ed,mmd,sw2"
+	case f.exactName != "":
+		list = "nll"
+	default:
+		list = "nll,ed,mmd,sw2"
 	}
-	want := map[string]bool{}
-	valid := append(append([]string{}, sampleMetricNames...), "nll", "bpd", "fd", "kid", "pr", "classes")
-	for _, m := range strings.Split(list, ",") {
-		m = strings.TrimSpace(m)
-		ok := false
-		for _, v := range valid {
-			ok = ok || v == m
-		}
-		if !ok {
-			return nil, usagef("--metrics: unknown metric %q (valid: %s)", m, strings.Join(valid, ", "))
-		}
-		want[m] = true
+	w, err := evaluate.ParseMetrics(list)
+	if err != nil {
+		return usagef("--metrics: %v", err)
 	}
-	for _, m := range []string{"bpd", "fd", "kid", "pr", "classes"} {
-		if want[m] && f.ckpt == "" {
-			return nil, usagef("--metrics %s needs an image checkpoint (--ckpt)", m)
-		}
+	f.want = w
+	if (w.BPD || len(w.Feature) > 0) && f.ckpt == "" {
+		return usagef("--metrics %s needs an image checkpoint (--ckpt)", w)
 	}
-	if want["nll"] && f.samples != "" {
-		return nil, usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
+	if w.NLL && f.samples != "" {
+		return usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
 	}
-	return want, nil
+	return nil
 }
 
 // evalSampleFile compares a CSV of samples with fresh data draws.
-func (f *evalFlags) evalSampleFile(want map[string]bool, res map[string]any) error {
+func (f *evalFlags) evalSampleFile(res map[string]any) error {
 	if err := f.checkFlags("samples", 0, false); err != nil {
 		return err
 	}
 	if f.data == "" {
 		return usagef("--samples needs --data NAME (valid: %s)", strings.Join(toy.Names(), ", "))
 	}
-	x, d, err := readSamplesCSV(f.samples)
+	x, d, err := dataset.ReadCSV(f.samples)
 	if err != nil {
 		return err
 	}
 	if d != 2 {
 		return fmt.Errorf("%s: %d columns; the 2-D sample metrics need 2", f.samples, d)
 	}
-	return sampleMetrics(x, f.data, f.n, f.seed, want, res)
+	return sampleMetrics(x, f.data, f.nll.N, f.nll.Seed, f.want.Sample, res)
 }
 
-// sampleMetrics fills res with the requested sample metrics of x against
-// n fresh draws of data and their real-vs-real floor (an independent draw
-// of the same size).
-func sampleMetrics(x []float64, data string, n int, seed uint64, want map[string]bool, res map[string]any) error {
-	y, err := toy.Sample(data, n, rng.Key(seed, rng.PurposeEval, 1))
-	if err != nil {
+// sampleMetrics fills res with evaluate.Samples of the metrics want.
+func sampleMetrics(x []float64, data string, n int, seed uint64, want []evaluate.SampleMetric, res map[string]any) error {
+	if _, err := toy.Sample(data, 1, 0); err != nil {
 		return usagef("--data: %v", err)
 	}
-	ref, _ := toy.Sample(data, len(x)/2, rng.Key(seed, rng.PurposeEval, 2))
-	floor := map[string]any{}
-	res["n_samples"], res["n_data"], res["data"] = len(x)/2, n, data
-	for _, m := range []struct {
-		flag, key string
-		f         func(a, b []float64) (float64, error)
-	}{
-		{"ed", "ed", func(a, b []float64) (float64, error) { return metrics.EnergyDistance(a, b, 2) }},
-		{"mmd", "mmd2", func(a, b []float64) (float64, error) { return metrics.MMD2(a, b, 2) }},
-		{"sw2", "sw2", metrics.SlicedW2},
-	} {
-		if !want[m.flag] {
-			continue
-		}
-		v, err := m.f(x, y)
-		if err != nil {
-			return err
-		}
-		res[m.key] = v
-		floor[m.key], _ = m.f(ref, y)
+	if _, ok := toy.Mixture(data); slices.Contains(want, evaluate.Modes) && !ok {
+		return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
 	}
-	if want["modes"] {
-		mix, ok := toy.Mixture(data)
-		if !ok {
-			return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
-		}
-		res["modes"] = metrics.ModeMetrics(x, mix)
-		floor["modes"] = metrics.ModeMetrics(ref, mix)
+	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: data, N: n, Seed: seed, Metrics: want})
+	if err != nil {
+		return err
 	}
-	res["floor"] = floor
+	r.Fields(res)
 	return nil
+}
+
+// nllConfig is the likelihood flags as evaluate.NLLConfig.
+func (f *evalFlags) nllConfig() (evaluate.NLLConfig, error) {
+	c := f.nll
+	var err error
+	if c.Divergence, err = likelihood.ParseDivergence(f.divergence); err != nil {
+		return c, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
+	}
+	if c.Probe, err = likelihood.ParseProbe(f.probe); err != nil {
+		return c, usagef("--probe %q: valid are rademacher, gaussian", f.probe)
+	}
+	return c, nil
 }
 
 // nllOf evaluates the likelihood of n fresh data points under a score model.
-func (f *evalFlags) nllOf(p *sde.Process, model score.VJPModel, data string, res map[string]any) error {
-	x, err := toy.Sample(data, f.n, rng.Key(f.seed, rng.PurposeEval, 3))
-	if err != nil {
+func (f *evalFlags) nllOf(p *sde.Process, m score.VJPModel, data string, res map[string]any) error {
+	if _, err := toy.Sample(data, 1, 0); err != nil {
 		return usagef("--data: %v", err)
 	}
-	out, err := f.likelihoodOf(p, model, x)
+	c, err := f.nllConfig()
 	if err != nil {
 		return err
 	}
-	// The data's own NLL on the same points, where the density is known.
-	tr, ok := 0.0, true
-	for i := 0; i < f.n && ok; i++ {
-		var lp float64
-		lp, ok = toy.LogProb(data, x[2*i:2*i+2])
-		tr -= lp / float64(f.n)
-	}
-	if ok {
-		out["true_nll_same_points"] = tr
-	}
-	if h, ok := knownEntropy[data]; ok {
-		out["true_entropy"] = h
-	}
-	res["nll"] = out
-	return nil
-}
-
-// bpdOf evaluates bits/dim of a trained image model on the first n test
-// images, uniformly dequantised ((p + u)/256 scaled to [−1, 1], a = 2).
-func (f *evalFlags) bpdOf(lm *loadedModel, res map[string]any) error {
-	ds, err := loadImageSplit(lm.Meta.Data, "test", lm.Meta.Downsample)
-	if err != nil {
-		return fmt.Errorf("checkpoint data %s: %w", lm.Meta.Data, err)
-	}
-	d := ds.H * ds.W
-	if d != lm.Meta.Dim {
-		return fmt.Errorf("test images have %d pixels, the model %d", d, lm.Meta.Dim)
-	}
-	ds = ds.Subset(f.n)
-	x := ds.Scaled(rng.New(f.seed, rng.PurposeEval, 4))
-	out, err := f.likelihoodOf(lm.Obj.Process, lm.Score, x)
+	r, err := evaluate.NLL(p, m, data, c)
 	if err != nil {
 		return err
 	}
-	out["bpd"] = likelihood.BitsPerDim(out["nll"].(float64), d, 2)
-	out["bpd_se"] = out["se"].(float64) / (float64(d) * math.Ln2)
-	out["images"] = ds.N
-	res["bpd"] = out
+	res["nll"] = r.Fields()
 	return nil
-}
-
-// likelihoodOf runs the likelihood solver on the n×d points x.
-func (f *evalFlags) likelihoodOf(p *sde.Process, model score.VJPModel, x []float64) (map[string]any, error) {
-	cfg := likelihood.Config{Process: p, Model: model, Solve: ode.Integrate, Eps: f.eps, RTol: f.rtol, ATol: f.atol,
-		IW: f.iw, Probes: f.probes, Seed: f.seed}
-	switch f.divergence {
-	case "exact":
-		cfg.Divergence = likelihood.Exact
-	case "hutchinson":
-		cfg.Divergence = likelihood.Hutchinson
-	default:
-		return nil, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
-	}
-	switch f.probe {
-	case "rademacher":
-		cfg.Probe = likelihood.Rademacher
-	case "gaussian":
-		cfg.Probe = likelihood.Gaussian
-	default:
-		return nil, usagef("--probe %q: valid are rademacher, gaussian", f.probe)
-	}
-	r, err := likelihood.NLL(cfg, x)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]any{"nll": r.Mean, "se": r.SE, "nfe": r.NFE, "n": len(r.NLL), "divergence": f.divergence}
-	if p.Order() == 2 {
-		if f.iw > 1 {
-			out["bound"] = fmt.Sprintf("importance-weighted, K=%d", f.iw)
-		} else {
-			out["bound"] = "augmented E_q[-log p(x,v)] - H(q)"
-		}
-	} else {
-		out["bound"] = "exact (VP)"
-	}
-	return out, nil
 }
 
 // evalExact evaluates the exact score of a mixture data set.
-func (f *evalFlags) evalExact(want map[string]bool, res map[string]any) error {
+func (f *evalFlags) evalExact(res map[string]any) error {
 	mix, ok := toy.Mixture(f.exactName)
 	if !ok {
 		return usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", f.exactName)
@@ -340,102 +222,81 @@ func (f *evalFlags) evalExact(want map[string]bool, res map[string]any) error {
 	if data == "" {
 		data = f.exactName
 	}
-	res["model"] = "exact score of " + f.exactName
-	res["process"] = processJSON(p)
-	for m := range want {
-		if m != "nll" {
-			return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
-		}
+	res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p)
+	if len(f.want.Sample) > 0 {
+		return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
 	}
 	return f.nllOf(p, o, data, res)
 }
 
 // evalCheckpoint evaluates a trained model.
-func (f *evalFlags) evalCheckpoint(want map[string]bool, res map[string]any) error {
+func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	lm, err := loadCheckpoint(f.ckpt)
 	if err != nil {
 		return err
 	}
-	image := isImageData(lm.Meta.Data)
-	if image && want["bpd"] && f.divergence == "exact" && !f.given["divergence"] {
+	w, image := f.want, dataset.IsImage(lm.Meta.Data)
+	if image && w.BPD && f.divergence == "exact" && !f.given["divergence"] {
 		f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
 	}
-	if err := f.checkFlags("ckpt", lm.Obj.Process.Kind, image); err != nil {
+	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
 		return err
 	}
 	data := f.data
 	if data == "" {
 		data = lm.Meta.Data
 	}
-	res["model"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step)
-	res["process"] = processJSON(lm.Obj.Process)
-	if image {
-		feature := false
-		for m := range want {
-			switch m {
-			case "bpd":
-			case "fd", "kid", "pr", "classes":
-				feature = true
-			default:
-				return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", m)
-			}
+	res["model"], res["process"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step), evaluate.ProcessFields(lm.Process)
+	if !image {
+		if w.BPD {
+			return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
 		}
-		if want["bpd"] {
-			if err := f.bpdOf(lm, res); err != nil {
+		if w.NLL {
+			if err := f.nllOf(lm.Process, lm.Score, data, res); err != nil {
 				return err
 			}
 		}
-		if feature {
-			return f.featureMetrics(lm, want, res)
+		if len(w.Sample) == 0 {
+			return nil
 		}
-		return nil
-	}
-	if want["bpd"] {
-		return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
-	}
-	if want["nll"] {
-		if err := f.nllOf(lm.Obj.Process, lm.Score, data, res); err != nil {
-			return err
-		}
-	}
-	sampleWanted := map[string]bool{}
-	for _, m := range sampleMetricNames {
-		sampleWanted[m] = want[m]
-	}
-	if want["ed"] || want["mmd"] || want["sw2"] || want["modes"] {
-		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.n, f.seed)
+		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.nll.N, f.nll.Seed)
 		if err != nil {
 			return err
 		}
 		res["sampler"] = info
-		if err := sampleMetrics(x, data, f.n, f.seed, sampleWanted, res); err != nil {
+		return sampleMetrics(x, data, f.nll.N, f.nll.Seed, w.Sample, res)
+	}
+	if w.NLL || len(w.Sample) > 0 {
+		return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", evaluate.Metrics{Sample: w.Sample, NLL: w.NLL})
+	}
+	if w.BPD {
+		c, err := f.nllConfig()
+		if err != nil {
 			return err
 		}
+		r, err := evaluate.BPD(lm, c)
+		if err != nil {
+			return err
+		}
+		res["bpd"] = r.Fields()
+	}
+	if len(w.Feature) > 0 {
+		return f.featureMetrics(lm, res)
 	}
 	return nil
 }
 
 func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return printJSON(w, res)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	floor, _ := res["floor"].(map[string]any)
-	keys := make([]string, 0, len(res))
-	for k := range res {
-		if k != "floor" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := res[k]
+	for _, k := range slices.Sorted(maps.Keys(res)) {
 		if fv, ok := floor[k]; ok {
-			fmt.Fprintf(tw, "%s\t%v\treal-vs-real floor %v\n", k, fmtVal(v), fmtVal(fv))
-		} else {
-			fmt.Fprintf(tw, "%s\t%v\n", k, fmtVal(v))
+			fmt.Fprintf(tw, "%s\t%v\treal-vs-real floor %v\n", k, fmtVal(res[k]), fmtVal(fv))
+		} else if k != "floor" {
+			fmt.Fprintf(tw, "%s\t%v\n", k, fmtVal(res[k]))
 		}
 	}
 	return tw.Flush()
@@ -446,14 +307,9 @@ func fmtVal(v any) string {
 	case float64:
 		return fmt.Sprintf("%.5g", x)
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + fmtVal(x[k])
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			parts = append(parts, k+"="+fmtVal(x[k]))
 		}
 		return strings.Join(parts, " ")
 	default:
@@ -461,19 +317,13 @@ func fmtVal(v any) string {
 	}
 }
 
-// featureMetrics samples n images from an image checkpoint and compares them
-// with the first n test images in the project classifier's feature space
-// (FD, KID, precision/recall, class-histogram KL), beside the real-vs-real
-// floor (the first n training images against the same test images).
-func (f *evalFlags) featureMetrics(lm *loadedModel, want map[string]bool, res map[string]any) error {
+// featureMetrics samples n images from an image checkpoint and compares
+// them with evaluate.Features.
+func (f *evalFlags) featureMetrics(lm *model.Loaded, res map[string]any) error {
 	if f.classifier == "" {
 		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
 	}
-	test, err := loadImageSplit(lm.Meta.Data, "test", lm.Meta.Downsample)
-	if err != nil {
-		return err
-	}
-	trainSet, err := loadImageSplit(lm.Meta.Data, "train", lm.Meta.Downsample)
+	trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.Downsample)
 	if err != nil {
 		return err
 	}
@@ -481,51 +331,16 @@ func (f *evalFlags) featureMetrics(lm *loadedModel, want map[string]bool, res ma
 	if err != nil {
 		return fmt.Errorf("--classifier: %w", err)
 	}
-	n := min(f.n, test.N)
-	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, n, f.seed)
+	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, min(f.nll.N, test.N), f.nll.Seed)
 	if err != nil {
 		return err
 	}
-	gen := imagedata.ToPixels(x)
-	predGen, featGen := net.Evaluate(gen, n)
-	predTest, featTest := net.Evaluate(test.Pixels, n)
-	_, featTrain := net.Evaluate(trainSet.Pixels, n)
-	fg := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featGen}
-	ft := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featTest}
-	fr := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: featTrain}
-	out, floor := map[string]any{"n": n, "sampler": info}, map[string]any{}
-	if want["fd"] {
-		if out["fd"], err = featuremetrics.FD(fg, ft); err != nil {
-			return err
-		}
-		floor["fd"], _ = featuremetrics.FD(fr, ft)
+	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, evaluate.FeatureConfig{Seed: f.nll.Seed, Metrics: f.want.Feature})
+	if err != nil {
+		return err
 	}
-	if want["kid"] {
-		m, sd, err := featuremetrics.KID(fg, ft, 100, min(1000, n), f.seed)
-		if err != nil {
-			return err
-		}
-		out["kid"], out["kid_sd"] = m, sd
-		fm, fsd, _ := featuremetrics.KID(fr, ft, 100, min(1000, n), f.seed)
-		floor["kid"], floor["kid_sd"] = fm, fsd
-	}
-	if want["pr"] && n > 3 {
-		p, r, err := featuremetrics.PrecisionRecall(ft, fg, 3)
-		if err != nil {
-			return err
-		}
-		out["precision"], out["recall"] = p, r
-		fp, frc, _ := featuremetrics.PrecisionRecall(ft, fr, 3)
-		floor["precision"], floor["recall"] = fp, frc
-	}
-	if want["classes"] {
-		kl, starved := featuremetrics.ClassHistogramKL(predGen, predTest, classifier.Classes)
-		out["class_kl"], out["starved_classes"] = kl, starved
-		predTrain, _ := net.Evaluate(trainSet.Pixels, n)
-		fkl, fst := featuremetrics.ClassHistogramKL(predTrain, predTest, classifier.Classes)
-		floor["class_kl"], floor["starved_classes"] = fkl, fst
-	}
-	out["floor"] = floor
+	out := r.Fields()
+	out["sampler"] = info
 	res["features"] = out
 	return nil
 }

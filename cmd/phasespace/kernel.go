@@ -1,11 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"text/tabwriter"
+
+	"phasespace/evaluate"
 )
 
 func init() {
@@ -41,7 +42,7 @@ func runKernel(args []string, stdout io.Writer) error {
 	}
 	li11, li12, li22 := k.L.InvT()
 	out := map[string]any{
-		"process":   processJSON(p),
+		"process":   evaluate.ProcessFields(p),
 		"t":         *t,
 		"B":         p.Schedule.Integral(*t),
 		"beta":      p.Beta(*t),
@@ -61,9 +62,7 @@ func runKernel(args []string, stdout io.Writer) error {
 		out["sigma0"] = [][]float64{{0, 0}, {0, p.InitialCov(obj).VV}}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(stdout, out)
 	}
 	w := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "process\t%v\n", p)

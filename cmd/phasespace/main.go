@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 // command is one subcommand: its one-line summary and its entry point. run
@@ -56,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "phasespace: unknown command %q (valid: %s)\n", args[0], commandNames())
+		fmt.Fprintf(stderr, "phasespace: unknown command %q (valid: %s)\n", args[0], strings.Join(commandNames(), ", "))
 		return 2
 	}
 	err := cmd.run(args[1:], stdout)
@@ -75,31 +76,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-func commandNames() string {
+// commandNames returns the commands in alphabetical order.
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
+	return names
 }
 
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: phasespace <command> [flags]   (phasespace <command> -h for a command's flags)")
 	fmt.Fprintln(w, "\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range commandNames() {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
 }

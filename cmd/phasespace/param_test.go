@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"phasespace/model"
 	"phasespace/objective"
 	"phasespace/train"
 )
@@ -39,10 +41,10 @@ func TestTrainParamRLearnsAndReloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lm.Meta.Param != "R" || lm.Obj.EffectiveParam() != objective.ParamR || !lm.Obj.FullScore() || lm.Obj.MixedScore ||
+	if lm.Meta.Param != "R" || lm.Objective.EffectiveParam() != objective.ParamR || !lm.Objective.FullScore() || lm.Objective.MixedScore ||
 		lm.Net.InDim() != 4 || lm.Net.OutDim() != 4 {
-		t.Fatalf("reloaded: param %q (%v), full score %v, mixed %v, network %d→%d", lm.Meta.Param, lm.Obj.EffectiveParam(),
-			lm.Obj.FullScore(), lm.Obj.MixedScore, lm.Net.InDim(), lm.Net.OutDim())
+		t.Fatalf("reloaded: param %q (%v), full score %v, mixed %v, network %d→%d", lm.Meta.Param, lm.Objective.EffectiveParam(),
+			lm.Objective.FullScore(), lm.Objective.MixedScore, lm.Net.InDim(), lm.Net.OutDim())
 	}
 	if code, _, errs := runCLI(t, "sample", "--ckpt", dir, "--n", "64", "--nfe", "20", "--out", filepath.Join(dir, "s.csv")); code != 0 {
 		t.Fatalf("sample from a --param R checkpoint: exit %d: %s", code, errs)
@@ -74,30 +76,30 @@ func TestParamMetadataDefaultsToL(t *testing.T) {
 	if strings.Contains(string(raw), `"param"`) {
 		t.Fatalf("metadata without a param still writes one: %s", raw)
 	}
-	var back runMeta
+	var back model.Meta
 	if err := json.Unmarshal(raw, &back); err != nil {
 		t.Fatal(err)
 	}
-	oc, err := back.objective()
+	oc, err := back.ObjectiveConfig()
 	if err != nil || oc.EffectiveParam() != objective.ParamL || !oc.MixedScore {
 		t.Fatalf("old metadata: %+v, %v", oc, err)
 	}
-	if ch := resumeChanges(back, lm.Meta); len(ch) != 0 {
+	if ch := model.ResumeChanges(back, lm.Meta); len(ch) != 0 {
 		t.Errorf("old metadata resumed with --param L: changes %v", ch)
 	}
 	given := lm.Meta
 	given.Param, given.MixedScore = "R", false
-	if ch := resumeChanges(back, given); !strings.Contains(strings.Join(ch, ";"), "--param: stored L, given R") {
+	if ch := model.ResumeChanges(back, given); !strings.Contains(fmt.Sprint(ch), "param: stored L, given R") {
 		t.Errorf("old metadata resumed with --param R: changes %v", ch)
 	}
 	withR := lm.Meta
 	withR.Param, withR.MixedScore = "R", false
-	if oc, err := withR.objective(); err != nil || oc.EffectiveParam() != objective.ParamR {
+	if oc, err := withR.ObjectiveConfig(); err != nil || oc.EffectiveParam() != objective.ParamR {
 		t.Errorf("metadata with param R: %+v, %v", oc, err)
 	}
 	bad := lm.Meta
 	bad.Param = "Q"
-	if _, err := bad.objective(); err == nil {
+	if _, err := bad.ObjectiveConfig(); err == nil {
 		t.Errorf("metadata with param Q accepted")
 	}
 }

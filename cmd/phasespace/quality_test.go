@@ -45,7 +45,7 @@ func TestShortTrainingBeatsMomentMatchedGaussian(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 1500
-	x, _, err := sampler.Sample(sampler.Config{Process: lm.Obj.Process, Model: lm.Score, Method: sampler.SSCS, NFE: 100, Seed: 3}, n)
+	x, _, err := sampler.Sample(sampler.Config{Process: lm.Process, Model: lm.Score, Method: sampler.SSCS, NFE: 100, Seed: 3}, n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"phasespace/dataset"
 	"phasespace/exact"
 	"phasespace/figure"
-	"phasespace/imagedata"
 	"phasespace/sampler"
 	"phasespace/score"
 	"phasespace/sde"
@@ -50,7 +50,7 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.ckpt, "ckpt", "", "use the trained score model of a checkpoint directory (instead of --exact; its SDE is used)")
 	fs.StringVar(&f.method, "sampler", "sscs", "sampler: em, sscs, ode or gddim (exponential integrator, docs/samplers.md)")
 	fs.IntVar(&f.nfe, "nfe", 200, "em/sscs/gddim: total score evaluations including the denoising step (2..1000000);\ngddim spends one per step, its lower-order warm-start steps included")
-	fs.IntVar(&f.n, "n", 2000, fmt.Sprintf("number of samples (1..%d)", maxCSVSamples))
+	fs.IntVar(&f.n, "n", 2000, fmt.Sprintf("number of samples (1..%d)", dataset.MaxCSVRows))
 	fs.Uint64Var(&f.seed, "seed", 0, "random seed")
 	fs.StringVar(&f.out, "out", "", "output file: .csv (one sample per line) or .png (scatter and density plot, 2-D data)")
 	fs.Float64Var(&f.rtol, "rtol", 1e-5, "ode: relative tolerance, in (0, 1)")
@@ -87,7 +87,7 @@ func runSample(args []string, stdout io.Writer) error {
 	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
 	switch {
 	case isPNG(f.out) && d != 2:
-		err = writeImageGrid(f.out, x, d)
+		err = figure.SampleImages(f.out, x, d)
 	case isPNG(f.out):
 		err = figure.Panels(f.out, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
 	default:
@@ -112,29 +112,6 @@ func runSample(args []string, stdout io.Writer) error {
 }
 
 func isPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
-
-// imageSide returns s when d = s·s is a square image of at least 4×4, else 0.
-func imageSide(d int) int {
-	for s := 4; s*s <= d; s++ {
-		if s*s == d {
-			return s
-		}
-	}
-	return 0
-}
-
-// writeImageGrid writes samples in [−1, 1] (n×d, d = side²) as a grid of
-// grayscale images, up to 10 per row, ink white on black as in MNIST.
-func writeImageGrid(path string, x []float64, d int) error {
-	side := imageSide(d)
-	n := len(x) / d
-	imgs := make([][]byte, n)
-	for i := range imgs {
-		imgs[i] = imagedata.ToPixels(x[i*d : (i+1)*d])
-	}
-	scale := max(1, 56/side)
-	return figure.ImageGrid(path, imgs, side, side, min(n, 10), scale)
-}
 
 // nfeNote explains how the NFE was spent.
 func nfeNote(c sampler.Config, st sampler.Stats) string {
@@ -214,8 +191,8 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)
 	}
 	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
-	if f.n < 1 || f.n > maxCSVSamples {
-		return c, "", usagef("--n = %d: want 1..%d", f.n, maxCSVSamples)
+	if f.n < 1 || f.n > dataset.MaxCSVRows {
+		return c, "", usagef("--n = %d: want 1..%d", f.n, dataset.MaxCSVRows)
 	}
 	if f.out == "" {
 		return c, "", usagef("--out is required: a .csv or .png file")
@@ -228,7 +205,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 		return c, "", err
 	}
 	c.Process, c.Model = p, model
-	if isPNG(f.out) && model.Dim() != 2 && imageSide(model.Dim()) == 0 {
+	if isPNG(f.out) && model.Dim() != 2 && figure.ImageSide(model.Dim()) == 0 {
 		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, model.Dim())
 	}
 	if f.traj != "" && model.Dim() != 2 {
@@ -265,7 +242,7 @@ func (f *sampleFlags) scoreModel(given map[string]bool, m sampler.Method) (*sde.
 		if err := checkFullScore(lm, m); err != nil {
 			return nil, nil, "", err
 		}
-		return lm.Obj.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
+		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"phasespace/dataset"
 	"phasespace/exact"
 	"phasespace/sampler"
 	"phasespace/sde"
@@ -26,7 +27,7 @@ func TestSampleCommandMatchesLibrary(t *testing.T) {
 	if !strings.Contains(out, "30 NFE") || !strings.Contains(out, "quadratic") {
 		t.Errorf("summary %q does not name the NFE used and the striding", out)
 	}
-	x, d, err := readSamplesCSV(csv)
+	x, d, err := dataset.ReadCSV(csv)
 	if err != nil || d != 2 || len(x) != 100 {
 		t.Fatalf("read back %d values of dim %d: %v", len(x), d, err)
 	}
@@ -74,7 +75,7 @@ func TestSampleCommandGDDIM(t *testing.T) {
 	if !strings.Contains(out, "12 NFE") || !strings.Contains(out, "order 3, K = L") {
 		t.Errorf("summary %q does not name the NFE, order and K", out)
 	}
-	x, _, err := readSamplesCSV(csv)
+	x, _, err := dataset.ReadCSV(csv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestDivergedTrainingNamesTheFirstStepMissingFromLossCSV(t *testing.T) {
 	if len(steps) > 0 && steps[len(steps)-1] != float64(len(steps)) {
 		t.Fatalf("loss.csv's last row is step %v after %d rows", steps[len(steps)-1], len(steps))
 	}
-	if !strings.Contains(errs, fmt.Sprintf("step %d: ", next)) {
+	if !strings.Contains(errs, fmt.Sprintf("phasespace train: step %d: ", next)) || !strings.Contains(errs, "--skip-bad-batches") {
 		t.Fatalf("loss.csv holds steps 1..%d, so the failure is step %d; the error says %q", len(steps), next, errs)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("diagnostic-step-%d.json", next)))
