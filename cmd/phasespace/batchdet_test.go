@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"phasespace/dataset"
 	"runtime"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestTrainedModelSamplesDoNotDependOnBatchSize(t *testing.T) {
 				"--n", fmt.Sprint(run.n), "--out", csv); code != 0 {
 				t.Fatalf("sample %s --n %d: exit %d: %s", method, run.n, code, errs)
 			}
-			x, d, err := readSamplesCSV(csv)
+			x, d, err := dataset.ReadCSV(csv)
 			if err != nil || d != 2 || len(x) != 2*run.n {
 				t.Fatalf("%s --n %d: read back %d values of dim %d: %v", method, run.n, len(x), d, err)
 			}
