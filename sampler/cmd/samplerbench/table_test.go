@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"phasespace/metrics"
@@ -97,5 +98,31 @@ func TestParseLadder(t *testing.T) {
 		if _, err := parseLadder(bad); err == nil {
 			t.Errorf("parseLadder(%q): want an error", bad)
 		}
+	}
+}
+
+// A tiny end-to-end table: every sampler × striding row is present, VP has
+// no SSCS cells, and the ODE rows follow.
+func TestSmallestNFETableTiny(t *testing.T) {
+	var out, progress strings.Builder
+	if err := smallestNFETable(&out, &progress, 40, 3, []int{5, 8}, []float64{1e-2}, []string{"8gaussians"}, 2, 2); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, row := range tableRows() {
+		if !strings.Contains(s, "| "+row.label()+" |") {
+			t.Errorf("row %q missing", row.label())
+		}
+	}
+	if got := strings.Count(s, "| SSCS | US | n/a |") + strings.Count(s, "| SSCS | QS | n/a |"); got != 2 {
+		t.Errorf("%d SSCS rows start with an n/a VP cell, want 2", got)
+	}
+	for _, k := range []string{"| VP |", "| CLD |", "| PSLD |"} {
+		if !strings.Contains(s, k) {
+			t.Errorf("ODE row %q missing", k)
+		}
+	}
+	if err := smallestNFETable(&out, &progress, 40, 3, []int{5}, nil, []string{"moons"}, 2, 2); err == nil {
+		t.Error("moons has no exact mixture: want an error")
 	}
 }
