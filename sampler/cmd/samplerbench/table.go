@@ -28,7 +28,7 @@ import (
 var (
 	tableMode   = flag.Bool("table", false, "instead, print the smallest NFE of -ladder at which MMD² reaches the real-vs-real floor, per SDE × sampler × striding (and ODE tolerance)")
 	tableLadder = flag.String("ladder", "5,8,10,12,15,20,25,30,40,50,70,100,150,200,300,500", "-table: increasing NFE ladder searched for EM, SSCS and gDDIM")
-	tablePairs  = flag.Int("pairs", 10, "-table: independent real-vs-real pairs that estimate the floor, >= 2")
+	tablePairs  = flag.Int("pairs", 40, "-table: independent real-vs-real pairs that estimate the floor, >= 2")
 	tableZ      = flag.Float64("z", 2, "-table: a run is at the floor when MMD² <= mean + z·s.d. of real-vs-real MMD²")
 )
 
