@@ -327,7 +327,7 @@ func smallestNFETable(w, progress io.Writer, n int, seed uint64, ladder []int, t
 			fmt.Fprintf(progress, "samplerbench -table: %s ODE %v done (%v)\n", name, p.Kind, time.Since(start).Round(time.Second))
 		}
 	}
-	fmt.Fprintf(w, "\n* a lower rung passed but its next rung did not (listed under the table); † the last rung, accepted on its own pass.\nTotal time %v.\n", time.Since(start).Round(time.Second))
+	fmt.Fprintf(w, "\nMarks: * a lower rung passed but its next rung did not (listed under the table); † the last rung, accepted on its own pass.\nTotal time %v.\n", time.Since(start).Round(time.Second))
 	return nil
 }
 
