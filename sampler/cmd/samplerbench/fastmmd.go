@@ -69,12 +69,12 @@ func (r *mmdRef) kernel(q float64) float64 {
 		if x*float64(p) > 700 {
 			continue
 		}
-		t += ipow(e, p)
+		t += powInt(e, p)
 	}
 	return t
 }
 
-func ipow(b float64, p int) float64 {
+func powInt(b float64, p int) float64 {
 	out := 1.0
 	for p > 0 {
 		if p&1 == 1 {
