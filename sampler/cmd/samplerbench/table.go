@@ -30,6 +30,7 @@ var (
 	tableLadder = flag.String("ladder", "5,8,10,12,15,20,25,30,40,50,70,100,150,200,300,500", "-table: increasing NFE ladder searched for EM, SSCS and gDDIM")
 	tablePairs  = flag.Int("pairs", 40, "-table: independent real-vs-real pairs that estimate the floor, >= 2")
 	tableZ      = flag.Float64("z", 2, "-table: a run is at the floor when MMD² <= mean + z·s.d. of real-vs-real MMD²")
+	tableOnly   = flag.String("only", "", "-table: comma-separated samplers to measure (em, sscs, gddim, ode; default all)")
 )
 
 // floorStats summarises the real-vs-real MMD² of pairs of independent data
@@ -213,11 +214,24 @@ func runTable(w io.Writer, n int, seed uint64, tols []float64, data []string) er
 	if !given["tol"] {
 		tols = []float64{1e-2, 1e-3, 1e-4, 1e-5}
 	}
-	return smallestNFETable(w, os.Stderr, n, seed, ladder, tols, data, *tablePairs, *tableZ)
+	var only map[sampler.Method]bool
+	if *tableOnly != "" {
+		only = map[sampler.Method]bool{}
+		for _, f := range strings.Split(*tableOnly, ",") {
+			m, err := sampler.ParseMethod(strings.TrimSpace(f))
+			if err != nil {
+				tableFail("-only: %v", err)
+			}
+			only[m] = true
+		}
+	}
+	return smallestNFETable(w, os.Stderr, n, seed, ladder, tols, data, *tablePairs, *tableZ, only)
 }
 
-// smallestNFETable prints the tables; progress lines go to progress.
-func smallestNFETable(w, progress io.Writer, n int, seed uint64, ladder []int, tols []float64, data []string, pairs int, z float64) error {
+// smallestNFETable prints the tables; progress lines go to progress. A
+// non-nil only restricts the rows to those samplers.
+func smallestNFETable(w, progress io.Writer, n int, seed uint64, ladder []int, tols []float64, data []string, pairs int, z float64, only map[sampler.Method]bool) error {
+	want := func(m sampler.Method) bool { return only == nil || only[m] }
 	vp, _ := sde.NewVP(sde.DefaultVP)
 	cld, _ := sde.NewCLD(sde.DefaultCLD)
 	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
@@ -254,6 +268,9 @@ func smallestNFETable(w, progress io.Writer, n int, seed uint64, ladder []int, t
 		fmt.Fprintf(w, "\n|---|---|%s\n", strings.Repeat("--:|--:|", len(procs)))
 		var notes []string
 		for _, row := range tableRows() {
+			if !want(row.m) {
+				continue
+			}
 			fmt.Fprintf(w, "| %s |", row.label())
 			for i, p := range procs {
 				if row.m == sampler.SSCS && p.Kind == sde.VP {
@@ -292,6 +309,9 @@ func smallestNFETable(w, progress io.Writer, n int, seed uint64, ladder []int, t
 			for _, s := range notes {
 				fmt.Fprintf(w, "- %s\n", s)
 			}
+		}
+		if !want(sampler.ODE) {
+			continue
 		}
 		fmt.Fprintf(w, "\n| ODE (RK45) | %s | loosest tol at floor | its NFE | ms/1k |\n|---|%s---|--:|--:|\n", tolHeader(tols), strings.Repeat("---|", len(tols)))
 		for i, p := range procs {

@@ -105,7 +105,7 @@ func TestParseLadder(t *testing.T) {
 // no SSCS cells, and the ODE rows follow.
 func TestSmallestNFETableTiny(t *testing.T) {
 	var out, progress strings.Builder
-	if err := smallestNFETable(&out, &progress, 40, 3, []int{5, 8}, []float64{1e-2}, []string{"8gaussians"}, 2, 2); err != nil {
+	if err := smallestNFETable(&out, &progress, 40, 3, []int{5, 8}, []float64{1e-2}, []string{"8gaussians"}, 2, 2, nil); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -122,7 +122,7 @@ func TestSmallestNFETableTiny(t *testing.T) {
 			t.Errorf("ODE row %q missing", k)
 		}
 	}
-	if err := smallestNFETable(&out, &progress, 40, 3, []int{5}, nil, []string{"moons"}, 2, 2); err == nil {
+	if err := smallestNFETable(&out, &progress, 40, 3, []int{5}, nil, []string{"moons"}, 2, 2, nil); err == nil {
 		t.Error("moons has no exact mixture: want an error")
 	}
 }
