@@ -127,6 +127,9 @@ func main() {
 }
 
 func run(w io.Writer, n int, seed uint64, nfes []int, tols []float64, data []string, pngDir string) error {
+	if *tableMode {
+		return runTable(w, n, seed, tols, data)
+	}
 	vp, _ := sde.NewVP(sde.DefaultVP)
 	cld, _ := sde.NewCLD(sde.DefaultCLD)
 	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
