@@ -34,11 +34,11 @@ func process(t *testing.T, k sde.Kind) *sde.Process {
 	return nil
 }
 
-// TestSpecC7Recursion: the exact covariance recursion of the samplers (no
+// TestGaussianCheckRecursion: the exact covariance recursion of the samplers (no
 // Monte-Carlo noise) reproduces the reference table within 3.5 standard errors
 // of the table's own Monte-Carlo noise with the reference codes' SSCS conventions
 // (the table was made with the reference code).
-func TestSpecC7Recursion(t *testing.T) {
+func TestGaussianCheckRecursion(t *testing.T) {
 	t.Parallel()
 	for _, r := range gaussianCheck {
 		p := process(t, r.kind)
@@ -55,13 +55,13 @@ func TestSpecC7Recursion(t *testing.T) {
 	}
 }
 
-// TestSpecC7Sampler runs the samplers on x₀ ~ N(0, 0.5) with the exact score
+// TestGaussianCheckSampler runs the samplers on x₀ ~ N(0, 0.5) with the exact score
 // and checks (i) Var[x] matches the exact recursion within 4 standard
 // errors for EM, SSCS with the zero Config's conventions and SSCS with the
 // other conventions (score at the midpoint, per-half β), (ii) SSCS is closer to 0.5 than
 // EM at 20 and 50 NFE, (iii) at 200 NFE both are within Monte-Carlo error
 // of the reference table.
-func TestSpecC7Sampler(t *testing.T) {
+func TestGaussianCheckSampler(t *testing.T) {
 	t.Parallel()
 	const n = 10000
 	seed := uint64(100)

@@ -1,15 +1,19 @@
 // Command samplerbench measures the samplers of package sampler with the
 // exact score of a Gaussian-mixture data set: for each data set, SDE,
 // sampler, striding and NFE it draws samples and prints the unbiased MMD²
-// and the energy distance against fresh data (data-and-metrics §5.2), the
+// and the energy distance against fresh data (docs/metrics.md, Sample metrics), the
 // NFE actually used and the throughput, as Markdown tables. With -png it
 // also plots MMD² against NFE. With -sscs it instead compares the SSCS
 // conventions (sampler.ScoreTime × sampler.HalfStepBeta) on CLD and PSLD
 // with constant and linear β over -reps seeds, with standard errors and
-// paired differences (docs/samplers.md, "SSCS conventions").
+// paired differences (docs/samplers.md, "SSCS conventions"). With -table it
+// prints, per SDE × sampler × striding, the smallest NFE of a ladder at
+// which MMD² reaches the real-vs-real floor (docs/samplers.md, "Smallest NFE
+// at the floor"). The three modes exclude each other.
 //
 //	go run ./sampler/cmd/samplerbench -n 2000 -png docs/img
 //	go run ./sampler/cmd/samplerbench -sscs -n 2000 -reps 5
+//	go run ./sampler/cmd/samplerbench -table -n 3000 -seed 1
 package main
 
 import (
@@ -64,6 +68,10 @@ func main() {
 	raw := flag.String("raw", "", "-sscs: also write every measured value to this file as it is measured")
 	report := flag.String("report", "", "instead, print the -sscs tables from these comma-separated -raw files (complete repeats only)")
 	flag.Parse()
+	if *tableMode && (*sscs || *report != "") {
+		fmt.Fprintln(os.Stderr, "samplerbench: -table excludes -sscs and -report (one mode per run)")
+		os.Exit(2)
+	}
 	if *raw != "" && !*sscs {
 		fmt.Fprintln(os.Stderr, "samplerbench: -raw applies to -sscs only")
 		os.Exit(2)
@@ -149,7 +157,7 @@ func run(w io.Writer, n int, seed uint64, nfes []int, tols []float64, data []str
 		other, _ := toy.Sample(name, n, seed+2000)
 		fm, _ := metrics.MMD2(other, ref, 2)
 		fe, _ := metrics.EnergyDistance(other, ref, 2)
-		fmt.Fprintf(w, "\n### %s\n\nReal-vs-real at this N and seed: MMD² %.4f, ED %.4f (spec §5.2 max over 10 repeats: see data-and-metrics.md).\n\n", name, fm, fe)
+		fmt.Fprintf(w, "\n### %s\n\nReal-vs-real at this N and seed: MMD² %.4f, ED %.4f (compare the floor table of docs/metrics.md, Noise floors and test thresholds).\n\n", name, fm, fe)
 		fmt.Fprintf(w, "| sampler | SDE |")
 		for _, k := range nfes {
 			fmt.Fprintf(w, " NFE %d |", k)
