@@ -142,15 +142,22 @@ func measureConventions(st *study, reps int, raw io.Writer) error {
 				return err
 			}
 			other, _ := toy.Sample(name, n, seed+2000+uint64(r))
-			mc := newMMDCache(ref)
+			mc, err := newMMDRef(ref, 2)
+			if err != nil {
+				return err
+			}
+			rr, err := mc.mmd2(other)
+			if err != nil {
+				return err
+			}
 			if r == 0 {
 				// The cached statistic is metrics.MMD2, evaluated faster.
 				want, _ := metrics.MMD2(other, ref, 2)
-				if got := mc.mmd2(other); math.Abs(got-want) > 1e-10 {
-					return fmt.Errorf("cached MMD² %v differs from metrics.MMD2 %v", got, want)
+				if math.Abs(rr-want) > 1e-10 {
+					return fmt.Errorf("cached MMD² %v differs from metrics.MMD2 %v", rr, want)
 				}
 			}
-			st.add(raw, cellKey{data: name, proc: -1}, r, mc.mmd2(other))
+			st.add(raw, cellKey{data: name, proc: -1}, r, rr)
 			for pi, sp := range procs {
 				for _, sd := range strides {
 					for _, k := range st.nfes {
@@ -162,7 +169,7 @@ func measureConventions(st *study, reps int, raw io.Writer) error {
 								Striding: sd, NFE: k, SSCSScore: cv.score, SSCSBeta: cv.beta, Seed: seed + uint64(r)}, n)
 							v := math.NaN()
 							if err == nil {
-								v = mc.mmd2(x)
+								v, _ = mc.mmd2(x) // n ≥ 2 samples of dimension 2
 							}
 							st.add(raw, cellKey{name, pi, sd, k, cv}, r, v)
 						}
@@ -468,87 +475,3 @@ func e3(v float64) string {
 	return fmt.Sprintf("%.2f", 1e3*v)
 }
 
-// mmdCache evaluates metrics.MMD2(x, y, 2) for many x against one data set
-// y: the scale of y and the y–y term are computed once, and the kernel
-// Σ_σ exp(−q/(2σ²)) with σ = s·f takes one exponential per pair when every
-// 1/f² of metrics.MMDBandwidthFactors is an integer (e^{−q/(2s²f²)} =
-// (e^{−q/(2s²)})^{1/f²}); otherwise it calls math.Exp per bandwidth.
-type mmdCache struct {
-	y    []float64
-	base float64 // 1/(2s²)
-	pows []int   // 1/f², when all integers
-	inv  []float64
-	yy   float64 // mean k(y_i, y_j), i ≠ j
-}
-
-func newMMDCache(y []float64) *mmdCache {
-	s := metrics.Scale(y, 2)
-	c := &mmdCache{y: y, base: 1 / (2 * s * s)}
-	for _, f := range metrics.MMDBandwidthFactors {
-		c.inv = append(c.inv, 1/(2*f*s*f*s))
-		p := 1 / (f * f)
-		if r := math.Round(p); math.Abs(p-r) < 1e-9 && r >= 1 {
-			c.pows = append(c.pows, int(r))
-		}
-	}
-	if len(c.pows) != len(c.inv) {
-		c.pows = nil
-	}
-	m := float64(len(y) / 2)
-	c.yy = c.sum(y, y, true) / (m * (m - 1))
-	return c
-}
-
-func (c *mmdCache) k(q float64) float64 {
-	if c.pows == nil {
-		t := 0.0
-		for _, a := range c.inv {
-			t += math.Exp(-q * a)
-		}
-		return t
-	}
-	e := math.Exp(-q * c.base)
-	t := 0.0
-	for _, p := range c.pows {
-		t += ipow(e, p)
-	}
-	return t
-}
-
-func ipow(e float64, p int) float64 {
-	r := 1.0
-	for p > 0 {
-		if p&1 == 1 {
-			r *= e
-		}
-		e *= e
-		p >>= 1
-	}
-	return r
-}
-
-// sum returns Σ k(a_i, b_j) over i, j (i ≠ j when same, then a = b and
-// each unordered pair is evaluated once and counted twice).
-func (c *mmdCache) sum(a, b []float64, same bool) float64 {
-	s := 0.0
-	for i := 0; i < len(a)/2; i++ {
-		ax, ay := a[2*i], a[2*i+1]
-		j0 := 0
-		if same {
-			j0 = i + 1
-		}
-		for j := j0; j < len(b)/2; j++ {
-			dx, dy := ax-b[2*j], ay-b[2*j+1]
-			s += c.k(dx*dx + dy*dy)
-		}
-	}
-	if same {
-		return 2 * s
-	}
-	return s
-}
-
-func (c *mmdCache) mmd2(x []float64) float64 {
-	n, m := float64(len(x)/2), float64(len(c.y)/2)
-	return c.sum(x, x, true)/(n*(n-1)) + c.yy - 2*c.sum(x, c.y, false)/(n*m)
-}
