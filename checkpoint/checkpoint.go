@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"phasespace/internal/atomicfile"
+	"phasespace/internal/faulthook"
 )
 
 // ManifestName is the manifest file inside each checkpoint directory.
@@ -28,11 +29,6 @@ const ManifestName = "manifest.json"
 
 // latestName is the pointer file naming the newest complete checkpoint.
 const latestName = "latest"
-
-// BeforeRename, if set, is called with the temporary directory after all
-// files of a checkpoint are written and synced and before it is renamed into
-// place. Fault-injection tests use it to kill a process mid-save.
-var BeforeRename func(tmpDir string)
 
 // maxFileSize bounds any file read back (guards against absurd sizes in a
 // corrupted manifest).
@@ -117,9 +113,7 @@ func Save(root string, step int64, files map[string][]byte, meta any, keep int) 
 	if err := syncDir(tmp); err != nil {
 		return "", err
 	}
-	if BeforeRename != nil {
-		BeforeRename(tmp)
-	}
+	faulthook.BeforeRename(tmp) // fault tests pause here; nothing in normal runs
 	final := filepath.Join(root, dirName(step))
 	if _, err := os.Stat(final); err == nil {
 		// Re-saving a step replaces it: move the old one out of the way first.

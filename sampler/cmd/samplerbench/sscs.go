@@ -471,7 +471,7 @@ func e3(v float64) string {
 // mmdCache evaluates metrics.MMD2(x, y, 2) for many x against one data set
 // y: the scale of y and the y–y term are computed once, and the kernel
 // Σ_σ exp(−q/(2σ²)) with σ = s·f takes one exponential per pair when every
-// 1/f² of metrics.MMDBandwidthFactors is an integer (e^{−q/(2s²f²)} =
+// 1/f² of metrics.MMDBandwidthFactors() is an integer (e^{−q/(2s²f²)} =
 // (e^{−q/(2s²)})^{1/f²}); otherwise it calls math.Exp per bandwidth.
 type mmdCache struct {
 	y    []float64
@@ -484,7 +484,7 @@ type mmdCache struct {
 func newMMDCache(y []float64) *mmdCache {
 	s := metrics.Scale(y, 2)
 	c := &mmdCache{y: y, base: 1 / (2 * s * s)}
-	for _, f := range metrics.MMDBandwidthFactors {
+	for _, f := range metrics.MMDBandwidthFactors() {
 		c.inv = append(c.inv, 1/(2*f*s*f*s))
 		p := 1 / (f * f)
 		if r := math.Round(p); math.Abs(p-r) < 1e-9 && r >= 1 {

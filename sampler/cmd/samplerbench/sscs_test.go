@@ -16,7 +16,7 @@ func TestMMDCacheMatchesMetrics(t *testing.T) {
 		y, _ := toy.Sample(name, 300, 1)
 		c := newMMDCache(y)
 		if c.pows == nil {
-			t.Fatalf("%s: bandwidth factors %v not handled by integer powers", name, metrics.MMDBandwidthFactors)
+			t.Fatalf("%s: bandwidth factors %v not handled by integer powers", name, metrics.MMDBandwidthFactors())
 		}
 		near, _ := toy.Sample(name, 250, 2)
 		far := make([]float64, len(near))
