@@ -42,7 +42,7 @@ func TestFloorIsTheIndependentDraw(t *testing.T) {
 // a Gaussian recovers the data's own NLL on the same points, up to the
 // solver tolerance and the ε start time.
 func TestNLLOfTheExactVPScore(t *testing.T) {
-	p, _ := sde.NewVP(sde.DefaultVP)
+	p, _ := sde.NewVP(sde.DefaultVP())
 	mix, _ := toy.Mixture("gaussian")
 	o, err := exact.New(p, mix)
 	if err != nil {
@@ -55,7 +55,7 @@ func TestNLLOfTheExactVPScore(t *testing.T) {
 	if r.TrueNLL == nil || math.Abs(r.NLL-*r.TrueNLL) > 2e-3 || r.Bound != BoundExact || r.N != 20 {
 		t.Errorf("NLL %v (bound %v, n %d), data's own NLL %v", r.NLL, r.Bound, r.N, r.TrueNLL)
 	}
-	pc, _ := sde.NewCLD(sde.DefaultCLD)
+	pc, _ := sde.NewCLD(sde.DefaultCLD())
 	oc, _ := exact.New(pc, mix)
 	rc, err := NLL(pc, oc, "gaussian", NLLConfig{N: 20, Seed: 2, IW: 3, RTol: 1e-3, ATol: 1e-3})
 	if err != nil {
@@ -116,8 +116,8 @@ func TestParseMetrics(t *testing.T) {
 	if !reflect.DeepEqual(m, want) || m.String() != "nll,bpd,ed,modes,kid,classes" {
 		t.Errorf("parsed %+v (%s), want %+v", m, m, want)
 	}
-	all, err := ParseMetrics(strings.Join(MetricNames, ","))
-	if err != nil || all.String() != strings.Join(MetricNames, ",") || len(all.Sample) != 4 || len(all.Feature) != 4 {
+	all, err := ParseMetrics(strings.Join(MetricNames(), ","))
+	if err != nil || all.String() != strings.Join(MetricNames(), ",") || len(all.Sample) != 4 || len(all.Feature) != 4 {
 		t.Errorf("every name: %+v, %v", all, err)
 	}
 	for _, bad := range []string{"fid", "", "ED", "nll,"} {

@@ -8,8 +8,8 @@ import (
 )
 
 // SDESpec describes a forward process by its kind and optional parameters.
-// A nil parameter takes the kind's default (sde.DefaultVP, sde.DefaultCLD,
-// sde.DefaultPSLD); a parameter that critical damping derives may be given
+// A nil parameter takes the kind's default (sde.DefaultVP(), sde.DefaultCLD(),
+// sde.DefaultPSLD()); a parameter that critical damping derives may be given
 // only with the value it derives. Parameters that the kind does not have
 // are ignored (the caller refuses them if it wants to). Setting names in
 // errors are those of docs/ ("beta0", "m-inv", "Gamma", "nu", "gamma",
@@ -59,12 +59,12 @@ func (s SDESpec) Process() (*sde.Process, error) {
 	var err error
 	switch kind {
 	case sde.VP:
-		d := sde.DefaultVP
+		d := sde.DefaultVP()
 		b0 := or(s.Beta0, d.BetaMin)
 		b1 := or(s.Beta1, d.BetaMax-d.BetaMin)
 		p, err = sde.NewVP(sde.VPConfig{BetaMin: b0, BetaMax: b0 + b1, NumericalEps: or(s.NumericalEps, 0)})
 	case sde.CLD:
-		d := sde.DefaultCLD
+		d := sde.DefaultCLD()
 		minv := or(s.MInv, d.MInv)
 		if s.Friction != nil {
 			g := *s.Friction
@@ -83,7 +83,7 @@ func (s SDESpec) Process() (*sde.Process, error) {
 			MInv:     minv, Gamma: or(s.InitVelVar, d.Gamma), NumericalEps: or(s.NumericalEps, d.NumericalEps),
 		})
 	case sde.PSLD:
-		d := sde.DefaultPSLD
+		d := sde.DefaultPSLD()
 		bg := or(s.Friction, d.Gamma)
 		var nu float64
 		switch {

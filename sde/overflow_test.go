@@ -224,7 +224,7 @@ func overflowCases(t *testing.T) []namedProcess {
 		{"cld M⁻¹=4", mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04})},
 		{"cld M⁻¹=0.25", mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 0.25, Gamma: 0.04})},
 		{"cld M⁻¹=100", mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 100, Gamma: 0.04})},
-		{"psld default", mustPSLD(t, DefaultPSLD)},
+		{"psld default", mustPSLD(t, DefaultPSLD())},
 		{"psld Γ=0", mustPSLD(t, PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 0, Nu: 4, Kappa: 0.04})},
 		{"psld ν<Γ", mustPSLD(t, PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 1.5, Nu: 0.2, Kappa: 0.04})},
 		{"cld over-damped Γ=8", linearProcess(CLD, 4, 8, 0)},

@@ -106,8 +106,8 @@ type VPConfig struct {
 	NumericalEps     float64
 }
 
-// DefaultVP is Song et al.'s configuration: β_min = 0.1, β_max = 20.
-var DefaultVP = VPConfig{BetaMin: 0.1, BetaMax: 20}
+// DefaultVP returns Song et al.'s configuration: β_min = 0.1, β_max = 20.
+func DefaultVP() VPConfig { return VPConfig{BetaMin: 0.1, BetaMax: 20} }
 
 // CLDConfig parameterises CLD. Critical damping fixes Γ = 2/√M⁻¹.
 type CLDConfig struct {
@@ -117,8 +117,10 @@ type CLDConfig struct {
 	NumericalEps float64
 }
 
-// DefaultCLD is the CIFAR-10 configuration: β = 4, M⁻¹ = 4, γ = 0.04, eps 1e-9.
-var DefaultCLD = CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-9}
+// DefaultCLD returns the CIFAR-10 configuration: β = 4, M⁻¹ = 4, γ = 0.04, eps 1e-9.
+func DefaultCLD() CLDConfig {
+	return CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-9}
+}
 
 // PSLDConfig parameterises PSLD. Critical damping fixes M⁻¹ = (Γ − ν)²/4.
 type PSLDConfig struct {
@@ -129,8 +131,10 @@ type PSLDConfig struct {
 	NumericalEps float64
 }
 
-// DefaultPSLD is the CIFAR-10 configuration: β = 8, Γ = 0.01, ν = 4.01, κ = 0.04, eps 1e-9.
-var DefaultPSLD = PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 0.01, Nu: 4.01, Kappa: 0.04, NumericalEps: 1e-9}
+// DefaultPSLD returns the CIFAR-10 configuration: β = 8, Γ = 0.01, ν = 4.01, κ = 0.04, eps 1e-9.
+func DefaultPSLD() PSLDConfig {
+	return PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 0.01, Nu: 4.01, Kappa: 0.04, NumericalEps: 1e-9}
+}
 
 // NewVP returns the VP-SDE dx = −½β x dt + √β dW.
 func NewVP(c VPConfig) (*Process, error) {

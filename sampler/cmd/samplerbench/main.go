@@ -127,9 +127,9 @@ func main() {
 }
 
 func run(w io.Writer, n int, seed uint64, nfes []int, tols []float64, data []string, pngDir string) error {
-	vp, _ := sde.NewVP(sde.DefaultVP)
-	cld, _ := sde.NewCLD(sde.DefaultCLD)
-	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
+	vp, _ := sde.NewVP(sde.DefaultVP())
+	cld, _ := sde.NewCLD(sde.DefaultCLD())
+	psld, _ := sde.NewPSLD(sde.DefaultPSLD())
 	procs := []*sde.Process{vp, cld, psld}
 	variants := []variant{{sampler.EM, sampler.Uniform}, {sampler.EM, sampler.Quadratic}, {sampler.SSCS, sampler.Uniform}, {sampler.SSCS, sampler.Quadratic}}
 	start := time.Now()
