@@ -105,6 +105,26 @@ func TestErrorsAndNames(t *testing.T) {
 	if _, err := ParseSampleMetric("mmd2"); err == nil {
 		t.Error("ParseSampleMetric(mmd2) accepted")
 	}
+	// Values outside the enumerations print as "Type(n)", which no parser
+	// accepts; the errors start with evaluate:.
+	for _, c := range []struct {
+		got, want string
+		parse     func(string) error
+	}{
+		{SampleMetric(0).String(), "SampleMetric(0)", func(s string) error { _, err := ParseSampleMetric(s); return err }},
+		{SampleMetric(Modes + 1).String(), "SampleMetric(5)", func(s string) error { _, err := ParseSampleMetric(s); return err }},
+		{FeatureMetric(0).String(), "FeatureMetric(0)", func(s string) error { _, err := ParseFeatureMetric(s); return err }},
+		{FeatureMetric(Classes + 1).String(), "FeatureMetric(5)", func(s string) error { _, err := ParseFeatureMetric(s); return err }},
+		{Bound(0).String(), "Bound(0)", func(s string) error { _, err := ParseBound(s); return err }},
+		{Bound(BoundImportanceWeighted + 1).String(), "Bound(4)", func(s string) error { _, err := ParseBound(s); return err }},
+	} {
+		if c.got != c.want {
+			t.Errorf("String of a value outside the enumeration = %q, want %q", c.got, c.want)
+		}
+		if err := c.parse(c.got); err == nil || !strings.HasPrefix(err.Error(), "evaluate: ") {
+			t.Errorf("parsing %q: %v, want an evaluate: error", c.got, err)
+		}
+	}
 }
 
 func TestParseMetrics(t *testing.T) {
