@@ -75,7 +75,7 @@ func (s SDESpec) Process() (*sde.Process, error) {
 			if s.MInv == nil {
 				minv = crit
 			} else if math.Abs(minv-crit) > 1e-12*crit {
-				return nil, fmt.Errorf("model: Gamma %v with m-inv %v is not critically damped: CLD needs Γ² = 4M, i.e. M⁻¹ = 4/Γ² = %v (omit Gamma; it is derived)", g, minv, crit)
+				return nil, fmt.Errorf("model: SDESpec.Friction (Γ) %v with MInv %v is not critically damped: CLD needs Γ² = 4M, i.e. M⁻¹ = 4/Γ² = %v (leave Friction nil; it is derived)", g, minv, crit)
 			}
 		}
 		p, err = sde.NewCLD(sde.CLDConfig{
@@ -89,7 +89,7 @@ func (s SDESpec) Process() (*sde.Process, error) {
 		switch {
 		case s.Nu == nil && s.MInv != nil:
 			if !(*s.MInv > 0) {
-				return nil, fmt.Errorf("model: m-inv = %v: want > 0", *s.MInv)
+				return nil, fmt.Errorf("model: SDESpec.MInv = %v: want > 0", *s.MInv)
 			}
 			nu = bg + 2*math.Sqrt(*s.MInv)
 		case s.Nu == nil:
@@ -99,7 +99,7 @@ func (s SDESpec) Process() (*sde.Process, error) {
 			if s.MInv != nil {
 				crit := (bg - nu) * (bg - nu) / 4
 				if math.Abs(*s.MInv-crit) > 1e-12*math.Max(crit, 1e-300) {
-					return nil, fmt.Errorf("model: m-inv %v with Gamma %v, nu %v is not critically damped: PSLD needs M⁻¹ = (Γ−ν)²/4 = %v (omit m-inv; it is derived)", *s.MInv, bg, nu, crit)
+					return nil, fmt.Errorf("model: SDESpec.MInv %v with Friction (Γ) %v, Nu %v is not critically damped: PSLD needs M⁻¹ = (Γ−ν)²/4 = %v (leave MInv nil; it is derived)", *s.MInv, bg, nu, crit)
 				}
 			}
 		}
