@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"phasespace/internal/atomicfile"
+	"phasespace/internal/faulthook"
 )
 
 // ManifestName is the manifest file inside each checkpoint directory.
@@ -28,11 +29,6 @@ const ManifestName = "manifest.json"
 
 // latestName is the pointer file naming the newest complete checkpoint.
 const latestName = "latest"
-
-// BeforeRename, if set, is called with the temporary directory after all
-// files of a checkpoint are written and synced and before it is renamed into
-// place. Fault-injection tests use it to kill a process mid-save.
-var BeforeRename func(tmpDir string)
 
 // maxFileSize bounds any file read back (guards against absurd sizes in a
 // corrupted manifest).
@@ -117,9 +113,7 @@ func Save(root string, step int64, files map[string][]byte, meta any, keep int) 
 	if err := syncDir(tmp); err != nil {
 		return "", err
 	}
-	if BeforeRename != nil {
-		BeforeRename(tmp)
-	}
+	faulthook.BeforeRename(tmp) // fault tests pause here; nothing in normal runs
 	final := filepath.Join(root, dirName(step))
 	if _, err := os.Stat(final); err == nil {
 		// Re-saving a step replaces it: move the old one out of the way first.
@@ -149,8 +143,14 @@ func Save(root string, step int64, files map[string][]byte, meta any, keep int) 
 }
 
 // WriteFileAtomic writes data to path atomically (see package atomicfile);
-// it returns the file-system error, if any, with path unchanged.
-func WriteFileAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
+// it returns the file-system error, if any, prefixed with "checkpoint: ",
+// with path unchanged.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
 
 func writeSynced(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -166,7 +166,12 @@ func writeSynced(path string, data []byte) error {
 	return nil
 }
 
-func syncDir(dir string) error { return atomicfile.SyncDir(dir) }
+func syncDir(dir string) error {
+	if err := atomicfile.SyncDir(dir); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
 
 // steps lists the checkpoint steps present under root, newest first.
 func steps(root string) ([]int64, error) {
@@ -217,38 +222,38 @@ func prune(root string, keep int) error {
 func Load(dir string) (*Checkpoint, error) {
 	raw, err := readBounded(filepath.Join(dir, ManifestName), 1<<24)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+		return nil, fmt.Errorf("checkpoint: %s: %w", dir, err)
 	}
 	var m Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: manifest is not valid JSON (%v): the checkpoint is corrupted", dir, err)
+		return nil, fmt.Errorf("checkpoint: %s: manifest is not valid JSON (%v): the checkpoint is corrupted", dir, err)
 	}
 	if m.Format != 1 || m.Files == nil {
-		return nil, fmt.Errorf("checkpoint %s: manifest has format %d and %d files: not a phasespace checkpoint", dir, m.Format, len(m.Files))
+		return nil, fmt.Errorf("checkpoint: %s: manifest has format %d and %d files: not a phasespace checkpoint", dir, m.Format, len(m.Files))
 	}
 	c := &Checkpoint{Dir: dir, Manifest: m, Files: map[string][]byte{}}
 	for name, info := range m.Files {
 		if name == "" || strings.ContainsAny(name, `/\`) || name[0] == '.' {
-			return nil, fmt.Errorf("checkpoint %s: manifest names an invalid file %q", dir, name)
+			return nil, fmt.Errorf("checkpoint: %s: manifest names an invalid file %q", dir, name)
 		}
 		if info.Size < 0 || info.Size > maxFileSize {
-			return nil, fmt.Errorf("checkpoint %s: manifest gives %s an invalid size %d", dir, name, info.Size)
+			return nil, fmt.Errorf("checkpoint: %s: manifest gives %s an invalid size %d", dir, name, info.Size)
 		}
 		path := filepath.Join(dir, name)
 		st, err := os.Stat(path)
 		if err != nil {
-			return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+			return nil, fmt.Errorf("checkpoint: %s: %w", dir, err)
 		}
 		if st.Size() != info.Size {
-			return nil, fmt.Errorf("checkpoint %s: %s has %d bytes, manifest says %d: the file is truncated or corrupted", dir, name, st.Size(), info.Size)
+			return nil, fmt.Errorf("checkpoint: %s: %s has %d bytes, manifest says %d: the file is truncated or corrupted", dir, name, st.Size(), info.Size)
 		}
 		data, err := readBounded(path, info.Size)
 		if err != nil {
-			return nil, fmt.Errorf("checkpoint %s: %w", dir, err)
+			return nil, fmt.Errorf("checkpoint: %s: %w", dir, err)
 		}
 		sum := sha256.Sum256(data)
 		if hex.EncodeToString(sum[:]) != info.SHA256 {
-			return nil, fmt.Errorf("checkpoint %s: %s does not match its SHA-256 in the manifest: the file is corrupted", dir, name)
+			return nil, fmt.Errorf("checkpoint: %s: %s does not match its SHA-256 in the manifest: the file is corrupted", dir, name)
 		}
 		c.Files[name] = data
 	}
@@ -263,7 +268,7 @@ func readBounded(path string, limit int64) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, fmt.Errorf("reading %s: %w", path, err) // the caller adds the prefix
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
@@ -309,10 +314,10 @@ func Latest(root string) (c *Checkpoint, skipped []error, err error) {
 // when the checkpoint has no metadata or it does not decode into v.
 func (c *Checkpoint) Meta(v any) error {
 	if len(c.Manifest.Meta) == 0 {
-		return fmt.Errorf("checkpoint %s: no metadata", c.Dir)
+		return fmt.Errorf("checkpoint: %s: no metadata", c.Dir)
 	}
 	if err := json.Unmarshal(c.Manifest.Meta, v); err != nil {
-		return fmt.Errorf("checkpoint %s: metadata: %w", c.Dir, err)
+		return fmt.Errorf("checkpoint: %s: metadata: %w", c.Dir, err)
 	}
 	return nil
 }

@@ -130,7 +130,7 @@ func Load(path string, size int) (*Net, error) {
 		return nil, err
 	}
 	if meta["classifier_size"] != fmt.Sprint(size) {
-		return nil, fmt.Errorf("classifier %s is for %s×%s images, not %d", path, meta["classifier_size"], meta["classifier_size"], size)
+		return nil, fmt.Errorf("classifier: %s is for %s×%s images, not %d", path, meta["classifier_size"], meta["classifier_size"], size)
 	}
 	return n, nil
 }

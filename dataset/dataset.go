@@ -43,22 +43,22 @@ func IsImage(name string) bool {
 // the valid names.
 func Open(name string, o Options) (Source, error) {
 	if o.Subset < 0 {
-		return nil, fmt.Errorf("dataset %s: subset %d: want >= 0 (0: all images)", name, o.Subset)
+		return nil, fmt.Errorf("dataset: %s: subset %d: want >= 0 (0: all images)", name, o.Subset)
 	}
 	if !IsImage(name) {
 		if _, err := toy.Sample(name, 1, 0); err != nil {
-			return nil, fmt.Errorf("dataset %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files", name, err)
+			return nil, fmt.Errorf("dataset: %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files", name, err)
 		}
 		return Toy{Name: name}, nil
 	}
 	ds, err := imagedata.Load(name, "train")
 	if err != nil {
-		return nil, fmt.Errorf("dataset %s: %w", name, err)
+		return nil, fmt.Errorf("dataset: %s: %w", name, err)
 	}
 	ds = ds.Subset(o.Subset)
 	if o.Downsample {
 		if ds, err = ds.Downsample2(); err != nil {
-			return nil, fmt.Errorf("dataset %s: %w", name, err)
+			return nil, fmt.Errorf("dataset: %s: %w", name, err)
 		}
 	}
 	return NewImages(ds), nil
@@ -68,17 +68,17 @@ func Open(name string, o Options) (Source, error) {
 // 2×2-average-pooled to 14×14 when downsample is set.
 func LoadSplit(name, split string, downsample bool) (*imagedata.Dataset, error) {
 	if split != "train" && split != "test" {
-		return nil, fmt.Errorf("dataset %s: split %q: valid are train, test", name, split)
+		return nil, fmt.Errorf("dataset: %s: split %q: valid are train, test", name, split)
 	}
 	ds, err := imagedata.Load(name, split)
 	if err != nil {
-		return nil, fmt.Errorf("dataset %s: %w", name, err)
+		return nil, fmt.Errorf("dataset: %s: %w", name, err)
 	}
 	if !downsample {
 		return ds, nil
 	}
 	if ds, err = ds.Downsample2(); err != nil {
-		return nil, fmt.Errorf("dataset %s: %w", name, err)
+		return nil, fmt.Errorf("dataset: %s: %w", name, err)
 	}
 	return ds, nil
 }
@@ -109,10 +109,10 @@ func (Toy) Scaling() string { return "raw 2-D coordinates" }
 func (s Toy) Batch(dst []float64, n int, seed uint64, step int64) error {
 	x, err := toy.Sample(s.Name, n, rng.Key(seed, rng.PurposeTrainBatch, uint64(step)))
 	if err != nil {
-		return fmt.Errorf("dataset %q: %v", s.Name, err)
+		return fmt.Errorf("dataset: %q: %v", s.Name, err)
 	}
 	if len(dst) < len(x) {
-		return fmt.Errorf("dataset %q: dst holds %d values, a batch of %d needs %d", s.Name, len(dst), n, len(x))
+		return fmt.Errorf("dataset: %q: dst holds %d values, a batch of %d needs %d", s.Name, len(dst), n, len(x))
 	}
 	copy(dst, x)
 	return nil
@@ -149,7 +149,7 @@ func (s *Images) Scaling() string {
 func (s *Images) Batch(dst []float64, n int, seed uint64, step int64) error {
 	d := s.Dim()
 	if len(dst) < n*d {
-		return fmt.Errorf("dataset %s: dst holds %d values, a batch of %d needs %d", s.ds.Name, len(dst), n, n*d)
+		return fmt.Errorf("dataset: %s: dst holds %d values, a batch of %d needs %d", s.ds.Name, len(dst), n, n*d)
 	}
 	N := int64(s.ds.N)
 	for i := 0; i < n; i++ {

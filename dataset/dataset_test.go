@@ -75,12 +75,12 @@ func TestOpenErrors(t *testing.T) {
 		o    Options
 		want string
 	}{
-		{"nosuchset", Options{}, `dataset "nosuchset"`},
+		{"nosuchset", Options{}, `dataset: "nosuchset"`},
 		{"8gaussians", Options{Subset: -1}, "subset -1"},
-		{"/nonexistent/dir", Options{}, "dataset /nonexistent/dir"},
+		{"/nonexistent/dir", Options{}, "dataset: /nonexistent/dir"},
 	} {
 		_, err := Open(c.name, c.o)
-		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "--") {
+		if err == nil || !strings.HasPrefix(err.Error(), "dataset: ") || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "--") {
 			t.Errorf("Open(%q, %+v) = %v, want an error containing %q and no flag", c.name, c.o, err, c.want)
 		}
 	}

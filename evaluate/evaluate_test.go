@@ -42,7 +42,7 @@ func TestFloorIsTheIndependentDraw(t *testing.T) {
 // a Gaussian recovers the data's own NLL on the same points, up to the
 // solver tolerance and the ε start time.
 func TestNLLOfTheExactVPScore(t *testing.T) {
-	p, _ := sde.NewVP(sde.DefaultVP)
+	p, _ := sde.NewVP(sde.DefaultVP())
 	mix, _ := toy.Mixture("gaussian")
 	o, err := exact.New(p, mix)
 	if err != nil {
@@ -55,7 +55,7 @@ func TestNLLOfTheExactVPScore(t *testing.T) {
 	if r.TrueNLL == nil || math.Abs(r.NLL-*r.TrueNLL) > 2e-3 || r.Bound != BoundExact || r.N != 20 {
 		t.Errorf("NLL %v (bound %v, n %d), data's own NLL %v", r.NLL, r.Bound, r.N, r.TrueNLL)
 	}
-	pc, _ := sde.NewCLD(sde.DefaultCLD)
+	pc, _ := sde.NewCLD(sde.DefaultCLD())
 	oc, _ := exact.New(pc, mix)
 	rc, err := NLL(pc, oc, "gaussian", NLLConfig{N: 20, Seed: 2, IW: 3, RTol: 1e-3, ATol: 1e-3})
 	if err != nil {
@@ -105,6 +105,26 @@ func TestErrorsAndNames(t *testing.T) {
 	if _, err := ParseSampleMetric("mmd2"); err == nil {
 		t.Error("ParseSampleMetric(mmd2) accepted")
 	}
+	// Values outside the enumerations print as "Type(n)", which no parser
+	// accepts; the errors start with evaluate:.
+	for _, c := range []struct {
+		got, want string
+		parse     func(string) error
+	}{
+		{SampleMetric(0).String(), "SampleMetric(0)", func(s string) error { _, err := ParseSampleMetric(s); return err }},
+		{SampleMetric(Modes + 1).String(), "SampleMetric(5)", func(s string) error { _, err := ParseSampleMetric(s); return err }},
+		{FeatureMetric(0).String(), "FeatureMetric(0)", func(s string) error { _, err := ParseFeatureMetric(s); return err }},
+		{FeatureMetric(Classes + 1).String(), "FeatureMetric(5)", func(s string) error { _, err := ParseFeatureMetric(s); return err }},
+		{Bound(0).String(), "Bound(0)", func(s string) error { _, err := ParseBound(s); return err }},
+		{Bound(BoundImportanceWeighted + 1).String(), "Bound(4)", func(s string) error { _, err := ParseBound(s); return err }},
+	} {
+		if c.got != c.want {
+			t.Errorf("String of a value outside the enumeration = %q, want %q", c.got, c.want)
+		}
+		if err := c.parse(c.got); err == nil || !strings.HasPrefix(err.Error(), "evaluate: ") {
+			t.Errorf("parsing %q: %v, want an evaluate: error", c.got, err)
+		}
+	}
 }
 
 func TestParseMetrics(t *testing.T) {
@@ -116,8 +136,8 @@ func TestParseMetrics(t *testing.T) {
 	if !reflect.DeepEqual(m, want) || m.String() != "nll,bpd,ed,modes,kid,classes" {
 		t.Errorf("parsed %+v (%s), want %+v", m, m, want)
 	}
-	all, err := ParseMetrics(strings.Join(MetricNames, ","))
-	if err != nil || all.String() != strings.Join(MetricNames, ",") || len(all.Sample) != 4 || len(all.Feature) != 4 {
+	all, err := ParseMetrics(strings.Join(MetricNames(), ","))
+	if err != nil || all.String() != strings.Join(MetricNames(), ",") || len(all.Sample) != 4 || len(all.Feature) != 4 {
 		t.Errorf("every name: %+v, %v", all, err)
 	}
 	for _, bad := range []string{"fid", "", "ED", "nll,"} {

@@ -12,7 +12,7 @@ import (
 // The NLL bound of the exact CLD score of 8gaussians, beside the data's
 // own NLL on the same points.
 func Example() {
-	p, _ := sde.NewCLD(sde.DefaultCLD)
+	p, _ := sde.NewCLD(sde.DefaultCLD())
 	mix, _ := toy.Mixture("8gaussians")
 	score, _ := exact.New(p, mix)
 	r, err := evaluate.NLL(p, score, "8gaussians", evaluate.NLLConfig{N: 10, Seed: 1, RTol: 1e-3, ATol: 1e-3})

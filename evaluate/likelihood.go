@@ -50,9 +50,14 @@ func ParseBound(s string) (Bound, error) {
 	return 0, fmt.Errorf("evaluate: bound %q: valid are %q, %q, %q", s, BoundExact, BoundAugmented, BoundImportanceWeighted)
 }
 
-// KnownEntropy is H(p) in nats of the toy sets whose entropy is known
-// (docs/results.md).
-var KnownEntropy = map[string]float64{"checkerboard": math.Log(32), "8gaussians": 2.8342, "diamond": -1.4021}
+// KnownEntropy returns H(p) in nats of the toy set data, and whether it is
+// known: checkerboard, 8gaussians and diamond (docs/results.md).
+func KnownEntropy(data string) (float64, bool) {
+	h, ok := knownEntropy[data]
+	return h, ok
+}
+
+var knownEntropy = map[string]float64{"checkerboard": math.Log(32), "8gaussians": 2.8342, "diamond": -1.4021}
 
 // NLLConfig configures the likelihood solves. Zero fields mean the
 // defaults named.
@@ -205,7 +210,7 @@ func NLL(p *sde.Process, m score.VJPModel, data string, c NLLConfig) (*NLLResult
 	if ok {
 		r.TrueNLL = &tr
 	}
-	if h, ok := KnownEntropy[data]; ok {
+	if h, ok := KnownEntropy(data); ok {
 		r.Entropy = &h
 	}
 	return r, nil

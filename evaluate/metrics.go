@@ -15,11 +15,13 @@ type Metrics struct {
 	NLL, BPD bool
 }
 
-// MetricNames are the names ParseMetrics accepts, in the order String
-// writes them.
-var MetricNames = []string{"nll", "bpd", "ed", "mmd", "sw2", "modes", "fd", "kid", "pr", "classes"}
+// MetricNames returns the names ParseMetrics accepts, in the order String
+// writes them (a new slice at each call).
+func MetricNames() []string { return append([]string(nil), metricNames[:]...) }
 
-// ParseMetrics parses comma-separated metric names (MetricNames; spaces
+var metricNames = [...]string{"nll", "bpd", "ed", "mmd", "sw2", "modes", "fd", "kid", "pr", "classes"}
+
+// ParseMetrics parses comma-separated metric names (MetricNames(); spaces
 // around a name are ignored, repeats count once).
 func ParseMetrics(list string) (Metrics, error) {
 	var m Metrics
@@ -38,16 +40,16 @@ func ParseMetrics(list string) (Metrics, error) {
 				m.Feature = append(m.Feature, fm)
 			}
 		} else {
-			return Metrics{}, fmt.Errorf("evaluate: unknown metric %q (valid: %s)", s, strings.Join(MetricNames, ", "))
+			return Metrics{}, fmt.Errorf("evaluate: unknown metric %q (valid: %s)", s, strings.Join(metricNames[:], ", "))
 		}
 	}
 	return m, nil
 }
 
-// String writes the set as ParseMetrics reads it, in MetricNames order.
+// String writes the set as ParseMetrics reads it, in MetricNames() order.
 func (m Metrics) String() string {
 	var out []string
-	for _, n := range MetricNames {
+	for _, n := range metricNames {
 		sm, serr := ParseSampleMetric(n)
 		fm, ferr := ParseFeatureMetric(n)
 		if n == "nll" && m.NLL || n == "bpd" && m.BPD || serr == nil && slices.Contains(m.Sample, sm) || ferr == nil && slices.Contains(m.Feature, fm) {

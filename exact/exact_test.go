@@ -16,7 +16,7 @@ func diamond() *mixture.Mixture { m, _ := toy.Mixture("diamond"); return m }
 func eight() *mixture.Mixture   { m, _ := toy.Mixture("8gaussians"); return m }
 
 func processes(t *testing.T) []*sde.Process {
-	vp, err := sde.NewVP(sde.DefaultVP)
+	vp, err := sde.NewVP(sde.DefaultVP())
 	if err != nil {
 		t.Fatal(err)
 	}

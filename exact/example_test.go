@@ -11,7 +11,7 @@ import (
 // The VP-SDE keeps a standard normal distribution standard normal, so the
 // exact score at every time is −x.
 func Example() {
-	p, _ := sde.NewVP(sde.DefaultVP)
+	p, _ := sde.NewVP(sde.DefaultVP())
 	o, err := exact.New(p, mixture.Isotropic([][]float64{{0, 0}}, 1))
 	if err != nil {
 		panic(err)

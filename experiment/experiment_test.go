@@ -128,7 +128,7 @@ func TestParsers(t *testing.T) {
 			t.Errorf("ParseBenchSamplers(%q): %v", bad, err)
 		}
 	}
-	for _, r := range DefaultGridRuns {
+	for _, r := range DefaultGridRuns() {
 		if got, err := ParseRun(r.String()); err != nil || got != r {
 			t.Errorf("ParseRun(%q) = %v, %v", r, got, err)
 		}

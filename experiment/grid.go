@@ -42,17 +42,23 @@ func ParseRun(s string) (Run, error) {
 	return Run{k, o}, nil
 }
 
-// Defaults of GridConfig's zero fields.
-var (
-	DefaultGridData = []string{"checkerboard", "8gaussians", "diamond", "swissroll", "moons", "multimodal_swissroll"}
-	DefaultGridRuns = []Run{{sde.VP, sde.DSM}, {sde.CLD, sde.HSM}, {sde.CLD, sde.DSM}, {sde.PSLD, sde.HSM}, {sde.PSLD, sde.DSM}}
-)
+// DefaultGridData returns the toy data sets of GridConfig's zero Data (a
+// new slice at each call).
+func DefaultGridData() []string {
+	return []string{"checkerboard", "8gaussians", "diamond", "swissroll", "moons", "multimodal_swissroll"}
+}
+
+// DefaultGridRuns returns the SDE/objective columns of GridConfig's zero
+// Runs (a new slice at each call).
+func DefaultGridRuns() []Run {
+	return []Run{{sde.VP, sde.DSM}, {sde.CLD, sde.HSM}, {sde.CLD, sde.DSM}, {sde.PSLD, sde.HSM}, {sde.PSLD, sde.DSM}}
+}
 
 // GridConfig configures Grid. Zero fields mean the defaults named.
 type GridConfig struct {
 	Out        string   // directory for the runs and results.md (required)
-	Data       []string // toy data sets (nil: DefaultGridData)
-	Runs       []Run    // SDE/objective columns (nil: DefaultGridRuns); PSLD uses Γ = 0.01, ν = 4.01
+	Data       []string // toy data sets (nil: DefaultGridData())
+	Runs       []Run    // SDE/objective columns (nil: DefaultGridRuns()); PSLD uses Γ = 0.01, ν = 4.01
 	Steps      int64    // training steps per cell (0: 5000)
 	LR         float64  // learning rate (0: 3e-3), after a 200-step warm-up
 	N          int      // evaluation points and samples (0: 2000)
@@ -77,10 +83,10 @@ func Grid(ctx context.Context, c GridConfig) (string, error) {
 	}
 	data, runs := c.Data, c.Runs
 	if data == nil {
-		data = DefaultGridData
+		data = DefaultGridData()
 	}
 	if runs == nil {
-		runs = DefaultGridRuns
+		runs = DefaultGridRuns()
 	}
 	steps, lr, n, nfe := orInt64(c.Steps, 5000), orFloat(c.LR, 3e-3), orInt(c.N, 2000), orInt(c.NFE, 200)
 	rows := c.Rows

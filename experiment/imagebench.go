@@ -17,7 +17,6 @@ import (
 	"phasespace/dataset"
 	"phasespace/evaluate"
 	"phasespace/figure"
-	"phasespace/gemm"
 	"phasespace/imagedata"
 	"phasespace/internal/atomicfile"
 	"phasespace/likelihood"
@@ -298,8 +297,6 @@ func trainForBench(ctx context.Context, kind sde.Kind, c ImageBenchConfig) error
 	}
 	if c.TrainThreads > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.TrainThreads))
-		defer gemm.SetThreads(gemm.Threads())
-		gemm.SetThreads(c.TrainThreads)
 	}
 	fmt.Fprintf(c.Log, "%s: training to a budget of %v\n", kind, c.Budget)
 	st, err := model.Train(ctx, mc)

@@ -290,4 +290,9 @@ func ImageGrid(path string, images [][]byte, h, w, cols, scale int) error {
 }
 
 // writeAtomic writes data through a synced temporary file and a rename.
-func writeAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
+func writeAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data); err != nil {
+		return fmt.Errorf("figure: %w", err)
+	}
+	return nil
+}

@@ -34,19 +34,18 @@ func getBuf(n int) *[]float32 {
 	return p
 }
 
-// threads is the number of goroutines used for large products.
-var threads = runtime.GOMAXPROCS(0)
+// Goroutines returns how many goroutines SgemmThreads(threads, …) uses for
+// an m×n×k product: threads (≤ 0: runtime.GOMAXPROCS(0) at the call), or 1
+// for products too small to split. Sgemm is SgemmThreads with threads = 0.
+func Goroutines(threads, m, n, k int) int { return goroutines(resolveThreads(threads), m, n, k) }
 
-// SetThreads sets how many goroutines Sgemm may use (at least 1). Results do
-// not depend on it.
-func SetThreads(n int) { threads = max(n, 1) }
-
-// Threads returns the goroutine count Sgemm may use.
-func Threads() int { return threads }
-
-// Goroutines returns how many goroutines Sgemm uses for an m×n×k product:
-// Threads(), or 1 for products too small to split.
-func Goroutines(m, n, k int) int { return goroutines(threads, m, n, k) }
+// resolveThreads returns threads, or GOMAXPROCS for threads ≤ 0.
+func resolveThreads(threads int) int {
+	if threads <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return threads
+}
 
 func goroutines(nt, m, n, k int) int {
 	if m*n*k < 1<<18 {

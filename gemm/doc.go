@@ -12,7 +12,8 @@
 // whatever M), the path taken, the thread count, or whichever of AVX2,
 // AVX-512 or the portable Go kernel runs.
 //
-// Sgemm is the entry point; SetThreads and Threads control parallelism.
+// Sgemm is the entry point (up to GOMAXPROCS goroutines); SgemmThreads
+// takes the goroutine count and SgemmSerial runs on the caller's goroutine.
 // go run ./gemm/cmd/gemmbench prints throughput against the machine's peak
 // (MeasurePeak) and, for products with a dimension of at most 4, against
 // the cache bound (MeasureReadBandwidth, MeasureWriteBandwidth).

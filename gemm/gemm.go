@@ -4,10 +4,18 @@ package gemm
 // op(X) is X or its transpose. op(A) is m×k, op(B) is k×n and C is m×n; lda,
 // ldb and ldc are the row strides of A, B and C as stored. With beta == 0, C
 // is overwritten (NaNs in C do not propagate). Large products use up to
-// Threads() goroutines. Sgemm and SgemmSerial may be called from several
-// goroutines at once (on distinct C).
+// runtime.GOMAXPROCS(0) goroutines (read at each call). Sgemm, SgemmThreads
+// and SgemmSerial may be called from several goroutines at once (on
+// distinct C).
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemm(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(resolveThreads(0), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmThreads is Sgemm with large products split over up to threads
+// goroutines (threads ≤ 0: runtime.GOMAXPROCS(0)). Its results are those of
+// Sgemm bit for bit, whatever threads is.
+func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(resolveThreads(threads), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // SgemmSerial is Sgemm on the calling goroutine only, for callers that run

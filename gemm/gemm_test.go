@@ -20,8 +20,6 @@ func TestSgemmMatchesReference(t *testing.T) {
 	// Two goroutines whatever the machine, so that both parallel splits run:
 	// by row blocks (257×129×300) and by column panels (37×350×300: one row
 	// block, 22 panels, the last one partial).
-	defer SetThreads(Threads())
-	SetThreads(2)
 	shapes := [][3]int{{1, 1, 1}, {7, 13, 17}, {13, 7, 5}, {1, 31, 2}, {5, 1, 9}, {16, 16, 16}, {33, 5, 64}, {97, 17, 259}, {257, 129, 300}, {37, 350, 300}, {50, 70, 600}, {6, 64, 513}, {3, 4, 0}, {64, 2, 256}, {7, 3, 37}, {9, 4, 16}, {2, 1, 300}}
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
@@ -60,7 +58,7 @@ func TestSgemmMatchesReference(t *testing.T) {
 					absA, absB := absSlice(a), absSlice(b)
 					scale := absSlice(c)
 					Reference(ta, tb, m, n, k, abs32(alpha), absA, lda, absB, ldb, abs32(beta), scale, ldc)
-					Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+					SgemmThreads(2, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 					name := fmt.Sprintf("%dx%dx%d ta=%v tb=%v α=%v β=%v", m, n, k, ta, tb, alpha, beta)
 					for i := 0; i < m+1; i++ {
 						for j := 0; j < ldc; j++ {

@@ -132,7 +132,6 @@ func TestWideKernelMatchesTwoNarrow(t *testing.T) {
 
 func TestResultsDoNotDependOnThreads(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	defer SetThreads(Threads())
 	// Row-block split, column-block split, and column-panel split (one or
 	// two row blocks, as in a convolution chunk), with B stored both ways.
 	for _, s := range [][3]int{{500, 300, 700}, {32, 5000, 288}, {32, 1568, 288}, {128, 1000, 300}, {50, 70, 600}} {
@@ -149,8 +148,7 @@ func TestResultsDoNotDependOnThreads(t *testing.T) {
 				if th == 0 {
 					SgemmSerial(false, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
 				} else {
-					SetThreads(th)
-					Sgemm(false, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
+					SgemmThreads(th, false, tb, m, n, k, 1, a, k, b, ldb, 0, c, n)
 				}
 				if prev != nil {
 					for i := range c {

@@ -58,7 +58,6 @@ func shapeOrderRows(m int) []int {
 // with -tags noasm) give the same bits.
 func TestRowDoesNotDependOnShape(t *testing.T) {
 	r := rand.New(rand.NewPCG(61, 62))
-	defer SetThreads(Threads())
 	ms := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 64, 700}
 	ns := []int{1, 2, 3, 4, 5, 17, 32, 33, 64, 100}
 	ks := []int{1, 2, 3, 4, 5, 16, 100, 257, 600}
@@ -100,10 +99,9 @@ func TestRowDoesNotDependOnShape(t *testing.T) {
 							}
 							restore := setKernelMode(mode)
 							for _, th := range []int{1, 2} {
-								SetThreads(th)
 								name := fmt.Sprintf("%s, %d goroutines: %d×%d×%d ta=%v tb=%v alpha=%v beta=%v", mode.name, th, m, n, k, ta, tb, alpha, beta)
 								c := productOver(c0, beta)
-								Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+								SgemmThreads(th, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 								if first == nil {
 									first = c
 								} else if i, ok := firstDiff(c, first, m, n, ldc); !ok {
@@ -116,7 +114,7 @@ func TestRowDoesNotDependOnShape(t *testing.T) {
 										ai = a[i*lda:]
 									}
 									row := productOver(c0[i*ldc:i*ldc+n], beta)
-									Sgemm(ta, tb, 1, n, k, alpha, ai, lda, b, ldb, beta, row, n)
+									SgemmThreads(th, ta, tb, 1, n, k, alpha, ai, lda, b, ldb, beta, row, n)
 									if j, ok := firstDiff(row, c[i*ldc:], 1, n, n); !ok {
 										restore()
 										t.Fatalf("%s: row %d, column %d: %v in the %d-row product, %v alone", name, i, j, c[i*ldc+j], m, row[j])

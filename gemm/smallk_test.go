@@ -18,7 +18,6 @@ func checkPathMatchesBlocked(t *testing.T, name string, on *bool, use func(m, n,
 	r := rand.New(rand.NewPCG(seed, seed+1))
 	wide := wideKernel
 	defer func() { wideKernel, *on = wide, true }()
-	defer SetThreads(Threads())
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
 		for _, tab := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
@@ -42,12 +41,11 @@ func checkPathMatchesBlocked(t *testing.T, name string, on *bool, use func(m, n,
 					for _, threads := range []int{1, 2} {
 						for _, special := range []bool{true, false} {
 							wideKernel, *on = w, special
-							SetThreads(threads)
 							if special && !use(m, n, k) {
 								t.Fatalf("%v: not on the %s path", s, name)
 							}
 							c := append([]float32(nil), c0...)
-							Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, n+1)
+							SgemmThreads(threads, ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, n+1)
 							if want == nil {
 								want = c
 								continue

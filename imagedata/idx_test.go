@@ -62,8 +62,8 @@ func TestReadIDXRejectsBadInput(t *testing.T) {
 		{"truncated gzip", gz(good)[:20], "truncated"},
 	} {
 		_, err := ReadIDX(bytes.NewReader(c.in), 0)
-		if err == nil || !strings.Contains(err.Error(), c.msg) {
-			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.msg)
+		if err == nil || !strings.HasPrefix(err.Error(), "imagedata: IDX: ") || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: error %v, want an imagedata: IDX: one mentioning %q", c.name, err, c.msg)
 		}
 	}
 	// An uncompressed file may not declare more than its size, even under the global cap.

@@ -41,7 +41,7 @@ func (m linearScore) ScoreVJP(t float64, x, v, wx, wv, sx, sv, gx, gv []float64)
 // model's score (unstable or not finite), says at which time and which data
 // point, and keeps the solver's error for errors.Is.
 func TestDivergedModelErrorNamesTheScore(t *testing.T) {
-	p, err := sde.NewVP(sde.DefaultVP)
+	p, err := sde.NewVP(sde.DefaultVP())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func rk4Log(steps int) Integrator {
 func diamond() *mixture.Mixture { m, _ := toy.Mixture("diamond"); return m }
 
 func processes(t *testing.T) []*sde.Process {
-	vp, _ := sde.NewVP(sde.DefaultVP)
+	vp, _ := sde.NewVP(sde.DefaultVP())
 	cld, _ := sde.NewCLD(sde.CLDConfig{Schedule: sde.Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04})
 	psld, _ := sde.NewPSLD(sde.PSLDConfig{Schedule: sde.Schedule{Beta0: 8}, Gamma: 0.01, Nu: 4.01, Kappa: 0.04})
 	return []*sde.Process{vp, cld, psld}

@@ -1,6 +1,9 @@
 package likelihood
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNamesRoundTrip(t *testing.T) {
 	for _, d := range []Divergence{Exact, Hutchinson} {
@@ -21,5 +24,17 @@ func TestNamesRoundTrip(t *testing.T) {
 	}
 	if Divergence(0).String() != "Divergence(0)" || Probe(7).String() != "Probe(7)" {
 		t.Error("unknown values must print their number")
+	}
+	// The String of an unknown value is not a valid name, and errors start
+	// with the package name and list the valid names.
+	for _, s := range []string{Divergence(0).String(), Divergence(3).String(), ""} {
+		if _, err := ParseDivergence(s); err == nil || !strings.HasPrefix(err.Error(), "likelihood: ") || !strings.Contains(err.Error(), "exact, hutchinson") {
+			t.Errorf("ParseDivergence(%q): %v, want a likelihood: error listing exact, hutchinson", s, err)
+		}
+	}
+	for _, s := range []string{Probe(0).String(), Probe(3).String(), ""} {
+		if _, err := ParseProbe(s); err == nil || !strings.HasPrefix(err.Error(), "likelihood: ") || !strings.Contains(err.Error(), "rademacher, gaussian") {
+			t.Errorf("ParseProbe(%q): %v, want a likelihood: error listing rademacher, gaussian", s, err)
+		}
 	}
 }

@@ -81,11 +81,16 @@ func Scale(y []float64, d int) float64 {
 	return math.Sqrt(v / float64(n*d))
 }
 
-// MMDBandwidthFactors multiply the data scale s to give the RBF bandwidths.
-var MMDBandwidthFactors = []float64{0.05, 0.1, 0.2, 0.5, 1}
+// mmdBandwidthFactors multiply the data scale s to give the RBF bandwidths.
+var mmdBandwidthFactors = [...]float64{0.05, 0.1, 0.2, 0.5, 1}
+
+// MMDBandwidthFactors returns a copy of the factors that multiply the data
+// scale s to give MMD2's RBF bandwidths: 0.05, 0.1, 0.2, 0.5 and 1
+// (docs/metrics.md, Sample metrics).
+func MMDBandwidthFactors() []float64 { return append([]float64(nil), mmdBandwidthFactors[:]...) }
 
 // MMD2 returns the unbiased MMD² between samples x and data y with the kernel
-// Σ_σ exp(−‖a−b‖²/(2σ²)), σ ∈ s·MMDBandwidthFactors and s = Scale(y)
+// Σ_σ exp(−‖a−b‖²/(2σ²)), σ ∈ s·MMDBandwidthFactors() and s = Scale(y)
 // (Gretton et al. 2012; docs/metrics.md, Sample metrics). x is n×d, y m×d,
 // row-major; errors as for EnergyDistance.
 func MMD2(x, y []float64, d int) (float64, error) {
@@ -94,8 +99,8 @@ func MMD2(x, y []float64, d int) (float64, error) {
 		return 0, err
 	}
 	s := Scale(y, d)
-	inv := make([]float64, len(MMDBandwidthFactors))
-	for i, f := range MMDBandwidthFactors {
+	var inv [len(mmdBandwidthFactors)]float64
+	for i, f := range mmdBandwidthFactors {
 		sig := f * s
 		inv[i] = 1 / (2 * sig * sig)
 	}

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"phasespace/rng"
@@ -118,5 +119,28 @@ func TestModeMetrics(t *testing.T) {
 	far := []float64{10, 10, -10, 10}
 	if f := ModeMetrics(far, mix); f.HighQuality != 0 || f.Captured != 0 {
 		t.Fatalf("far samples: %+v", f)
+	}
+}
+
+// MMDBandwidthFactors hands out a copy: writing to it changes neither the
+// next copy nor MMD2.
+func TestMMDBandwidthFactorsIsACopy(t *testing.T) {
+	x := []float64{0, 0, 1, 0, 0, 1, 1, 1}
+	y := []float64{0.5, 0, 1, 0.5, 0, 0.2, 2, 1}
+	before, err := MMD2(x, y, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := MMDBandwidthFactors()
+	want := []float64{0.05, 0.1, 0.2, 0.5, 1} // docs/metrics.md
+	if !slices.Equal(f, want) {
+		t.Fatalf("MMDBandwidthFactors() = %v, want %v", f, want)
+	}
+	for i := range f {
+		f[i] = 100
+	}
+	after, _ := MMD2(x, y, 2)
+	if after != before || !slices.Equal(MMDBandwidthFactors(), want) {
+		t.Fatalf("writing to the returned slice changed the factors: MMD² %v -> %v, factors %v", before, after, MMDBandwidthFactors())
 	}
 }

@@ -53,7 +53,7 @@ type Config struct {
 	Subset     int
 	Downsample bool
 
-	// Process is the forward SDE (nil: CLD with sde.DefaultCLD and
+	// Process is the forward SDE (nil: CLD with sde.DefaultCLD() and
 	// numerical epsilon DefaultToyNumericalEps).
 	Process *sde.Process
 	// Objective is HSM or DSM (0: HSM for CLD and PSLD, DSM for VP).
@@ -148,7 +148,7 @@ func Setup(c Config) (*Run, error) {
 	}
 	p := c.Process
 	if p == nil {
-		d := sde.DefaultCLD
+		d := sde.DefaultCLD()
 		d.NumericalEps = DefaultToyNumericalEps
 		var err error
 		if p, err = sde.NewCLD(d); err != nil {

@@ -166,10 +166,13 @@ func (c Change) String() string {
 	return fmt.Sprintf("%s: stored %s, given %s", c.Setting, c.Stored, c.Given)
 }
 
-// ResumableSettings are the settings that may differ between a run and its
-// resumption: none of them changes what any step computes. Steps may not
-// change under the cosine learning-rate decay, which depends on it.
-var ResumableSettings = []string{"steps", "time-budget", "ckpt-every", "keep", "progress-every", "quiet", "skip-bad-batches"}
+// ResumableSettings returns the settings that may differ between a run and
+// its resumption (a new slice at each call): none of them changes what any
+// step computes. Steps may not change under the cosine learning-rate
+// decay, which depends on it.
+func ResumableSettings() []string { return append([]string(nil), resumableSettings[:]...) }
+
+var resumableSettings = [...]string{"steps", "time-budget", "ckpt-every", "keep", "progress-every", "quiet", "skip-bad-batches"}
 
 // ResumeChanges lists every setting of given that differs from stored and
 // that a resumed run cannot change without leaving the trajectory of one

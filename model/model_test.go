@@ -205,10 +205,10 @@ func TestSDESpecDerivesCriticalDamping(t *testing.T) {
 		t.Errorf("PSLD with M⁻¹ = 4: ν %v, Γ %v (%v), want 4.01 and 0.01", p.Nu, p.Friction, err)
 	}
 	p, err = SDESpec{Kind: sde.VP, Beta1: Float(0)}.Process()
-	if err != nil || p.Schedule.Beta1 != 0 || p.Schedule.Beta0 != sde.DefaultVP.BetaMin {
+	if err != nil || p.Schedule.Beta1 != 0 || p.Schedule.Beta0 != sde.DefaultVP().BetaMin {
 		t.Errorf("VP with slope 0: %+v (%v)", p.Schedule, err)
 	}
-	if p, err := (SDESpec{}).Process(); err != nil || p.Kind != sde.CLD || p.MInv != sde.DefaultCLD.MInv {
+	if p, err := (SDESpec{}).Process(); err != nil || p.Kind != sde.CLD || p.MInv != sde.DefaultCLD().MInv {
 		t.Errorf("zero spec: %+v, %v; want the default CLD", p, err)
 	}
 	for name, s := range map[string]SDESpec{

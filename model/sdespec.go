@@ -8,8 +8,8 @@ import (
 )
 
 // SDESpec describes a forward process by its kind and optional parameters.
-// A nil parameter takes the kind's default (sde.DefaultVP, sde.DefaultCLD,
-// sde.DefaultPSLD); a parameter that critical damping derives may be given
+// A nil parameter takes the kind's default (sde.DefaultVP(), sde.DefaultCLD(),
+// sde.DefaultPSLD()); a parameter that critical damping derives may be given
 // only with the value it derives. Parameters that the kind does not have
 // are ignored (the caller refuses them if it wants to). Setting names in
 // errors are those of docs/ ("beta0", "m-inv", "Gamma", "nu", "gamma",
@@ -59,12 +59,12 @@ func (s SDESpec) Process() (*sde.Process, error) {
 	var err error
 	switch kind {
 	case sde.VP:
-		d := sde.DefaultVP
+		d := sde.DefaultVP()
 		b0 := or(s.Beta0, d.BetaMin)
 		b1 := or(s.Beta1, d.BetaMax-d.BetaMin)
 		p, err = sde.NewVP(sde.VPConfig{BetaMin: b0, BetaMax: b0 + b1, NumericalEps: or(s.NumericalEps, 0)})
 	case sde.CLD:
-		d := sde.DefaultCLD
+		d := sde.DefaultCLD()
 		minv := or(s.MInv, d.MInv)
 		if s.Friction != nil {
 			g := *s.Friction
@@ -75,7 +75,7 @@ func (s SDESpec) Process() (*sde.Process, error) {
 			if s.MInv == nil {
 				minv = crit
 			} else if math.Abs(minv-crit) > 1e-12*crit {
-				return nil, fmt.Errorf("model: Gamma %v with m-inv %v is not critically damped: CLD needs Γ² = 4M, i.e. M⁻¹ = 4/Γ² = %v (omit Gamma; it is derived)", g, minv, crit)
+				return nil, fmt.Errorf("model: SDESpec.Friction (Γ) %v with MInv %v is not critically damped: CLD needs Γ² = 4M, i.e. M⁻¹ = 4/Γ² = %v (leave Friction nil; it is derived)", g, minv, crit)
 			}
 		}
 		p, err = sde.NewCLD(sde.CLDConfig{
@@ -83,13 +83,13 @@ func (s SDESpec) Process() (*sde.Process, error) {
 			MInv:     minv, Gamma: or(s.InitVelVar, d.Gamma), NumericalEps: or(s.NumericalEps, d.NumericalEps),
 		})
 	case sde.PSLD:
-		d := sde.DefaultPSLD
+		d := sde.DefaultPSLD()
 		bg := or(s.Friction, d.Gamma)
 		var nu float64
 		switch {
 		case s.Nu == nil && s.MInv != nil:
 			if !(*s.MInv > 0) {
-				return nil, fmt.Errorf("model: m-inv = %v: want > 0", *s.MInv)
+				return nil, fmt.Errorf("model: SDESpec.MInv = %v: want > 0", *s.MInv)
 			}
 			nu = bg + 2*math.Sqrt(*s.MInv)
 		case s.Nu == nil:
@@ -99,7 +99,7 @@ func (s SDESpec) Process() (*sde.Process, error) {
 			if s.MInv != nil {
 				crit := (bg - nu) * (bg - nu) / 4
 				if math.Abs(*s.MInv-crit) > 1e-12*math.Max(crit, 1e-300) {
-					return nil, fmt.Errorf("model: m-inv %v with Gamma %v, nu %v is not critically damped: PSLD needs M⁻¹ = (Γ−ν)²/4 = %v (omit m-inv; it is derived)", *s.MInv, bg, nu, crit)
+					return nil, fmt.Errorf("model: SDESpec.MInv %v with Friction (Γ) %v, Nu %v is not critically damped: PSLD needs M⁻¹ = (Γ−ν)²/4 = %v (leave MInv nil; it is derived)", *s.MInv, bg, nu, crit)
 				}
 			}
 		}

@@ -5,8 +5,6 @@ import (
 	"math"
 	"runtime"
 	"testing"
-
-	"phasespace/gemm"
 )
 
 // batchCase is one layer or model evaluated on a batch made of chosen
@@ -79,7 +77,6 @@ func (c batchCase) row(y []float32, b, i int) []float32 {
 func checkBatchIndependent(t *testing.T, c batchCase, seed uint64) {
 	t.Helper()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	defer gemm.SetThreads(gemm.Threads())
 	maxB := batchSizes[len(batchSizes)-1]
 	r := newRand(seed, 77)
 	xs := make([][]float32, maxB)
@@ -88,7 +85,6 @@ func checkBatchIndependent(t *testing.T, c batchCase, seed uint64) {
 	}
 	setProcs := func(p int) {
 		runtime.GOMAXPROCS(p)
-		gemm.SetThreads(p)
 	}
 	// Each sample alone, with one goroutine: the reference.
 	setProcs(1)

@@ -28,7 +28,7 @@ func GEMMFlops() int64 { return gemmFlops.Load() }
 
 // GEMMTime returns the core time spent in matrix products since
 // SetGEMMTiming(true): each product's elapsed time times the goroutines it
-// uses (gemm.Goroutines for gemm.Sgemm, 1 for the serial products that
+// uses (gemm.Goroutines(0, …) for gemm.Sgemm, 1 for the serial products that
 // the engine runs side by side), summed. Divided by the step time and the
 // core count it is the share of the cores' time spent in GEMM.
 func GEMMTime() time.Duration { return time.Duration(gemmNanos.Load()) }
@@ -62,7 +62,7 @@ func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []floa
 	f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	cores := 1
 	if !serial {
-		cores = gemm.Goroutines(m, n, k)
+		cores = gemm.Goroutines(0, m, n, k)
 	}
 	gemmNanos.Add(int64(time.Since(t0)) * int64(cores))
 	gemmFlops.Add(2 * int64(m) * int64(n) * int64(k))

@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"testing"
-
-	"phasespace/gemm"
 )
 
 func tinyUNet(t *testing.T, dropout float64) *UNet {
@@ -124,7 +122,6 @@ func TestUNetStepDoesNotDependOnGoroutines(t *testing.T) {
 	colTarget = 8 * 72 * 64 / 3 // several chunks per convolution
 	defer func() { colTarget = saved }()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	defer gemm.SetThreads(gemm.Threads())
 	cfg := UNetConfig{InChannels: 2, OutChannels: 2, Size: 8, Channels: []int{8, 16}, NumRes: 1, Groups: 4,
 		Attention: true, TimeDim: 8, Embedding: EmbedSinusoidal, TimeScale: 10, Seed: 5}
 	const batch = 11
@@ -134,7 +131,6 @@ func TestUNetStepDoesNotDependOnGoroutines(t *testing.T) {
 	var ref []float32
 	for _, procs := range []int{1, 2, 3} {
 		runtime.GOMAXPROCS(procs)
-		gemm.SetThreads(procs)
 		u, err := NewUNet(cfg)
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 // Prepare a CLD hybrid-score-matching batch: the network sees (x_t, v_t)
 // and predicts the velocity part only.
 func Example() {
-	p, _ := sde.NewCLD(sde.DefaultCLD)
+	p, _ := sde.NewCLD(sde.DefaultCLD())
 	c := &objective.Config{Process: p, MixedScore: true}
 	var b objective.Batch
 	x0 := []float64{1, 0, -1, 0, 0, 2} // three 2-D points

@@ -37,7 +37,7 @@ func ParseWeighting(s string) (Weighting, error) {
 	case "ml":
 		return WeightML, nil
 	}
-	return 0, fmt.Errorf("unknown weighting %q (valid: eps, ml)", s)
+	return 0, fmt.Errorf("objective: unknown weighting %q (valid: eps, ml)", s)
 }
 
 // Config describes a training objective. Its zero fields mean the

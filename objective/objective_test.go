@@ -12,7 +12,7 @@ import (
 
 func configs(t *testing.T) []*Config {
 	t.Helper()
-	vp, _ := sde.NewVP(sde.DefaultVP)
+	vp, _ := sde.NewVP(sde.DefaultVP())
 	cld, _ := sde.NewCLD(sde.CLDConfig{Schedule: sde.Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-6})
 	psld, _ := sde.NewPSLD(sde.PSLDConfig{Schedule: sde.Schedule{Beta0: 8}, Gamma: 0.01, Nu: 4.01, Kappa: 0.04, NumericalEps: 1e-6})
 	psld0, _ := sde.NewPSLD(sde.PSLDConfig{Schedule: sde.Schedule{Beta0: 8}, Gamma: 0, Nu: 4, Kappa: 0.04, NumericalEps: 1e-6})
@@ -449,9 +449,9 @@ func TestScoreVJPMatchesFiniteDifferences(t *testing.T) {
 // one with the defaults written out, and neither Validate nor Prepare
 // changes the caller's fields. Unknown kinds are errors.
 func TestZeroFieldsMeanDefaultsAndAreNotFilledIn(t *testing.T) {
-	vp, _ := sde.NewVP(sde.DefaultVP)
-	cld, _ := sde.NewCLD(sde.DefaultCLD)
-	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
+	vp, _ := sde.NewVP(sde.DefaultVP())
+	cld, _ := sde.NewCLD(sde.DefaultCLD())
+	psld, _ := sde.NewPSLD(sde.DefaultPSLD())
 	x0 := []float64{0.3, -1.2, 2, 0.5, -0.7, 0.1}
 	for _, tc := range []struct {
 		p   *sde.Process
@@ -514,7 +514,7 @@ func TestZeroFieldsMeanDefaultsAndAreNotFilledIn(t *testing.T) {
 // VP, CLD and PSLD, and the per-coordinate maps panic on one instead of
 // computing PSLD's.
 func TestUnknownKindIsRefused(t *testing.T) {
-	p, err := sde.NewPSLD(sde.DefaultPSLD)
+	p, err := sde.NewPSLD(sde.DefaultPSLD())
 	if err != nil {
 		t.Fatal(err)
 	}

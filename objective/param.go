@@ -61,7 +61,7 @@ func ParseParam(s string) (Param, error) {
 	case "R", "r":
 		return ParamR, nil
 	}
-	return 0, fmt.Errorf("unknown parameterisation %q (valid: L, the per-SDE default; R, the full ε under gDDIM's R_t)", s)
+	return 0, fmt.Errorf("objective: unknown parameterisation %q (valid: L, the per-SDE default; R, the full ε under gDDIM's R_t)", s)
 }
 
 // EffectiveParam is Param with 0 replaced by ParamL.

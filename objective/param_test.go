@@ -322,9 +322,9 @@ func TestParamRLossEqualsScoreSpaceLoss(t *testing.T) {
 // Widths, the VP case (R = σ_t: the same model as ParamL), which models
 // provide the full score, parsing and the errors.
 func TestParamRDimensionsAndErrors(t *testing.T) {
-	vp, _ := sde.NewVP(sde.DefaultVP)
-	cld, _ := sde.NewCLD(sde.DefaultCLD)
-	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
+	vp, _ := sde.NewVP(sde.DefaultVP())
+	cld, _ := sde.NewCLD(sde.DefaultCLD())
+	psld, _ := sde.NewPSLD(sde.DefaultPSLD())
 	psld0, _ := sde.NewPSLD(sde.PSLDConfig{Schedule: sde.Schedule{Beta0: 8}, Gamma: 0, Nu: 4, Kappa: 0.04, NumericalEps: 1e-6})
 	for _, tc := range []struct {
 		p            *sde.Process

@@ -44,7 +44,7 @@ func ParseMethod(s string) (Method, error) {
 			return m, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown sampler %q (valid: em, sscs, ode, gddim)", s)
+	return 0, fmt.Errorf("sampler: unknown sampler %q (valid: em, sscs, ode, gddim)", s)
 }
 
 // Striding selects the discretisation of [ε, T] for EM and SSCS.
@@ -75,7 +75,7 @@ func ParseStriding(s string) (Striding, error) {
 	case "quadratic":
 		return Quadratic, nil
 	}
-	return 0, fmt.Errorf("unknown striding %q (valid: uniform, quadratic)", s)
+	return 0, fmt.Errorf("sampler: unknown striding %q (valid: uniform, quadratic)", s)
 }
 
 // ScoreTime is the time at which the S step of SSCS evaluates the score and
@@ -144,7 +144,7 @@ func ParseScoreTime(s string) (ScoreTime, error) {
 			return st, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown SSCS score time %q (valid: midpoint, start)", s)
+	return 0, fmt.Errorf("sampler: unknown SSCS score time %q (valid: midpoint, start)", s)
 }
 
 // String returns the command-line name of hb: "per-half" or "first-half".
@@ -166,7 +166,7 @@ func ParseHalfStepBeta(s string) (HalfStepBeta, error) {
 			return hb, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown SSCS half-step β rule %q (valid: per-half, first-half)", s)
+	return 0, fmt.Errorf("sampler: unknown SSCS half-step β rule %q (valid: per-half, first-half)", s)
 }
 
 // Config describes one sampling run. Zero fields take the defaults noted.

@@ -12,7 +12,7 @@ import (
 // Sampling CLD with SSCS and quadratic striding from the exact score of
 // the diamond data set.
 func ExampleSample() {
-	p, _ := sde.NewCLD(sde.DefaultCLD)
+	p, _ := sde.NewCLD(sde.DefaultCLD())
 	data, _ := toy.Mixture("diamond")
 	model, _ := exact.New(p, data)
 	x, st, err := sampler.Sample(sampler.Config{
@@ -29,7 +29,7 @@ func ExampleSample() {
 
 // The probability-flow ODE chooses its own NFE from the tolerances.
 func ExampleSample_ode() {
-	p, _ := sde.NewVP(sde.DefaultVP)
+	p, _ := sde.NewVP(sde.DefaultVP())
 	data, _ := toy.Mixture("8gaussians")
 	model, _ := exact.New(p, data)
 	_, st, err := sampler.Sample(sampler.Config{Process: p, Model: model, Method: sampler.ODE, RTol: 1e-3, ATol: 1e-3}, 500)

@@ -108,7 +108,7 @@ func TestGaussianCheckSampler(t *testing.T) {
 // so the two options act independently and as documented.
 func TestSSCSTimeVaryingBeta(t *testing.T) {
 	t.Parallel()
-	c := sde.DefaultCLD
+	c := sde.DefaultCLD()
 	c.Schedule = sde.Schedule{Beta0: 0.1, Beta1: 6.9}
 	p, err := sde.NewCLD(c)
 	if err != nil {

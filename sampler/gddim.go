@@ -42,7 +42,7 @@ func ParseParam(s string) (Param, error) {
 	case "L":
 		return ParamL, nil
 	}
-	return 0, fmt.Errorf("unknown gddim parameterisation %q (valid: R, L)", s)
+	return 0, fmt.Errorf("sampler: unknown gDDIM parameterisation %q (valid: R, L)", s)
 }
 
 // Default and largest gDDIM orders.
@@ -141,7 +141,7 @@ func newGDDIM(c *Config, b *batch) (*gddim, error) {
 	if plan == nil {
 		var err error
 		if plan, err = buildPlan(c.Process, Grid(c.Striding, c.Steps(), c.Eps, c.Process.T), c.Order, c.Param); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sampler: gddim: %w", err)
 		}
 		coefCache.Lock()
 		if len(coefCache.plans) >= coefCacheSize {
@@ -174,7 +174,7 @@ func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan,
 		}
 		l, err := sde.Cholesky(p.Cov(tau, sig0), p.Order())
 		if err != nil {
-			return sde.Mat2{}, fmt.Errorf("gddim: Cholesky factor at t = %v: %w", tau, err)
+			return sde.Mat2{}, fmt.Errorf("Cholesky factor at t = %v: %w", tau, err)
 		}
 		return l.Mat(), nil
 	}

@@ -11,19 +11,19 @@ import (
 	"phasespace/toy"
 )
 
-// processes returns the default VP, CLD and PSLD (sde.DefaultVP,
-// sde.DefaultCLD, sde.DefaultPSLD: the papers' CIFAR-10 settings).
+// processes returns the default VP, CLD and PSLD (sde.DefaultVP(),
+// sde.DefaultCLD(), sde.DefaultPSLD(): the papers' CIFAR-10 settings).
 func processes(t testing.TB) []*sde.Process {
 	t.Helper()
-	vp, err := sde.NewVP(sde.DefaultVP)
+	vp, err := sde.NewVP(sde.DefaultVP())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cld, err := sde.NewCLD(sde.DefaultCLD)
+	cld, err := sde.NewCLD(sde.DefaultCLD())
 	if err != nil {
 		t.Fatal(err)
 	}
-	psld, err := sde.NewPSLD(sde.DefaultPSLD)
+	psld, err := sde.NewPSLD(sde.DefaultPSLD())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func gaussianFinalVar(p *sde.Process, m Method, nfe int, s Striding, conv sscsCo
 	}
 	// Euler map for the reverse-SDE drift: I + βΔ(−A − DΣ⁻¹).
 	euler := func(t, dt float64) sde.Mat2 {
-		return add(sde.Identity2, add(p.A.Scale(-1), dm.Mul(inv(t)).Scale(-1)).Scale(p.Beta(t)*dt))
+		return add(sde.Identity2(), add(p.A.Scale(-1), dm.Mul(inv(t)).Scale(-1)).Scale(p.Beta(t)*dt))
 	}
 	c := Config{NFE: nfe}
 	grid := Grid(s, c.Steps(), defaultEps, p.T)
@@ -56,7 +56,7 @@ func gaussianFinalVar(p *sde.Process, m Method, nfe int, s Striding, conv sscsCo
 		if order == 2 {
 			sinfInv.VV = 1 / p.Stationary.VV
 		}
-		S := add(sde.Identity2, dm.Mul(add(inv(ts).Scale(-1), sinfInv)).Scale(p.Beta(ts)*dt))
+		S := add(sde.Identity2(), dm.Mul(add(inv(ts).Scale(-1), sinfInv)).Scale(p.Beta(ts)*dt))
 		C = S.Sandwich(C)
 		C = phi2.Sandwich(C).Add(q2)
 	}

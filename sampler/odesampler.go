@@ -64,9 +64,9 @@ func runODE(c *Config, b *batch, st *Stats, emit func(int, float64, bool)) error
 	st.Rejected = ost.Rejected
 	if err != nil {
 		if scoreErr != nil {
-			return fmt.Errorf("probability-flow ODE: %w (first non-finite score: %w)", err, scoreErr)
+			return fmt.Errorf("sampler: probability-flow ODE: %w (first non-finite score: %w)", err, scoreErr)
 		}
-		return fmt.Errorf("probability-flow ODE: %w", err)
+		return fmt.Errorf("sampler: probability-flow ODE: %w", err)
 	}
 	copy(b.x, y[:nd])
 	if b.order == 2 {

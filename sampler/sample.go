@@ -71,7 +71,7 @@ func runGrid(c *Config, b *batch, st *Stats, emit func(int, float64, bool)) erro
 	}
 	for k := 1; k < len(grid); k++ {
 		if err := step(k, grid[k-1], grid[k]); err != nil {
-			return fmt.Errorf("%v step %d of %d (t %.6g → %.6g): %w", c.Method, k, len(grid)-1, grid[k-1], grid[k], err)
+			return fmt.Errorf("sampler: %v step %d of %d (t %.6g → %.6g): %w", c.Method, k, len(grid)-1, grid[k-1], grid[k], err)
 		}
 		st.NFE++
 		st.Steps++

@@ -52,7 +52,7 @@ func (s *sscs) propagator(h float64) (halfStep, error) {
 	phi, cov := s.b.p.SplitStep(h)
 	l, err := sde.Cholesky(cov, s.b.order)
 	if err != nil {
-		return halfStep{}, fmt.Errorf("sscs: A half-step with ∫β = %v: %w", h, err)
+		return halfStep{}, fmt.Errorf("A half-step with ∫β = %v: %w", h, err)
 	}
 	return halfStep{phi, l}, nil
 }

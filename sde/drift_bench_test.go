@@ -12,7 +12,7 @@ var benchDriftSink float64
 //
 //	go test -run '^$' -bench Drift -count 5 ./sde
 func BenchmarkDrift(b *testing.B) {
-	p, err := NewPSLD(DefaultPSLD)
+	p, err := NewPSLD(DefaultPSLD())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -108,7 +108,7 @@ const eps = 0x1p-52
 // TestDriftEvalAliasesAndAllocs: Eval may write over its input (dx = x,
 // dv = v) and allocates nothing (not parallel: AllocsPerRun forbids it).
 func TestDriftEvalAliasesAndAllocs(t *testing.T) {
-	p := mustPSLD(t, DefaultPSLD)
+	p := mustPSLD(t, DefaultPSLD())
 	dr := p.ProbabilityFlowDrift(0.3)
 	x, v := []float64{0.5, -1, 2}, []float64{1, 0.25, -3}
 	sx, sv := []float64{-0.5, 1, -2}, []float64{-0.1, 0.2, 0.3}
@@ -155,7 +155,7 @@ func TestDriftScoreCoefficients(t *testing.T) {
 func TestUnknownKind(t *testing.T) {
 	t.Parallel()
 	for _, k := range []Kind{0, PSLD + 1, -1} {
-		psld := mustPSLD(t, DefaultPSLD)
+		psld := mustPSLD(t, DefaultPSLD())
 		p := *psld
 		p.Kind = k
 		err := p.Validate()
@@ -184,12 +184,12 @@ func TestUnknownKind(t *testing.T) {
 			}()
 		}
 	}
-	for _, p := range []*Process{mustPSLD(t, DefaultPSLD), mustCLD(t, DefaultCLD)} {
+	for _, p := range []*Process{mustPSLD(t, DefaultPSLD()), mustCLD(t, DefaultCLD())} {
 		if err := p.Validate(); err != nil {
 			t.Errorf("%v: Validate() = %v for a constructed process", p.Kind, err)
 		}
 	}
-	vp, err := NewVP(DefaultVP)
+	vp, err := NewVP(DefaultVP())
 	if err != nil {
 		t.Fatal(err)
 	}

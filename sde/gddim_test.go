@@ -15,13 +15,13 @@ func rCases(t *testing.T) []struct {
 	o    Objective
 } {
 	t.Helper()
-	vp, err := NewVP(DefaultVP)
+	vp, err := NewVP(DefaultVP())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cc := DefaultCLD
+	cc := DefaultCLD()
 	cc.NumericalEps = 0
-	pc := DefaultPSLD
+	pc := DefaultPSLD()
 	pc.NumericalEps = 0
 	cld, psld := mustCLD(t, cc), mustPSLD(t, pc)
 	var out []struct {
@@ -180,7 +180,7 @@ func TestRFactorAgainstRK4(t *testing.T) {
 // For VP, R = L = σ_t.
 func TestRFactorVP(t *testing.T) {
 	t.Parallel()
-	p, err := NewVP(DefaultVP)
+	p, err := NewVP(DefaultVP())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func TestRFactorInitialCondition(t *testing.T) {
 // Kernel's R reproduces the kernel covariance with the numerical epsilon.
 func TestRFactorKernel(t *testing.T) {
 	t.Parallel()
-	p := mustCLD(t, DefaultCLD)
+	p := mustCLD(t, DefaultCLD())
 	f := mustR(t, p, HSM)
 	for _, tt := range []float64{1e-3, 0.2, 1} {
 		k, r, err := f.Kernel(tt)
@@ -282,7 +282,7 @@ func TestRFactorTableMatchesQuadrature(t *testing.T) {
 }
 
 func BenchmarkNewRFactor(b *testing.B) {
-	p, _ := NewCLD(DefaultCLD)
+	p, _ := NewCLD(DefaultCLD())
 	for b.Loop() {
 		if _, err := p.NewRFactor(HSM); err != nil {
 			b.Fatal(err)
@@ -291,7 +291,7 @@ func BenchmarkNewRFactor(b *testing.B) {
 }
 
 func BenchmarkRFactorAt(b *testing.B) {
-	p, _ := NewCLD(DefaultCLD)
+	p, _ := NewCLD(DefaultCLD())
 	f, _ := p.NewRFactor(HSM)
 	t := 0.0
 	for b.Loop() {

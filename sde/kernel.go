@@ -13,17 +13,28 @@ type Chol2 struct{ L11, L21, L22 float64 }
 // Cholesky factors s = L Lᵀ. It returns an error naming the offending entry
 // and its cause (for order 1, only s.XX is used):
 //   - an entry that is NaN or ±Inf: a non-finite input or an overflow
-//     upstream, which numerical-eps cannot repair;
+//     upstream, which NumericalEps cannot repair;
 //   - a finite pivot that is not positive (Σˣˣ ≤ 0, or the Schur complement
 //     Σᵛᵛ − (Σˣᵛ)²/Σˣˣ ≤ 0): a covariance that is singular to rounding, as
-//     the exact kernel is at t → 0 (the remedy is a larger numerical-eps or
+//     the exact kernel is at t → 0 (the remedy is a larger NumericalEps or
 //     smallest time).
+//
+// The error starts with "sde: ".
 func Cholesky(s Sym2, order int) (Chol2, error) {
+	l, err := cholesky(s, order)
+	if err != nil {
+		return Chol2{}, fmt.Errorf("sde: %w", err)
+	}
+	return l, nil
+}
+
+// cholesky is Cholesky with errors for the caller to prefix.
+func cholesky(s Sym2, order int) (Chol2, error) {
 	if !isFinite(s.XX) || (order == 2 && (!isFinite(s.XV) || !isFinite(s.VV))) {
-		return Chol2{}, fmt.Errorf("covariance %s is not finite: a non-finite parameter or an overflow before the factorisation (numerical-eps cannot fix this)", symString(s, order))
+		return Chol2{}, fmt.Errorf("covariance %s is not finite: a non-finite parameter or an overflow before the factorisation (NumericalEps cannot fix this)", symString(s, order))
 	}
 	if !(s.XX > 0) {
-		return Chol2{}, fmt.Errorf("covariance Σˣˣ = %v is not positive: the kernel is singular to rounding (as at t → 0); increase numerical-eps or the smallest time", s.XX)
+		return Chol2{}, fmt.Errorf("covariance Σˣˣ = %v is not positive: the kernel is singular to rounding (as at t → 0); increase NumericalEps or the smallest time", s.XX)
 	}
 	l11 := math.Sqrt(s.XX)
 	if order == 1 {
@@ -32,7 +43,7 @@ func Cholesky(s Sym2, order int) (Chol2, error) {
 	l21 := s.XV / l11
 	r := s.VV - l21*l21
 	if !(r > 0) || !isFinite(l21) || !isFinite(r) {
-		return Chol2{}, fmt.Errorf("covariance Schur complement Σᵛᵛ − (Σˣᵛ)²/Σˣˣ = %v is not positive (Σ = %s): the kernel is singular to rounding (as at t → 0); increase numerical-eps or the smallest time", r, symString(s, order))
+		return Chol2{}, fmt.Errorf("covariance Schur complement Σᵛᵛ − (Σˣᵛ)²/Σˣˣ = %v is not positive (Σ = %s): the kernel is singular to rounding (as at t → 0); increase NumericalEps or the smallest time", r, symString(s, order))
 	}
 	return Chol2{L11: l11, L21: l21, L22: math.Sqrt(r)}, nil
 }
@@ -71,7 +82,7 @@ type Kernel struct {
 // (its initial covariance), with NumericalEps added to Σˣˣ and Σᵛᵛ.
 func (p *Process) Kernel(t float64, o Objective) (Kernel, error) {
 	if !(t >= 0 && t <= p.T) {
-		return Kernel{}, fmt.Errorf("time t = %v outside [0, %v]", t, p.T)
+		return Kernel{}, fmt.Errorf("sde: %v kernel: time t = %v outside [0, %v]", p.Kind, t, p.T)
 	}
 	b := p.Schedule.Integral(t)
 	phi, s := gaussianFlow(p.A, p.D, p.Stationary, p.InitialCov(o), b)
@@ -81,9 +92,9 @@ func (p *Process) Kernel(t float64, o Objective) (Kernel, error) {
 	} else {
 		s.XV, s.VV = 0, 0
 	}
-	l, err := Cholesky(s, p.Order())
+	l, err := cholesky(s, p.Order())
 	if err != nil {
-		return Kernel{}, fmt.Errorf("%v kernel at t = %v (∫β = %v): %w", p.Kind, t, b, err)
+		return Kernel{}, fmt.Errorf("sde: %v kernel at t = %v (∫β = %v): %w", p.Kind, t, b, err)
 	}
 	return Kernel{T: t, Order: p.Order(), Phi: phi, Sigma: s, L: l, Objective: o}, nil
 }

@@ -8,8 +8,8 @@ type Mat2 struct{ XX, XV, VX, VV float64 }
 // Sym2 is a symmetric 2×2 matrix, e.g. a per-coordinate covariance.
 type Sym2 struct{ XX, XV, VV float64 }
 
-// Identity2 is the 2×2 identity.
-var Identity2 = Mat2{XX: 1, VV: 1}
+// Identity2 returns the 2×2 identity.
+func Identity2() Mat2 { return Mat2{XX: 1, VV: 1} }
 
 // Mul returns m·n.
 func (m Mat2) Mul(n Mat2) Mat2 {

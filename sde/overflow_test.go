@@ -224,7 +224,7 @@ func overflowCases(t *testing.T) []namedProcess {
 		{"cld M⁻¹=4", mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04})},
 		{"cld M⁻¹=0.25", mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 0.25, Gamma: 0.04})},
 		{"cld M⁻¹=100", mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 100, Gamma: 0.04})},
-		{"psld default", mustPSLD(t, DefaultPSLD)},
+		{"psld default", mustPSLD(t, DefaultPSLD())},
 		{"psld Γ=0", mustPSLD(t, PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 0, Nu: 4, Kappa: 0.04})},
 		{"psld ν<Γ", mustPSLD(t, PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 1.5, Nu: 0.2, Kappa: 0.04})},
 		{"cld over-damped Γ=8", linearProcess(CLD, 4, 8, 0)},
@@ -506,37 +506,37 @@ func TestErrorsNameTheCause(t *testing.T) {
 			t.Errorf("Cholesky(%+v) accepted", c.s)
 			continue
 		}
-		if msg := err.Error(); !strings.Contains(msg, "not finite") || strings.Contains(msg, "increase numerical-eps") {
-			t.Errorf("Cholesky(%+v): %q, want a non-finite error that does not advise numerical-eps", c.s, msg)
+		if msg := err.Error(); !strings.HasPrefix(msg, "sde: covariance") || !strings.Contains(msg, "not finite") || strings.Contains(msg, "increase NumericalEps") {
+			t.Errorf("Cholesky(%+v): %q, want a non-finite error that does not advise NumericalEps", c.s, msg)
 		}
 	}
 	for _, s := range []Sym2{{XX: 0, VV: 1}, {XX: -1e-20, VV: 1}, {XX: 1, XV: 1, VV: 1}} {
-		if _, err := Cholesky(s, 2); err == nil || !strings.Contains(err.Error(), "increase numerical-eps") {
+		if _, err := Cholesky(s, 2); err == nil || !strings.Contains(err.Error(), "increase NumericalEps") {
 			t.Errorf("Cholesky(%+v): %v, want the singular-kernel advice", s, err)
 		}
 	}
 	p := mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04})
-	if _, err := p.Kernel(0, DSM); err == nil || !strings.Contains(err.Error(), "increase numerical-eps") || !strings.Contains(err.Error(), "∫β = 0") {
+	if _, err := p.Kernel(0, DSM); err == nil || !strings.HasPrefix(err.Error(), "sde: cld kernel at t = 0 (∫β = 0): covariance") || !strings.Contains(err.Error(), "increase NumericalEps") {
 		t.Errorf("DSM kernel at t = 0: %v", err)
 	}
 	for _, c := range []struct {
 		s    Schedule
 		want string
 	}{
-		{Schedule{Beta0: math.NaN()}, "beta0"},
-		{Schedule{Beta0: math.Inf(1)}, "beta0"},
-		{Schedule{Beta0: 1, Beta1: math.NaN()}, "beta1"},
-		{Schedule{Beta0: 1, Beta1: math.Inf(-1)}, "beta1"},
-		{Schedule{Beta0: 0, Beta1: 1}, "beta0"},
+		{Schedule{Beta0: math.NaN()}, "Beta0"},
+		{Schedule{Beta0: math.Inf(1)}, "Beta0"},
+		{Schedule{Beta0: 1, Beta1: math.NaN()}, "Beta1"},
+		{Schedule{Beta0: 1, Beta1: math.Inf(-1)}, "Beta1"},
+		{Schedule{Beta0: 0, Beta1: 1}, "Beta0"},
 		{Schedule{Beta0: 1, Beta1: -2}, "β(T)"},
 		{Schedule{Beta0: 1.5e308, Beta1: 1.5e308}, "overflows"},
 	} {
 		err := c.s.Validate(1)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Validate(%+v) = %v, want an error naming %q", c.s, err, c.want)
+		if err == nil || !strings.HasPrefix(err.Error(), "sde: ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Validate(%+v) = %v, want an sde: error naming %q", c.s, err, c.want)
 		}
-		if _, err := NewVP(VPConfig{BetaMin: c.s.Beta0, BetaMax: c.s.Beta0 + c.s.Beta1}); err == nil {
-			t.Errorf("NewVP accepted schedule %+v", c.s)
+		if _, err := NewVP(VPConfig{BetaMin: c.s.Beta0, BetaMax: c.s.Beta0 + c.s.Beta1}); err == nil || !strings.HasPrefix(err.Error(), "sde: vp: ") || strings.Count(err.Error(), "sde: ") != 1 {
+			t.Errorf("NewVP(schedule %+v): %v, want one sde: vp: error", c.s, err)
 		}
 	}
 	if err := (Schedule{Beta0: 1e6, Beta1: 1e6}).Validate(1); err != nil {

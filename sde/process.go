@@ -38,7 +38,7 @@ func ParseKind(s string) (Kind, error) {
 	case "psld":
 		return PSLD, nil
 	}
-	return 0, fmt.Errorf("unknown SDE %q (valid: vp, cld, psld)", s)
+	return 0, fmt.Errorf("sde: unknown SDE %q (valid: vp, cld, psld)", s)
 }
 
 // Objective selects the initial condition of the perturbation kernel.
@@ -71,7 +71,7 @@ func ParseObjective(s string) (Objective, error) {
 	case "dsm":
 		return DSM, nil
 	}
-	return 0, fmt.Errorf("unknown objective %q (valid: hsm, dsm)", s)
+	return 0, fmt.Errorf("sde: unknown objective %q (valid: hsm, dsm)", s)
 }
 
 // Process is a linear forward SDE, per data coordinate
@@ -106,8 +106,8 @@ type VPConfig struct {
 	NumericalEps     float64
 }
 
-// DefaultVP is Song et al.'s configuration: β_min = 0.1, β_max = 20.
-var DefaultVP = VPConfig{BetaMin: 0.1, BetaMax: 20}
+// DefaultVP returns Song et al.'s configuration: β_min = 0.1, β_max = 20.
+func DefaultVP() VPConfig { return VPConfig{BetaMin: 0.1, BetaMax: 20} }
 
 // CLDConfig parameterises CLD. Critical damping fixes Γ = 2/√M⁻¹.
 type CLDConfig struct {
@@ -117,8 +117,10 @@ type CLDConfig struct {
 	NumericalEps float64
 }
 
-// DefaultCLD is the CIFAR-10 configuration: β = 4, M⁻¹ = 4, γ = 0.04, eps 1e-9.
-var DefaultCLD = CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-9}
+// DefaultCLD returns the CIFAR-10 configuration: β = 4, M⁻¹ = 4, γ = 0.04, eps 1e-9.
+func DefaultCLD() CLDConfig {
+	return CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-9}
+}
 
 // PSLDConfig parameterises PSLD. Critical damping fixes M⁻¹ = (Γ − ν)²/4.
 type PSLDConfig struct {
@@ -129,8 +131,10 @@ type PSLDConfig struct {
 	NumericalEps float64
 }
 
-// DefaultPSLD is the CIFAR-10 configuration: β = 8, Γ = 0.01, ν = 4.01, κ = 0.04, eps 1e-9.
-var DefaultPSLD = PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 0.01, Nu: 4.01, Kappa: 0.04, NumericalEps: 1e-9}
+// DefaultPSLD returns the CIFAR-10 configuration: β = 8, Γ = 0.01, ν = 4.01, κ = 0.04, eps 1e-9.
+func DefaultPSLD() PSLDConfig {
+	return PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 0.01, Nu: 4.01, Kappa: 0.04, NumericalEps: 1e-9}
+}
 
 // NewVP returns the VP-SDE dx = −½β x dt + √β dW.
 func NewVP(c VPConfig) (*Process, error) {
@@ -142,11 +146,11 @@ func NewVP(c VPConfig) (*Process, error) {
 		Stationary:   Sym2{XX: 1},
 		NumericalEps: c.NumericalEps,
 	}
-	if err := p.Schedule.Validate(p.T); err != nil {
-		return nil, fmt.Errorf("vp: %w", err)
+	if err := p.Schedule.validate(p.T); err != nil {
+		return nil, fmt.Errorf("sde: vp: %w", err)
 	}
 	if err := checkEps(c.NumericalEps); err != nil {
-		return nil, fmt.Errorf("vp: %w", err)
+		return nil, fmt.Errorf("sde: vp: %w", err)
 	}
 	return p, nil
 }
@@ -156,13 +160,13 @@ func NewVP(c VPConfig) (*Process, error) {
 //	dx = M⁻¹β v dt,  dv = (−β x − ΓM⁻¹β v) dt + √(2Γβ) dW,  Γ = 2/√M⁻¹.
 func NewCLD(c CLDConfig) (*Process, error) {
 	if !(c.MInv > 0) || math.IsInf(c.MInv, 0) {
-		return nil, fmt.Errorf("cld: m-inv = %v, want a finite value > 0", c.MInv)
+		return nil, fmt.Errorf("sde: cld: MInv = %v, want a finite value > 0", c.MInv)
 	}
 	if !(c.Gamma > 0) || math.IsInf(c.Gamma, 0) {
-		return nil, fmt.Errorf("cld: gamma = %v, want a finite value > 0 (initial velocity variance factor)", c.Gamma)
+		return nil, fmt.Errorf("sde: cld: Gamma (γ) = %v, want a finite value > 0 (initial velocity variance factor)", c.Gamma)
 	}
 	if err := checkEps(c.NumericalEps); err != nil {
-		return nil, fmt.Errorf("cld: %w", err)
+		return nil, fmt.Errorf("sde: cld: %w", err)
 	}
 	fr := 2 / math.Sqrt(c.MInv)
 	m := 1 / c.MInv
@@ -174,8 +178,8 @@ func NewCLD(c CLDConfig) (*Process, error) {
 		MInv:       c.MInv, Friction: fr, InitVelVar: c.Gamma,
 		NumericalEps: c.NumericalEps,
 	}
-	if err := p.Schedule.Validate(p.T); err != nil {
-		return nil, fmt.Errorf("cld: %w", err)
+	if err := p.Schedule.validate(p.T); err != nil {
+		return nil, fmt.Errorf("sde: cld: %w", err)
 	}
 	return p, nil
 }
@@ -188,19 +192,19 @@ func NewCLD(c CLDConfig) (*Process, error) {
 // with M⁻¹ = (Γ − ν)²/4 (critical damping).
 func NewPSLD(c PSLDConfig) (*Process, error) {
 	if !(c.Gamma >= 0) || math.IsInf(c.Gamma, 0) {
-		return nil, fmt.Errorf("psld: Gamma = %v, want a finite value >= 0", c.Gamma)
+		return nil, fmt.Errorf("sde: psld: Gamma (Γ) = %v, want a finite value >= 0", c.Gamma)
 	}
 	if !(c.Nu > 0) || math.IsInf(c.Nu, 0) {
-		return nil, fmt.Errorf("psld: nu = %v, want a finite value > 0", c.Nu)
+		return nil, fmt.Errorf("sde: psld: Nu = %v, want a finite value > 0", c.Nu)
 	}
 	if c.Nu == c.Gamma {
-		return nil, errors.New("psld: nu == Gamma gives M⁻¹ = (Γ−ν)²/4 = 0; choose nu != Gamma (default nu = Gamma + 4)")
+		return nil, errors.New("sde: psld: Nu == Gamma gives M⁻¹ = (Γ−ν)²/4 = 0; choose Nu != Gamma (default Nu = Gamma + 4)")
 	}
 	if !(c.Kappa > 0) || math.IsInf(c.Kappa, 0) {
-		return nil, fmt.Errorf("psld: gamma (κ) = %v, want a finite value > 0 (initial momentum variance factor)", c.Kappa)
+		return nil, fmt.Errorf("sde: psld: Kappa (κ) = %v, want a finite value > 0 (initial momentum variance factor)", c.Kappa)
 	}
 	if err := checkEps(c.NumericalEps); err != nil {
-		return nil, fmt.Errorf("psld: %w", err)
+		return nil, fmt.Errorf("sde: psld: %w", err)
 	}
 	d := c.Gamma - c.Nu
 	minv := d * d / 4
@@ -213,15 +217,15 @@ func NewPSLD(c PSLDConfig) (*Process, error) {
 		MInv:       minv, Friction: c.Gamma, Nu: c.Nu, InitVelVar: c.Kappa,
 		NumericalEps: c.NumericalEps,
 	}
-	if err := p.Schedule.Validate(p.T); err != nil {
-		return nil, fmt.Errorf("psld: %w", err)
+	if err := p.Schedule.validate(p.T); err != nil {
+		return nil, fmt.Errorf("sde: psld: %w", err)
 	}
 	return p, nil
 }
 
 func checkEps(e float64) error {
 	if !(e >= 0) || e > 1e-2 {
-		return fmt.Errorf("numerical-eps = %v, want 0 <= eps <= 1e-2", e)
+		return fmt.Errorf("NumericalEps = %v, want 0 <= NumericalEps <= 1e-2", e)
 	}
 	return nil
 }

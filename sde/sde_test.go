@@ -35,10 +35,10 @@ func mustPSLD(t *testing.T, c PSLDConfig) *Process {
 // Reference values (docs/method.md, Reference values): CLD, CIFAR-10
 // defaults, HSM, no numerical epsilon.
 func TestCLDReferenceVectors(t *testing.T) {
-	exact := DefaultCLD
+	exact := DefaultCLD()
 	exact.NumericalEps = 0
 	p := mustCLD(t, exact)
-	pe := mustCLD(t, DefaultCLD)
+	pe := mustCLD(t, DefaultCLD())
 	rows := []struct {
 		t                         float64
 		phi                       [4]float64
@@ -78,7 +78,7 @@ func TestCLDReferenceVectors(t *testing.T) {
 // Reference values (docs/method.md, Reference values): PSLD, CIFAR-10
 // defaults, HSM.
 func TestPSLDReferenceVectors(t *testing.T) {
-	cfg := DefaultPSLD
+	cfg := DefaultPSLD()
 	cfg.NumericalEps = 0
 	p := mustPSLD(t, cfg)
 	rows := []struct {
@@ -138,7 +138,7 @@ func TestPSLDReferenceVectors(t *testing.T) {
 // Reference values (docs/method.md, Reference values): VP-SDE mean
 // coefficient and σ_t.
 func TestVPReferenceVectors(t *testing.T) {
-	p, err := NewVP(DefaultVP)
+	p, err := NewVP(DefaultVP())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestVPReferenceVectors(t *testing.T) {
 // behaviour of the scores).
 func TestSmallTimeStressValues(t *testing.T) {
 	exact := mustCLD(t, CLDConfig{Schedule: Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04})
-	eps := mustCLD(t, DefaultCLD)
+	eps := mustCLD(t, DefaultCLD())
 	k := exact.MustKernel(1e-4, HSM)
 	relClose(t, "Σxx(1e-4)", k.Sigma.XX, 2.624092e-8, 1e-6)
 	relClose(t, "Σxv(1e-4)", k.Sigma.XV, 1.660062e-5, 1e-6)
@@ -176,7 +176,7 @@ func TestSmallTimeStressValues(t *testing.T) {
 	relClose(t, "ℓ HSM eps (1e-3)", eps.MustKernel(1e-3, HSM).Ell(), 19.92, 1e-3)
 	relClose(t, "ℓ HSM exact (1e-3)", exact.MustKernel(1e-3, HSM).Ell(), 19.94, 1e-3)
 
-	ps := mustPSLD(t, DefaultPSLD)
+	ps := mustPSLD(t, DefaultPSLD())
 	kp := ps.MustKernel(1e-3, HSM)
 	relClose(t, "PSLD Σxx(1e-3)", kp.Sigma.XX, 8.319144e-5, 1e-6)
 	relClose(t, "PSLD Σxm(1e-3)", kp.Sigma.XV, 2.191673e-4, 1e-6)
@@ -305,7 +305,7 @@ func TestKernelAgreesWithRK4MomentODEs(t *testing.T) {
 		mustPSLD(t, PSLDConfig{Schedule: Schedule{Beta0: 2, Beta1: 10}, Gamma: 0.02, Nu: 4.02, Kappa: 0.04}),
 		mustPSLD(t, PSLDConfig{Schedule: Schedule{Beta0: 8}, Gamma: 3, Nu: 1, Kappa: 0.04}), // off the CLD line
 	}
-	vp, _ := NewVP(DefaultVP)
+	vp, _ := NewVP(DefaultVP())
 	procs = append(procs, vp)
 	for _, p := range procs {
 		for _, s0 := range []Sym2{{}, {VV: 0.01}, {XX: 0.3, XV: 0.05, VV: 0.2}} {
@@ -391,7 +391,7 @@ func TestExpmAllRegimes(t *testing.T) {
 			// Reference: Taylor series with scaling and squaring.
 			n := 20
 			h := s / float64(int(1)<<n)
-			term, sum := Identity2, Identity2
+			term, sum := Identity2(), Identity2()
 			for k := 1; k < 12; k++ {
 				term = term.Mul(a.Scale(h / float64(k)))
 				sum = Mat2{sum.XX + term.XX, sum.XV + term.XV, sum.VX + term.VX, sum.VV + term.VV}
@@ -466,7 +466,7 @@ func TestConstructorsRejectBadParameters(t *testing.T) {
 	if _, err := NewVP(VPConfig{BetaMin: 0.1, BetaMax: 20, NumericalEps: -1}); err == nil {
 		t.Error("negative eps accepted")
 	}
-	p := mustCLD(t, DefaultCLD)
+	p := mustCLD(t, DefaultCLD())
 	if _, err := p.Kernel(1.5, HSM); err == nil {
 		t.Error("t > T accepted")
 	}

@@ -45,7 +45,7 @@ func Names() []string {
 func Sample(name string, n int, seed uint64) ([]float64, error) {
 	g, ok := generators[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown toy data set %q (valid: %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("toy: unknown toy data set %q (valid: %s)", name, strings.Join(Names(), ", "))
 	}
 	if n < 0 {
 		return nil, fmt.Errorf("toy: n = %d, want >= 0", n)

@@ -73,13 +73,13 @@ func (c *curve) Close() error {
 func ReadCurve(path string) (steps, loss, ema []float64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, fmt.Errorf("train: %w", err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
 	rows, err := r.ReadAll()
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("train: %s: %w", path, err)
 	}
 	for i, row := range rows {
 		if i == 0 || len(row) < 3 {
@@ -89,7 +89,7 @@ func ReadCurve(path string) (steps, loss, ema []float64, err error) {
 		l, e2 := strconv.ParseFloat(row[1], 64)
 		e, e3 := strconv.ParseFloat(row[2], 64)
 		if e1 != nil || e2 != nil || e3 != nil {
-			return nil, nil, nil, fmt.Errorf("%s: line %d is not numeric", path, i+1)
+			return nil, nil, nil, fmt.Errorf("train: %s: line %d is not numeric", path, i+1)
 		}
 		steps, loss, ema = append(steps, s), append(loss, l), append(ema, e)
 	}

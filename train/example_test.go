@@ -17,7 +17,7 @@ import (
 func Example() {
 	dir, _ := os.MkdirTemp("", "train-example")
 	defer os.RemoveAll(dir)
-	p, _ := sde.NewCLD(sde.DefaultCLD)
+	p, _ := sde.NewCLD(sde.DefaultCLD())
 	obj := &objective.Config{Process: p, MixedScore: true}
 	mc := nn.DefaultMLPConfig(obj.InDim(2), obj.OutDim(2))
 	mc.Hidden, mc.Depth = 16, 1

@@ -367,7 +367,7 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 }
 
 // ErrStopped marks a run stopped by its context after a final checkpoint.
-var ErrStopped = errors.New("training stopped")
+var ErrStopped = errors.New("train: stopped")
 
 func writeDiagnostic(path string, cfg *Config, step int64, what string, val float64, b *objective.Batch, out []float32) {
 	tmin, tmax := math.Inf(1), math.Inf(-1)

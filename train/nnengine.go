@@ -88,15 +88,15 @@ func encode(ps []*nn.Param, meta map[string]string) ([]byte, error) {
 func decode(name string, raw []byte, ps []*nn.Param) (map[string]string, error) {
 	f, err := safetensors.Read(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("train: %s: %w", name, err)
 	}
 	for _, p := range ps {
 		t, ok := f.Tensor(p.Name)
 		if !ok {
-			return nil, fmt.Errorf("%s: tensor %q missing", name, p.Name)
+			return nil, fmt.Errorf("train: %s: tensor %q missing", name, p.Name)
 		}
 		if len(t.Data) != len(p.Data) {
-			return nil, fmt.Errorf("%s: tensor %q has %d values, model needs %d", name, p.Name, len(t.Data), len(p.Data))
+			return nil, fmt.Errorf("train: %s: tensor %q has %d values, model needs %d", name, p.Name, len(t.Data), len(p.Data))
 		}
 		copy(p.Data, t.Data)
 	}
@@ -126,7 +126,7 @@ func (e *NNEngine) State() (map[string][]byte, error) {
 func (e *NNEngine) Restore(files map[string][]byte) error {
 	for _, n := range []string{"model.safetensors", "ema.safetensors", "optimizer.safetensors"} {
 		if files[n] == nil {
-			return fmt.Errorf("checkpoint has no %s", n)
+			return fmt.Errorf("train: checkpoint has no %s", n)
 		}
 	}
 	if _, err := decode("model.safetensors", files["model.safetensors"], e.Model.Params()); err != nil {
@@ -138,7 +138,7 @@ func (e *NNEngine) Restore(files map[string][]byte) error {
 	}
 	n, err := strconv.Atoi(meta["ema_updates"])
 	if err != nil {
-		return fmt.Errorf("ema.safetensors: bad ema_updates %q", meta["ema_updates"])
+		return fmt.Errorf("train: ema.safetensors: bad ema_updates %q", meta["ema_updates"])
 	}
 	e.Avg.SetUpdates(n)
 	mom, _ := e.Opt.State(e.Model.Params())
@@ -148,7 +148,7 @@ func (e *NNEngine) Restore(files map[string][]byte) error {
 	}
 	step, err := strconv.Atoi(meta["adam_step"])
 	if err != nil {
-		return fmt.Errorf("optimizer.safetensors: bad adam_step %q", meta["adam_step"])
+		return fmt.Errorf("train: optimizer.safetensors: bad adam_step %q", meta["adam_step"])
 	}
 	e.Opt.SetState(e.Model.Params(), mom, step)
 	e.emaFresh = false
@@ -163,15 +163,15 @@ func (e *NNEngine) Architecture() json.RawMessage { return e.Model.Spec().JSON()
 func LoadEMAModel(files map[string][]byte) (nn.Model, error) {
 	raw := files["ema.safetensors"]
 	if raw == nil {
-		return nil, fmt.Errorf("checkpoint has no ema.safetensors")
+		return nil, fmt.Errorf("train: checkpoint has no ema.safetensors")
 	}
 	f, err := safetensors.Read(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
-		return nil, fmt.Errorf("ema.safetensors: %w", err)
+		return nil, fmt.Errorf("train: ema.safetensors: %w", err)
 	}
 	spec, err := nn.ParseSpec([]byte(f.Metadata[nn.SpecMetadataKey]))
 	if err != nil {
-		return nil, fmt.Errorf("ema.safetensors: %w", err)
+		return nil, fmt.Errorf("train: ema.safetensors: %w", err)
 	}
 	m, err := nn.NewModel(spec)
 	if err != nil {

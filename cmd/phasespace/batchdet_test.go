@@ -7,8 +7,6 @@ import (
 	"phasespace/dataset"
 	"runtime"
 	"testing"
-
-	"phasespace/gemm"
 )
 
 // Sample i of a trained model is the same whatever the number of samples
@@ -26,12 +24,10 @@ func TestTrainedModelSamplesDoNotDependOnBatchSize(t *testing.T) {
 		t.Fatalf("train: exit %d: %s", code, errs)
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	defer gemm.SetThreads(gemm.Threads())
 	for _, method := range []string{"em", "sscs"} {
 		var ref []float64 // the 9 samples, 2 values each, of the first run
 		for _, run := range []struct{ n, procs int }{{9, 2}, {1, 2}, {5, 2}, {1, 1}, {5, 1}, {9, 1}} {
 			runtime.GOMAXPROCS(run.procs)
-			gemm.SetThreads(run.procs)
 			csv := filepath.Join(dir, fmt.Sprintf("%s-%d-%d.csv", method, run.n, run.procs))
 			if code, _, errs := runCLI(t, "sample", "--ckpt", ckpt, "--sampler", method, "--nfe", "40", "--seed", "5",
 				"--n", fmt.Sprint(run.n), "--out", csv); code != 0 {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"phasespace/checkpoint"
+	"phasespace/internal/faulthook"
 	"phasespace/train"
 )
 
@@ -35,11 +36,11 @@ func TestMain(m *testing.M) {
 // asked, so that the parent can kill it between writing and renaming.
 func installFaultHooks() {
 	if d, err := time.ParseDuration(os.Getenv("PHASESPACE_TEST_CKPT_PAUSE")); err == nil && d > 0 {
-		checkpoint.BeforeRename = func(tmp string) {
+		faulthook.SetBeforeRename(func(tmp string) {
 			os.WriteFile(filepath.Join(filepath.Dir(tmp), "PAUSED"), []byte(tmp), 0o644)
 			time.Sleep(d)
 			os.Remove(filepath.Join(filepath.Dir(tmp), "PAUSED"))
-		}
+		})
 	}
 }
 

@@ -21,7 +21,7 @@ func init() {
 // recommended sampler, rows appended to results.md as they finish.
 func runResults(args []string, stdout io.Writer) error {
 	fs := newFlagSet("results")
-	datasets := fs.String("data", strings.Join(experiment.DefaultGridData, ","), "comma-separated toy data sets")
+	datasets := fs.String("data", strings.Join(experiment.DefaultGridData(), ","), "comma-separated toy data sets")
 	combos := fs.String("runs", "vp/dsm,cld/hsm,cld/dsm,psld/hsm,psld/dsm", "comma-separated sde/objective pairs (psld uses Γ = 0.01)")
 	c := experiment.GridConfig{Rows: stdout}
 	fs.Int64Var(&c.Steps, "steps", 5000, "training steps per run")

@@ -31,7 +31,7 @@ func TestSampleCommandMatchesLibrary(t *testing.T) {
 	if err != nil || d != 2 || len(x) != 100 {
 		t.Fatalf("read back %d values of dim %d: %v", len(x), d, err)
 	}
-	p, _ := sde.NewPSLD(sde.DefaultPSLD)
+	p, _ := sde.NewPSLD(sde.DefaultPSLD())
 	mix, _ := toy.Mixture("8gaussians")
 	o, _ := exact.New(p, mix)
 	want, _, err := sampler.Sample(sampler.Config{Process: p, Model: o, Method: sampler.SSCS, NFE: 30, Seed: 7, Striding: sampler.Quadratic}, 50)
@@ -79,7 +79,7 @@ func TestSampleCommandGDDIM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := sde.NewCLD(sde.DefaultCLD)
+	p, _ := sde.NewCLD(sde.DefaultCLD())
 	mix, _ := toy.Mixture("diamond")
 	o, _ := exact.New(p, mix)
 	want, _, err := sampler.Sample(sampler.Config{Process: p, Model: o, Method: sampler.GDDIM, NFE: 12, Seed: 3, Striding: sampler.Quadratic, Order: 3, Param: sampler.ParamL}, 40)

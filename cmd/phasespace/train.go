@@ -55,7 +55,7 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.Uint64Var(&c.Seed, "seed", 0, "random seed (data, noise, initialisation)")
 	fs.StringVar(&c.OutDir, "out", "", "output directory for checkpoints, loss.csv and loss.png (required)")
 	fs.BoolVar(&f.resume, "resume", false, "continue from the newest valid checkpoint in --out, with the settings the run was started with: only --"+
-		strings.Join(model.ResumableSettings, ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
+		strings.Join(model.ResumableSettings(), ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
 	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD with --param L: add the analytic −v/Σᵛᵛ part to the score")
 	fs.StringVar(&f.param, "param", "L", "CLD, PSLD: what the network predicts. L: each SDE's own parameterisation (CLD only the velocity score, "+
 		"PSLD ε under the Cholesky factor L_t: s = −L_t⁻ᵀε); R: the full ε, position and velocity parts, under gDDIM's R_t "+
@@ -190,7 +190,7 @@ func resumeError(err error) error {
 	}
 	return usagef("--resume: the run was started with other settings, which a resumed run cannot change:\n  %s\n"+
 		"resume with the stored settings or train into another --out (may change on resume: --%s; --steps not with --lr-decay cosine)",
-		strings.Join(lines, "\n  "), strings.Join(model.ResumableSettings, ", --"))
+		strings.Join(lines, "\n  "), strings.Join(model.ResumableSettings(), ", --"))
 }
 
 func runTrain(args []string, stdout io.Writer) error {

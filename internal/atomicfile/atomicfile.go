@@ -2,6 +2,8 @@
 // the new content, never a partial file: data go to a temporary file in the
 // same directory, which is synced and renamed over the destination; on any
 // failure the temporary file is removed and the destination is untouched.
+// Like the os package's, its errors name the path and carry no package
+// prefix: every caller adds its own package's ("checkpoint: ", ...).
 package atomicfile
 
 import (

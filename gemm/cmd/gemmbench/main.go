@@ -85,10 +85,10 @@ func main() {
 	minTime := flag.Duration("min", 100*time.Millisecond, "minimum time per repetition")
 	threads := flag.Int("threads", 0, "gemm threads (default GOMAXPROCS)")
 	flag.Parse()
-	if *threads > 0 {
-		gemm.SetThreads(*threads)
+	cores := *threads
+	if cores <= 0 {
+		cores = runtime.GOMAXPROCS(0)
 	}
-	cores := gemm.Threads()
 	var peak float64
 	var measured []float64 // peak measurements, before the shapes and after
 	if *ghz > 0 {
@@ -127,7 +127,7 @@ func main() {
 		}
 		a, b, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float32, s.m*s.n)
 		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
-		run := func() { gemm.Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }
+		run := func() { gemm.SgemmThreads(cores, s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }
 		if s.nbc > 0 {
 			run, flops = convRun(r, s, cores)
 		}

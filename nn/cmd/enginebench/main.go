@@ -58,7 +58,6 @@ func main() {
 	dump := flag.String("dump", "", "instead of timing, write DIR/<model>.safetensors (weights) and DIR/<model>-io.safetensors (a batch of 3 inputs, times and inference outputs) for bench/torch_ref.py --check")
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
-	gemm.SetThreads(*threads)
 
 	var m nn.Model
 	var err error

@@ -15,7 +15,6 @@ import (
 	"os"
 	"runtime"
 
-	"phasespace/gemm"
 	"phasespace/nn"
 )
 
@@ -25,7 +24,6 @@ func main() {
 	batch := flag.Int("batch", 0, "batch (0: 512 for mlp, 64 for unet)")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
-	gemm.SetThreads(1)
 	var m nn.Model
 	var err error
 	b := 512

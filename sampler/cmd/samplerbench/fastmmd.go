@@ -32,7 +32,7 @@ func newMMDRef(y []float64, d int) (*mmdRef, error) {
 	}
 	s := metrics.Scale(y, d)
 	r := &mmdRef{y: y, d: d, scale: s}
-	for _, f := range metrics.MMDBandwidthFactors {
+	for _, f := range metrics.MMDBandwidthFactors() {
 		sig := f * s
 		r.inv = append(r.inv, 1/(2*sig*sig))
 	}

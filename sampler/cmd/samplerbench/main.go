@@ -138,9 +138,9 @@ func run(w io.Writer, n int, seed uint64, nfes []int, tols []float64, data []str
 	if *tableMode {
 		return runTable(w, n, seed, tols, data)
 	}
-	vp, _ := sde.NewVP(sde.DefaultVP)
-	cld, _ := sde.NewCLD(sde.DefaultCLD)
-	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
+	vp, _ := sde.NewVP(sde.DefaultVP())
+	cld, _ := sde.NewCLD(sde.DefaultCLD())
+	psld, _ := sde.NewPSLD(sde.DefaultPSLD())
 	procs := []*sde.Process{vp, cld, psld}
 	variants := []variant{{sampler.EM, sampler.Uniform}, {sampler.EM, sampler.Quadratic}, {sampler.SSCS, sampler.Uniform}, {sampler.SSCS, sampler.Quadratic}}
 	start := time.Now()

@@ -55,7 +55,7 @@ type schedProc struct {
 // CLD with β = 4, M⁻¹ = 4).
 func studyProcs() ([]schedProc, error) {
 	var out []schedProc
-	cc, pc := sde.DefaultCLD, sde.DefaultPSLD
+	cc, pc := sde.DefaultCLD(), sde.DefaultPSLD()
 	cl, pl := cc, pc
 	cl.Schedule = sde.Schedule{Beta0: 0.1, Beta1: 6.9}
 	pl.Schedule = sde.Schedule{Beta0: 0.2, Beta1: 13.8}

@@ -232,9 +232,9 @@ func runTable(w io.Writer, n int, seed uint64, tols []float64, data []string) er
 // non-nil only restricts the rows to those samplers.
 func smallestNFETable(w, progress io.Writer, n int, seed uint64, ladder []int, tols []float64, data []string, pairs int, z float64, only map[sampler.Method]bool) error {
 	want := func(m sampler.Method) bool { return only == nil || only[m] }
-	vp, _ := sde.NewVP(sde.DefaultVP)
-	cld, _ := sde.NewCLD(sde.DefaultCLD)
-	psld, _ := sde.NewPSLD(sde.DefaultPSLD)
+	vp, _ := sde.NewVP(sde.DefaultVP())
+	cld, _ := sde.NewCLD(sde.DefaultCLD())
+	psld, _ := sde.NewPSLD(sde.DefaultPSLD())
 	procs := []*sde.Process{vp, cld, psld}
 	start := time.Now()
 	fmt.Fprintf(w, "Exact score, n = %d samples vs %d fresh data points (seed %d+1000), sampler seed %d, ε = 1e-3, denoising on, GOMAXPROCS %d.\n", n, n, seed, seed, runtime.GOMAXPROCS(0))
