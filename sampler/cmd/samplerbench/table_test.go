@@ -20,7 +20,7 @@ func TestMMDRefMatchesMetrics(t *testing.T) {
 			t.Fatal(err)
 		}
 		if r.pows == nil {
-			t.Fatalf("bandwidth factors %v: want integer ratios of inverse squared bandwidths", metrics.MMDBandwidthFactors)
+			t.Fatalf("bandwidth factors %v: want integer ratios of inverse squared bandwidths", metrics.MMDBandwidthFactors())
 		}
 		got, _ := r.mmd2(x)
 		want, _ := metrics.MMD2(x, y, 2)
