@@ -8,7 +8,7 @@ import (
 
 	"phasespace/classifier"
 	"phasespace/dataset"
-	"phasespace/featuremetrics"
+	"phasespace/evaluate"
 )
 
 func init() {
@@ -56,22 +56,14 @@ func runClassifier(args []string, stdout io.Writer) error {
 	}
 	acc := net.Accuracy(testSet)
 	n := min(*floorN, testSet.N)
-	_, ftrain := net.Evaluate(trainSet.Pixels, n)
-	_, ftest := net.Evaluate(testSet.Pixels, n)
-	a := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: ftrain}
-	b := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: ftest}
-	fd, err := featuremetrics.FD(a, b)
+	// Score(gen, ref) takes ref as the real set of precision/recall; the
+	// floor takes train as real, so its precision is Score's recall.
+	f, err := evaluate.Score(evaluate.Embed(net, trainSet.Pixels, n), evaluate.Embed(net, testSet.Pixels, n),
+		[]evaluate.FeatureMetric{evaluate.FD, evaluate.KID, evaluate.PR}, *seed)
 	if err != nil {
 		return err
 	}
-	kid, kidSD, err := featuremetrics.KID(a, b, 100, min(1000, n), *seed)
-	if err != nil {
-		return err
-	}
-	prec, rec, err := featuremetrics.PrecisionRecall(a, b, 3)
-	if err != nil {
-		return err
-	}
+	fd, kid, kidSD, prec, rec := f.FD, f.KID, f.KIDSD, f.Recall, f.Precision
 	res := map[string]any{
 		"data": *data, "image_size": trainSet.H, "epochs": *epochs, "seed": *seed, "weights": *out,
 		"test_accuracy": acc, "train_seconds": time.Since(t0).Seconds(),

@@ -71,7 +71,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	t0 := time.Now()
 	x, st, err := sampler.Sample(sampler.Config{
 		Process: lm.Process, Model: lm.Score, Method: sampler.SSCS, NFE: *nfe, Seed: f.c.Seed + 100,
-		Callback: func(s sampler.Step) { recordPaths(paths, s, 2) },
+		Callback: func(s sampler.Step) { sampler.RecordPaths(paths, s, 2) },
 	}, *n)
 	if err != nil {
 		return err

@@ -4,10 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"phasespace/classifier"
 	"phasespace/dataset"
@@ -290,31 +288,7 @@ func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 	if asJSON {
 		return printJSON(w, res)
 	}
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	floor, _ := res["floor"].(map[string]any)
-	for _, k := range slices.Sorted(maps.Keys(res)) {
-		if fv, ok := floor[k]; ok {
-			fmt.Fprintf(tw, "%s\t%v\treal-vs-real floor %v\n", k, fmtVal(res[k]), fmtVal(fv))
-		} else if k != "floor" {
-			fmt.Fprintf(tw, "%s\t%v\n", k, fmtVal(res[k]))
-		}
-	}
-	return tw.Flush()
-}
-
-func fmtVal(v any) string {
-	switch x := v.(type) {
-	case float64:
-		return fmt.Sprintf("%.5g", x)
-	case map[string]any:
-		var parts []string
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			parts = append(parts, k+"="+fmtVal(x[k]))
-		}
-		return strings.Join(parts, " ")
-	default:
-		return fmt.Sprintf("%+v", x)
-	}
+	return evaluate.WriteTable(w, res)
 }
 
 // featureMetrics samples n images from an image checkpoint and compares

@@ -71,15 +71,15 @@ func runSample(args []string, stdout io.Writer) error {
 		return err
 	}
 	paths := make([][][4]float64, trackedPaths)
-	prog := newProgress(os.Stderr, cfg)
+	prog := sampler.NewProgress(os.Stderr, cfg)
 	cfg.Callback = func(s sampler.Step) {
-		prog.step(s)
+		prog.Step(s)
 		if f.traj != "" {
-			recordPaths(paths, s, cfg.Model.Dim())
+			sampler.RecordPaths(paths, s, cfg.Model.Dim())
 		}
 	}
 	x, st, err := sampler.Sample(cfg, f.n)
-	prog.done()
+	prog.Done()
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func runSample(args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "sampled %d points of %s with %v %v: %d NFE (%s), %d steps, %v (%.0f samples/s)\n",
-		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, nfeNote(cfg, st), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
+		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, st.Note(cfg), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
 	fmt.Fprintf(stdout, "wrote %s", f.out)
 	if f.traj != "" {
 		fmt.Fprintf(stdout, " and %s", f.traj)
@@ -112,21 +112,6 @@ func runSample(args []string, stdout io.Writer) error {
 }
 
 func isPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
-
-// nfeNote explains how the NFE was spent.
-func nfeNote(c sampler.Config, st sampler.Stats) string {
-	den := "incl. 1 denoising"
-	if c.NoDenoise {
-		den = "no denoising"
-	}
-	if c.Method == sampler.ODE {
-		return fmt.Sprintf("adaptive RK45, rtol %g atol %g, %d rejected steps, %s", c.RTol, c.ATol, st.Rejected, den)
-	}
-	if c.Method == sampler.GDDIM {
-		return fmt.Sprintf("order %d, K = %v, %v striding, ε = %g, %s", c.Order, c.Param, c.Striding, c.Eps, den)
-	}
-	return fmt.Sprintf("%v striding, ε = %g, %s", c.Striding, c.Eps, den)
-}
 
 // config validates the flags and builds the sampler configuration; the
 // second result names the model.
@@ -245,52 +230,4 @@ func (f *sampleFlags) scoreModel(given map[string]bool, m sampler.Method) (*sde.
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
-}
-
-// recordPaths appends the state (x₁, x₂, v₁, v₂) of the first samples.
-func recordPaths(paths [][][4]float64, s sampler.Step, d int) {
-	for k := range paths {
-		if (k+1)*d > len(s.X) {
-			break
-		}
-		var st [4]float64
-		st[0], st[1] = s.X[k*d], s.X[k*d+1]
-		if s.V != nil {
-			st[2], st[3] = s.V[k*d], s.V[k*d+1]
-		}
-		paths[k] = append(paths[k], st)
-	}
-}
-
-// progress prints a status line to w at most every two seconds.
-type progress struct {
-	w          io.Writer
-	c          sampler.Config
-	start, end time.Time
-	printed    bool
-}
-
-func newProgress(w io.Writer, c sampler.Config) *progress {
-	now := time.Now()
-	return &progress{w: w, c: c, start: now, end: now}
-}
-
-func (p *progress) step(s sampler.Step) {
-	now := time.Now()
-	if now.Sub(p.end) < 2*time.Second {
-		return
-	}
-	p.end = now
-	p.printed = true
-	total := ""
-	if p.c.Method != sampler.ODE {
-		total = fmt.Sprintf("/%d", p.c.NFE)
-	}
-	fmt.Fprintf(p.w, "\rsample: %v step %d, t = %.4f, %d%s NFE, %v elapsed   ", p.c.Method, s.Index, s.Time, s.NFE, total, now.Sub(p.start).Round(time.Second))
-}
-
-func (p *progress) done() {
-	if p.printed {
-		fmt.Fprintln(p.w)
-	}
 }
