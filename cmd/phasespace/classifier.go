@@ -30,11 +30,8 @@ func runClassifier(args []string, stdout io.Writer) error {
 	if *out == "" {
 		return usagef("--out is required: a .safetensors file for the classifier")
 	}
-	if *epochs < 1 || *epochs > 50 {
-		return usagef("--epochs = %d: want 1..50", *epochs)
-	}
-	if *floorN < 100 || *floorN > 10000 {
-		return usagef("--floor-n = %d: want 100..10000", *floorN)
+	if err := firstErr(inRange("epochs", *epochs, 1, 50), inRange("floor-n", *floorN, 100, 10000)); err != nil {
+		return err
 	}
 	trainSet, testSet, err := dataset.LoadSplits(*data, *downsample)
 	if err != nil {

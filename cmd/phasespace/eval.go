@@ -10,7 +10,6 @@ import (
 	"phasespace/classifier"
 	"phasespace/dataset"
 	"phasespace/evaluate"
-	"phasespace/exact"
 	"phasespace/imagedata"
 	"phasespace/likelihood"
 	"phasespace/model"
@@ -68,20 +67,8 @@ func runEval(args []string, stdout io.Writer) error {
 	if given := len(slices.DeleteFunc([]string{f.samples, f.exactName, f.ckpt}, func(s string) bool { return s == "" })); given != 1 {
 		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
 	}
-	switch {
-	case f.nll.N < 2 || f.nll.N > 1_000_000:
-		return usagef("--n = %d: want 2..1000000", f.nll.N)
-	case f.nll.IW < 1 || f.nll.IW > 4096:
-		return usagef("--iw = %d: want 1..4096", f.nll.IW)
-	case f.nll.Probes < 1 || f.nll.Probes > 1024:
-		return usagef("--probes = %d: want 1..1024", f.nll.Probes)
-	case !(f.nll.Eps > 0 && f.nll.Eps < 1):
-		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.nll.Eps)
-	}
-	if err := checkTolerances(f.nll.RTol, f.nll.ATol); err != nil {
-		return err
-	}
-	if err := f.parseMetrics(); err != nil {
+	if err := firstErr(inRange("n", f.nll.N, 2, 1_000_000), inRange("iw", f.nll.IW, 1, 4096), inRange("probes", f.nll.Probes, 1, 1024),
+		inUnit("likelihood-eps", f.nll.Eps), checkTolerances(f.nll.RTol, f.nll.ATol), f.parseMetrics()); err != nil {
 		return err
 	}
 	res := map[string]any{}
@@ -172,14 +159,8 @@ func sampleMetrics(x []float64, data string, n int, seed uint64, want []evaluate
 // nllConfig is the likelihood flags as evaluate.NLLConfig.
 func (f *evalFlags) nllConfig() (evaluate.NLLConfig, error) {
 	c := f.nll
-	var err error
-	if c.Divergence, err = likelihood.ParseDivergence(f.divergence); err != nil {
-		return c, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
-	}
-	if c.Probe, err = likelihood.ParseProbe(f.probe); err != nil {
-		return c, usagef("--probe %q: valid are rademacher, gaussian", f.probe)
-	}
-	return c, nil
+	return c, firstErr(parseFlag(&c.Divergence, "divergence", f.divergence, likelihood.ParseDivergence, "exact, hutchinson"),
+		parseFlag(&c.Probe, "probe", f.probe, likelihood.ParseProbe, "rademacher, gaussian"))
 }
 
 // nllOf evaluates the likelihood of n fresh data points under a score model.
@@ -201,18 +182,10 @@ func (f *evalFlags) nllOf(p *sde.Process, m score.VJPModel, data string, res map
 
 // evalExact evaluates the exact score of a mixture data set.
 func (f *evalFlags) evalExact(res map[string]any) error {
-	mix, ok := toy.Mixture(f.exactName)
-	if !ok {
-		return usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", f.exactName)
+	p, o, err := f.sf.exactScore(f.exactName)
+	if err == nil {
+		err = f.checkFlags("exact", p.Kind, false)
 	}
-	p, _, err := f.sf.build()
-	if err != nil {
-		return err
-	}
-	if err := f.checkFlags("exact", p.Kind, false); err != nil {
-		return err
-	}
-	o, err := exact.New(p, mix)
 	if err != nil {
 		return err
 	}
@@ -321,13 +294,5 @@ func (f *evalFlags) featureMetrics(lm *model.Loaded, res map[string]any) error {
 
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
 func checkTolerances(rtol, atol float64) error {
-	for _, tol := range []struct {
-		name string
-		v    float64
-	}{{"rtol", rtol}, {"atol", atol}} {
-		if !(tol.v > 0 && tol.v < 1) {
-			return usagef("--%s = %v: want 0 < tol < 1", tol.name, tol.v)
-		}
-	}
-	return nil
+	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
 }

@@ -11,8 +11,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -77,14 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // commandNames returns the commands in alphabetical order.
-func commandNames() []string {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func commandNames() []string { return slices.Sorted(maps.Keys(commands)) }
 
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: phasespace <command> [flags]   (phasespace <command> -h for a command's flags)")

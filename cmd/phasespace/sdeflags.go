@@ -5,8 +5,10 @@ import (
 	"flag"
 	"strconv"
 
+	"phasespace/exact"
 	"phasespace/model"
 	"phasespace/sde"
+	"phasespace/toy"
 )
 
 // sdeFlags holds the SDE flags shared by kernel, sample, eval and train:
@@ -82,4 +84,19 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 		return nil, 0, usageError{err}
 	}
 	return p, obj, nil
+}
+
+// exactScore returns the process of the flags and the exact score of the
+// mixture data set name (--exact).
+func (f *sdeFlags) exactScore(name string) (*sde.Process, *exact.Oracle, error) {
+	mix, ok := toy.Mixture(name)
+	if !ok {
+		return nil, nil, usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", name)
+	}
+	p, _, err := f.build()
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := exact.New(p, mix)
+	return p, o, err
 }

@@ -117,14 +117,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 		c.LRDecay = f.lrDecay
 	}
 	if !f.quiet {
-		c.Progress = func(s train.Status) {
-			fmt.Fprintf(stderr, "step %d/%d  loss %.4f  ema-loss %.4f  |g| %.3g  lr %.2g  %.1f steps/s  %.0f samples/s  elapsed %v  ETA %v",
-				s.Step, s.Steps, s.Loss, s.EMALoss, s.GradNorm, s.LR, s.StepsPerSec, s.SamplesPerSec, s.Elapsed.Round(time.Second), s.ETA.Round(time.Second))
-			if s.Skipped > 0 {
-				fmt.Fprintf(stderr, "  skipped %d", s.Skipped)
-			}
-			fmt.Fprintln(stderr)
-		}
+		c.Progress = func(s train.Status) { fmt.Fprintln(stderr, s) }
 	}
 	r, err := model.Setup(c)
 	var pe *fs.PathError
