@@ -23,32 +23,6 @@ func loadCheckpoint(dir string) (*model.Loaded, error) {
 	return m, nil
 }
 
-// sampleCheckpoint draws n samples from a trained model with the given
-// sampler and NFE (empty / 0: the checkpoint's recommendation).
-func sampleCheckpoint(lm *model.Loaded, method string, nfe, n int, seed uint64) ([]float64, map[string]any, error) {
-	if method == "" {
-		method = lm.Meta.Sampler
-	}
-	if nfe == 0 {
-		nfe = lm.Meta.NFE
-	}
-	m, err := sampler.ParseMethod(method)
-	if err != nil {
-		return nil, nil, usagef("--sampler: %v", err)
-	}
-	if err := checkFullScore(lm, m); err != nil {
-		return nil, nil, err
-	}
-	if m != sampler.ODE && nfe < 2 {
-		return nil, nil, usagef("--nfe = %d: want >= 2 for %s", nfe, method)
-	}
-	x, st, err := lm.Sample(m, nfe, n, seed)
-	if err != nil {
-		return nil, nil, err
-	}
-	return x, map[string]any{"sampler": method, "nfe": st.NFE, "seconds": st.Wall.Seconds()}, nil
-}
-
 // checkFullScore refuses --sampler gddim for a checkpoint whose network
 // predicts only the velocity score (model.Loaded.CheckSampler).
 func checkFullScore(lm *model.Loaded, m sampler.Method) error {

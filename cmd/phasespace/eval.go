@@ -1,19 +1,20 @@
 package main
 
 import (
+	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
-	"phasespace/classifier"
 	"phasespace/dataset"
 	"phasespace/evaluate"
-	"phasespace/imagedata"
 	"phasespace/likelihood"
 	"phasespace/model"
-	"phasespace/score"
+	"phasespace/sampler"
 	"phasespace/sde"
 	"phasespace/toy"
 )
@@ -68,7 +69,9 @@ func runEval(args []string, stdout io.Writer) error {
 		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
 	}
 	if err := firstErr(inRange("n", f.nll.N, 2, 1_000_000), inRange("iw", f.nll.IW, 1, 4096), inRange("probes", f.nll.Probes, 1, 1024),
-		inUnit("likelihood-eps", f.nll.Eps), checkTolerances(f.nll.RTol, f.nll.ATol), f.parseMetrics()); err != nil {
+		inUnit("likelihood-eps", f.nll.Eps), checkTolerances(f.nll.RTol, f.nll.ATol), f.parseMetrics(),
+		parseFlag(&f.nll.Divergence, "divergence", f.divergence, likelihood.ParseDivergence, "exact, hutchinson"),
+		parseFlag(&f.nll.Probe, "probe", f.probe, likelihood.ParseProbe, "rademacher, gaussian")); err != nil {
 		return err
 	}
 	res := map[string]any{}
@@ -137,47 +140,22 @@ func (f *evalFlags) evalSampleFile(res map[string]any) error {
 	if d != 2 {
 		return fmt.Errorf("%s: %d columns; the 2-D sample metrics need 2", f.samples, d)
 	}
-	return sampleMetrics(x, f.data, f.nll.N, f.nll.Seed, f.want.Sample, res)
-}
-
-// sampleMetrics fills res with evaluate.Samples of the metrics want.
-func sampleMetrics(x []float64, data string, n int, seed uint64, want []evaluate.SampleMetric, res map[string]any) error {
-	if _, err := toy.Sample(data, 1, 0); err != nil {
-		return usagef("--data: %v", err)
-	}
-	if _, ok := toy.Mixture(data); slices.Contains(want, evaluate.Modes) && !ok {
-		return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
-	}
-	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: data, N: n, Seed: seed, Metrics: want})
+	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: f.data, N: f.nll.N, Seed: f.nll.Seed, Metrics: f.want.Sample})
 	if err != nil {
-		return err
+		return evalError(err)
 	}
 	r.Fields(res)
 	return nil
 }
 
-// nllConfig is the likelihood flags as evaluate.NLLConfig.
-func (f *evalFlags) nllConfig() (evaluate.NLLConfig, error) {
-	c := f.nll
-	return c, firstErr(parseFlag(&c.Divergence, "divergence", f.divergence, likelihood.ParseDivergence, "exact, hutchinson"),
-		parseFlag(&c.Probe, "probe", f.probe, likelihood.ParseProbe, "rademacher, gaussian"))
-}
-
-// nllOf evaluates the likelihood of n fresh data points under a score model.
-func (f *evalFlags) nllOf(p *sde.Process, m score.VJPModel, data string, res map[string]any) error {
-	if _, err := toy.Sample(data, 1, 0); err != nil {
-		return usagef("--data: %v", err)
+// evalError turns an evaluate.ConfigError into a usage error naming the
+// flag of its field.
+func evalError(err error) error {
+	var ce *evaluate.ConfigError
+	if errors.As(err, &ce) {
+		return usagef("--%s: %v", strings.ToLower(ce.Field), ce.Err)
 	}
-	c, err := f.nllConfig()
-	if err != nil {
-		return err
-	}
-	r, err := evaluate.NLL(p, m, data, c)
-	if err != nil {
-		return err
-	}
-	res["nll"] = r.Fields()
-	return nil
+	return err
 }
 
 // evalExact evaluates the exact score of a mixture data set.
@@ -189,15 +167,16 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if err != nil {
 		return err
 	}
-	data := f.data
-	if data == "" {
-		data = f.exactName
-	}
 	res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p)
 	if len(f.want.Sample) > 0 {
 		return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
 	}
-	return f.nllOf(p, o, data, res)
+	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
+	if err != nil {
+		return evalError(err)
+	}
+	res["nll"] = r.Fields()
+	return nil
 }
 
 // evalCheckpoint evaluates a trained model.
@@ -206,55 +185,19 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	if err != nil {
 		return err
 	}
-	w, image := f.want, dataset.IsImage(lm.Meta.Data)
-	if image && w.BPD && f.divergence == "exact" && !f.given["divergence"] {
-		f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
+	image := dataset.IsImage(lm.Meta.Data)
+	if image && f.want.BPD && !f.given["divergence"] {
+		f.nll.Divergence, f.divergence = likelihood.Hutchinson, "hutchinson" // one VJP per probe instead of one per pixel
 	}
 	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
 		return err
 	}
-	data := f.data
-	if data == "" {
-		data = lm.Meta.Data
+	r, err := evaluate.Checkpoint(lm, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier})
+	if errors.Is(err, model.ErrVelocityOnly) {
+		return checkFullScore(lm, sampler.GDDIM)
 	}
-	res["model"], res["process"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step), evaluate.ProcessFields(lm.Process)
-	if !image {
-		if w.BPD {
-			return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
-		}
-		if w.NLL {
-			if err := f.nllOf(lm.Process, lm.Score, data, res); err != nil {
-				return err
-			}
-		}
-		if len(w.Sample) == 0 {
-			return nil
-		}
-		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.nll.N, f.nll.Seed)
-		if err != nil {
-			return err
-		}
-		res["sampler"] = info
-		return sampleMetrics(x, data, f.nll.N, f.nll.Seed, w.Sample, res)
-	}
-	if w.NLL || len(w.Sample) > 0 {
-		return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", evaluate.Metrics{Sample: w.Sample, NLL: w.NLL})
-	}
-	if w.BPD {
-		c, err := f.nllConfig()
-		if err != nil {
-			return err
-		}
-		r, err := evaluate.BPD(lm, c)
-		if err != nil {
-			return err
-		}
-		res["bpd"] = r.Fields()
-	}
-	if len(w.Feature) > 0 {
-		return f.featureMetrics(lm, res)
-	}
-	return nil
+	maps.Copy(res, r)
+	return evalError(err)
 }
 
 func printEval(w io.Writer, res map[string]any, asJSON bool) error {
@@ -262,34 +205,6 @@ func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 		return printJSON(w, res)
 	}
 	return evaluate.WriteTable(w, res)
-}
-
-// featureMetrics samples n images from an image checkpoint and compares
-// them with evaluate.Features.
-func (f *evalFlags) featureMetrics(lm *model.Loaded, res map[string]any) error {
-	if f.classifier == "" {
-		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
-	}
-	trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.Downsample)
-	if err != nil {
-		return err
-	}
-	net, err := classifier.Load(f.classifier, test.H)
-	if err != nil {
-		return fmt.Errorf("--classifier: %w", err)
-	}
-	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, min(f.nll.N, test.N), f.nll.Seed)
-	if err != nil {
-		return err
-	}
-	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, evaluate.FeatureConfig{Seed: f.nll.Seed, Metrics: f.want.Feature})
-	if err != nil {
-		return err
-	}
-	out := r.Fields()
-	out["sampler"] = info
-	res["features"] = out
-	return nil
 }
 
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
