@@ -37,18 +37,17 @@ func runClassifier(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t0 := time.Now()
-	last := time.Now()
+	t0, last := time.Now(), time.Now()
 	net, err := classifier.Train(trainSet, classifier.TrainConfig{Epochs: *epochs, Seed: *seed, Progress: func(ep, step int, loss float64) {
 		if time.Since(last) > 10*time.Second {
 			last = time.Now()
 			fmt.Fprintf(os.Stderr, "epoch %d step %d loss %.4f elapsed %v\n", ep+1, step, loss, time.Since(t0).Round(time.Second))
 		}
 	}})
-	if err != nil {
-		return err
+	if err == nil {
+		err = net.Save(*out)
 	}
-	if err := net.Save(*out); err != nil {
+	if err != nil {
 		return err
 	}
 	acc := net.Accuracy(testSet)

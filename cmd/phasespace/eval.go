@@ -24,19 +24,15 @@ func init() {
 }
 
 type evalFlags struct {
-	sf                 *sdeFlags
-	samples, exactName string
-	ckpt, data         string
-	metricList         string
-	nll                evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
-	divergence, probe  string
-	asJSON             bool
-	given              map[string]bool
-	fs                 *flag.FlagSet
-	want               evaluate.Metrics // the metrics requested
-	classifier         string
-	sampler            string
-	nfe                int
+	sf                                         *sdeFlags
+	samples, exactName, ckpt, data, metricList string
+	divergence, probe, classifier, sampler     string
+	nll                                        evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
+	want                                       evaluate.Metrics   // the metrics requested
+	nfe                                        int
+	asJSON                                     bool
+	given                                      map[string]bool
+	fs                                         *flag.FlagSet
 }
 
 func runEval(args []string, stdout io.Writer) error {

@@ -2,13 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"slices"
 
+	"phasespace/dataset"
 	"phasespace/figure"
+	"phasespace/model"
+	"phasespace/sampler"
 )
 
 // warnf prints a warning line to stderr.
@@ -72,13 +76,6 @@ func parseFlag[T any](dst *T, name, s string, parse func(string) (T, error), val
 	return nil
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // writeSamples writes n×d samples x to path: a .png of square images
 // (d ≠ 2) or a scatter and density plot titled title (d = 2), else a CSV.
 func writeSamples(path, title string, x []float64, d int) error {
@@ -88,5 +85,30 @@ func writeSamples(path, title string, x []float64, d int) error {
 	case isPNG(path):
 		return figure.Panels(path, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
 	}
-	return writeSamplesCSV(path, x, d)
+	if err := dataset.WriteCSV(path, x, d); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
+}
+
+// loadCheckpoint reads a checkpoint with model.Load, warning about newer
+// checkpoints that failed verification.
+func loadCheckpoint(dir string) (*model.Loaded, error) {
+	m, err := model.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range m.Skipped {
+		warnf("skipping checkpoint: %v", s)
+	}
+	return m, nil
+}
+
+// checkFullScore refuses --sampler gddim for a checkpoint whose network
+// predicts only the velocity score (model.Loaded.CheckSampler).
+func checkFullScore(lm *model.Loaded, m sampler.Method) error {
+	if err := lm.CheckSampler(m); errors.Is(err, model.ErrVelocityOnly) {
+		return usagef("--sampler gddim needs the full score (ε = −K_tᵀs mixes ∇ₓ and ∇ᵥ), and checkpoint %s predicts only the %v velocity score: train with --param R", lm.Dir, lm.Process.Kind)
+	}
+	return nil
 }

@@ -21,25 +21,14 @@ func init() {
 
 // sampleFlags are the flags of the sample command.
 type sampleFlags struct {
-	sdeF          *sdeFlags
-	exactName     string
-	ckpt          string
-	method        string
-	nfe, n        int
-	seed          uint64
-	out, traj     string
-	rtol, atol    float64
-	striding      string
-	eps           float64
-	noDenoise     bool
-	order         int
-	param         string
-	sscsScoreTime string
-	sscsBetaRule  string
+	sdeF                                                *sdeFlags
+	exactName, ckpt, method, out, traj, striding, param string
+	sscsScoreTime, sscsBetaRule                         string
+	nfe, n, order                                       int
+	seed                                                uint64
+	rtol, atol, eps                                     float64
+	noDenoise                                           bool
 }
-
-// trackedPaths is the number of samples whose trajectories are drawn.
-const trackedPaths = 6
 
 func runSample(args []string, stdout io.Writer) error {
 	fs := newFlagSet("sample")
@@ -68,7 +57,7 @@ func runSample(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	paths := make([][][4]float64, trackedPaths)
+	paths := make([][][4]float64, 6) // --trajectories draws the first six samples
 	prog := sampler.NewProgress(os.Stderr, cfg)
 	cfg.Callback = func(s sampler.Step) {
 		prog.Step(s)
@@ -86,18 +75,16 @@ func runSample(args []string, stdout io.Writer) error {
 	if err := writeSamples(f.out, title, x, d); err != nil {
 		return err
 	}
+	wrote := f.out
 	if f.traj != "" {
-		if err := figure.Trajectories(f.traj, title, paths[:min(trackedPaths, f.n)], 420); err != nil {
+		if err := figure.Trajectories(f.traj, title, paths[:min(len(paths), f.n)], 420); err != nil {
 			return err
 		}
+		wrote += " and " + f.traj
 	}
 	fmt.Fprintf(stdout, "sampled %d points of %s with %v %v: %d NFE (%s), %d steps, %v (%.0f samples/s)\n",
 		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, st.Note(cfg), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
-	fmt.Fprintf(stdout, "wrote %s", f.out)
-	if f.traj != "" {
-		fmt.Fprintf(stdout, " and %s", f.traj)
-	}
-	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "wrote %s\n", wrote)
 	return nil
 }
 
@@ -119,7 +106,11 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	if err := checkFlags("sample", fs, u); err != nil {
 		return c, "", err
 	}
-	switch minNFE := 2 - btoi(f.noDenoise); {
+	minNFE := 2 // N−1 steps and the denoising step, or N steps without it
+	if f.noDenoise {
+		minNFE = 1
+	}
+	switch {
 	case c.Method == sampler.GDDIM && (f.order < 1 || f.order > 3):
 		return c, "", usagef("--order = %d: want 1, 2 or 3", f.order)
 	case c.Method != sampler.ODE && (f.nfe < minNFE || f.nfe > 1_000_000):

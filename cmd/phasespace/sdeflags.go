@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"strconv"
@@ -63,12 +64,9 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	objName := f.objective
-	if objName == "" {
-		objName = "hsm"
-		if kind == sde.VP {
-			objName = "dsm"
-		}
+	objName := cmp.Or(f.objective, "hsm")
+	if f.objective == "" && kind == sde.VP {
+		objName = "dsm"
 	}
 	obj, err := sde.ParseObjective(objName)
 	if err != nil {

@@ -94,11 +94,11 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 		f.sf.spec.NumericalEps = model.Float(model.DefaultToyNumericalEps) // the toy configuration of the reference code
 	}
 	var err error
-	if c.Process, c.Objective, err = f.sf.build(); err != nil {
-		return nil, err
+	if c.Process, c.Objective, err = f.sf.build(); err == nil {
+		err = parseFlag(&c.Weighting, "weighting", f.weighting, objective.ParseWeighting, "eps, ml")
 	}
-	if c.Weighting, err = objective.ParseWeighting(f.weighting); err != nil {
-		return nil, usagef("--weighting: %v", err)
+	if err != nil {
+		return nil, err
 	}
 	if c.Param, err = objective.ParseParam(f.param); err != nil {
 		return nil, usagef("--param: %v", err)
@@ -108,10 +108,8 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
 		return nil, err
 	}
-	if f.channels != "" {
-		if c.Net.Channels, err = model.ParseChannels(f.channels); err != nil {
-			return nil, usagef("--channels: %v", err)
-		}
+	if c.Net.Channels, err = model.ParseChannels(f.channels); f.channels != "" && err != nil { // "": the default
+		return nil, usagef("--channels: %v", err)
 	}
 	if c.NoMixedScore = !f.mixed; f.lrDecay != "none" {
 		c.LRDecay = f.lrDecay
