@@ -32,7 +32,7 @@ func configErr(field, format string, a ...any) error {
 type CheckpointConfig struct {
 	Metrics    Metrics   // 2-D checkpoints: NLL and sample metrics; image checkpoints: BPD and feature metrics
 	Data       string    // 2-D reference data set (default: the checkpoint's)
-	NLL        NLLConfig // NLL and BPD settings; NLL.N and NLL.Seed are also the samples drawn and their seed
+	NLL        NLLConfig // NLL and BPD settings; NLL.N (0: DefaultN) and NLL.Seed are also the samples drawn and their seed
 	Sampler    string    // sampler of the sample and feature metrics (default: the checkpoint's recommendation)
 	NFE        int       // its NFE (default: the checkpoint's recommendation)
 	Classifier string    // feature metrics: the classifier weights file (required for them)
@@ -55,7 +55,7 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 	} else if err = lm.CheckSampler(m); err != nil {
 		err = &ConfigError{Field: "Sampler", Err: err}
 	}
-	sampled := len(w.Sample) > 0 || len(w.Feature) > 0
+	sampled, n := len(w.Sample) > 0 || len(w.Feature) > 0, cmp.Or(c.NLL.N, DefaultN)
 	switch {
 	case !image && w.BPD:
 		return nil, configErr("Metrics", "bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
@@ -87,11 +87,11 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		res["nll"] = r.Fields()
 	}
 	if len(w.Sample) > 0 {
-		x, err := sample(c.NLL.N)
+		x, err := sample(n)
 		if err != nil {
 			return nil, err
 		}
-		r, err := Samples(x, SampleConfig{Data: data, N: c.NLL.N, Seed: c.NLL.Seed, Metrics: w.Sample})
+		r, err := Samples(x, SampleConfig{Data: data, N: n, Seed: c.NLL.Seed, Metrics: w.Sample})
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("evaluate: classifier: %w", err)
 		}
-		x, err := sample(min(c.NLL.N, test.N))
+		x, err := sample(min(n, test.N))
 		if err != nil {
 			return nil, err
 		}
