@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"phasespace/model"
 	"phasespace/sde"
 )
 
@@ -15,8 +16,14 @@ import (
 // entry by entry), VP's std squares to its variance, and a time outside
 // [0, T] is refused.
 func TestKernelReport(t *testing.T) {
-	vp, _ := sde.NewVP(sde.DefaultVP)
-	cld, _ := sde.NewCLD(sde.DefaultCLD)
+	vp, err := model.SDESpec{Kind: sde.VP}.Process()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cld, err := model.SDESpec{Kind: sde.CLD}.Process()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range []*sde.Process{vp, cld} {
 		obj := sde.DSM
 		if p.Order() == 2 {
