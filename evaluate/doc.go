@@ -11,7 +11,13 @@
 //     images;
 //   - Features compares generated images with test images in the project
 //     classifier's feature space (FD, KID, precision/recall, class-histogram
-//     KL), beside the training-versus-test floor.
+//     KL), beside the training-versus-test floor;
+//   - Checkpoint runs the protocol that fits a trained model (NLL and sample
+//     metrics for 2-D data, BPD and feature metrics for images) from a
+//     CheckpointConfig; a *ConfigError marks the caller's input errors.
+//
+// WriteTable prints result fields as `phasespace eval` does, and Kernel
+// reports an SDE's perturbation kernel as `phasespace kernel` does.
 //
 // Every random draw is keyed by the configured seed with rng.PurposeEval,
 // as `phasespace eval` does, so the numbers equal the command's.

@@ -194,7 +194,7 @@ func NLL(p *sde.Process, m score.VJPModel, data string, c NLLConfig) (*NLLResult
 	}
 	x, err := toy.Sample(data, c.N, rng.Key(c.Seed, rng.PurposeEval, 3))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate: data %q: %v", data, err)
+		return nil, configErr("Data", "data %q: %v", data, err)
 	}
 	l, err := LikelihoodOf(p, m, x, c)
 	if err != nil {

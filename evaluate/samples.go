@@ -77,8 +77,8 @@ type SampleResult struct {
 // PurposeEval, 2)). The metrics are metrics.EnergyDistance, metrics.MMD2,
 // metrics.SlicedW2 and metrics.ModeMetrics, defined in docs/metrics.md
 // (Sample metrics). Errors: N < 2 (when set), fewer than 2 samples or an
-// odd length of x, an unknown data set or metric, modes for a data set that
-// is not a mixture.
+// odd length of x, an unknown metric, an unknown data set or modes for a data set that
+// is not a mixture (these two a *ConfigError).
 func Samples(x []float64, c SampleConfig) (*SampleResult, error) {
 	n := c.N
 	if n == 0 {
@@ -96,7 +96,7 @@ func Samples(x []float64, c SampleConfig) (*SampleResult, error) {
 	}
 	y, err := toy.Sample(c.Data, n, rng.Key(c.Seed, rng.PurposeEval, 1))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate: data %q: %v", c.Data, err)
+		return nil, configErr("Data", "data %q: %v", c.Data, err)
 	}
 	ref, _ := toy.Sample(c.Data, len(x)/2, rng.Key(c.Seed, rng.PurposeEval, 2))
 	r := &SampleResult{Data: c.Data, Samples: len(x) / 2, DataN: n}
@@ -113,7 +113,7 @@ func Samples(x []float64, c SampleConfig) (*SampleResult, error) {
 		case Modes:
 			mix, ok := toy.Mixture(c.Data)
 			if !ok {
-				return nil, fmt.Errorf("evaluate: the mode metrics need a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", c.Data)
+				return nil, configErr("Metrics", "the mode metrics need a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", c.Data)
 			}
 			r.Modes = &ModeMeasure{Value: metrics.ModeMetrics(x, mix), Floor: metrics.ModeMetrics(ref, mix)}
 			continue

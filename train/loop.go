@@ -79,6 +79,18 @@ type Status struct {
 	Done          bool
 }
 
+// String is the status as one progress line (no newline): step, losses,
+// gradient norm, learning rate, throughput, elapsed time, ETA and the
+// skipped steps if any.
+func (s Status) String() string {
+	line := fmt.Sprintf("step %d/%d  loss %.4f  ema-loss %.4f  |g| %.3g  lr %.2g  %.1f steps/s  %.0f samples/s  elapsed %v  ETA %v",
+		s.Step, s.Steps, s.Loss, s.EMALoss, s.GradNorm, s.LR, s.StepsPerSec, s.SamplesPerSec, s.Elapsed.Round(time.Second), s.ETA.Round(time.Second))
+	if s.Skipped > 0 {
+		line += fmt.Sprintf("  skipped %d", s.Skipped)
+	}
+	return line
+}
+
 // State is the loop's own part of a checkpoint.
 type State struct {
 	Step    int64   `json:"step"`

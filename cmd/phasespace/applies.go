@@ -49,14 +49,30 @@ type cond struct {
 // rule is the conditions under which a flag has an effect (none: always).
 type rule []cond
 
-// oneOf is the condition that a choice (--flag, read from u by get) is
-// one of names.
-func oneOf(flag string, get func(useContext) string, names ...string) cond {
+// choice is the condition that the choice --flag (read from u by get) is
+// one of names; prep ("to", "with") leads its wording.
+func choice(prep, flag string, get func(useContext) string, names ...string) cond {
 	return cond{
-		when: "to --" + flag + " " + strings.Join(names, " or "),
+		when: prep + " --" + flag + " " + strings.Join(names, " or "),
 		ok:   func(u useContext) bool { return slices.Contains(names, get(u)) },
-		here: func(u useContext) string { return "to --" + flag + " " + get(u) },
+		here: func(u useContext) string { return prep + " --" + flag + " " + get(u) },
 	}
+}
+
+// fixed is a condition whose refusal always reads here.
+func fixed(when, here string, ok func(useContext) bool) cond {
+	return cond{when, ok, func(useContext) string { return here }}
+}
+
+// fromCkpt is eval's condition of --ckpt and a metric (ok) of kind what.
+func fromCkpt(when, what string, ok func(useContext) bool) cond {
+	return cond{"with --ckpt and " + when, func(u useContext) bool { return u.Source == "ckpt" && ok(u) },
+		func(u useContext) string {
+			if u.Source != "ckpt" {
+				return "with --" + u.Source
+			}
+			return "without " + what + " in --metrics"
+		}}
 }
 
 func sdeIn(kinds ...sde.Kind) cond {
@@ -64,19 +80,11 @@ func sdeIn(kinds ...sde.Kind) cond {
 	for i, k := range kinds {
 		names[i] = k.String()
 	}
-	return oneOf("sde", func(u useContext) string { return u.SDE.String() }, names...)
+	return choice("to", "sde", func(u useContext) string { return u.SDE.String() }, names...)
 }
 
 func samplerIn(names ...string) cond {
-	return oneOf("sampler", func(u useContext) string { return u.Sampler }, names...)
-}
-
-func sourceIs(src string) cond {
-	return cond{
-		when: "with --" + src + " (a --ckpt fixes the SDE, --samples has none)",
-		ok:   func(u useContext) bool { return u.Source == src },
-		here: func(u useContext) string { return "with --" + u.Source },
-	}
+	return choice("to", "sampler", func(u useContext) string { return u.Sampler }, names...)
 }
 
 func imageData(want bool) cond {
@@ -84,63 +92,46 @@ func imageData(want bool) cond {
 	if want {
 		when, what = "to image data (the U-Net)", "2-D data"
 	}
-	return cond{
-		when: when,
-		ok:   func(u useContext) bool { return u.Image == want },
-		here: func(u useContext) string { return fmt.Sprintf("to --data %s (%s)", u.Data, what) },
-	}
+	return cond{when, func(u useContext) bool { return u.Image == want },
+		func(u useContext) string { return fmt.Sprintf("to --data %s (%s)", u.Data, what) }}
 }
 
 var (
-	weightingML = cond{"with --weighting ml", func(u useContext) bool { return u.Weighting == "ml" },
-		func(u useContext) string { return "with --weighting " + u.Weighting }}
-	withFourier = cond{"with --input-fourier > 0", func(u useContext) bool { return u.InputFourier },
-		func(useContext) string { return "with --input-fourier 0" }}
-	notQuiet = cond{"without --quiet", func(u useContext) bool { return !u.Quiet },
-		func(useContext) string { return "with --quiet" }}
-	paramL = cond{"with --param L (R learns the full score)", func(u useContext) bool { return u.Param == "L" },
-		func(u useContext) string { return "with --param " + u.Param }}
-	likelihoodMetric = cond{"with a likelihood metric (--metrics nll or bpd)", func(u useContext) bool { return u.Likelihood },
-		func(useContext) string { return "without nll or bpd in --metrics" }}
-	hutchinson = cond{"with --divergence hutchinson", func(u useContext) bool { return u.Divergence == "hutchinson" },
-		func(u useContext) string { return "with --divergence " + u.Divergence }}
-	sampledMetric = cond{"with --ckpt and a metric of samples (ed, mmd, sw2, modes, fd, kid, pr, classes)",
-		func(u useContext) bool { return u.Source == "ckpt" && u.SampleMetrics },
-		func(u useContext) string {
-			if u.Source != "ckpt" {
-				return "with --" + u.Source
-			}
-			return "without a sample metric in --metrics"
-		}}
-	featureMetric = cond{"with --ckpt and --metrics fd, kid, pr or classes",
-		func(u useContext) bool { return u.Source == "ckpt" && u.FeatureMetrics },
-		func(u useContext) string {
-			if u.Source != "ckpt" {
-				return "with --" + u.Source
-			}
-			return "without a feature metric in --metrics"
-		}}
-	twoDData = cond{"to 2-D data (image checkpoints are scored on their own test set)", func(u useContext) bool { return !u.Image },
-		func(u useContext) string { return "to an image checkpoint" }}
+	exactOnly = cond{"with --exact (a --ckpt fixes the SDE, --samples has none)", func(u useContext) bool { return u.Source == "exact" },
+		func(u useContext) string { return "with --" + u.Source }}
+	weightingML      = choice("with", "weighting", func(u useContext) string { return u.Weighting }, "ml")
+	paramL           = choice("with", "param", func(u useContext) string { return u.Param }, "L")
+	hutchinson       = choice("with", "divergence", func(u useContext) string { return u.Divergence }, "hutchinson")
+	withFourier      = fixed("with --input-fourier > 0", "with --input-fourier 0", func(u useContext) bool { return u.InputFourier })
+	notQuiet         = fixed("without --quiet", "with --quiet", func(u useContext) bool { return !u.Quiet })
+	likelihoodMetric = fixed("with a likelihood metric (--metrics nll or bpd)", "without nll or bpd in --metrics", func(u useContext) bool { return u.Likelihood })
+	twoDData         = fixed("to 2-D data (image checkpoints are scored on their own test set)", "to an image checkpoint", func(u useContext) bool { return !u.Image })
+	sampledMetric    = fromCkpt("a metric of samples (ed, mmd, sw2, modes, fd, kid, pr, classes)", "a sample metric", func(u useContext) bool { return u.SampleMetrics })
+	featureMetric    = fromCkpt("--metrics fd, kid, pr or classes", "a feature metric", func(u useContext) bool { return u.FeatureMetrics })
 )
 
 // sdeRules are the SDE flags' rules (addSDEFlags), each further limited by
 // extra (e.g. to --exact for commands that can also read a checkpoint).
 func sdeRules(extra ...cond) map[string]rule {
-	with := func(c ...cond) rule { return append(append(rule{}, extra...), c...) }
-	order2 := sdeIn(sde.CLD, sde.PSLD)
-	return map[string]rule{
-		"sde": with(), "objective": with(), "beta0": with(), "beta1": with(), "numerical-eps": with(),
-		"m-inv": with(order2), "Gamma": with(order2), "gamma": with(order2), "nu": with(sdeIn(sde.PSLD)),
+	with := func(names string, c ...cond) map[string]rule {
+		return on(names, append(append(rule{}, extra...), c...)...)
 	}
+	return rules("", with("sde objective beta0 beta1 numerical-eps"), with("m-inv Gamma gamma", sdeIn(sde.CLD, sde.PSLD)), with("nu", sdeIn(sde.PSLD)))
 }
 
-// rules builds one command's table from rule maps and names that always apply.
-func rules(always []string, maps ...map[string]rule) map[string]rule {
+// on gives each of the space-separated flag names the rule r.
+func on(names string, r ...cond) map[string]rule {
 	out := map[string]rule{}
-	for _, n := range always {
-		out[n] = rule{}
+	for _, n := range strings.Fields(names) {
+		out[n] = r
 	}
+	return out
+}
+
+// rules builds one command's table from the space-separated names of the
+// flags that always apply and rule maps.
+func rules(always string, maps ...map[string]rule) map[string]rule {
+	out := on(always)
 	for _, m := range maps {
 		for n, r := range m {
 			out[n] = r
@@ -151,56 +142,27 @@ func rules(always []string, maps ...map[string]rule) map[string]rule {
 
 func trainRules() map[string]rule {
 	mlp, unet := imageData(false), imageData(true)
-	return rules(strings.Fields("data weighting steps batch lr warmup lr-decay clip ema seed out resume loss-eps ckpt-every keep skip-bad-batches quiet time-budget"),
-		sdeRules(), map[string]rule{
-			"mixed-score":         {sdeIn(sde.CLD), paramL},
-			"param":               {sdeIn(sde.CLD, sde.PSLD)},
-			"importance-t":        {weightingML},
-			"hidden":              {mlp},
-			"layers":              {mlp},
-			"input-fourier":       {mlp},
-			"input-fourier-scale": {mlp, withFourier},
-			"subset":              {unet},
-			"downsample":          {unet},
-			"channels":            {unet},
-			"num-res":             {unet},
-			"dropout":             {unet},
-			"progress-every":      {notQuiet},
-		})
+	return rules("data weighting steps batch lr warmup lr-decay clip ema seed out resume loss-eps ckpt-every keep skip-bad-batches quiet time-budget",
+		sdeRules(), on("mixed-score", sdeIn(sde.CLD), paramL), on("param", sdeIn(sde.CLD, sde.PSLD)), on("importance-t", weightingML),
+		on("hidden layers input-fourier", mlp), on("input-fourier-scale", mlp, withFourier),
+		on("subset downsample channels num-res dropout", unet), on("progress-every", notQuiet))
 }
 
 // flagRules is the table: command → flag → the conditions of its effect.
 var flagRules = map[string]map[string]rule{
 	"train":  trainRules(),
-	"demo":   rules([]string{"n", "nfe", "skip-nll"}, trainRules()),
-	"kernel": rules([]string{"t", "json"}, sdeRules()),
-	"sample": rules(strings.Fields("exact ckpt sampler n seed out eps no-denoise trajectories"), sdeRules(sourceIs("exact")), map[string]rule{
-		"nfe":        {samplerIn("em", "sscs", "gddim")},
-		"striding":   {samplerIn("em", "sscs", "gddim")},
-		"sscs-score": {samplerIn("sscs")},
-		"sscs-beta":  {samplerIn("sscs")},
-		"order":      {samplerIn("gddim")},
-		"param":      {samplerIn("gddim")},
-		"rtol":       {samplerIn("ode")},
-		"atol":       {samplerIn("ode")},
-	}),
-	"eval": rules(strings.Fields("samples exact ckpt metrics n seed json"), sdeRules(sourceIs("exact")), map[string]rule{
-		"data":           {twoDData},
-		"iw":             {likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)},
-		"divergence":     {likelihoodMetric},
-		"probe":          {likelihoodMetric, hutchinson},
-		"probes":         {likelihoodMetric, hutchinson},
-		"rtol":           {likelihoodMetric},
-		"atol":           {likelihoodMetric},
-		"likelihood-eps": {likelihoodMetric},
-		"sampler":        {sampledMetric},
-		"nfe":            {sampledMetric},
-		"classifier":     {featureMetric},
-	}),
-	"data":       rules(strings.Fields("name n seed out")),
-	"classifier": rules(strings.Fields("data downsample epochs seed out floor-n json")),
-	"imagebench": rules(strings.Fields("data downsample sdes budget train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol")),
-	"results":    rules(strings.Fields("data lr n nfe out runs seed steps rtol atol")),
+	"demo":   rules("n nfe skip-nll", trainRules()),
+	"kernel": rules("t json", sdeRules()),
+	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories", sdeRules(exactOnly),
+		on("nfe striding", samplerIn("em", "sscs", "gddim")), on("sscs-score sscs-beta", samplerIn("sscs")),
+		on("order param", samplerIn("gddim")), on("rtol atol", samplerIn("ode"))),
+	"eval": rules("samples exact ckpt metrics n seed json", sdeRules(exactOnly),
+		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
+		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
+	"data":       rules("name n seed out"),
+	"classifier": rules("data downsample epochs seed out floor-n json"),
+	"imagebench": rules("data downsample sdes budget train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol"),
+	"results":    rules("data lr n nfe out runs seed steps rtol atol"),
 }
 
 // stopAfterFlagCheck, set by tests, makes checkFlags return

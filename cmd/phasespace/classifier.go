@@ -8,7 +8,7 @@ import (
 
 	"phasespace/classifier"
 	"phasespace/dataset"
-	"phasespace/featuremetrics"
+	"phasespace/evaluate"
 )
 
 func init() {
@@ -30,48 +30,36 @@ func runClassifier(args []string, stdout io.Writer) error {
 	if *out == "" {
 		return usagef("--out is required: a .safetensors file for the classifier")
 	}
-	if *epochs < 1 || *epochs > 50 {
-		return usagef("--epochs = %d: want 1..50", *epochs)
-	}
-	if *floorN < 100 || *floorN > 10000 {
-		return usagef("--floor-n = %d: want 100..10000", *floorN)
+	if err := firstErr(inRange("epochs", *epochs, 1, 50), inRange("floor-n", *floorN, 100, 10000)); err != nil {
+		return err
 	}
 	trainSet, testSet, err := dataset.LoadSplits(*data, *downsample)
 	if err != nil {
 		return err
 	}
-	t0 := time.Now()
-	last := time.Now()
+	t0, last := time.Now(), time.Now()
 	net, err := classifier.Train(trainSet, classifier.TrainConfig{Epochs: *epochs, Seed: *seed, Progress: func(ep, step int, loss float64) {
 		if time.Since(last) > 10*time.Second {
 			last = time.Now()
 			fmt.Fprintf(os.Stderr, "epoch %d step %d loss %.4f elapsed %v\n", ep+1, step, loss, time.Since(t0).Round(time.Second))
 		}
 	}})
-	if err != nil {
-		return err
+	if err == nil {
+		err = net.Save(*out)
 	}
-	if err := net.Save(*out); err != nil {
+	if err != nil {
 		return err
 	}
 	acc := net.Accuracy(testSet)
 	n := min(*floorN, testSet.N)
-	_, ftrain := net.Evaluate(trainSet.Pixels, n)
-	_, ftest := net.Evaluate(testSet.Pixels, n)
-	a := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: ftrain}
-	b := featuremetrics.Features{N: n, D: classifier.FeatureDim, Data: ftest}
-	fd, err := featuremetrics.FD(a, b)
+	// Score(gen, ref) takes ref as the real set of precision/recall; the
+	// floor takes train as real, so its precision is Score's recall.
+	f, err := evaluate.Score(evaluate.Embed(net, trainSet.Pixels, n), evaluate.Embed(net, testSet.Pixels, n),
+		[]evaluate.FeatureMetric{evaluate.FD, evaluate.KID, evaluate.PR}, *seed)
 	if err != nil {
 		return err
 	}
-	kid, kidSD, err := featuremetrics.KID(a, b, 100, min(1000, n), *seed)
-	if err != nil {
-		return err
-	}
-	prec, rec, err := featuremetrics.PrecisionRecall(a, b, 3)
-	if err != nil {
-		return err
-	}
+	fd, kid, kidSD, prec, rec := f.FD, f.KID, f.KIDSD, f.Recall, f.Precision
 	res := map[string]any{
 		"data": *data, "image_size": trainSet.H, "epochs": *epochs, "seed": *seed, "weights": *out,
 		"test_accuracy": acc, "train_seconds": time.Since(t0).Seconds(),

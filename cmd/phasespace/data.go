@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"phasespace/dataset"
-	"phasespace/figure"
 	"phasespace/toy"
 )
 
@@ -26,8 +25,8 @@ func runData(args []string, stdout io.Writer) error {
 	if *name == "" {
 		return usagef("--name is required (valid: %s)", strings.Join(toy.Names(), ", "))
 	}
-	if *n < 1 || *n > dataset.MaxCSVRows {
-		return usagef("--n = %d: want 1..%d", *n, dataset.MaxCSVRows)
+	if err := inRange("n", *n, 1, dataset.MaxCSVRows); err != nil {
+		return err
 	}
 	if *out == "" {
 		return usagef("--out is required: a .csv or .png file")
@@ -36,13 +35,7 @@ func runData(args []string, stdout io.Writer) error {
 	if err != nil {
 		return usagef("--name: %v", err)
 	}
-	if strings.HasSuffix(strings.ToLower(*out), ".png") {
-		err = figure.Panels(*out, 420, figure.Panel{Title: fmt.Sprintf("%s (n=%d)", *name, *n), Points: x},
-			figure.Panel{Title: "density", Points: x, Density: true})
-	} else {
-		err = writeSamplesCSV(*out, x, 2)
-	}
-	if err != nil {
+	if err := writeSamples(*out, fmt.Sprintf("%s (n=%d)", *name, *n), x, 2); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %d samples of %s (seed %d) to %s\n", *n, *name, *seed, *out)

@@ -5,14 +5,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"phasespace/dataset"
-	"phasespace/evaluate"
-	"phasespace/figure"
-	"phasespace/sampler"
-	"phasespace/toy"
+	"phasespace/experiment"
 )
 
 func init() {
@@ -39,11 +35,8 @@ func runDemo(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *n < 2 || *n > 100000 {
-		return usagef("--n = %d: want 2..100000", *n)
-	}
-	if *nfe < 2 {
-		return usagef("--nfe = %d: want >= 2", *nfe)
+	if err := firstErr(inRange("n", *n, 2, 100000), inRange("nfe", *nfe, 2, 1_000_000)); err != nil {
+		return err
 	}
 	if dataset.IsImage(f.c.Data) {
 		return usagef("--data %s: the demo uses 2-D toy data (e.g. 8gaussians, checkerboard, diamond)", f.c.Data)
@@ -65,47 +58,14 @@ func runDemo(args []string, stdout io.Writer) error {
 	if lm.Step < f.c.Steps {
 		return nil // stopped by a signal: the checkpoint is written, nothing to sample yet
 	}
-	// Sample with SSCS, recording the phase-space paths of a few samples.
-	const tracked = 6
-	paths := make([][][4]float64, tracked)
-	t0 := time.Now()
-	x, st, err := sampler.Sample(sampler.Config{
-		Process: lm.Process, Model: lm.Score, Method: sampler.SSCS, NFE: *nfe, Seed: f.c.Seed + 100,
-		Callback: func(s sampler.Step) { recordPaths(paths, s, 2) },
-	}, *n)
+	r, err := experiment.Demo(lm, experiment.DemoConfig{Data: f.c.Data, N: *n, NFE: *nfe, Seed: f.c.Seed, SkipNLL: *skipNLL, Out: f.c.OutDir})
 	if err != nil {
 		return err
 	}
-	data, _ := toy.Sample(f.c.Data, *n, f.c.Seed+200)
-	samplesPNG := filepath.Join(f.c.OutDir, "samples.png")
-	if err := figure.Panels(samplesPNG, 420,
-		figure.Panel{Title: f.c.Data + " (data)", Points: data},
-		figure.Panel{Title: fmt.Sprintf("%s samples (SSCS, %d NFE)", strings.ToUpper(lm.Process.Kind.String()), st.NFE), Points: x},
-		figure.Panel{Title: "sample density", Points: x, Density: true}); err != nil {
+	fmt.Fprintf(stdout, "sampled %d points with SSCS (%d NFE) in %v\n", *n, r.Stats.NFE, r.Wall.Round(time.Millisecond))
+	if err := printEval(stdout, r.Fields, false); err != nil {
 		return err
 	}
-	trajPNG := filepath.Join(f.c.OutDir, "trajectories.png")
-	if err := figure.Trajectories(trajPNG, strings.ToUpper(lm.Process.Kind.String())+" reverse SDE", paths, 420); err != nil {
-		return err
-	}
-	if err := writeSamplesCSV(filepath.Join(f.c.OutDir, "samples.csv"), x, 2); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "sampled %d points with SSCS (%d NFE) in %v\n", *n, st.NFE, time.Since(t0).Round(time.Millisecond))
-	res := map[string]any{}
-	if err := sampleMetrics(x, f.c.Data, *n, f.c.Seed+300, []evaluate.SampleMetric{evaluate.ED, evaluate.MMD, evaluate.SW2}, res); err != nil {
-		return err
-	}
-	if !*skipNLL {
-		r, err := evaluate.NLL(lm.Process, lm.Score, f.c.Data, evaluate.NLLConfig{N: min(*n, 1000), Seed: f.c.Seed + 400})
-		if err != nil {
-			return err
-		}
-		res["nll"] = r.Fields()
-	}
-	if err := printEval(stdout, res, false); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "pictures: %s, %s, %s\n", samplesPNG, trajPNG, filepath.Join(f.c.OutDir, "loss.png"))
+	fmt.Fprintf(stdout, "pictures: %s, %s, %s\n", r.SamplesPNG, r.Paths, filepath.Join(f.c.OutDir, "loss.png"))
 	return nil
 }

@@ -1,22 +1,20 @@
 package main
 
 import (
+	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
-	"phasespace/classifier"
 	"phasespace/dataset"
 	"phasespace/evaluate"
-	"phasespace/exact"
-	"phasespace/imagedata"
 	"phasespace/likelihood"
 	"phasespace/model"
-	"phasespace/score"
+	"phasespace/sampler"
 	"phasespace/sde"
 	"phasespace/toy"
 )
@@ -26,19 +24,15 @@ func init() {
 }
 
 type evalFlags struct {
-	sf                 *sdeFlags
-	samples, exactName string
-	ckpt, data         string
-	metricList         string
-	nll                evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
-	divergence, probe  string
-	asJSON             bool
-	given              map[string]bool
-	fs                 *flag.FlagSet
-	want               evaluate.Metrics // the metrics requested
-	classifier         string
-	sampler            string
-	nfe                int
+	sf                                         *sdeFlags
+	samples, exactName, ckpt, data, metricList string
+	divergence, probe, classifier, sampler     string
+	nll                                        evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
+	want                                       evaluate.Metrics   // the metrics requested
+	nfe                                        int
+	asJSON                                     bool
+	given                                      map[string]bool
+	fs                                         *flag.FlagSet
 }
 
 func runEval(args []string, stdout io.Writer) error {
@@ -70,20 +64,10 @@ func runEval(args []string, stdout io.Writer) error {
 	if given := len(slices.DeleteFunc([]string{f.samples, f.exactName, f.ckpt}, func(s string) bool { return s == "" })); given != 1 {
 		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
 	}
-	switch {
-	case f.nll.N < 2 || f.nll.N > 1_000_000:
-		return usagef("--n = %d: want 2..1000000", f.nll.N)
-	case f.nll.IW < 1 || f.nll.IW > 4096:
-		return usagef("--iw = %d: want 1..4096", f.nll.IW)
-	case f.nll.Probes < 1 || f.nll.Probes > 1024:
-		return usagef("--probes = %d: want 1..1024", f.nll.Probes)
-	case !(f.nll.Eps > 0 && f.nll.Eps < 1):
-		return usagef("--likelihood-eps = %v: want 0 < eps < 1", f.nll.Eps)
-	}
-	if err := checkTolerances(f.nll.RTol, f.nll.ATol); err != nil {
-		return err
-	}
-	if err := f.parseMetrics(); err != nil {
+	if err := firstErr(inRange("n", f.nll.N, 2, 1_000_000), inRange("iw", f.nll.IW, 1, 4096), inRange("probes", f.nll.Probes, 1, 1024),
+		inUnit("likelihood-eps", f.nll.Eps), checkTolerances(f.nll.RTol, f.nll.ATol), f.parseMetrics(),
+		parseFlag(&f.nll.Divergence, "divergence", f.divergence, likelihood.ParseDivergence, "exact, hutchinson"),
+		parseFlag(&f.nll.Probe, "probe", f.probe, likelihood.ParseProbe, "rademacher, gaussian")); err != nil {
 		return err
 	}
 	res := map[string]any{}
@@ -152,81 +136,43 @@ func (f *evalFlags) evalSampleFile(res map[string]any) error {
 	if d != 2 {
 		return fmt.Errorf("%s: %d columns; the 2-D sample metrics need 2", f.samples, d)
 	}
-	return sampleMetrics(x, f.data, f.nll.N, f.nll.Seed, f.want.Sample, res)
-}
-
-// sampleMetrics fills res with evaluate.Samples of the metrics want.
-func sampleMetrics(x []float64, data string, n int, seed uint64, want []evaluate.SampleMetric, res map[string]any) error {
-	if _, err := toy.Sample(data, 1, 0); err != nil {
-		return usagef("--data: %v", err)
-	}
-	if _, ok := toy.Mixture(data); slices.Contains(want, evaluate.Modes) && !ok {
-		return usagef("--metrics modes needs a Gaussian-mixture data set (8gaussians, diamond, gaussian), not %s", data)
-	}
-	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: data, N: n, Seed: seed, Metrics: want})
+	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: f.data, N: f.nll.N, Seed: f.nll.Seed, Metrics: f.want.Sample})
 	if err != nil {
-		return err
+		return evalError(err)
 	}
 	r.Fields(res)
 	return nil
 }
 
-// nllConfig is the likelihood flags as evaluate.NLLConfig.
-func (f *evalFlags) nllConfig() (evaluate.NLLConfig, error) {
-	c := f.nll
-	var err error
-	if c.Divergence, err = likelihood.ParseDivergence(f.divergence); err != nil {
-		return c, usagef("--divergence %q: valid are exact, hutchinson", f.divergence)
+// evalError turns an evaluate.ConfigError into a usage error naming the
+// flag of its field.
+func evalError(err error) error {
+	var ce *evaluate.ConfigError
+	if errors.As(err, &ce) {
+		return usagef("--%s: %v", strings.ToLower(ce.Field), ce.Err)
 	}
-	if c.Probe, err = likelihood.ParseProbe(f.probe); err != nil {
-		return c, usagef("--probe %q: valid are rademacher, gaussian", f.probe)
-	}
-	return c, nil
-}
-
-// nllOf evaluates the likelihood of n fresh data points under a score model.
-func (f *evalFlags) nllOf(p *sde.Process, m score.VJPModel, data string, res map[string]any) error {
-	if _, err := toy.Sample(data, 1, 0); err != nil {
-		return usagef("--data: %v", err)
-	}
-	c, err := f.nllConfig()
-	if err != nil {
-		return err
-	}
-	r, err := evaluate.NLL(p, m, data, c)
-	if err != nil {
-		return err
-	}
-	res["nll"] = r.Fields()
-	return nil
+	return err
 }
 
 // evalExact evaluates the exact score of a mixture data set.
 func (f *evalFlags) evalExact(res map[string]any) error {
-	mix, ok := toy.Mixture(f.exactName)
-	if !ok {
-		return usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", f.exactName)
+	p, o, err := f.sf.exactScore(f.exactName)
+	if err == nil {
+		err = f.checkFlags("exact", p.Kind, false)
 	}
-	p, _, err := f.sf.build()
 	if err != nil {
 		return err
-	}
-	if err := f.checkFlags("exact", p.Kind, false); err != nil {
-		return err
-	}
-	o, err := exact.New(p, mix)
-	if err != nil {
-		return err
-	}
-	data := f.data
-	if data == "" {
-		data = f.exactName
 	}
 	res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p)
 	if len(f.want.Sample) > 0 {
 		return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
 	}
-	return f.nllOf(p, o, data, res)
+	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
+	if err != nil {
+		return evalError(err)
+	}
+	res["nll"] = r.Fields()
+	return nil
 }
 
 // evalCheckpoint evaluates a trained model.
@@ -235,125 +181,29 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	if err != nil {
 		return err
 	}
-	w, image := f.want, dataset.IsImage(lm.Meta.Data)
-	if image && w.BPD && f.divergence == "exact" && !f.given["divergence"] {
-		f.divergence = "hutchinson" // one VJP per probe instead of one per pixel
+	image := dataset.IsImage(lm.Meta.Data)
+	if image && f.want.BPD && !f.given["divergence"] {
+		f.nll.Divergence, f.divergence = likelihood.Hutchinson, "hutchinson" // one VJP per probe instead of one per pixel
 	}
 	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
 		return err
 	}
-	data := f.data
-	if data == "" {
-		data = lm.Meta.Data
+	r, err := evaluate.Checkpoint(lm, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier})
+	if errors.Is(err, model.ErrVelocityOnly) {
+		return checkFullScore(lm, sampler.GDDIM)
 	}
-	res["model"], res["process"] = fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step), evaluate.ProcessFields(lm.Process)
-	if !image {
-		if w.BPD {
-			return usagef("--metrics bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
-		}
-		if w.NLL {
-			if err := f.nllOf(lm.Process, lm.Score, data, res); err != nil {
-				return err
-			}
-		}
-		if len(w.Sample) == 0 {
-			return nil
-		}
-		x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, f.nll.N, f.nll.Seed)
-		if err != nil {
-			return err
-		}
-		res["sampler"] = info
-		return sampleMetrics(x, data, f.nll.N, f.nll.Seed, w.Sample, res)
-	}
-	if w.NLL || len(w.Sample) > 0 {
-		return usagef("--metrics %s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", evaluate.Metrics{Sample: w.Sample, NLL: w.NLL})
-	}
-	if w.BPD {
-		c, err := f.nllConfig()
-		if err != nil {
-			return err
-		}
-		r, err := evaluate.BPD(lm, c)
-		if err != nil {
-			return err
-		}
-		res["bpd"] = r.Fields()
-	}
-	if len(w.Feature) > 0 {
-		return f.featureMetrics(lm, res)
-	}
-	return nil
+	maps.Copy(res, r)
+	return evalError(err)
 }
 
 func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 	if asJSON {
 		return printJSON(w, res)
 	}
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	floor, _ := res["floor"].(map[string]any)
-	for _, k := range slices.Sorted(maps.Keys(res)) {
-		if fv, ok := floor[k]; ok {
-			fmt.Fprintf(tw, "%s\t%v\treal-vs-real floor %v\n", k, fmtVal(res[k]), fmtVal(fv))
-		} else if k != "floor" {
-			fmt.Fprintf(tw, "%s\t%v\n", k, fmtVal(res[k]))
-		}
-	}
-	return tw.Flush()
-}
-
-func fmtVal(v any) string {
-	switch x := v.(type) {
-	case float64:
-		return fmt.Sprintf("%.5g", x)
-	case map[string]any:
-		var parts []string
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			parts = append(parts, k+"="+fmtVal(x[k]))
-		}
-		return strings.Join(parts, " ")
-	default:
-		return fmt.Sprintf("%+v", x)
-	}
-}
-
-// featureMetrics samples n images from an image checkpoint and compares
-// them with evaluate.Features.
-func (f *evalFlags) featureMetrics(lm *model.Loaded, res map[string]any) error {
-	if f.classifier == "" {
-		return usagef("--metrics fd/kid/pr/classes need --classifier FILE (train one with `phasespace classifier`)")
-	}
-	trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.Downsample)
-	if err != nil {
-		return err
-	}
-	net, err := classifier.Load(f.classifier, test.H)
-	if err != nil {
-		return fmt.Errorf("--classifier: %w", err)
-	}
-	x, info, err := sampleCheckpoint(lm, f.sampler, f.nfe, min(f.nll.N, test.N), f.nll.Seed)
-	if err != nil {
-		return err
-	}
-	r, err := evaluate.Features(net, imagedata.ToPixels(x), test, trainSet, evaluate.FeatureConfig{Seed: f.nll.Seed, Metrics: f.want.Feature})
-	if err != nil {
-		return err
-	}
-	out := r.Fields()
-	out["sampler"] = info
-	res["features"] = out
-	return nil
+	return evaluate.WriteTable(w, res)
 }
 
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
 func checkTolerances(rtol, atol float64) error {
-	for _, tol := range []struct {
-		name string
-		v    float64
-	}{{"rtol", rtol}, {"atol", atol}} {
-		if !(tol.v > 0 && tol.v < 1) {
-			return usagef("--%s = %v: want 0 < tol < 1", tol.name, tol.v)
-		}
-	}
-	return nil
+	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
 }

@@ -52,19 +52,13 @@ func runImageBench(args []string, stdout io.Writer) error {
 		return usagef("--out is required: a directory for the runs, grids and results.md")
 	case c.Budget <= 0:
 		return usagef("--budget = %v: want > 0, e.g. 20m", c.Budget)
-	case c.N < 10 || c.N > 10000:
-		return usagef("--n = %d: want 10..10000", c.N)
-	case c.BPDN < 1 || c.BPDN > 10000:
-		return usagef("--bpd-n = %d: want 1..10000", c.BPDN)
 	case c.TrainThreads < 0:
 		return usagef("--train-threads = %d: want >= 0", c.TrainThreads)
 	case !dataset.IsImage(c.Data):
 		return usagef("--data %s: not image data (mnist, fashion-mnist or a directory of IDX files)", c.Data)
 	}
-	if err := refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0}); err != nil {
-		return err
-	}
-	if err := checkTolerances(c.RTol, c.ATol); err != nil {
+	if err := firstErr(inRange("n", c.N, 10, 10000), inRange("bpd-n", c.BPDN, 1, 10000),
+		refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0}), checkTolerances(c.RTol, c.ATol)); err != nil {
 		return err
 	}
 	c.FullResolution = !*downsample

@@ -2,11 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"slices"
+
+	"phasespace/dataset"
+	"phasespace/figure"
+	"phasespace/model"
+	"phasespace/sampler"
 )
 
 // warnf prints a warning line to stderr.
@@ -28,6 +34,81 @@ func refuseZeros(zero map[string]bool) error {
 		if zero[name] {
 			return usagef("--%s = 0: want a value > 0", name)
 		}
+	}
+	return nil
+}
+
+// inRange is the usage error of an integer flag --name = v outside lo..hi
+// (nil inside).
+func inRange(name string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return usagef("--%s = %d: want %d..%d", name, v, lo, hi)
+	}
+	return nil
+}
+
+// inUnit is the usage error of a flag --name = v outside (0, 1) (nil inside).
+func inUnit(name string, v float64) error {
+	if !(v > 0 && v < 1) {
+		return usagef("--%s = %v: want a value in (0, 1)", name, v)
+	}
+	return nil
+}
+
+// firstErr returns the first non-nil error of errs.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseFlag sets *dst to parse(s), or returns the usage error naming
+// --name, the value s and the valid values.
+func parseFlag[T any](dst *T, name, s string, parse func(string) (T, error), valid string) error {
+	v, err := parse(s)
+	if err != nil {
+		return usagef("--%s %q: valid are %s", name, s, valid)
+	}
+	*dst = v
+	return nil
+}
+
+// writeSamples writes n×d samples x to path: a .png of square images
+// (d ≠ 2) or a scatter and density plot titled title (d = 2), else a CSV.
+func writeSamples(path, title string, x []float64, d int) error {
+	switch {
+	case isPNG(path) && d != 2:
+		return figure.SampleImages(path, x, d)
+	case isPNG(path):
+		return figure.Panels(path, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
+	}
+	if err := dataset.WriteCSV(path, x, d); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
+}
+
+// loadCheckpoint reads a checkpoint with model.Load, warning about newer
+// checkpoints that failed verification.
+func loadCheckpoint(dir string) (*model.Loaded, error) {
+	m, err := model.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range m.Skipped {
+		warnf("skipping checkpoint: %v", s)
+	}
+	return m, nil
+}
+
+// checkFullScore refuses --sampler gddim for a checkpoint whose network
+// predicts only the velocity score (model.Loaded.CheckSampler).
+func checkFullScore(lm *model.Loaded, m sampler.Method) error {
+	if err := lm.CheckSampler(m); errors.Is(err, model.ErrVelocityOnly) {
+		return usagef("--sampler gddim needs the full score (ε = −K_tᵀs mixes ∇ₓ and ∇ᵥ), and checkpoint %s predicts only the %v velocity score: train with --param R", lm.Dir, lm.Process.Kind)
 	}
 	return nil
 }

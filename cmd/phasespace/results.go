@@ -35,10 +35,8 @@ func runResults(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := refuseZeros(map[string]bool{"steps": c.Steps == 0, "lr": c.LR == 0, "n": c.N == 0, "nfe": c.NFE == 0}); err != nil {
-		return err
-	}
-	if err := checkTolerances(c.RTol, c.ATol); err != nil {
+	if err := firstErr(refuseZeros(map[string]bool{"steps": c.Steps == 0, "lr": c.LR == 0, "n": c.N == 0, "nfe": c.NFE == 0}),
+		checkTolerances(c.RTol, c.ATol)); err != nil {
 		return err
 	}
 	c.Data = strings.Split(*datasets, ",")

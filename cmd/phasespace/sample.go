@@ -9,12 +9,10 @@ import (
 	"time"
 
 	"phasespace/dataset"
-	"phasespace/exact"
 	"phasespace/figure"
 	"phasespace/sampler"
 	"phasespace/score"
 	"phasespace/sde"
-	"phasespace/toy"
 )
 
 func init() {
@@ -23,25 +21,14 @@ func init() {
 
 // sampleFlags are the flags of the sample command.
 type sampleFlags struct {
-	sdeF          *sdeFlags
-	exactName     string
-	ckpt          string
-	method        string
-	nfe, n        int
-	seed          uint64
-	out, traj     string
-	rtol, atol    float64
-	striding      string
-	eps           float64
-	noDenoise     bool
-	order         int
-	param         string
-	sscsScoreTime string
-	sscsBetaRule  string
+	sdeF                                                *sdeFlags
+	exactName, ckpt, method, out, traj, striding, param string
+	sscsScoreTime, sscsBetaRule                         string
+	nfe, n, order                                       int
+	seed                                                uint64
+	rtol, atol, eps                                     float64
+	noDenoise                                           bool
 }
-
-// trackedPaths is the number of samples whose trajectories are drawn.
-const trackedPaths = 6
 
 func runSample(args []string, stdout io.Writer) error {
 	fs := newFlagSet("sample")
@@ -70,75 +57,45 @@ func runSample(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	paths := make([][][4]float64, trackedPaths)
-	prog := newProgress(os.Stderr, cfg)
+	paths := make([][][4]float64, 6) // --trajectories draws the first six samples
+	prog := sampler.NewProgress(os.Stderr, cfg)
 	cfg.Callback = func(s sampler.Step) {
-		prog.step(s)
+		prog.Step(s)
 		if f.traj != "" {
-			recordPaths(paths, s, cfg.Model.Dim())
+			sampler.RecordPaths(paths, s, cfg.Model.Dim())
 		}
 	}
 	x, st, err := sampler.Sample(cfg, f.n)
-	prog.done()
+	prog.Done()
 	if err != nil {
 		return err
 	}
 	d := cfg.Model.Dim()
 	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
-	switch {
-	case isPNG(f.out) && d != 2:
-		err = figure.SampleImages(f.out, x, d)
-	case isPNG(f.out):
-		err = figure.Panels(f.out, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
-	default:
-		err = writeSamplesCSV(f.out, x, d)
-	}
-	if err != nil {
+	if err := writeSamples(f.out, title, x, d); err != nil {
 		return err
 	}
+	wrote := f.out
 	if f.traj != "" {
-		if err := figure.Trajectories(f.traj, title, paths[:min(trackedPaths, f.n)], 420); err != nil {
+		if err := figure.Trajectories(f.traj, title, paths[:min(len(paths), f.n)], 420); err != nil {
 			return err
 		}
+		wrote += " and " + f.traj
 	}
 	fmt.Fprintf(stdout, "sampled %d points of %s with %v %v: %d NFE (%s), %d steps, %v (%.0f samples/s)\n",
-		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, nfeNote(cfg, st), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
-	fmt.Fprintf(stdout, "wrote %s", f.out)
-	if f.traj != "" {
-		fmt.Fprintf(stdout, " and %s", f.traj)
-	}
-	fmt.Fprintln(stdout)
+		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, st.Note(cfg), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
+	fmt.Fprintf(stdout, "wrote %s\n", wrote)
 	return nil
 }
 
 func isPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
 
-// nfeNote explains how the NFE was spent.
-func nfeNote(c sampler.Config, st sampler.Stats) string {
-	den := "incl. 1 denoising"
-	if c.NoDenoise {
-		den = "no denoising"
-	}
-	if c.Method == sampler.ODE {
-		return fmt.Sprintf("adaptive RK45, rtol %g atol %g, %d rejected steps, %s", c.RTol, c.ATol, st.Rejected, den)
-	}
-	if c.Method == sampler.GDDIM {
-		return fmt.Sprintf("order %d, K = %v, %v striding, ε = %g, %s", c.Order, c.Param, c.Striding, c.Eps, den)
-	}
-	return fmt.Sprintf("%v striding, ε = %g, %s", c.Striding, c.Eps, den)
-}
-
 // config validates the flags and builds the sampler configuration; the
 // second result names the model.
-func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
-	given := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	var c sampler.Config
-	m, err := sampler.ParseMethod(f.method)
-	if err != nil {
-		return c, "", usagef("--sampler %q: valid are em, sscs, ode, gddim", f.method)
+func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, err error) {
+	if err := parseFlag(&c.Method, "sampler", f.method, sampler.ParseMethod, "em, sscs, ode, gddim"); err != nil {
+		return c, "", err
 	}
-	c.Method = m
 	u := useContext{Source: "ckpt", Sampler: f.method}
 	if f.ckpt == "" {
 		u.Source = "exact"
@@ -149,148 +106,66 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (sampler.Config, string, error) {
 	if err := checkFlags("sample", fs, u); err != nil {
 		return c, "", err
 	}
-	if m == sampler.GDDIM {
-		if f.order < 1 || f.order > 3 {
-			return c, "", usagef("--order = %d: want 1, 2 or 3", f.order)
-		}
-		if c.Param, err = sampler.ParseParam(f.param); err != nil {
-			return c, "", usagef("--param %q: valid are R, L", f.param)
-		}
-		c.Order = f.order
+	minNFE := 2 // N−1 steps and the denoising step, or N steps without it
+	if f.noDenoise {
+		minNFE = 1
 	}
-	if m == sampler.ODE {
-		for _, tol := range []struct {
-			name string
-			v    float64
-		}{{"rtol", f.rtol}, {"atol", f.atol}} {
-			if !(tol.v > 0 && tol.v < 1) {
-				return c, "", usagef("--%s = %v: want a value in (0, 1)", tol.name, tol.v)
-			}
-		}
-		c.RTol, c.ATol = f.rtol, f.atol
-	} else {
-		minNFE := 2
-		if f.noDenoise {
-			minNFE = 1
-		}
-		if f.nfe < minNFE || f.nfe > 1_000_000 {
-			return c, "", usagef("--nfe = %d: want %d..1000000 for --sampler %s (N−1 steps plus the denoising step)", f.nfe, minNFE, f.method)
-		}
-		c.NFE = f.nfe
-		if c.Striding, err = sampler.ParseStriding(f.striding); err != nil {
-			return c, "", usagef("--striding %q: valid are uniform, quadratic", f.striding)
-		}
-		if c.SSCSScore, err = sampler.ParseScoreTime(f.sscsScoreTime); err != nil {
-			return c, "", usagef("--sscs-score %q: valid are midpoint, start", f.sscsScoreTime)
-		}
-		if c.SSCSBeta, err = sampler.ParseHalfStepBeta(f.sscsBetaRule); err != nil {
-			return c, "", usagef("--sscs-beta %q: valid are per-half, first-half", f.sscsBetaRule)
-		}
-	}
-	if !(f.eps > 0 && f.eps <= 0.5) {
+	switch {
+	case c.Method == sampler.GDDIM && (f.order < 1 || f.order > 3):
+		return c, "", usagef("--order = %d: want 1, 2 or 3", f.order)
+	case c.Method != sampler.ODE && (f.nfe < minNFE || f.nfe > 1_000_000):
+		return c, "", usagef("--nfe = %d: want %d..1000000 for --sampler %s (N−1 steps plus the denoising step)", f.nfe, minNFE, f.method)
+	case !(f.eps > 0 && f.eps <= 0.5):
 		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)
-	}
-	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
-	if f.n < 1 || f.n > dataset.MaxCSVRows {
-		return c, "", usagef("--n = %d: want 1..%d", f.n, dataset.MaxCSVRows)
-	}
-	if f.out == "" {
+	case f.out == "":
 		return c, "", usagef("--out is required: a .csv or .png file")
-	}
-	if f.traj != "" && !isPNG(f.traj) {
+	case f.traj != "" && !isPNG(f.traj):
 		return c, "", usagef("--trajectories %q: want a .png file", f.traj)
 	}
-	p, model, name, err := f.scoreModel(given, m)
-	if err != nil {
+	if c.Method == sampler.GDDIM {
+		c.Order, err = f.order, parseFlag(&c.Param, "param", f.param, sampler.ParseParam, "R, L")
+	} else if c.Method == sampler.ODE {
+		c.RTol, c.ATol, err = f.rtol, f.atol, checkTolerances(f.rtol, f.atol)
+	}
+	if c.Method != sampler.ODE {
+		c.NFE = f.nfe
+		err = firstErr(err, parseFlag(&c.Striding, "striding", f.striding, sampler.ParseStriding, "uniform, quadratic"),
+			parseFlag(&c.SSCSScore, "sscs-score", f.sscsScoreTime, sampler.ParseScoreTime, "midpoint, start"),
+			parseFlag(&c.SSCSBeta, "sscs-beta", f.sscsBetaRule, sampler.ParseHalfStepBeta, "per-half, first-half"))
+	}
+	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows)); err != nil {
 		return c, "", err
 	}
-	c.Process, c.Model = p, model
-	if isPNG(f.out) && model.Dim() != 2 && figure.ImageSide(model.Dim()) == 0 {
-		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, model.Dim())
+	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
+	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err != nil {
+		return c, "", err
 	}
-	if f.traj != "" && model.Dim() != 2 {
-		return c, "", usagef("--trajectories needs 2-D data, the model has dimension %d", model.Dim())
+	if d := c.Model.Dim(); isPNG(f.out) && d != 2 && figure.ImageSide(d) == 0 {
+		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, d)
+	} else if f.traj != "" && d != 2 {
+		return c, "", usagef("--trajectories needs 2-D data, the model has dimension %d", d)
 	}
 	return c, name, nil
 }
 
 // scoreModel returns the process and the score model to sample: the exact
 // score of a mixture data set (--exact) or a trained checkpoint (--ckpt).
-func (f *sampleFlags) scoreModel(given map[string]bool, m sampler.Method) (*sde.Process, score.Model, string, error) {
+func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, string, error) {
 	switch {
 	case f.exactName != "" && f.ckpt != "":
 		return nil, nil, "", usagef("give one of --exact NAME or --ckpt DIR, not both")
 	case f.exactName != "":
-		mix, ok := toy.Mixture(f.exactName)
-		if !ok {
-			return nil, nil, "", usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", f.exactName)
-		}
-		p, _, err := f.sdeF.build()
-		if err != nil {
-			return nil, nil, "", err
-		}
-		o, err := exact.New(p, mix)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		return p, o, "exact " + f.exactName, nil
+		p, o, err := f.sdeF.exactScore(f.exactName)
+		return p, o, "exact " + f.exactName, err
 	case f.ckpt != "":
 		lm, err := loadCheckpoint(f.ckpt)
-		if err != nil {
-			return nil, nil, "", err
+		if err == nil {
+			err = checkFullScore(lm, m)
 		}
-		if err := checkFullScore(lm, m); err != nil {
+		if err != nil {
 			return nil, nil, "", err
 		}
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
-}
-
-// recordPaths appends the state (x₁, x₂, v₁, v₂) of the first samples.
-func recordPaths(paths [][][4]float64, s sampler.Step, d int) {
-	for k := range paths {
-		if (k+1)*d > len(s.X) {
-			break
-		}
-		var st [4]float64
-		st[0], st[1] = s.X[k*d], s.X[k*d+1]
-		if s.V != nil {
-			st[2], st[3] = s.V[k*d], s.V[k*d+1]
-		}
-		paths[k] = append(paths[k], st)
-	}
-}
-
-// progress prints a status line to w at most every two seconds.
-type progress struct {
-	w          io.Writer
-	c          sampler.Config
-	start, end time.Time
-	printed    bool
-}
-
-func newProgress(w io.Writer, c sampler.Config) *progress {
-	now := time.Now()
-	return &progress{w: w, c: c, start: now, end: now}
-}
-
-func (p *progress) step(s sampler.Step) {
-	now := time.Now()
-	if now.Sub(p.end) < 2*time.Second {
-		return
-	}
-	p.end = now
-	p.printed = true
-	total := ""
-	if p.c.Method != sampler.ODE {
-		total = fmt.Sprintf("/%d", p.c.NFE)
-	}
-	fmt.Fprintf(p.w, "\rsample: %v step %d, t = %.4f, %d%s NFE, %v elapsed   ", p.c.Method, s.Index, s.Time, s.NFE, total, now.Sub(p.start).Round(time.Second))
-}
-
-func (p *progress) done() {
-	if p.printed {
-		fmt.Fprintln(p.w)
-	}
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"strconv"
 
+	"phasespace/exact"
 	"phasespace/model"
 	"phasespace/sde"
+	"phasespace/toy"
 )
 
 // sdeFlags holds the SDE flags shared by kernel, sample, eval and train:
@@ -61,12 +64,9 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	objName := f.objective
-	if objName == "" {
-		objName = "hsm"
-		if kind == sde.VP {
-			objName = "dsm"
-		}
+	objName := cmp.Or(f.objective, "hsm")
+	if f.objective == "" && kind == sde.VP {
+		objName = "dsm"
 	}
 	obj, err := sde.ParseObjective(objName)
 	if err != nil {
@@ -82,4 +82,19 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 		return nil, 0, usageError{err}
 	}
 	return p, obj, nil
+}
+
+// exactScore returns the process of the flags and the exact score of the
+// mixture data set name (--exact).
+func (f *sdeFlags) exactScore(name string) (*sde.Process, *exact.Oracle, error) {
+	mix, ok := toy.Mixture(name)
+	if !ok {
+		return nil, nil, usagef("--exact %q: the exact score exists for 8gaussians, diamond and gaussian", name)
+	}
+	p, _, err := f.build()
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := exact.New(p, mix)
+	return p, o, err
 }

@@ -94,11 +94,11 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 		f.sf.spec.NumericalEps = model.Float(model.DefaultToyNumericalEps) // the toy configuration of the reference code
 	}
 	var err error
-	if c.Process, c.Objective, err = f.sf.build(); err != nil {
-		return nil, err
+	if c.Process, c.Objective, err = f.sf.build(); err == nil {
+		err = parseFlag(&c.Weighting, "weighting", f.weighting, objective.ParseWeighting, "eps, ml")
 	}
-	if c.Weighting, err = objective.ParseWeighting(f.weighting); err != nil {
-		return nil, usagef("--weighting: %v", err)
+	if err != nil {
+		return nil, err
 	}
 	if c.Param, err = objective.ParseParam(f.param); err != nil {
 		return nil, usagef("--param: %v", err)
@@ -108,23 +108,14 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
 		return nil, err
 	}
-	if f.channels != "" {
-		if c.Net.Channels, err = model.ParseChannels(f.channels); err != nil {
-			return nil, usagef("--channels: %v", err)
-		}
+	if c.Net.Channels, err = model.ParseChannels(f.channels); f.channels != "" && err != nil { // "": the default
+		return nil, usagef("--channels: %v", err)
 	}
 	if c.NoMixedScore = !f.mixed; f.lrDecay != "none" {
 		c.LRDecay = f.lrDecay
 	}
 	if !f.quiet {
-		c.Progress = func(s train.Status) {
-			fmt.Fprintf(stderr, "step %d/%d  loss %.4f  ema-loss %.4f  |g| %.3g  lr %.2g  %.1f steps/s  %.0f samples/s  elapsed %v  ETA %v",
-				s.Step, s.Steps, s.Loss, s.EMALoss, s.GradNorm, s.LR, s.StepsPerSec, s.SamplesPerSec, s.Elapsed.Round(time.Second), s.ETA.Round(time.Second))
-			if s.Skipped > 0 {
-				fmt.Fprintf(stderr, "  skipped %d", s.Skipped)
-			}
-			fmt.Fprintln(stderr)
-		}
+		c.Progress = func(s train.Status) { fmt.Fprintln(stderr, s) }
 	}
 	r, err := model.Setup(c)
 	var pe *fs.PathError
