@@ -474,4 +474,3 @@ func e3(v float64) string {
 	}
 	return fmt.Sprintf("%.2f", 1e3*v)
 }
-
