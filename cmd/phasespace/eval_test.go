@@ -29,7 +29,7 @@ func TestEvalSamplesAgainstData(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
-	// True data scored against fresh data: inside the spec's floors (§5.2, max column).
+	// True data scored against fresh data: inside the real-vs-real floors (docs/metrics.md, Noise floors and test thresholds, max column).
 	if r.ED > 0.0056 || r.MMD2 > 0.0038 || r.SW2 > 0.167 || r.Modes.ModesCaptured != 8 || r.Floor["ed"] == nil {
 		t.Fatalf("true samples scored %+v", r)
 	}

@@ -28,7 +28,7 @@ func runImageBench(args []string, stdout io.Writer) error {
 	c := experiment.ImageBenchConfig{Log: os.Stderr}
 	fs.StringVar(&c.Data, "data", "mnist", "image data: mnist, fashion-mnist or a directory of IDX files")
 	downsample := fs.Bool("downsample", true, "2x2 average-pool to 14x14 (the default: a 2-core CPU cannot train 28x28 U-Nets far in hours)")
-	sdes := fs.String("sdes", "vp,cld,psld", "comma-separated SDEs, each trained with its defaults from the spec")
+	sdes := fs.String("sdes", "vp,cld,psld", "comma-separated SDEs, each trained with its defaults (docs/method.md)")
 	fs.DurationVar(&c.Budget, "budget", 20*time.Minute, "training wall-clock budget per SDE (the same for all)")
 	fs.IntVar(&c.TrainThreads, "train-threads", 0, "threads while training (0: GOMAXPROCS); 1 with taskset gives each SDE the same core")
 	channels := fs.String("channels", "32,64", "U-Net channels per level")

@@ -22,15 +22,15 @@ func TestKernelJSONMatchesSpecRows(t *testing.T) {
 		phi, sigma [4]float64
 		ell        float64
 	}{
-		// G.1, t = 0.1 (HSM, no eps).
+		// CLD at t = 0.1 (HSM, no eps): docs/method.md, Reference values.
 		{[]string{"--sde", "cld", "--t", "0.1", "--numerical-eps", "0"},
 			[4]float64{0.8087921354, 0.7189263426, -0.1797315856, 0.08986579282},
 			[4]float64{0.221810061, 0.1298598404, 0.1298598404, 0.2157583505}, 2.675181449},
-		// G.1 with the default eps = 1e-9: ℓ from the spec's eps row.
+		// CLD at t = 0.5 with the default eps = 1e-9 (docs/method.md, Reference values).
 		{[]string{"--sde", "cld", "--t", "0.5"},
 			[4]float64{0.09157819444, 0.1465251111, -0.03663127778, -0.05494691667},
 			[4]float64{0.9864607293, 5.286891016e-3, 5.286891016e-3, 0.2479335512}, 2.008432162},
-		// G.2, t = 0.01.
+		// PSLD at t = 0.01 (docs/method.md, Reference values).
 		{[]string{"--sde", "psld", "--t", "0.01", "--numerical-eps", "0"},
 			[4]float64{0.9965669476, 0.1476395478, -0.03690988695, 0.8489273998},
 			[4]float64{1.622934329e-3, 6.702711592e-3, 6.702711592e-3, 7.567500502e-2}, 4.564695308},

@@ -13,7 +13,7 @@ import (
 )
 
 // A short CLD training run on 8gaussians lowers the loss, and its SSCS
-// samples beat a moment-matched Gaussian (MMD² ≈ 0.146, spec §5.2) by a
+// samples beat a moment-matched Gaussian (MMD² ≈ 0.146, docs/metrics.md, Noise floors and test thresholds) by a
 // wide margin.
 func TestShortTrainingBeatsMomentMatchedGaussian(t *testing.T) {
 	if testing.Short() {
