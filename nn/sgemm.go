@@ -1,37 +1,11 @@
 package nn
 
 import (
-	"sync/atomic"
 	"time"
 
 	"phasespace/gemm"
+	"phasespace/nn/internal/gemmtime"
 )
-
-// gemmTiming enables accounting of the core time spent in GEMM (for
-// benchmarks that separate GEMM time from the engine's own overhead).
-var (
-	gemmTiming atomic.Bool
-	gemmNanos  atomic.Int64
-	gemmFlops  atomic.Int64
-)
-
-// SetGEMMTiming turns GEMM time accounting on or off and resets the total.
-func SetGEMMTiming(on bool) {
-	gemmTiming.Store(on)
-	gemmNanos.Store(0)
-	gemmFlops.Store(0)
-}
-
-// GEMMFlops returns the floating-point operations (2·m·n·k per call) done
-// by gemm.Sgemm since SetGEMMTiming(true).
-func GEMMFlops() int64 { return gemmFlops.Load() }
-
-// GEMMTime returns the core time spent in matrix products since
-// SetGEMMTiming(true): each product's elapsed time times the goroutines it
-// uses (gemm.Goroutines(0, …) for gemm.Sgemm, 1 for the serial products that
-// the engine runs side by side), summed. Divided by the step time and the
-// core count it is the share of the cores' time spent in GEMM.
-func GEMMTime() time.Duration { return time.Duration(gemmNanos.Load()) }
 
 // gemmKernel and gemmSerialKernel are the matrix-product kernels;
 // benchmarks may swap them to measure the engine's own overhead.
@@ -51,10 +25,10 @@ func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 	timedGEMM(gemmSerialKernel, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// timedGEMM calls f and, with timing on, accounts its core time: the
-// elapsed time times the goroutines the product uses.
+// timedGEMM calls f and, with gemmtime enabled (benchmarks), accounts its
+// core time: the elapsed time times the goroutines the product uses.
 func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []float32, int, float32, []float32, int), serial bool, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if !gemmTiming.Load() {
+	if !gemmtime.Enabled() {
 		f(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -64,6 +38,5 @@ func timedGEMM(f func(bool, bool, int, int, int, float32, []float32, int, []floa
 	if !serial {
 		cores = gemm.Goroutines(0, m, n, k)
 	}
-	gemmNanos.Add(int64(time.Since(t0)) * int64(cores))
-	gemmFlops.Add(2 * int64(m) * int64(n) * int64(k))
+	gemmtime.Add(time.Since(t0), cores, m, n, k)
 }

@@ -3,7 +3,7 @@
 //
 //	model engine threads ms/step steps/s gemm-core-ms/step gemm-GFLOP/step peak-GFLOP/s
 //
-// gemm-core-ms is the core time inside matrix products (see nn.GEMMTime);
+// gemm-core-ms is the core time inside matrix products (see nn/internal/gemmtime);
 // peak is gemm.MeasurePeak on all threads (0 without the assembly kernels).
 //
 // It is the Go side of bench/engine.sh; bench/torch_ref.py is the PyTorch
@@ -22,6 +22,7 @@ import (
 
 	"phasespace/gemm"
 	"phasespace/nn"
+	"phasespace/nn/internal/gemmtime"
 	"phasespace/nn/safetensors"
 )
 
@@ -121,14 +122,14 @@ func main() {
 		step()
 	}
 	times := make([]float64, *steps)
-	nn.SetGEMMTiming(true)
+	gemmtime.Enable(true)
 	for i := range times {
 		t0 := time.Now()
 		step()
 		times[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
 	}
-	gemmMs := float64(nn.GEMMTime().Nanoseconds()) / 1e6 / float64(*steps)
-	gflop := float64(nn.GEMMFlops()) / 1e9 / float64(*steps)
+	gemmMs := float64(gemmtime.Time().Nanoseconds()) / 1e6 / float64(*steps)
+	gflop := float64(gemmtime.Flops()) / 1e9 / float64(*steps)
 	sort.Float64s(times)
 	med := times[len(times)/2]
 	peak := gemm.MeasurePeak(*threads, 300*time.Millisecond)
