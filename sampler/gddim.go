@@ -2,6 +2,7 @@ package sampler
 
 import (
 	"fmt"
+	"gonum.org/v1/gonum/integrate/quad"
 	"math"
 	"sync"
 
@@ -352,27 +353,10 @@ func (g *gddim) step(k int, t0, t1 float64) error {
 	return nil
 }
 
-// 20-point Gauss–Legendre nodes and weights on [−1, 1].
+// gl20Nodes and gl20Weights are the 20-point Gauss–Legendre rule on
+// [−1, 1], from gonum's quad.Legendre.
 var gl20Nodes, gl20Weights = func() ([]float64, []float64) {
-	x := []float64{
-		0.0765265211334973337546404, 0.2277858511416450780804962,
-		0.3737060887154195606725482, 0.5108670019508270980043641,
-		0.6360536807265150254528367, 0.7463319064601507926143051,
-		0.8391169718222188233945291, 0.9122344282513259058677524,
-		0.9639719272779137912676661, 0.9931285991850949247861224,
-	}
-	w := []float64{
-		0.1527533871307258506980843, 0.1491729864726037467878287,
-		0.1420961093183820513292983, 0.1316886384491766268984945,
-		0.1181945319615184173123774, 0.1019301198172404350367501,
-		0.0832767415767047487247581, 0.0626720483341090635695065,
-		0.0406014298003869413310400, 0.0176140071391521183118620,
-	}
-	nodes := make([]float64, 0, 20)
-	weights := make([]float64, 0, 20)
-	for i := range x {
-		nodes = append(nodes, -x[i], x[i])
-		weights = append(weights, w[i], w[i])
-	}
-	return nodes, weights
+	x, w := make([]float64, 20), make([]float64, 20)
+	quad.Legendre{}.FixedLocations(x, w, -1, 1)
+	return x, w
 }()
