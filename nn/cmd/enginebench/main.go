@@ -22,6 +22,7 @@ import (
 
 	"phasespace/gemm"
 	"phasespace/nn"
+	"phasespace/nn/internal/benchstep"
 	"phasespace/nn/internal/gemmtime"
 	"phasespace/nn/safetensors"
 )
@@ -94,30 +95,7 @@ func main() {
 		return
 	}
 	b := *batch
-	r := rand.New(rand.NewPCG(1, 2))
-	x := make([]float32, b*m.InDim())
-	y := make([]float32, b*m.OutDim())
-	t := make([]float32, b)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	for i := range y {
-		y[i] = float32(r.NormFloat64())
-	}
-	for i := range t {
-		t[i] = r.Float32()
-	}
-	g := make([]float32, len(y))
-	opt := nn.NewAdam(1e-4)
-	ema := nn.NewEMA(m.Params(), 0.999)
-	step := func() {
-		out := m.Forward(x, t, b, true)
-		nn.MSELoss(out, y, g)
-		nn.ZeroGrad(m.Params())
-		m.Backward(g, false)
-		opt.Step(m.Params())
-		ema.Update(m.Params())
-	}
+	step := benchstep.New(m, b)
 	for i := 0; i < *warm; i++ {
 		step()
 	}

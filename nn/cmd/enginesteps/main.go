@@ -11,11 +11,11 @@ package main
 import (
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"runtime"
 
 	"phasespace/nn"
+	"phasespace/nn/internal/benchstep"
 )
 
 func main() {
@@ -43,28 +43,8 @@ func main() {
 	if *batch > 0 {
 		b = *batch
 	}
-	r := rand.New(rand.NewPCG(1, 2))
-	x := make([]float32, b*m.InDim())
-	y := make([]float32, b*m.OutDim())
-	t := make([]float32, b)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	for i := range y {
-		y[i] = float32(r.NormFloat64())
-	}
-	for i := range t {
-		t[i] = r.Float32()
-	}
-	g := make([]float32, len(y))
-	opt := nn.NewAdam(1e-4)
-	ema := nn.NewEMA(m.Params(), 0.999)
+	step := benchstep.New(m, b)
 	for i := 0; i < *steps; i++ {
-		out := m.Forward(x, t, b, true)
-		nn.MSELoss(out, y, g)
-		nn.ZeroGrad(m.Params())
-		m.Backward(g, false)
-		opt.Step(m.Params())
-		ema.Update(m.Params())
+		step()
 	}
 }
