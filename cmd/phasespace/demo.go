@@ -44,11 +44,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(f.c.OutDir, 0o755); err != nil {
 		return fmt.Errorf("--out %s: %w", f.c.OutDir, err)
 	}
-	cfg, err := f.setup(os.Stderr)
-	if err != nil {
-		return err
-	}
-	if _, err := f.execute(cfg, stdout, os.Stderr); err != nil {
+	if err := f.run(stdout, os.Stderr); err != nil {
 		return err
 	}
 	lm, err := loadCheckpoint(f.c.OutDir)

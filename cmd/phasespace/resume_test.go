@@ -103,3 +103,31 @@ func TestResumeRefusesChangedPSLDParameters(t *testing.T) {
 		t.Fatalf("psld --nu 3 --Gamma 0.5: exit %d, %s", code, errs)
 	}
 }
+
+// A resumed run keeps the settings it was started with where the command
+// line does not give them: `--out D --resume --steps N` continues a run
+// started with non-default settings (here --param R, a small MLP, another
+// lr and seed) instead of refusing the defaults of the flags left out.
+func TestResumeKeepsStoredSettingsNotGiven(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runCLI(t, "train", "--data", "moons", "--sde", "cld", "--param", "R", "--steps", "4", "--batch", "16",
+		"--hidden", "8", "--layers", "1", "--lr", "0.002", "--seed", "7", "--quiet", "--out", dir); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "train", "--out", dir, "--resume", "--steps", "6", "--quiet"); code != 0 {
+		t.Fatalf("resume with only --out --resume --steps: exit %d: %s", code, errs)
+	}
+	lm, err := loadCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := lm.Meta; lm.Step != 6 || m.Data != "moons" || m.Param != "R" || m.LR != 0.002 || m.Seed != 7 || m.Batch != 16 {
+		t.Errorf("resumed run: step %d, data %s, param %s, lr %v, seed %d, batch %d; want 6, moons, R, 0.002, 7, 16",
+			lm.Step, m.Data, m.Param, m.LR, m.Seed, m.Batch)
+	}
+	// A setting given on the command line is still compared, and refused.
+	if code, _, errs := runCLI(t, "train", "--out", dir, "--resume", "--steps", "8", "--lr", "0.01", "--quiet"); code != 2 ||
+		!strings.Contains(errs, "--lr: stored 0.002, given 0.01") {
+		t.Errorf("resume with --lr 0.01: exit %d, %s", code, errs)
+	}
+}

@@ -34,6 +34,7 @@ type trainFlags struct {
 	weighting, lrDecay, param string
 	channels                  string
 	resume, mixed, quiet      bool
+	adopted                   bool // --resume: flags not given were set to the run's stored values
 }
 
 func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
@@ -105,8 +106,8 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	}
 	u := useContext{SDE: c.Process.Kind, Data: c.Data, Image: dataset.IsImage(c.Data), Weighting: c.Weighting.String(),
 		InputFourier: c.Net.InputFourier > 0, Quiet: f.quiet, Param: c.Param.String()}
-	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil {
-		return nil, err
+	if err := checkFlags(f.cmd, f.sf.fs, u); err != nil && !f.adopted {
+		return nil, err // (the stored settings of a resumed run were checked when it started)
 	}
 	if c.Net.Channels, err = model.ParseChannels(f.channels); f.channels != "" && err != nil { // "": the default
 		return nil, usagef("--channels: %v", err)
@@ -135,6 +136,9 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	if f.resume {
 		st, ok, err := train.Resume(cfg, func(e error) { fmt.Fprintf(stderr, "phasespace: warning: skipping checkpoint: %v\n", e) })
 		if err != nil {
+			if f.adoptStoredSettings(err) {
+				return start, errSetUpAgain
+			}
 			return start, resumeError(err)
 		}
 		if ok {
@@ -169,6 +173,34 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	return st, nil
 }
 
+// errSetUpAgain asks the caller of execute to set the run up again: flags
+// have been set to a resumed run's stored settings.
+var errSetUpAgain = errors.New("set up again with the stored settings")
+
+// adoptStoredSettings: when a resumed run's stored settings differ only in
+// flags not given, it sets those to the stored values (once) and reports
+// true, so that a resumed run keeps the settings it was started with.
+func (f *trainFlags) adoptStoredSettings(err error) bool {
+	var re *model.ResumeError
+	if f.adopted || !errors.As(err, &re) {
+		return false
+	}
+	f.adopted = true
+	given := map[string]bool{}
+	f.sf.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	for _, c := range re.Changes {
+		if given[c.Setting] {
+			return false // a change asked for: refused as it stands
+		}
+	}
+	for _, c := range re.Changes {
+		if f.sf.fs.Set(c.Setting, c.Stored) != nil {
+			return false
+		}
+	}
+	return len(re.Changes) > 0
+}
+
 // resumeError turns model.ResumeError into a usage error naming the flags.
 func resumeError(err error) error {
 	var re *model.ResumeError
@@ -190,10 +222,19 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := f.setup(os.Stderr)
-	if err != nil {
-		return err
+	return f.run(stdout, os.Stderr)
+}
+
+// run sets the run up and trains; a resumed run is set up again once with
+// its stored settings where flags were not given (adoptStoredSettings).
+func (f *trainFlags) run(stdout, stderr io.Writer) error {
+	for {
+		cfg, err := f.setup(stderr)
+		if err != nil {
+			return err
+		}
+		if _, err = f.execute(cfg, stdout, stderr); err != errSetUpAgain {
+			return err
+		}
 	}
-	_, err = f.execute(cfg, stdout, os.Stderr)
-	return err
 }
