@@ -181,7 +181,7 @@ type Config struct {
 	// lower-order warm-start steps cost nothing extra). Ignored by ODE,
 	// whose cost is set by the tolerances.
 	NFE      int
-	Striding Striding // default Uniform
+	Striding Striding // default Uniform; Quadratic for GDDIM
 
 	// Order is gDDIM's multistep order q ∈ {1, 2, 3} (default 3): ε is
 	// extrapolated by the Lagrange polynomial through the last q
@@ -249,6 +249,19 @@ const (
 // becomes NaN or ±Inf.
 var ErrNonFinite = errors.New("sampler: non-finite value")
 
+// striding is c.Striding, or its default for c.Method when zero: Quadratic
+// for GDDIM (its accuracy at 10–30 NFE needs it, docs/samplers.md), else
+// Uniform.
+func (c *Config) striding() Striding {
+	switch {
+	case c.Striding != 0:
+		return c.Striding
+	case c.Method == GDDIM:
+		return Quadratic
+	}
+	return Uniform
+}
+
 // normalize fills defaults and validates c.
 func (c *Config) normalize(n int) error {
 	if c.Process == nil {
@@ -287,9 +300,7 @@ func (c *Config) normalize(n int) error {
 	default:
 		return fmt.Errorf("sampler: method %v, want EM, SSCS, ODE or GDDIM", c.Method)
 	}
-	if c.Striding == 0 {
-		c.Striding = Uniform
-	}
+	c.Striding = c.striding()
 	if c.Striding != Uniform && c.Striding != Quadratic {
 		return fmt.Errorf("sampler: striding %v, want Uniform or Quadratic", c.Striding)
 	}

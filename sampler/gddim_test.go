@@ -134,7 +134,7 @@ func TestGDDIMVPIsDDIM(t *testing.T) {
 	o := toyOracle(t, p, "8gaussians")
 	const n, nfe = 20, 8
 	for _, prm := range []Param{ParamR, ParamL} {
-		c := Config{Process: p, Model: o, Method: GDDIM, NFE: nfe, NoDenoise: true, Order: 1, Param: prm, Seed: 3}
+		c := Config{Process: p, Model: o, Method: GDDIM, NFE: nfe, NoDenoise: true, Order: 1, Param: prm, Striding: Uniform, Seed: 3}
 		xp, _, x, _ := runStates(t, c, n)
 		grid := Grid(Uniform, nfe, defaultEps, p.T)
 		y := append([]float64(nil), xp...)

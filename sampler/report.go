@@ -14,6 +14,7 @@ func (st Stats) Note(c Config) string {
 	if c.NoDenoise {
 		den = "no denoising"
 	}
+	c.Striding = c.striding()
 	switch c.Method {
 	case ODE:
 		return fmt.Sprintf("adaptive RK45, rtol %g atol %g, %d rejected steps, %s", c.RTol, c.ATol, st.Rejected, den)

@@ -42,7 +42,7 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.out, "out", "", "output file: .csv (one sample per line) or .png (scatter and density plot, 2-D data)")
 	fs.Float64Var(&f.rtol, "rtol", 1e-5, "ode: relative tolerance, in (0, 1)")
 	fs.Float64Var(&f.atol, "atol", 1e-5, "ode: absolute tolerance, in (0, 1)")
-	fs.StringVar(&f.striding, "striding", "uniform", "em/sscs/gddim time grid: uniform or quadratic")
+	fs.StringVar(&f.striding, "striding", "", "em/sscs/gddim time grid: uniform or quadratic (default: quadratic for gddim, uniform for em and sscs)")
 	fs.IntVar(&f.order, "order", 3, "gddim: multistep order 1, 2 or 3 (the first steps warm-start at lower order at no extra NFE)")
 	fs.StringVar(&f.param, "param", "R", "gddim: square root K_t of Σ_t in s = −K_t⁻ᵀε: R (gDDIM's R_t) or L (Cholesky factor)")
 	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, 0.5]")
@@ -129,7 +129,10 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	}
 	if c.Method != sampler.ODE {
 		c.NFE = f.nfe
-		err = firstErr(err, parseFlag(&c.Striding, "striding", f.striding, sampler.ParseStriding, "uniform, quadratic"),
+		if f.striding != "" { // "": the sampler's default
+			err = firstErr(err, parseFlag(&c.Striding, "striding", f.striding, sampler.ParseStriding, "uniform, quadratic"))
+		}
+		err = firstErr(err,
 			parseFlag(&c.SSCSScore, "sscs-score", f.sscsScoreTime, sampler.ParseScoreTime, "midpoint, start"),
 			parseFlag(&c.SSCSBeta, "sscs-beta", f.sscsBetaRule, sampler.ParseHalfStepBeta, "per-half, first-half"))
 	}
