@@ -119,6 +119,10 @@ func sdeRules(extra ...cond) map[string]rule {
 	return rules("", with("sde objective beta0 beta1 numerical-eps"), with("m-inv Gamma gamma", sdeIn(sde.CLD, sde.PSLD)), with("nu", sdeIn(sde.PSLD)))
 }
 
+// kernelOnly: the exact score is the marginal's, whatever the objective's
+// initial condition, so --objective applies only to the kernel command.
+var kernelOnly = cond{when: "to the kernel command", ok: func(useContext) bool { return false }, here: func(useContext) string { return "to the exact score" }}
+
 // on gives each of the space-separated flag names the rule r.
 func on(names string, r ...cond) map[string]rule {
 	out := map[string]rule{}
@@ -153,10 +157,10 @@ var flagRules = map[string]map[string]rule{
 	"train":  trainRules(),
 	"demo":   rules("n nfe skip-nll", trainRules()),
 	"kernel": rules("t json", sdeRules()),
-	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories", sdeRules(exactOnly),
+	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("nfe striding", samplerIn("em", "sscs", "gddim")), on("sscs-score sscs-beta", samplerIn("sscs")),
 		on("order param", samplerIn("gddim")), on("rtol atol", samplerIn("ode"))),
-	"eval": rules("samples exact ckpt metrics n seed json", sdeRules(exactOnly),
+	"eval": rules("samples exact ckpt metrics n seed json", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
 	"data":       rules("name n seed out"),

@@ -74,8 +74,8 @@ var (
 	refusedInBase = map[string][]string{
 		"train":  {"importance-t", "input-fourier-scale", "subset", "downsample", "channels", "num-res", "dropout"},
 		"demo":   {"importance-t", "input-fourier-scale", "subset", "downsample", "channels", "num-res", "dropout"},
-		"eval":   {"probe", "probes", "sampler", "nfe", "classifier"},
-		"sample": {"rtol", "atol", "order", "param"}, // the default sampler is sscs
+		"eval":   {"probe", "probes", "sampler", "nfe", "classifier", "objective"},
+		"sample": {"rtol", "atol", "order", "param", "objective"}, // the default sampler is sscs; the exact score ignores the objective
 	}
 )
 
