@@ -296,6 +296,25 @@ type ResumeError struct {
 	Changes []Change
 }
 
+// Adopt applies a resumed run's stored settings where the caller did not
+// give them: when no changed setting is given (given reports a setting by
+// its name, as in Change.Setting), it calls set(setting, stored value) for
+// each change and reports whether all were set, so that the caller sets the
+// run up again with them; a change the caller asked for is refused instead.
+func (e *ResumeError) Adopt(given func(setting string) bool, set func(setting, stored string) error) bool {
+	for _, c := range e.Changes {
+		if given(c.Setting) {
+			return false
+		}
+	}
+	for _, c := range e.Changes {
+		if set(c.Setting, c.Stored) != nil {
+			return false
+		}
+	}
+	return len(e.Changes) > 0
+}
+
 func (e *ResumeError) Error() string {
 	parts := make([]string, len(e.Changes))
 	for i, c := range e.Changes {

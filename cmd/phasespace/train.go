@@ -59,9 +59,8 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 		strings.Join(model.ResumableSettings(), ", --")+" may change (--steps not with --lr-decay cosine); any other change is refused")
 	fs.BoolVar(&f.mixed, "mixed-score", true, "CLD with --param L: add the analytic −v/Σᵛᵛ part to the score")
 	fs.StringVar(&f.param, "param", "L", "CLD, PSLD: what the network predicts. L: each SDE's own parameterisation (CLD only the velocity score, "+
-		"PSLD ε under the Cholesky factor L_t: s = −L_t⁻ᵀε); R: the full ε, position and velocity parts, under gDDIM's R_t "+
-		"(s = −R_t⁻ᵀε, R_t R_tᵀ = Σ_t of the HSM kernel). --sampler gddim needs the full score: R for CLD (PSLD: R, or L with --Gamma > 0); "+
-		"the other samplers use either")
+		"PSLD ε under the Cholesky factor L_t); R: the full ε under gDDIM's R_t (s = −R_t⁻ᵀε, R_t R_tᵀ = Σ_t of the HSM kernel). "+
+		"--sampler gddim needs the full score: R for CLD (PSLD: R, or L with --Gamma > 0); the other samplers use either")
 	fs.Float64Var(&c.LossEps, "loss-eps", 1e-5, "smallest training time, t ~ U[loss-eps, 1]")
 	fs.BoolVar(&c.ImportanceT, "importance-t", false, "importance-sample t (ml weighting only)")
 	fs.Int64Var(&c.CheckpointEvery, "ckpt-every", 1000, "steps between checkpoints (0: only at the end)")
@@ -173,32 +172,18 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	return st, nil
 }
 
-// errSetUpAgain asks the caller of execute to set the run up again: flags
-// have been set to a resumed run's stored settings.
+// errSetUpAgain: flags were set to a resumed run's stored settings.
 var errSetUpAgain = errors.New("set up again with the stored settings")
 
-// adoptStoredSettings: when a resumed run's stored settings differ only in
-// flags not given, it sets those to the stored values (once) and reports
-// true, so that a resumed run keeps the settings it was started with.
+// adoptStoredSettings sets, once, the flags not given to a resumed run's
+// stored settings (model.ResumeError.Adopt), reporting whether it did.
 func (f *trainFlags) adoptStoredSettings(err error) bool {
 	var re *model.ResumeError
-	if f.adopted || !errors.As(err, &re) {
-		return false
-	}
-	f.adopted = true
 	given := map[string]bool{}
 	f.sf.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	for _, c := range re.Changes {
-		if given[c.Setting] {
-			return false // a change asked for: refused as it stands
-		}
-	}
-	for _, c := range re.Changes {
-		if f.sf.fs.Set(c.Setting, c.Stored) != nil {
-			return false
-		}
-	}
-	return len(re.Changes) > 0
+	ok := !f.adopted && errors.As(err, &re) && re.Adopt(func(s string) bool { return given[s] }, f.sf.fs.Set)
+	f.adopted = true
+	return ok
 }
 
 // resumeError turns model.ResumeError into a usage error naming the flags.
