@@ -130,22 +130,22 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 
 // execute runs (or resumes) training; SIGINT/SIGTERM finish the current
 // step, write a checkpoint and return nil.
-func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train.State, error) {
+func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) error {
 	var start train.State
 	if f.resume {
 		st, ok, err := train.Resume(cfg, func(e error) { fmt.Fprintf(stderr, "phasespace: warning: skipping checkpoint: %v\n", e) })
 		if err != nil {
 			if f.adoptStoredSettings(err) {
-				return start, errSetUpAgain
+				return f.run(stdout, stderr) // once more, with the stored settings
 			}
-			return start, resumeError(err)
+			return resumeError(err)
 		}
 		if ok {
 			start = st
 			fmt.Fprintf(stderr, "resuming from step %d\n", st.Step)
 		}
 	} else if model.HasCheckpoints(cfg.OutDir) {
-		return start, usagef("--out %s already holds checkpoints: pass --resume to continue, or choose another directory", cfg.OutDir)
+		return usagef("--out %s already holds checkpoints: pass --resume to continue, or choose another directory", cfg.OutDir)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -155,11 +155,11 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	switch {
 	case errors.Is(err, train.ErrStopped):
 		fmt.Fprintf(stdout, "stopped by signal at step %d; checkpoint written to %s (continue with --resume)\n", st.Step, train.CheckpointDir(cfg.OutDir))
-		return st, nil
+		return nil
 	case errors.As(err, &ne):
-		return st, fmt.Errorf("step %d: %s is %v (diagnostic in %s); lower --lr, raise --numerical-eps or --loss-eps, or pass --skip-bad-batches", ne.Step, ne.Quantity, ne.Value, ne.Diagnostic)
+		return fmt.Errorf("step %d: %s is %v (diagnostic in %s); lower --lr, raise --numerical-eps or --loss-eps, or pass --skip-bad-batches", ne.Step, ne.Quantity, ne.Value, ne.Diagnostic)
 	case err != nil:
-		return st, err
+		return err
 	}
 	if err := experiment.WriteLossPlot(cfg.OutDir); err != nil {
 		warnf("loss plot: %v", err)
@@ -169,11 +169,8 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) (train
 	}
 	fmt.Fprintf(stdout, "trained %d steps in %v (final EMA loss %.4f, %d skipped); checkpoints in %s, loss curve in %s\n",
 		st.Step-start.Step, time.Since(t0).Round(time.Second), st.EMALoss, st.Skipped, train.CheckpointDir(cfg.OutDir), filepath.Join(cfg.OutDir, "loss.png"))
-	return st, nil
+	return nil
 }
-
-// errSetUpAgain: flags were set to a resumed run's stored settings.
-var errSetUpAgain = errors.New("set up again with the stored settings")
 
 // adoptStoredSettings sets, once, the flags not given to a resumed run's
 // stored settings (model.ResumeError.Adopt), reporting whether it did.
@@ -210,16 +207,11 @@ func runTrain(args []string, stdout io.Writer) error {
 	return f.run(stdout, os.Stderr)
 }
 
-// run sets the run up and trains; a resumed run is set up again once with
-// its stored settings where flags were not given (adoptStoredSettings).
+// run sets the run up and trains it.
 func (f *trainFlags) run(stdout, stderr io.Writer) error {
-	for {
-		cfg, err := f.setup(stderr)
-		if err != nil {
-			return err
-		}
-		if _, err = f.execute(cfg, stdout, stderr); err != errSetUpAgain {
-			return err
-		}
+	cfg, err := f.setup(stderr)
+	if err != nil {
+		return err
 	}
+	return f.execute(cfg, stdout, stderr)
 }
