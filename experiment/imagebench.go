@@ -21,16 +21,18 @@ import (
 	"phasespace/internal/atomicfile"
 	"phasespace/likelihood"
 	"phasespace/model"
+	"phasespace/objective"
 	"phasespace/sampler"
 	"phasespace/sde"
 	"phasespace/train"
 )
 
-// BenchSampler is one sampler column of the image benchmark: EM or SSCS at
-// an NFE, or the ODE sampler at a tolerance (RTol = ATol).
+// BenchSampler is one sampler column of the image benchmark: EM, SSCS or
+// gDDIM (order 3, K_t = R_t, quadratic striding) at an NFE, or the ODE
+// sampler at a tolerance (RTol = ATol).
 type BenchSampler struct {
 	Method sampler.Method
-	NFE    int     // EM, SSCS: 2..100000
+	NFE    int     // EM, SSCS, GDDIM: 2..100000
 	RTol   float64 // ODE: in (0, 1)
 }
 
@@ -43,15 +45,15 @@ func (b BenchSampler) Name() string {
 	return fmt.Sprintf("%s-%d", b.Method, b.NFE)
 }
 
-// ParseBenchSamplers parses comma-separated sampler:NFE (em, sscs) or
-// ode:RTOL columns.
+// ParseBenchSamplers parses comma-separated sampler:NFE (em, sscs, gddim)
+// or ode:RTOL columns.
 func ParseBenchSamplers(s string) ([]BenchSampler, error) {
 	var out []BenchSampler
 	for _, item := range strings.Split(s, ",") {
 		name, arg, ok := strings.Cut(strings.TrimSpace(item), ":")
 		m, err := sampler.ParseMethod(name)
 		if !ok || err != nil {
-			return nil, fmt.Errorf("experiment: sampler column %q is not sampler:NFE (em, sscs) or ode:RTOL", item)
+			return nil, fmt.Errorf("experiment: sampler column %q is not sampler:NFE (em, sscs, gddim) or ode:RTOL", item)
 		}
 		b := BenchSampler{Method: m}
 		if m == sampler.ODE {
@@ -106,6 +108,13 @@ type ImageBenchConfig struct {
 	FullResolution bool          // keep 28×28 (default: 2×2 average-pooled to 14×14)
 	SDEs           []sde.Kind    // nil: VP, CLD, PSLD, each with its default parameters
 	Budget         time.Duration // training wall-clock budget per SDE (0: 20 min)
+	// Steps caps training at a step count (0: 10⁶, so the budget decides).
+	// A step cap equal to the steps a quiet run reaches within the budget
+	// makes a run on a busy machine do the same work.
+	Steps int64
+	// Param is what the phase-space networks predict (0: objective.ParamL;
+	// ParamR for the gDDIM columns of CLD).
+	Param          objective.Param
 	TrainThreads   int           // threads while training (0: GOMAXPROCS)
 	Channels       []int         // U-Net widths per level (nil: 32, 64)
 	NumRes         int           // U-Net residual blocks per level (0: 1)
@@ -149,6 +158,8 @@ func (c ImageBenchConfig) withDefaults() (ImageBenchConfig, error) {
 		return c, fmt.Errorf("experiment: Out is required: a directory for the runs, grids and results.md")
 	case c.Budget < 0:
 		return c, fmt.Errorf("experiment: Budget = %v: want > 0", c.Budget)
+	case c.Steps < 0:
+		return c, fmt.Errorf("experiment: Steps = %d: want >= 0", c.Steps)
 	case c.N < 10 || c.N > 10000:
 		return c, fmt.Errorf("experiment: N = %d: want 10..10000", c.N)
 	case c.BPDN < 1 || c.BPDN > 10000:
@@ -164,7 +175,8 @@ func (c ImageBenchConfig) withDefaults() (ImageBenchConfig, error) {
 // BenchModelConfig is the training configuration of one SDE of the
 // benchmark: the SDE's default parameters (toy numerical epsilon), U-Net
 // without dropout, EMA 0.995, 200 warm-up steps, checkpoints every 500
-// steps, at most 10⁶ steps within the time budget.
+// steps, at most c.Steps (default 10⁶) steps within the time budget, with
+// the parameterisation c.Param.
 func BenchModelConfig(kind sde.Kind, c ImageBenchConfig, dir string) (model.Config, error) {
 	c, err := c.withDefaults()
 	if err != nil {
@@ -174,9 +186,13 @@ func BenchModelConfig(kind sde.Kind, c ImageBenchConfig, dir string) (model.Conf
 	if err != nil {
 		return model.Config{}, fmt.Errorf("experiment: %w", err)
 	}
-	return model.Config{Data: c.Data, Downsample: !c.FullResolution, Process: p,
+	steps := c.Steps
+	if steps == 0 {
+		steps = 1_000_000
+	}
+	return model.Config{Data: c.Data, Downsample: !c.FullResolution, Process: p, Param: c.Param,
 		Net:   model.Net{Channels: c.Channels, NumRes: c.NumRes},
-		Steps: 1_000_000, Batch: c.Batch, LR: c.LR, Warmup: 200, Clip: 1, EMADecay: 0.995, Seed: c.Seed,
+		Steps: steps, Batch: c.Batch, LR: c.LR, Warmup: 200, Clip: 1, EMADecay: 0.995, Seed: c.Seed,
 		OutDir: dir, CheckpointEvery: 500, ProgressEvery: 30 * time.Second, TimeBudget: c.Budget}, nil
 }
 

@@ -165,7 +165,7 @@ var flagRules = map[string]map[string]rule{
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
 	"data":       rules("name n seed out"),
 	"classifier": rules("data downsample epochs seed out floor-n json"),
-	"imagebench": rules("data downsample sdes budget train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol"),
+	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol"),
 	"results":    rules("data lr n nfe out runs seed steps rtol atol"),
 }
 

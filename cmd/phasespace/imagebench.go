@@ -14,6 +14,7 @@ import (
 	"phasespace/dataset"
 	"phasespace/experiment"
 	"phasespace/model"
+	"phasespace/objective"
 	"phasespace/sde"
 )
 
@@ -30,12 +31,14 @@ func runImageBench(args []string, stdout io.Writer) error {
 	downsample := fs.Bool("downsample", true, "2x2 average-pool to 14x14 (the default: a 2-core CPU cannot train 28x28 U-Nets far in hours)")
 	sdes := fs.String("sdes", "vp,cld,psld", "comma-separated SDEs, each trained with its defaults (docs/method.md)")
 	fs.DurationVar(&c.Budget, "budget", 20*time.Minute, "training wall-clock budget per SDE (the same for all)")
+	fs.Int64Var(&c.Steps, "steps", 0, "cap on training steps per SDE (0: the budget decides); the steps a quiet run reaches in the budget make a busy machine do the same work")
+	param := fs.String("param", "L", "CLD, PSLD: what the networks predict, L or R (R: the full ε under gDDIM's R_t, for gddim columns; phasespace train -h)")
 	fs.IntVar(&c.TrainThreads, "train-threads", 0, "threads while training (0: GOMAXPROCS); 1 with taskset gives each SDE the same core")
 	channels := fs.String("channels", "32,64", "U-Net channels per level")
 	fs.IntVar(&c.NumRes, "num-res", 1, "U-Net residual blocks per level")
 	fs.IntVar(&c.Batch, "batch", 64, "training batch size")
 	fs.Float64Var(&c.LR, "lr", 1e-3, "Adam learning rate")
-	samplerList := fs.String("samplers", experiment.DefaultBenchSamplers, "sampler:NFE or ode:RTOL columns (sscs is skipped for VP)")
+	samplerList := fs.String("samplers", experiment.DefaultBenchSamplers, "sampler:NFE (em, sscs, gddim) or ode:RTOL columns (sscs is skipped for VP)")
 	fs.IntVar(&c.N, "n", 256, "samples per sampler for FD/KID/precision/recall (and as many test and training images for the floors)")
 	fs.IntVar(&c.BPDN, "bpd-n", 100, "test images for bits/dim (Hutchinson, dequantised)")
 	fs.Float64Var(&c.RTol, "rtol", 1e-5, "bits/dim: probability-flow ODE relative tolerance, in (0, 1)")
@@ -52,6 +55,8 @@ func runImageBench(args []string, stdout io.Writer) error {
 		return usagef("--out is required: a directory for the runs, grids and results.md")
 	case c.Budget <= 0:
 		return usagef("--budget = %v: want > 0, e.g. 20m", c.Budget)
+	case c.Steps < 0:
+		return usagef("--steps = %d: want >= 0", c.Steps)
 	case c.TrainThreads < 0:
 		return usagef("--train-threads = %d: want >= 0", c.TrainThreads)
 	case !dataset.IsImage(c.Data):
@@ -63,6 +68,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 	}
 	c.FullResolution = !*downsample
 	var err error
+	if err := parseFlag(&c.Param, "param", *param, objective.ParseParam, "L, R"); err != nil {
+		return err
+	}
 	if c.Samplers, err = experiment.ParseBenchSamplers(*samplerList); err != nil {
 		return usagef("--samplers: %v", err)
 	}

@@ -46,3 +46,33 @@ func TestImageBenchOnSyntheticIDX(t *testing.T) {
 		}
 	}
 }
+
+// The gDDIM columns of the benchmark: --param R trains CLD to predict the
+// full ε, --steps caps training below the budget, and a gddim column of an
+// L-parameterised CLD (velocity score only) is refused with the flag to use.
+func TestImageBenchGDDIMColumnsNeedParamR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two small U-Nets and a classifier (~15 s); skipped with -short")
+	}
+	data := writeSyntheticIDX(t, 12, 600, 200)
+	cls := filepath.Join(t.TempDir(), "classifier.safetensors")
+	common := []string{"imagebench", "--data", data, "--downsample=false", "--sdes", "cld", "--budget", "10m", "--steps", "4",
+		"--channels", "8,16", "--batch", "16", "--samplers", "gddim:6,sscs:6", "--n", "24", "--bpd-n", "2"}
+	out := t.TempDir()
+	code, stdout, errs := runCLI(t, append(common, "--param", "R", "--out", out)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"| cld | 4 |", "| cld | gddim-6 | 6 |", "| cld | sscs-6 | 6 |"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no %q in\n%s", want, stdout)
+		}
+	}
+	if err := os.Rename(filepath.Join(out, "classifier.safetensors"), cls); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCLI(t, append(common, "--classifier", cls, "--out", t.TempDir())...)
+	if code != 2 || !strings.Contains(errs, "--param R") {
+		t.Errorf("gddim column of a --param L CLD: exit %d, %s; want 2 and the --param R hint", code, errs)
+	}
+}
