@@ -58,3 +58,43 @@ func (m Metrics) String() string {
 	}
 	return strings.Join(out, ",")
 }
+
+// Source is what an evaluation reads: a file of samples, the exact score
+// of a mixture, or a trained checkpoint.
+type Source int
+
+const (
+	FromSamples Source = iota + 1 // samples compared with fresh data draws
+	FromExact                     // the exact score of a mixture data set
+	FromCheckpoint                // a trained model
+)
+
+// MetricsFor parses list (ParseMetrics) for the source, or takes the
+// source's default where list is empty: ed,mmd,sw2 for FromSamples, nll for
+// FromExact and nll,ed,mmd,sw2 for FromCheckpoint. It refuses a metric the
+// source cannot give: nll without a model, bpd and the feature metrics
+// without a (image) checkpoint.
+func MetricsFor(list string, src Source) (Metrics, error) {
+	if list == "" {
+		switch src {
+		case FromSamples:
+			list = "ed,mmd,sw2"
+		case FromExact:
+			list = "nll"
+		case FromCheckpoint:
+			list = "nll,ed,mmd,sw2"
+		default:
+			return Metrics{}, fmt.Errorf("evaluate: unknown source %d", src)
+		}
+	}
+	w, err := ParseMetrics(list)
+	switch {
+	case err != nil:
+		return Metrics{}, err
+	case (w.BPD || len(w.Feature) > 0) && src != FromCheckpoint:
+		return Metrics{}, fmt.Errorf("evaluate: metrics %s need an image checkpoint", w)
+	case w.NLL && src == FromSamples:
+		return Metrics{}, fmt.Errorf("evaluate: metric nll needs a model (an exact score or a checkpoint), not samples")
+	}
+	return w, nil
+}

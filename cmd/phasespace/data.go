@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"phasespace/dataset"
+	"phasespace/experiment"
 	"phasespace/toy"
 )
 
@@ -35,7 +36,7 @@ func runData(args []string, stdout io.Writer) error {
 	if err != nil {
 		return usagef("--name: %v", err)
 	}
-	if err := writeSamples(*out, fmt.Sprintf("%s (n=%d)", *name, *n), x, 2); err != nil {
+	if err := experiment.WriteSamples(*out, fmt.Sprintf("%s (n=%d)", *name, *n), x, 2); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %d samples of %s (seed %d) to %s\n", *n, *name, *seed, *out)

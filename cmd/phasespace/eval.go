@@ -94,29 +94,16 @@ func (f *evalFlags) checkFlags(source string, kind sde.Kind, image bool) error {
 		Likelihood: w.NLL || w.BPD, FeatureMetrics: len(w.Feature) > 0, SampleMetrics: len(w.Sample)+len(w.Feature) > 0})
 }
 
-// parseMetrics sets f.want from --metrics (default: ed,mmd,sw2 for
-// --samples, nll for --exact, nll,ed,mmd,sw2 for --ckpt).
-func (f *evalFlags) parseMetrics() error {
-	list := f.metricList
-	switch {
-	case list != "":
-	case f.samples != "":
-		list = "ed,mmd,sw2"
-	case f.exactName != "":
-		list = "nll"
-	default:
-		list = "nll,ed,mmd,sw2"
+// parseMetrics sets f.want from --metrics (evaluate.MetricsFor).
+func (f *evalFlags) parseMetrics() (err error) {
+	src := evaluate.FromCheckpoint
+	if f.samples != "" {
+		src = evaluate.FromSamples
+	} else if f.exactName != "" {
+		src = evaluate.FromExact
 	}
-	w, err := evaluate.ParseMetrics(list)
-	if err != nil {
+	if f.want, err = evaluate.MetricsFor(f.metricList, src); err != nil {
 		return usagef("--metrics: %v", err)
-	}
-	f.want = w
-	if (w.BPD || len(w.Feature) > 0) && f.ckpt == "" {
-		return usagef("--metrics %s needs an image checkpoint (--ckpt)", w)
-	}
-	if w.NLL && f.samples != "" {
-		return usagef("--metrics nll needs a model (--exact or --ckpt), not --samples")
 	}
 	return nil
 }

@@ -9,8 +9,6 @@ import (
 	"os"
 	"slices"
 
-	"phasespace/dataset"
-	"phasespace/figure"
 	"phasespace/model"
 	"phasespace/sampler"
 )
@@ -73,21 +71,6 @@ func parseFlag[T any](dst *T, name, s string, parse func(string) (T, error), val
 		return usagef("--%s %q: valid are %s", name, s, valid)
 	}
 	*dst = v
-	return nil
-}
-
-// writeSamples writes n×d samples x to path: a .png of square images
-// (d ≠ 2) or a scatter and density plot titled title (d = 2), else a CSV.
-func writeSamples(path, title string, x []float64, d int) error {
-	switch {
-	case isPNG(path) && d != 2:
-		return figure.SampleImages(path, x, d)
-	case isPNG(path):
-		return figure.Panels(path, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
-	}
-	if err := dataset.WriteCSV(path, x, d); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
 	return nil
 }
 

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"phasespace/dataset"
+	"phasespace/experiment"
 	"phasespace/figure"
 	"phasespace/sampler"
 	"phasespace/score"
@@ -72,7 +72,7 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	d := cfg.Model.Dim()
 	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
-	if err := writeSamples(f.out, title, x, d); err != nil {
+	if err := experiment.WriteSamples(f.out, title, x, d); err != nil {
 		return err
 	}
 	wrote := f.out
@@ -87,8 +87,6 @@ func runSample(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "wrote %s\n", wrote)
 	return nil
 }
-
-func isPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
 
 // config validates the flags and builds the sampler configuration; the
 // second result names the model.
@@ -119,7 +117,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)
 	case f.out == "":
 		return c, "", usagef("--out is required: a .csv or .png file")
-	case f.traj != "" && !isPNG(f.traj):
+	case f.traj != "" && !experiment.IsPNG(f.traj):
 		return c, "", usagef("--trajectories %q: want a .png file", f.traj)
 	}
 	if c.Method == sampler.GDDIM {
@@ -143,7 +141,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err != nil {
 		return c, "", err
 	}
-	if d := c.Model.Dim(); isPNG(f.out) && d != 2 && figure.ImageSide(d) == 0 {
+	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d) == 0 {
 		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, d)
 	} else if f.traj != "" && d != 2 {
 		return c, "", usagef("--trajectories needs 2-D data, the model has dimension %d", d)
