@@ -64,9 +64,9 @@ func (m Metrics) String() string {
 type Source int
 
 const (
-	FromSamples Source = iota + 1 // samples compared with fresh data draws
-	FromExact                     // the exact score of a mixture data set
-	FromCheckpoint                // a trained model
+	FromSamples    Source = iota + 1 // samples compared with fresh data draws
+	FromExact                        // the exact score of a mixture data set
+	FromCheckpoint                   // a trained model
 )
 
 // MetricsFor parses list (ParseMetrics) for the source, or takes the

@@ -114,16 +114,16 @@ type ImageBenchConfig struct {
 	Steps int64
 	// Param is what the phase-space networks predict (0: objective.ParamL;
 	// ParamR for the gDDIM columns of CLD).
-	Param          objective.Param
-	TrainThreads   int           // threads while training (0: GOMAXPROCS)
-	Channels       []int         // U-Net widths per level (nil: 32, 64)
-	NumRes         int           // U-Net residual blocks per level (0: 1)
-	Batch          int           // training batch (0: 64)
-	LR             float64       // Adam learning rate (0: 1e-3)
-	Samplers       []BenchSampler
-	N              int     // samples per column and real images of the floors (0: 256)
-	BPDN           int     // test images for bits/dim (0: 100)
-	RTol, ATol     float64 // tolerances of the bits/dim solve (0: 1e-5 each)
+	Param        objective.Param
+	TrainThreads int     // threads while training (0: GOMAXPROCS)
+	Channels     []int   // U-Net widths per level (nil: 32, 64)
+	NumRes       int     // U-Net residual blocks per level (0: 1)
+	Batch        int     // training batch (0: 64)
+	LR           float64 // Adam learning rate (0: 1e-3)
+	Samplers     []BenchSampler
+	N            int     // samples per column and real images of the floors (0: 256)
+	BPDN         int     // test images for bits/dim (0: 100)
+	RTol, ATol   float64 // tolerances of the bits/dim solve (0: 1e-5 each)
 	// Classifier is the classifier weights (""; Out/classifier.safetensors,
 	// trained with seed 1 for 3 epochs on first use).
 	Classifier string
