@@ -84,7 +84,7 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("Open(%q, %+v) = %v, want an error containing %q and no flag", c.name, c.o, err, c.want)
 		}
 	}
-	if _, err := LoadSplit("mnist", "validation", false); err == nil || !strings.Contains(err.Error(), "valid are train, test") {
+	if _, err := LoadSplit("mnist", "validation", Options{}); err == nil || !strings.Contains(err.Error(), "valid are train, test") {
 		t.Errorf("LoadSplit validation: %v", err)
 	}
 }

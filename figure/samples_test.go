@@ -19,7 +19,7 @@ func TestSampleImagesIsTheGridOfItsPixels(t *testing.T) {
 		x[i] = float64(i%7)/3 - 1
 	}
 	a, b := filepath.Join(dir, "a.png"), filepath.Join(dir, "b.png")
-	if err := SampleImages(a, x, 16); err != nil {
+	if err := SampleImages(a, x, 16, 1); err != nil {
 		t.Fatal(err)
 	}
 	imgs := [][]byte{imagedata.ToPixels(x[:16]), imagedata.ToPixels(x[16:32]), imagedata.ToPixels(x[32:])}
@@ -31,7 +31,7 @@ func TestSampleImagesIsTheGridOfItsPixels(t *testing.T) {
 	if len(ra) == 0 || !bytes.Equal(ra, rb) {
 		t.Error("SampleImages differs from the grid of its pixels")
 	}
-	if err := SampleImages(a, x[:10], 5); err == nil {
+	if err := SampleImages(a, x[:10], 5, 1); err == nil {
 		t.Error("5-pixel images accepted")
 	}
 }
