@@ -86,7 +86,7 @@ func Locate(name string) (string, error) {
 		return d, nil
 	}
 	if st, err := os.Stat(name); err != nil || !st.IsDir() {
-		return "", fmt.Errorf("imagedata: unknown image data set %q: valid are mnist, fashion-mnist, or a directory holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]", name)
+		return "", fmt.Errorf("imagedata: unknown image data set %q: valid are mnist, fashion-mnist, a directory holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz], or a directory of PNG/JPEG images", name)
 	}
 	return name, nil
 }

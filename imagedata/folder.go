@@ -20,7 +20,7 @@ import (
 var FolderFormats = []string{".png", ".jpg", ".jpeg"}
 
 // folderValid says what a folder of images may hold, for error messages.
-const folderValid = "valid: .png, .jpg or .jpeg files (8-bit grayscale or RGB), all in the folder or all in class subfolders, hidden files skipped"
+const folderValid = ".png, .jpg or .jpeg files (8-bit grayscale or RGB), all in the folder or all in class subfolders, hidden files skipped"
 
 // IsFolder reports whether dir is a directory that does not hold an IDX
 // training set ({train}-images-idx3-ubyte[.gz]): such a directory is read
@@ -133,7 +133,7 @@ func listFolder(dir string) (files []string, labels []byte, classes []string, er
 		case e.IsDir():
 			subdirs = append(subdirs, e.Name())
 		case !isImageFile(e.Name()):
-			return nil, nil, nil, fmt.Errorf("imagedata: %s is not an image file (%s)", p, folderValid)
+			return nil, nil, nil, fmt.Errorf("imagedata: %s is not an image file (valid: %s)", p, folderValid)
 		default:
 			files = append(files, p)
 		}
@@ -146,7 +146,7 @@ func listFolder(dir string) (files []string, labels []byte, classes []string, er
 	case len(files) > 0:
 		return files, nil, nil, nil
 	case len(subdirs) == 0:
-		return nil, nil, nil, fmt.Errorf("imagedata: %s holds no images and no IDX files; valid: a folder of images (%s), or {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]", dir, folderValid)
+		return nil, nil, nil, fmt.Errorf("imagedata: %s holds no images and no IDX files; valid: a folder of images (%s), or a folder of {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]", dir, folderValid)
 	}
 	for k, sub := range subdirs {
 		entries, err := os.ReadDir(filepath.Join(dir, sub))
@@ -161,13 +161,13 @@ func listFolder(dir string) (files []string, labels []byte, classes []string, er
 			case e.IsDir():
 				return nil, nil, nil, fmt.Errorf("imagedata: %s is a folder inside class folder %s: class subfolders hold only image files", p, sub)
 			case !isImageFile(e.Name()):
-				return nil, nil, nil, fmt.Errorf("imagedata: %s is not an image file (%s)", p, folderValid)
+				return nil, nil, nil, fmt.Errorf("imagedata: %s is not an image file (valid: %s)", p, folderValid)
 			default:
 				files, labels = append(files, p), append(labels, byte(k))
 			}
 		}
 		if len(files) == n {
-			return nil, nil, nil, fmt.Errorf("imagedata: class folder %s holds no images (%s)", filepath.Join(dir, sub), folderValid)
+			return nil, nil, nil, fmt.Errorf("imagedata: class folder %s holds no images (valid: %s)", filepath.Join(dir, sub), folderValid)
 		}
 	}
 	return files, labels, subdirs, nil
