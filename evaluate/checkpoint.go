@@ -47,7 +47,7 @@ type CheckpointConfig struct {
 // checkpoint is a *ConfigError, checked before any work; a sampler that
 // needs the full score of a velocity-only model wraps model.ErrVelocityOnly.
 func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
-	w, image := c.Metrics, dataset.IsImage(lm.Meta.Data)
+	w, image := c.Metrics, lm.Meta.IsImage()
 	data, method, nfe := cmp.Or(c.Data, lm.Meta.Data), cmp.Or(c.Sampler, lm.Meta.Sampler), cmp.Or(c.NFE, lm.Meta.NFE)
 	m, err := sampler.ParseMethod(method)
 	if err != nil {

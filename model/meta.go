@@ -123,6 +123,10 @@ func (m Meta) ImageShape() (c, side int) {
 	return 1, int(math.Round(math.Sqrt(float64(m.Dim))))
 }
 
+// IsImage reports whether the run trained on images: it recorded their
+// shape, or its data set is an image set (dataset.IsImage).
+func (m Meta) IsImage() bool { return m.Channels > 0 || dataset.IsImage(m.Data) }
+
 // DataOptions returns the options that select the run's image data
 // (dataset.LoadSplit).
 func (m Meta) DataOptions() dataset.Options {

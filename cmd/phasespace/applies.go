@@ -164,7 +164,7 @@ var flagRules = map[string]map[string]rule{
 		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
 	"data":       rules("name out", on("n seed", imageData(false)), on("image-size", imageData(true))),
-	"classifier": rules("data downsample epochs seed out floor-n json"),
+	"classifier": rules("data downsample image-size epochs seed out floor-n json"),
 	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol"),
 	"results":    rules("data lr n nfe out runs seed steps rtol atol"),
 }

@@ -16,8 +16,9 @@ func init() {
 
 func runClassifier(args []string, stdout io.Writer) error {
 	fs := newFlagSet("classifier")
-	data := fs.String("data", "mnist", "image data: mnist, fashion-mnist or a directory of IDX files")
+	data := fs.String("data", "mnist", "image data: mnist, fashion-mnist, a directory of IDX files, or a grayscale image folder with at most 10 class subfolders")
 	downsample := fs.Bool("downsample", false, "2x2 average-pool to 14x14")
+	imageSize := fs.Int("image-size", 0, "centre-crop and resize to SxS first, as train --image-size (0: keep the size)")
 	epochs := fs.Int("epochs", 3, "training epochs (1..50; 3 reach 99% on MNIST)")
 	seed := fs.Uint64("seed", 1, "training seed")
 	out := fs.String("out", "", "safetensors file for the weights (required)")
@@ -33,7 +34,7 @@ func runClassifier(args []string, stdout io.Writer) error {
 		return err
 	}
 	t0, last := time.Now(), time.Now()
-	r, err := evaluate.TrainClassifier(evaluate.ClassifierConfig{Data: *data, Options: dataset.Options{Downsample: *downsample}, Epochs: *epochs,
+	r, err := evaluate.TrainClassifier(evaluate.ClassifierConfig{Data: *data, Options: dataset.Options{Downsample: *downsample, ImageSize: *imageSize}, Epochs: *epochs,
 		Seed: *seed, Out: *out, FloorN: *floorN, Progress: func(ep, step int, loss float64) {
 			if time.Since(last) > 10*time.Second {
 				last = time.Now()
