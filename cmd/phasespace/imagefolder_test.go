@@ -237,7 +237,7 @@ func TestImageFolderErrors(t *testing.T) {
 		{"image size on toy data", []string{"--data", "moons", "--image-size", "8"}, 2, []string{"--image-size does not apply"}},
 	} {
 		out := filepath.Join(t.TempDir(), "run")
-		code, _, errs := runCLI(t, append(append([]string{"train", "--steps", "1", "--batch", "1", "--quiet", "--out", out}, c.args...))...)
+		code, _, errs := runCLI(t, append([]string{"train", "--steps", "1", "--batch", "1", "--quiet", "--out", out}, c.args...)...)
 		if code != c.code || strings.Count(strings.TrimSpace(errs), "\n") > 1 {
 			t.Errorf("%s: exit %d (want %d), message %q: want one message", c.name, code, c.code, errs)
 		}
