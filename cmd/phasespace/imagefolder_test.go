@@ -280,3 +280,32 @@ func TestImageFolderExport(t *testing.T) {
 		t.Errorf("export over an existing folder: exit %d, %q", code, errs)
 	}
 }
+
+// TestImageFolderClassifierAndFeatures: a labelled grayscale folder trains
+// the project's classifier at the run's --image-size, and the feature
+// metrics of a model trained on the folder use it.
+func TestImageFolderClassifierAndFeatures(t *testing.T) {
+	data := writeImageFolder(t, 16, 10, 10, false)
+	dir := t.TempDir()
+	clf := filepath.Join(dir, "clf.safetensors")
+	code, out, errs := runCLI(t, "classifier", "--data", data, "--image-size", "8", "--epochs", "1", "--floor-n", "100", "--out", clf, "--json")
+	if code != 0 {
+		t.Fatalf("classifier: exit %d: %s", code, errs)
+	}
+	var c struct {
+		Size  int            `json:"image_size"`
+		Floor map[string]any `json:"floor"`
+	}
+	if err := json.Unmarshal([]byte(out), &c); err != nil || c.Size != 8 || c.Floor["n"] != 16.0 {
+		t.Fatalf("classifier report %s (%v): want image size 8 and floors over the 16 images", out, err)
+	}
+	run := filepath.Join(dir, "run")
+	if code, _, errs := runCLI(t, "train", "--data", data, "--image-size", "8", "--channels", "8", "--num-res", "1", "--batch", "8",
+		"--steps", "2", "--quiet", "--out", run); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	code, out, errs = runCLI(t, "eval", "--ckpt", run, "--metrics", "fd,kid", "--classifier", clf, "--n", "8", "--sampler", "em", "--nfe", "3", "--json")
+	if code != 0 || !strings.Contains(out, `"fd"`) {
+		t.Fatalf("eval fd,kid: exit %d: %s%s", code, out, errs)
+	}
+}
