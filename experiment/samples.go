@@ -12,15 +12,15 @@ import (
 func IsPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
 
 // WriteSamples writes n×d row-major samples x to path, choosing the format
-// by the extension: a .png holds a grid of square images (d a perfect
-// square other than 2) or, for d = 2, a scatter and a density panel titled
+// by the extension: a .png holds a grid of square images of c channels
+// (figure.SampleImages; d other than 2) or, for d = 2, a scatter and a density panel titled
 // title; any other name gets a CSV with one sample per line
 // (dataset.WriteCSV). Errors start with "experiment:" and name the path.
-func WriteSamples(path, title string, x []float64, d int) error {
+func WriteSamples(path, title string, x []float64, d, c int) error {
 	var err error
 	switch {
 	case IsPNG(path) && d != 2:
-		err = figure.SampleImages(path, x, d)
+		err = figure.SampleImages(path, x, d, c)
 	case IsPNG(path):
 		err = figure.Panels(path, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
 	default:

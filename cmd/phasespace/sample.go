@@ -24,7 +24,7 @@ type sampleFlags struct {
 	sdeF                                                *sdeFlags
 	exactName, ckpt, method, out, traj, striding, param string
 	sscsScoreTime, sscsBetaRule                         string
-	nfe, n, order                                       int
+	nfe, n, order, channels                             int // channels: of a checkpoint's images
 	seed                                                uint64
 	rtol, atol, eps                                     float64
 	noDenoise                                           bool
@@ -72,7 +72,7 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	d := cfg.Model.Dim()
 	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
-	if err := experiment.WriteSamples(f.out, title, x, d); err != nil {
+	if err := experiment.WriteSamples(f.out, title, x, d, f.channels); err != nil {
 		return err
 	}
 	wrote := f.out
@@ -141,7 +141,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err != nil {
 		return c, "", err
 	}
-	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d) == 0 {
+	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d/max(f.channels, 1)) == 0 {
 		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, d)
 	} else if f.traj != "" && d != 2 {
 		return c, "", usagef("--trajectories needs 2-D data, the model has dimension %d", d)
@@ -166,6 +166,7 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		if err != nil {
 			return nil, nil, "", err
 		}
+		f.channels = lm.Meta.Channels
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
