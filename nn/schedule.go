@@ -34,15 +34,24 @@ func ClipGradNorm(ps []*Param, maxNorm float64) float64 {
 	return n
 }
 
+// ClipScale is the factor ClipGrads multiplies the gradients by:
+// float32(maxNorm/(norm+1e-6)) when norm exceeds maxNorm > 0, else 1.
+func ClipScale(norm, maxNorm float64) float32 {
+	if !(maxNorm > 0 && norm > maxNorm) {
+		return 1
+	}
+	return float32(maxNorm / (norm + 1e-6))
+}
+
 // ClipGrads is ClipGradNorm with the norm already measured (GradNorm(ps)):
 // it scales the non-frozen gradients by maxNorm/(norm+1e-6) when norm
 // exceeds maxNorm > 0, in parallel (each element is one float32 product,
 // so the split does not change the result).
 func ClipGrads(ps []*Param, norm, maxNorm float64) {
-	if !(maxNorm > 0 && norm > maxNorm) {
+	c := ClipScale(norm, maxNorm)
+	if c == 1 {
 		return
 	}
-	c := float32(maxNorm / (norm + 1e-6))
 	for _, p := range ps {
 		if p.Frozen {
 			continue

@@ -56,19 +56,21 @@ func (e *NNEngine) GradNorm() float64 {
 	return e.norm
 }
 
-// Step clips, updates with Adam at lr, updates the EMA and zeroes gradients.
+// Step clips, updates with Adam at lr, updates the EMA and zeroes the
+// gradients, in one sweep over the parameters (nn.Adam.StepEMA; the clip
+// factor comes from the norm GradNorm measured, summed again only if
+// GradNorm was not called since Backward).
 func (e *NNEngine) Step(step int64, lr, clip float64) {
 	ps := e.Model.Params()
+	scale := float32(1)
 	if clip > 0 {
 		if !e.normFresh {
 			e.GradNorm()
 		}
-		nn.ClipGrads(ps, e.norm, clip)
+		scale = nn.ClipScale(e.norm, clip)
 	}
 	e.Opt.LR = lr
-	e.Opt.Step(ps)
-	e.Avg.Update(ps)
-	nn.ZeroGrad(ps)
+	e.Opt.StepEMA(ps, e.Avg, scale)
 	e.emaFresh, e.normFresh = false, false
 }
 
