@@ -66,6 +66,12 @@ for t in 1e-05 0.01 0.3 1; do
 	"$ps" kernel -t "$t" --json >"$work/kernel-$t.json"
 done
 "$PY" bench/torch_e2e.py --check-kernel "$work"/kernel-*.json
+# The same loss scale: mean loss of the first 20 MLP steps in both loops
+# (other random streams and initial weights, so equal only statistically).
+"$ps" train --data 8gaussians --steps 20 --quiet --ckpt-every 0 --out "$work/first" >/dev/null
+"$PY" bench/torch_e2e.py --task train-mlp --steps 20 --warmup 0 --log "$work/first-torch.csv" >/dev/null
+awk -F, 'NR > 1 { s += $2; n++ } END { printf "mean loss of the first 20 MLP steps: phasespace %.4f, ", s / n }' "$work/first/loss.csv"
+awk -F, '{ s += $2; n++ } END { printf "pytorch %.4f\n", s / n }' "$work/first-torch.csv"
 
 # 2. MNIST-shaped random images (2048 training images, uint8 IDX files).
 "$PY" - "$work/images" <<'PY'
