@@ -19,6 +19,9 @@ import (
 
 // DataSource yields training batches: Batch writes n samples of dimension
 // Dim() for the given step into dst (n×d), reproducibly from (seed, step).
+// Run calls Batch for step s+1 on a worker goroutine while the engine's
+// GradNorm of step s runs (one call at a time, never concurrently with
+// itself).
 type DataSource interface {
 	Dim() int
 	Batch(dst []float64, n int, seed uint64, step int64) error
