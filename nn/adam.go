@@ -34,7 +34,19 @@ func NewAdamW(lr, wd float64) *Adam {
 func (a *Adam) Steps() int { return a.step }
 
 // Step updates ps from their gradients (it does not clear them).
-func (a *Adam) Step(ps []*Param) {
+func (a *Adam) Step(ps []*Param) { a.sweep(ps, 1, nil, false) }
+
+// StepEMA is, bit for bit, ClipGrads's scaling of the gradients by
+// gradScale (1: none), Step(ps), e.Update(ps) and ZeroGrad(ps) done in one
+// sweep: each parameter's chunk is scaled, updated, averaged and cleared
+// back to back while it is in the core's cache, with one parallel split
+// per parameter instead of four. e must have been built from ps (NewEMA).
+func (a *Adam) StepEMA(ps []*Param, e *EMA, gradScale float32) {
+	a.sweep(ps, gradScale, e, true)
+}
+
+// sweep is Step with the options of StepEMA (ema nil: no average).
+func (a *Adam) sweep(ps []*Param, gradScale float32, ema *EMA, zero bool) {
 	if a.m == nil {
 		a.m, a.v = map[*Param][]float32{}, map[*Param][]float32{}
 	}
@@ -48,8 +60,32 @@ func (a *Adam) Step(ps []*Param) {
 	eps := float32(a.Eps)
 	wd := float32(a.WeightDecay)
 	decay := float32(1 - a.LR*a.WeightDecay)
-	for _, p := range ps {
+	var ed float32 // the EMA's decay for this update
+	if ema != nil {
+		ed = float32(ema.CurrentDecay())
+		ema.n++
+	}
+	for k, p := range ps {
+		d, g := p.Data, p.Grad
+		var s []float32
+		if ema != nil {
+			s = ema.Shadow[k].Data
+		}
+		// after finishes a chunk: the average, then the cleared gradient.
+		after := func(lo, hi int) {
+			if s != nil {
+				for i := lo; i < hi; i++ {
+					s[i] = ed*s[i] + (1-ed)*d[i]
+				}
+			}
+			if zero {
+				clear(g[lo:hi])
+			}
+		}
 		if p.Frozen {
+			if s != nil || zero {
+				pfor(len(d), elemGrain, after)
+			}
 			continue
 		}
 		m, ok := a.m[p]
@@ -59,9 +95,14 @@ func (a *Adam) Step(ps []*Param) {
 			a.v[p] = make([]float32, len(p.Data))
 		}
 		v := a.v[p]
-		d, g := p.Data, p.Grad
 		c := [8]float32{b1, 1 - b1, b2, 1 - b2, stepSize, rbc2, eps}
 		pfor(len(d), elemGrain, func(lo, hi int) {
+			lo0 := lo
+			if gradScale != 1 {
+				for i := lo; i < hi; i++ {
+					g[i] *= gradScale
+				}
+			}
 			wd := wd
 			if wd == 0 || a.Decoupled {
 				if wd != 0 {
@@ -86,6 +127,7 @@ func (a *Adam) Step(ps []*Param) {
 				m[i], v[i] = mi, vi
 				d[i] -= stepSize * mi / (float32(math.Sqrt(float64(vi)))*rbc2 + eps)
 			}
+			after(lo0, hi)
 		})
 	}
 }

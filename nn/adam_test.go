@@ -1,7 +1,10 @@
 package nn
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -121,5 +124,68 @@ func TestEMA(t *testing.T) {
 	e.CopyTo([]*Param{q})
 	if q.Data[0] != e.Shadow[0].Data[0] || e.Updates() != 50 {
 		t.Error("CopyTo/Updates wrong")
+	}
+}
+
+// StepEMA is ClipGrads, Step, EMA.Update and ZeroGrad bit for bit: Adam,
+// Adam with L2 decay and AdamW, clipping on and off, a frozen parameter,
+// lengths off the SIMD width, 1 and 2 goroutines, several steps.
+func TestStepEMAEqualsSeparateCalls(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	build := func() []*Param {
+		r := rand.New(rand.NewPCG(5, 6))
+		var ps []*Param
+		for k, n := range []int{3, 40000, 17, 9} {
+			p := newParam(fmt.Sprint("p", k), n)
+			for i := range p.Data {
+				p.Data[i] = float32(r.NormFloat64())
+			}
+			p.Frozen = k == 2
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	grads := func(ps []*Param, step int) {
+		r := rand.New(rand.NewPCG(7, uint64(step)))
+		for _, p := range ps {
+			for i := range p.Grad {
+				p.Grad[i] = float32(r.NormFloat64())
+			}
+		}
+	}
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		for _, opt := range []func() *Adam{
+			func() *Adam { return NewAdam(1e-2) },
+			func() *Adam { a := NewAdam(1e-2); a.WeightDecay = 0.1; return a },
+			func() *Adam { return NewAdamW(1e-2, 0.1) },
+		} {
+			for _, clip := range []float64{0, 50, 1e9} {
+				pa, pb := build(), build()
+				oa, ob := opt(), opt()
+				ea, eb := NewEMA(pa, 0.9), NewEMA(pb, 0.9)
+				for step := 0; step < 4; step++ {
+					grads(pa, step)
+					grads(pb, step)
+					ClipGradNorm(pa, clip)
+					oa.Step(pa)
+					ea.Update(pa)
+					ZeroGrad(pa)
+					ob.StepEMA(pb, eb, ClipScale(GradNorm(pb), clip))
+				}
+				for k := range pa {
+					for _, pair := range [][2][]float32{{pa[k].Data, pb[k].Data}, {pa[k].Grad, pb[k].Grad}, {ea.Shadow[k].Data, eb.Shadow[k].Data}, {oa.m[pa[k]], ob.m[pb[k]]}} {
+						for i := range pair[0] {
+							if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
+								t.Fatalf("procs %d clip %v param %d element %d: separate %v, fused %v", procs, clip, k, i, pair[0][i], pair[1][i])
+							}
+						}
+					}
+				}
+				if ea.Updates() != eb.Updates() || oa.Steps() != ob.Steps() {
+					t.Fatal("step counters differ")
+				}
+			}
+		}
 	}
 }

@@ -80,6 +80,12 @@ func (e *TimeEmbedding) Forward(t []float32, batch int) []float32 {
 	e.out = grow(e.out, batch*d)
 	pfor(batch, max(1, 4096/d), func(lo, hi int) {
 		for b := lo; b < hi; b++ {
+			if b > lo && math.Float32bits(t[b]) == math.Float32bits(t[b-1]) {
+				// A sampler's batch shares one time: the same bits give
+				// the same row, so copy it instead of recomputing.
+				copy(e.out[b*d:b*d+d], e.out[(b-1)*d:b*d])
+				continue
+			}
 			tau := float64(t[b])
 			if e.LogTime {
 				tau = math.Log(max(tau, 1e-12))

@@ -24,7 +24,8 @@ func newParam(name string, shape ...int) *Param {
 // ZeroGrad sets the gradients of ps to zero.
 func ZeroGrad(ps []*Param) {
 	for _, p := range ps {
-		clear(p.Grad)
+		g := p.Grad
+		pfor(len(g), 4*elemGrain, func(lo, hi int) { clear(g[lo:hi]) })
 	}
 }
 

@@ -30,16 +30,37 @@ func GradNorm(ps []*Param) float64 {
 // returns the norm before clipping. maxNorm ≤ 0 only measures.
 func ClipGradNorm(ps []*Param, maxNorm float64) float64 {
 	n := GradNorm(ps)
-	if maxNorm > 0 && n > maxNorm {
-		c := float32(maxNorm / (n + 1e-6))
-		for _, p := range ps {
-			if p.Frozen {
-				continue
-			}
-			for i := range p.Grad {
-				p.Grad[i] *= c
-			}
-		}
-	}
+	ClipGrads(ps, n, maxNorm)
 	return n
+}
+
+// ClipScale is the factor ClipGrads multiplies the gradients by:
+// float32(maxNorm/(norm+1e-6)) when norm exceeds maxNorm > 0, else 1.
+func ClipScale(norm, maxNorm float64) float32 {
+	if !(maxNorm > 0 && norm > maxNorm) {
+		return 1
+	}
+	return float32(maxNorm / (norm + 1e-6))
+}
+
+// ClipGrads is ClipGradNorm with the norm already measured (GradNorm(ps)):
+// it scales the non-frozen gradients by maxNorm/(norm+1e-6) when norm
+// exceeds maxNorm > 0, in parallel (each element is one float32 product,
+// so the split does not change the result).
+func ClipGrads(ps []*Param, norm, maxNorm float64) {
+	c := ClipScale(norm, maxNorm)
+	if c == 1 {
+		return
+	}
+	for _, p := range ps {
+		if p.Frozen {
+			continue
+		}
+		g := p.Grad
+		pfor(len(g), elemGrain, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				g[i] *= c
+			}
+		})
+	}
 }

@@ -3,8 +3,10 @@ package objective
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 
+	"phasespace/internal/parallel"
 	"phasespace/rng"
 	"phasespace/sde"
 )
@@ -19,6 +21,9 @@ type Batch struct {
 	Times  []float64 // the same times in float64
 	Target []float64 // N × OutDim: output-space targets o*
 	quad   [][3]float64
+
+	scratch []prepScratch // per-goroutine random streams
+	errs    []error       // per-goroutine first error
 }
 
 func resize[T any](s []T, n int) []T {
@@ -31,6 +36,10 @@ func resize[T any](s []T, n int) []T {
 // Prepare fills b from data x0 (n×d row-major): it draws each sample's time,
 // initial velocity (DSM) and noise from streams keyed by (seed, step, sample
 // index), perturbs with the kernel and computes the output-space targets.
+// The samples are prepared in parallel (up to GOMAXPROCS goroutines, each
+// with one reusable rng.Stream per purpose); every sample's values depend on
+// (seed, step, index) alone, so the batch is the same whatever the number of
+// goroutines or the batch size.
 func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -45,11 +54,41 @@ func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error
 	b.Times = resize(b.Times, n)
 	b.Target = resize(b.Target, n*b.OutDim)
 	b.quad = resize(b.quad, n)
+	if c.ImportanceT {
+		c.proposal() // build the cache before the goroutines read it
+	}
+	// Sub-ranges of at least prepareGrain samples: a sample costs about a
+	// microsecond (a kernel evaluation and its draws).
+	const prepareGrain = 64
+	w := min(runtime.GOMAXPROCS(0), max(1, n/prepareGrain))
+	for len(b.scratch) < w {
+		b.scratch = append(b.scratch, prepScratch{time: rng.NewStream(), noise: rng.NewStream()})
+	}
+	b.errs = resize(b.errs, w)
+	parallel.Workers(n, w, func(worker, lo, hi int) {
+		b.errs[worker] = c.prepareRows(b, x0, seed, step, lo, hi, &b.scratch[worker])
+	})
+	for _, err := range b.errs { // the lowest failing sample's error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepScratch is one goroutine's reusable random streams.
+type prepScratch struct{ time, noise *rng.Stream }
+
+// prepareRows prepares samples lo … hi−1 of b (see Prepare) and returns the
+// first failing sample's error.
+func (c *Config) prepareRows(b *Batch, x0 []float64, seed, step uint64, lo, hi int, s *prepScratch) error {
+	d := b.D
 	p := c.Process
 	obj, w8 := c.objective(), c.weighting()
 	sv0 := math.Sqrt(p.InitVelVar * p.Mass())
-	for i := 0; i < n; i++ {
-		tr := rng.New(seed, rng.PurposeTrainTime, step, uint64(i))
+	tr, nr := s.time, s.noise
+	for i := lo; i < hi; i++ {
+		tr.Reset(seed, rng.PurposeTrainTime, step, uint64(i))
 		t, w := c.drawTime(tr.Float64())
 		pa, err := c.paramAt(t)
 		if err != nil {
@@ -59,7 +98,7 @@ func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error
 		qxx, qxv, qvv := pa.quad(w8)
 		b.quad[i] = [3]float64{w * qxx, w * qxv, w * qvv}
 		li11, li12, li22 := pa.kern.L.InvT()
-		nr := rng.New(seed, rng.PurposeTrainNoise, step, uint64(i))
+		nr.Reset(seed, rng.PurposeTrainNoise, step, uint64(i))
 		for j := 0; j < d; j++ {
 			x := x0[i*d+j]
 			ex := nr.NormFloat64()

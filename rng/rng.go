@@ -45,3 +45,25 @@ const (
 	PurposeDropout
 	PurposeEval
 )
+
+// Stream is a reusable generator for the streams of New: Reset makes it
+// produce exactly the stream of New(seed, keys...) without allocating, so a
+// loop over many keys (one stream per sample) needs one Stream per
+// goroutine instead of one generator per key.
+type Stream struct {
+	pcg rand.PCG
+	*rand.Rand
+}
+
+// NewStream returns a Stream; call Reset before drawing from it.
+func NewStream() *Stream {
+	s := &Stream{}
+	s.Rand = rand.New(&s.pcg)
+	return s
+}
+
+// Reset restarts s at the stream of New(seed, keys...).
+func (s *Stream) Reset(seed uint64, keys ...uint64) {
+	h := Key(seed, keys...)
+	s.pcg.Seed(h, splitmix64(h^0xa54ff53a5f1d36f1))
+}

@@ -16,7 +16,9 @@ type Engine interface {
 	// last Forward; gradients are zeroed by Step.
 	Backward(gradOut []float32)
 	// GradNorm returns the global L2 norm of the accumulated gradients
-	// (NaN or Inf if any gradient is not finite).
+	// (NaN or Inf if any gradient is not finite). Run calls it while
+	// another goroutine prepares the next batch (the data source and the
+	// objective only), so it must not touch those.
 	GradNorm() float64
 	// Step clips gradients to the given global norm (0: no clipping),
 	// applies one optimiser update at learning rate lr, updates the EMA and

@@ -13,11 +13,15 @@ import (
 	"time"
 
 	"phasespace/checkpoint"
+	"phasespace/internal/parallel"
 	"phasespace/objective"
 )
 
 // DataSource yields training batches: Batch writes n samples of dimension
 // Dim() for the given step into dst (n×d), reproducibly from (seed, step).
+// Run calls Batch for step s+1 on a worker goroutine while the engine's
+// GradNorm of step s runs (one call at a time, never concurrently with
+// itself).
 type DataSource interface {
 	Dim() int
 	Batch(dst []float64, n int, seed uint64, step int64) error
@@ -262,8 +266,13 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 	st := start
 	st.Seed = cfg.Seed
 	d := cfg.Data.Dim()
-	x0 := make([]float64, cfg.BatchSize*d)
-	var batch objective.Batch
+	// Two batches: while the engine sums the gradient norm of step s (one
+	// serial pass), another goroutine prepares step s+1's batch.
+	var bufs [2]stepBatch
+	for i := range bufs {
+		bufs[i].x0 = make([]float64, cfg.BatchSize*d)
+	}
+	cur := &bufs[0]
 	var grad []float32
 	t0 := time.Now()
 	lastReport := t0
@@ -310,11 +319,17 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		// its 1-based number, step+1, the count of completed steps once it
 		// is done (the convention of loss.csv, progress and checkpoints).
 		step := st.Step
-		if err := cfg.Data.Batch(x0, cfg.BatchSize, cfg.Seed, step); err != nil {
-			return st, fmt.Errorf("train: step %d: data: %w", step+1, err)
+		if !cur.ready || cur.step != step {
+			cur.prepare(cfg, step)
 		}
-		if err := cfg.Objective.Prepare(&batch, x0, d, cfg.Seed, uint64(step)); err != nil {
-			return st, fmt.Errorf("train: step %d: %w", step+1, err)
+		cur.ready = false
+		if cur.err != nil {
+			return st, cur.err
+		}
+		batch := &cur.batch
+		next := &bufs[0]
+		if cur == next {
+			next = &bufs[1]
 		}
 		out := cfg.Engine.Forward(batch.Input, batch.T, batch.N, true)
 		if cap(grad) < len(out) {
@@ -327,7 +342,19 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 			bad, what, val = "loss", "loss", loss
 		} else {
 			cfg.Engine.Backward(grad)
-			gnorm = cfg.Engine.GradNorm()
+			if step+1 < cfg.Steps {
+				parallel.Split(2, 2, func(lo, hi int) {
+					for task := lo; task < hi; task++ {
+						if task == 0 {
+							gnorm = cfg.Engine.GradNorm()
+						} else {
+							next.prepare(cfg, step+1)
+						}
+					}
+				})
+			} else {
+				gnorm = cfg.Engine.GradNorm()
+			}
 			if math.IsNaN(gnorm) || math.IsInf(gnorm, 0) {
 				bad, what, val = "gradient", "gradient norm", gnorm
 			}
@@ -336,15 +363,17 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 			cfg.Engine.SkipStep()
 			if !cfg.SkipBadBatches {
 				path := filepath.Join(cfg.OutDir, fmt.Sprintf("diagnostic-step-%d.json", step+1))
-				writeDiagnostic(path, cfg, step, what, val, &batch, out)
+				writeDiagnostic(path, cfg, step, what, val, batch, out)
 				return st, &NumericalError{Step: step + 1, Quantity: what, Value: val, Diagnostic: path}
 			}
 			st.Skipped++
 			st.Step++
+			cur = next
 			continue
 		}
 		cfg.Engine.Step(step, cfg.LRAt(step), cfg.Clip)
 		st.Step++
+		cur = next
 		if st.Step == 1 || st.EMALoss == 0 {
 			st.EMALoss = loss
 		} else {
@@ -376,6 +405,27 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 	}
 	report(loss, gnorm, true)
 	return st, nil
+}
+
+// stepBatch is one step's data and prepared batch.
+type stepBatch struct {
+	x0    []float64
+	batch objective.Batch
+	step  int64
+	ready bool  // prepared for step (err holds its failure, if any)
+	err   error // the step's data or preparation error, wrapped for Run
+}
+
+// prepare draws step's data and prepares its batch (0-based step).
+func (b *stepBatch) prepare(cfg *Config, step int64) {
+	b.step, b.ready, b.err = step, true, nil
+	if err := cfg.Data.Batch(b.x0, cfg.BatchSize, cfg.Seed, step); err != nil {
+		b.err = fmt.Errorf("train: step %d: data: %w", step+1, err)
+		return
+	}
+	if err := cfg.Objective.Prepare(&b.batch, b.x0, cfg.Data.Dim(), cfg.Seed, uint64(step)); err != nil {
+		b.err = fmt.Errorf("train: step %d: %w", step+1, err)
+	}
 }
 
 // ErrStopped marks a run stopped by its context after a final checkpoint.

@@ -22,6 +22,11 @@ type NNEngine struct {
 
 	ema      nn.Model // evaluation copy holding the EMA weights
 	emaFresh bool
+
+	// norm is the gradient norm GradNorm measured since the last Backward,
+	// reused by Step's clipping (normFresh) instead of summed again.
+	norm      float64
+	normFresh bool
 }
 
 // NewNNEngine builds the engine for a model with Adam at lr (the loop sets
@@ -40,26 +45,40 @@ func (e *NNEngine) Forward(input, t []float32, batch int, train bool) []float32 
 }
 
 // Backward accumulates parameter gradients.
-func (e *NNEngine) Backward(gradOut []float32) { e.Model.Backward(gradOut, false) }
+func (e *NNEngine) Backward(gradOut []float32) {
+	e.Model.Backward(gradOut, false)
+	e.normFresh = false
+}
 
 // GradNorm returns the global gradient norm.
-func (e *NNEngine) GradNorm() float64 { return nn.GradNorm(e.Model.Params()) }
+func (e *NNEngine) GradNorm() float64 {
+	e.norm, e.normFresh = nn.GradNorm(e.Model.Params()), true
+	return e.norm
+}
 
-// Step clips, updates with Adam at lr, updates the EMA and zeroes gradients.
+// Step clips, updates with Adam at lr, updates the EMA and zeroes the
+// gradients, in one sweep over the parameters (nn.Adam.StepEMA; the clip
+// factor comes from the norm GradNorm measured, summed again only if
+// GradNorm was not called since Backward).
 func (e *NNEngine) Step(step int64, lr, clip float64) {
 	ps := e.Model.Params()
+	scale := float32(1)
 	if clip > 0 {
-		nn.ClipGradNorm(ps, clip)
+		if !e.normFresh {
+			e.GradNorm()
+		}
+		scale = nn.ClipScale(e.norm, clip)
 	}
 	e.Opt.LR = lr
-	e.Opt.Step(ps)
-	e.Avg.Update(ps)
-	nn.ZeroGrad(ps)
-	e.emaFresh = false
+	e.Opt.StepEMA(ps, e.Avg, scale)
+	e.emaFresh, e.normFresh = false, false
 }
 
 // SkipStep zeroes the gradients.
-func (e *NNEngine) SkipStep() { nn.ZeroGrad(e.Model.Params()) }
+func (e *NNEngine) SkipStep() {
+	nn.ZeroGrad(e.Model.Params())
+	e.normFresh = false
+}
 
 // EMA returns the evaluation network with the averaged weights.
 func (e *NNEngine) EMA() objective.Network {
@@ -151,7 +170,7 @@ func (e *NNEngine) Restore(files map[string][]byte) error {
 		return fmt.Errorf("train: optimizer.safetensors: bad adam_step %q", meta["adam_step"])
 	}
 	e.Opt.SetState(e.Model.Params(), mom, step)
-	e.emaFresh = false
+	e.emaFresh, e.normFresh = false, false
 	return nil
 }
 

@@ -3,6 +3,10 @@ package train
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"phasespace/nn"
@@ -72,6 +76,48 @@ func TestNNEngineResumeIsExact(t *testing.T) {
 		for j := range p.Data {
 			if p.Data[j] != b.Avg.Shadow[i].Data[j] {
 				t.Fatalf("LoadEMAModel: %s[%d] differs", p.Name, j)
+			}
+		}
+	}
+}
+
+// The loop gives the same losses, gradient norms, weights and EMA weights
+// at 1 and 2 goroutines (at 2 the next batch is prepared while the norm is
+// summed), with clipping on every step and off, and a batch large enough
+// for Prepare to split its samples.
+func TestRunDoesNotDependOnGoroutines(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, clip := range []float64{0, 1e-3} {
+		var curves [2][]byte
+		var engines [2]*NNEngine
+		for k, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			out := t.TempDir()
+			cfg := nnConfig(t, out, 15)
+			cfg.Clip, cfg.BatchSize = clip, 300
+			if _, err := Run(context.Background(), cfg, State{}); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := os.ReadFile(filepath.Join(out, "loss.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(string(raw), "\n") {
+				if i := strings.LastIndexByte(line, ','); i >= 0 {
+					curves[k] = append(curves[k], line[:i+1]...) // without elapsed_s
+				}
+			}
+			engines[k] = cfg.Engine.(*NNEngine)
+		}
+		if string(curves[0]) != string(curves[1]) {
+			t.Errorf("clip %v: loss.csv at 1 goroutine\n%s\nat 2\n%s", clip, curves[0], curves[1])
+		}
+		pa, pb := engines[0].Model.Params(), engines[1].Model.Params()
+		for i := range pa {
+			for j := range pa[i].Data {
+				if pa[i].Data[j] != pb[i].Data[j] || engines[0].Avg.Shadow[i].Data[j] != engines[1].Avg.Shadow[i].Data[j] {
+					t.Fatalf("clip %v: %s[%d] differs between 1 and 2 goroutines", clip, pa[i].Name, j)
+				}
 			}
 		}
 	}
