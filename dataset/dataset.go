@@ -29,25 +29,36 @@ type Options struct {
 	Subset int
 	// Downsample 2×2 average-pools the images (28×28 → 14×14).
 	Downsample bool
+	// Points splits and standardises a point file (OpenPointSet).
+	Points PointOptions
 }
 
 // IsImage reports whether name selects an image data set: "mnist",
 // "fashion-mnist" or a path (a name containing '/' or '.') to a directory of
-// IDX files. Every other name is a toy set.
+// IDX files, other than a point file (IsPoints). Every other name is a toy
+// set.
 func IsImage(name string) bool {
-	return name == "mnist" || name == "fashion-mnist" || strings.ContainsAny(name, "/.")
+	return name == "mnist" || name == "fashion-mnist" || strings.ContainsAny(name, "/.") && !IsPoints(name)
 }
 
 // Open returns the training source of the data set name: a toy set (see
-// toy.Names) or an image set (see IsImage). Errors name the data set and list
-// the valid names.
+// toy.Names), a point file (IsPoints: the standardised training rows of
+// OpenPointSet, *Points) or an image set (see IsImage). Errors name the
+// data set and list the valid names.
 func Open(name string, o Options) (Source, error) {
+	if IsPoints(name) {
+		ps, err := OpenPointSet(name, o.Points)
+		if err != nil {
+			return nil, err
+		}
+		return NewPoints(ps), nil
+	}
 	if o.Subset < 0 {
 		return nil, fmt.Errorf("dataset: %s: subset %d: want >= 0 (0: all images)", name, o.Subset)
 	}
 	if !IsImage(name) {
 		if _, err := toy.Sample(name, 1, 0); err != nil {
-			return nil, fmt.Errorf("dataset: %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files", name, err)
+			return nil, fmt.Errorf("dataset: %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files; point files: .csv, .npy", name, err)
 		}
 		return Toy{Name: name}, nil
 	}

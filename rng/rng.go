@@ -44,4 +44,5 @@ const (
 	PurposeInit
 	PurposeDropout
 	PurposeEval
+	PurposeSplit // held-out splits of a data file
 )
