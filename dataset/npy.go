@@ -132,10 +132,26 @@ func IsPoints(name string) bool {
 	return strings.HasSuffix(n, ".csv") || strings.HasSuffix(n, ".npy")
 }
 
-// ReadPoints reads a point-cloud file: ReadNPY for .npy, ReadCSV otherwise.
+// ReadPoints reads a point-cloud file: ReadNPY for .npy, ReadCSV
+// otherwise. Every error is a *FileError.
 func ReadPoints(path string) ([]float64, int, error) {
+	read := ReadCSV
 	if strings.HasSuffix(strings.ToLower(path), ".npy") {
-		return ReadNPY(path)
+		read = ReadNPY
 	}
-	return ReadCSV(path)
+	x, d, err := read(path)
+	if err != nil {
+		return nil, 0, &FileError{Path: path, Err: err}
+	}
+	return x, d, nil
 }
+
+// FileError is an error of a data file that cannot be read or whose
+// content is invalid (as opposed to a setting that does not fit the data).
+type FileError struct {
+	Path string
+	Err  error // its message names the file
+}
+
+func (e *FileError) Error() string { return e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }

@@ -81,24 +81,15 @@ func (s *Standardisation) LogDet() float64 {
 	return t
 }
 
-// Split returns a seeded partition of rows 0..n−1: val holds
-// round(valFrac·n) rows, train the others, each in increasing order. The
-// permutation is rng.New(seed, rng.PurposeSplit).Perm(n); its first
-// round(valFrac·n) entries are held out.
+// Split returns a seeded partition of rows 0..n−1 into train and val,
+// val holding round(valFrac·n) rows: with π = rng.New(seed,
+// rng.PurposeSplit).Perm(n), val = π[:round(valFrac·n)] and train = the
+// rest of π, both in π's order, so that any prefix of either is a random
+// subset.
 func Split(n int, valFrac float64, seed uint64) (train, val []int) {
 	nv := int(math.Round(valFrac * float64(n)))
-	hold := make([]bool, n)
-	for _, i := range rng.New(seed, rng.PurposeSplit).Perm(n)[:nv] {
-		hold[i] = true
-	}
-	for i, h := range hold {
-		if h {
-			val = append(val, i)
-		} else {
-			train = append(train, i)
-		}
-	}
-	return train, val
+	perm := rng.New(seed, rng.PurposeSplit).Perm(n)
+	return perm[nv:], perm[:nv]
 }
 
 // Rows returns the rows idx of the n×d points x (a new slice).

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,7 +31,7 @@ const (
 	DefaultToyNumericalEps = 1e-6
 )
 
-// Net is the network architecture: an MLP for 2-D data, a U-Net (x and v
+// Net is the network architecture: an MLP for points, a U-Net (x and v
 // stacked as channels) for square single-channel images. Zero fields mean
 // the defaults named.
 type Net struct {
@@ -52,6 +53,9 @@ type Config struct {
 	// Subset and Downsample select part of an image set (dataset.Options).
 	Subset     int
 	Downsample bool
+	// ValFrac is the fraction of a point file's rows held out of training
+	// for evaluation, split with Seed (0: dataset.DefaultValFrac).
+	ValFrac float64
 
 	// Process is the forward SDE (nil: CLD with sde.DefaultCLD() and
 	// numerical epsilon DefaultToyNumericalEps).
@@ -167,12 +171,13 @@ func Setup(c Config) (*Run, error) {
 	if err := oc.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample})
+	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample,
+		Points: dataset.PointOptions{ValFrac: c.ValFrac, Seed: c.Seed, Batch: batch}})
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	d := src.Dim()
-	net, nm, err := buildNet(c.Net, oc, d, c.Seed)
+	net, nm, err := buildNet(c.Net, oc, d, c.Seed, dataset.IsImage(c.Data))
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +190,10 @@ func Setup(c Config) (*Run, error) {
 		ImportanceT: c.ImportanceT, Data: c.Data, Dim: d, Scaling: src.Scaling(), Downsample: c.Downsample, Subset: c.Subset,
 		Steps: steps, Batch: batch, LR: lr, Warmup: c.Warmup, LRDecay: c.LRDecay, Clip: c.Clip, EMADecay: ema, Seed: c.Seed,
 		Sampler: "sscs", NFE: 200, Net: nm}
+	if pts, ok := src.(*dataset.Points); ok {
+		ps := pts.Set()
+		meta.Points = &PointsMeta{Rows: ps.Rows, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
+	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
 	}
@@ -198,10 +207,11 @@ func Setup(c Config) (*Run, error) {
 	return &Run{Train: tc, Meta: meta, Objective: oc, Data: src, Network: net}, nil
 }
 
-// buildNet builds the score network and its record: the MLP for 2-D data,
-// the U-Net for square single-channel images.
-func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMeta, error) {
-	if d == 2 {
+// buildNet builds the score network and its record: the MLP for points
+// (toy sets and point files, any d), the U-Net for square single-channel
+// images.
+func buildNet(n Net, oc *objective.Config, d int, seed uint64, image bool) (nn.Model, *NetMeta, error) {
+	if !image {
 		mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
 		mc.Seed = seed + 1
 		if n.Hidden != 0 {
