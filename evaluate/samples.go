@@ -184,3 +184,16 @@ func (r *SampleResult) Fields(res map[string]any) {
 	}
 	res["floor"] = floor
 }
+
+// SampleFile compares the samples of the CSV file path (dataset.ReadCSV,
+// any number of columns d) with c.Data as Samples does (c.Dim is set to
+// d). Errors: those of dataset.ReadCSV, as a *dataset.FileError, and of
+// Samples.
+func SampleFile(path string, c SampleConfig) (*SampleResult, error) {
+	x, d, err := dataset.ReadCSV(path)
+	if err != nil {
+		return nil, &dataset.FileError{Path: path, Err: err}
+	}
+	c.Dim = d
+	return Samples(x, c)
+}

@@ -325,6 +325,19 @@ func (e *ResumeError) Adopt(given func(setting string) bool, set func(setting, s
 	return len(e.Changes) > 0
 }
 
+// Explain describes the refusal on several lines for a person: each
+// change with its setting's name after prefix (e.g. "--"), then what may
+// change on resume (ResumableSettings, with the same prefix).
+func (e *ResumeError) Explain(prefix string) string {
+	lines := make([]string, len(e.Changes))
+	for i, c := range e.Changes {
+		lines[i] = prefix + c.String()
+	}
+	return fmt.Sprintf("the run was started with other settings, which a resumed run cannot change:\n  %s\n"+
+		"resume with the stored settings or train into another output directory (may change on resume: %s%s; %ssteps not with %slr-decay cosine)",
+		strings.Join(lines, "\n  "), prefix, strings.Join(ResumableSettings(), ", "+prefix), prefix, prefix)
+}
+
 func (e *ResumeError) Error() string {
 	parts := make([]string, len(e.Changes))
 	for i, c := range e.Changes {
