@@ -1,6 +1,7 @@
 package figure
 
 import (
+	"bytes"
 	"fmt"
 	"image/color"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // MaxPairDims is the number of leading dimensions PairPlot draws.
@@ -23,7 +25,7 @@ func Histogram(path, title string, v []float64, size int) error {
 		return fmt.Errorf("figure: histogram: %w", err)
 	}
 	h.Normalize(1)
-	h.FillColor = color.RGBA{R: 30, G: 80, B: 200, A: 160}
+	h.FillColor = color.NRGBA{R: 30, G: 80, B: 200, A: 160}
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "x1", "density"
 	p.Add(h)
@@ -61,7 +63,7 @@ func PairPlot(path, title string, x []float64, d, cell int) error {
 				if err != nil {
 					return fmt.Errorf("figure: pair plot, x%d: %w", j+1, err)
 				}
-				h.FillColor = color.RGBA{R: 30, G: 80, B: 200, A: 160}
+				h.FillColor = color.NRGBA{R: 30, G: 80, B: 200, A: 160}
 				p.Add(h)
 			} else {
 				xy := make(plotter.XYs, 0, n)
@@ -75,14 +77,37 @@ func PairPlot(path, title string, x []float64, d, cell int) error {
 					return fmt.Errorf("figure: pair plot: %w", err)
 				}
 				s.GlyphStyle.Radius, s.GlyphStyle.Shape = vg.Points(0.7), draw.CircleGlyph{}
-				s.GlyphStyle.Color = color.RGBA{R: 30, G: 80, B: 200, A: 160}
+				s.GlyphStyle.Color = color.NRGBA{R: 30, G: 80, B: 200, A: 160}
 				p.Add(s)
 			}
 			plots[i] = append(plots[i], p)
 		}
 	}
-	plots[0][0].Title.Text = title
-	return renderGrid(path, plots, k*cell, k*cell)
+	return renderTitled(path, title, plots, k*cell, k*cell+24)
+}
+
+// renderTitled draws plots as renderGrid does, below a title line across
+// the whole width.
+func renderTitled(path, title string, plots [][]*plot.Plot, width, height int) error {
+	img := vgimg.NewWith(vgimg.UseWH(vg.Length(width)*vg.Inch/96, vg.Length(height)*vg.Inch/96), vgimg.UseDPI(96))
+	dc := draw.New(img)
+	sty := plot.New().Title.TextStyle
+	band := sty.Height(title) + 2*vg.Millimeter
+	t := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 2, PadY: vg.Millimeter * 2,
+		PadTop: vg.Millimeter, PadBottom: vg.Millimeter, PadLeft: vg.Millimeter, PadRight: vg.Millimeter}
+	canvases := plot.Align(plots, t, draw.Crop(dc, 0, 0, 0, -band))
+	for r := range plots {
+		for c := range plots[r] {
+			plots[r][c].Draw(canvases[r][c])
+		}
+	}
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+	dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Millimeter}, title)
+	var b bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&b); err != nil {
+		return fmt.Errorf("figure: %w", err)
+	}
+	return writeAtomic(path, b.Bytes())
 }
 
 // finite returns the finite values of v as plotter.Values.
