@@ -18,9 +18,9 @@ const MaxPairDims = 4
 
 // Histogram writes a histogram of the values v (1-D points) with 60 bins
 // as a size×size PNG at path, titled title. It returns an error for no
-// finite value (plotter.NewHist's), and rendering or file-system failures.
+// finite value, and rendering or file-system failures.
 func Histogram(path, title string, v []float64, size int) error {
-	h, err := plotter.NewHist(finite(v), 60)
+	h, err := newHist1(v, 60)
 	if err != nil {
 		return fmt.Errorf("figure: histogram: %w", err)
 	}
@@ -59,7 +59,7 @@ func PairPlot(path, title string, x []float64, d, cell int) error {
 				p.Y.Label.Text = fmt.Sprintf("x%d", i+1)
 			}
 			if i == j {
-				h, err := plotter.NewHist(finite(col(j)), 40)
+				h, err := newHist1(col(j), 40)
 				if err != nil {
 					return fmt.Errorf("figure: pair plot, x%d: %w", j+1, err)
 				}
@@ -110,13 +110,16 @@ func renderTitled(path, title string, plots [][]*plot.Plot, width, height int) e
 	return writeAtomic(path, b.Bytes())
 }
 
-// finite returns the finite values of v as plotter.Values.
-func finite(v []float64) plotter.Values {
+// newHist1 is plotter.NewHist of the finite values of v; none is an error.
+func newHist1(v []float64, bins int) (*plotter.Histogram, error) {
 	out := make(plotter.Values, 0, len(v))
 	for _, x := range v {
 		if !math.IsNaN(x) && !math.IsInf(x, 0) {
 			out = append(out, x)
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no finite value among %d", len(v))
+	}
+	return plotter.NewHist(out, bins)
 }
