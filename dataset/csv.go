@@ -76,7 +76,7 @@ func ReadCSV(path string) ([]float64, int, error) {
 	r := csv.NewReader(f)
 	r.FieldsPerRecord, r.ReuseRecord, r.Comment = -1, true, '#'
 	var out []float64
-	d, header := 0, false
+	d, header := 0, 0 // header: the header row's columns (0: none)
 	for rec := 0; ; rec++ {
 		fields, err := r.Read()
 		if err == io.EOF {
@@ -98,10 +98,12 @@ func ReadCSV(path string) ([]float64, int, error) {
 		}
 		switch {
 		case bad >= 0 && rec == 0:
-			header = true
+			header = len(fields)
 			continue
 		case bad >= 0:
 			return nil, 0, fmt.Errorf("dataset: %s:%d: column %d is %q, not a number: want %d comma-separated numbers per row", path, line, bad+1, fields[bad], max(d, len(fields)))
+		case d == 0 && header > 0 && len(row) != header:
+			return nil, 0, fmt.Errorf("dataset: %s:%d: %d columns, the header row has %d: every row needs the same number", path, line, len(row), header)
 		case d == 0:
 			d = len(row)
 		case len(row) != d:
@@ -118,7 +120,7 @@ func ReadCSV(path string) ([]float64, int, error) {
 		}
 	}
 	switch {
-	case len(out) == 0 && header:
+	case len(out) == 0 && header > 0:
 		return nil, 0, fmt.Errorf("dataset: %s: a header row and no samples: want at least one row of numbers", path)
 	case len(out) == 0:
 		return nil, 0, fmt.Errorf("dataset: %s: empty file, no samples: want rows of comma-separated numbers", path)

@@ -33,6 +33,7 @@ func TestCSVErrorsNameTheLine(t *testing.T) {
 		{"1,NaN\n", ":1: column 2 is NaN"},
 		{"x,y\n", "a header row and no samples"},
 		{"", "empty file"},
+		{"x,y,z\n1,2\n", ":2: 2 columns, the header row has 3"},
 		{"1,2\n\n3,+Inf\n", ":3: column 2 is +Inf"},
 		{"1,\"2\n", "want comma-separated numbers"},
 	} {
