@@ -182,3 +182,10 @@ func TestSlicedW2AnyDimension(t *testing.T) {
 		t.Error("4 values as rows of 3 accepted")
 	}
 }
+
+func TestModesString(t *testing.T) {
+	m := Modes{Captured: 7, Total: 8, HighQuality: 0.9843, KL: 0.008841556}
+	if got, want := m.String(), "7/8 modes, 98.4% high quality, KL 0.0088"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
