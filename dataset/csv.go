@@ -1,7 +1,8 @@
 package dataset
 
 import (
-	"bufio"
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,17 +13,30 @@ import (
 	"phasespace/internal/atomicfile"
 )
 
-// MaxCSVRows bounds the samples ReadCSV accepts (10 million rows).
+// MaxCSVRows bounds the samples ReadCSV and ReadNPY accept (10 million rows).
 const MaxCSVRows = 10_000_000
 
 // WriteCSV writes n×d samples x to path, one per line, comma-separated, with
 // full float64 precision (strconv 'g', −1), atomically: on failure no partial
 // file is left and an existing file keeps its content.
 func WriteCSV(path string, x []float64, d int) error {
-	if d < 1 || len(x)%d != 0 {
-		return fmt.Errorf("dataset: %d values are not rows of %d columns", len(x), d)
+	return WriteTable(path, nil, x, d)
+}
+
+// WriteTable writes n×d values x to path as WriteCSV does, after a header
+// row of d column names when header is not nil.
+func WriteTable(path string, header []string, x []float64, d int) error {
+	if d < 1 || len(x)%d != 0 || header != nil && len(header) != d {
+		return fmt.Errorf("dataset: %d values are not rows of %d columns (header of %d)", len(x), d, len(header))
 	}
 	err := atomicfile.WriteFunc(path, func(w io.Writer) error {
+		if header != nil {
+			cw := csv.NewWriter(w)
+			cw.Write(header)
+			if cw.Flush(); cw.Error() != nil {
+				return cw.Error()
+			}
+		}
 		buf := make([]byte, 0, 64)
 		for i := 0; i < len(x)/d; i++ {
 			buf = buf[:0]
@@ -45,52 +59,59 @@ func WriteCSV(path string, x []float64, d int) error {
 	return nil
 }
 
-// ReadCSV reads samples written by WriteCSV, or any CSV of finite numbers
-// with a constant number of columns (a first line that is not numeric is
-// taken as a header; blank lines are skipped). It returns the rows
-// (row-major) and the number of columns. Errors name the file, the line and
-// the problem.
+// ReadCSV reads samples written by WriteCSV, or any CSV (encoding/csv:
+// quoted fields allowed, blank lines and lines starting with # skipped) of
+// finite numbers with a constant number of columns. A first row that is not
+// numeric is taken as a header. It returns the rows (row-major) and the
+// number of columns. Errors name the file and the line as a text editor
+// counts it (path:line:), what was wrong and what is valid: a non-numeric
+// cell, NaN or ±Inf, a row with another number of columns, an empty or a
+// header-only file, more than MaxCSVRows rows.
 func ReadCSV(path string) ([]float64, int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, fmt.Errorf("dataset: %w", err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	r := csv.NewReader(f)
+	r.FieldsPerRecord, r.ReuseRecord, r.Comment = -1, true, '#'
 	var out []float64
-	d, line := 0, 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
+	d, header := 0, 0 // header: the header row's columns (0: none)
+	for rec := 0; ; rec++ {
+		fields, err := r.Read()
+		if err == io.EOF {
+			break
 		}
-		fields := strings.Split(text, ",")
-		row := make([]float64, len(fields))
-		bad := -1
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, 0, fmt.Errorf("dataset: %s:%d: %v: want comma-separated numbers", path, pe.StartLine, pe.Err)
+		} else if err != nil {
+			return nil, 0, fmt.Errorf("dataset: %s: %w", path, err)
+		}
+		line, _ := r.FieldPos(0)
+		row, bad := make([]float64, len(fields)), -1
 		for j, s := range fields {
-			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-			if err != nil {
+			if row[j], err = strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
 				bad = j
 				break
 			}
-			row[j] = v
 		}
-		if bad >= 0 {
-			if len(out) == 0 && d == 0 && line == 1 {
-				continue // header
-			}
-			return nil, 0, fmt.Errorf("dataset: %s:%d: column %d is %q, not a number", path, line, bad+1, fields[bad])
-		}
-		if d == 0 {
+		switch {
+		case bad >= 0 && rec == 0:
+			header = len(fields)
+			continue
+		case bad >= 0:
+			return nil, 0, fmt.Errorf("dataset: %s:%d: column %d is %q, not a number: want %d comma-separated numbers per row", path, line, bad+1, fields[bad], max(d, len(fields)))
+		case d == 0 && header > 0 && len(row) != header:
+			return nil, 0, fmt.Errorf("dataset: %s:%d: %d columns, the header row has %d: every row needs the same number", path, line, len(row), header)
+		case d == 0:
 			d = len(row)
-		} else if len(row) != d {
-			return nil, 0, fmt.Errorf("dataset: %s:%d: %d columns, earlier lines have %d", path, line, len(row), d)
+		case len(row) != d:
+			return nil, 0, fmt.Errorf("dataset: %s:%d: %d columns, earlier rows have %d: every row needs the same number", path, line, len(row), d)
 		}
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, 0, fmt.Errorf("dataset: %s:%d: column %d is %v: samples must be finite", path, line, j+1, v)
+				return nil, 0, fmt.Errorf("dataset: %s:%d: column %d is %v: samples must be finite numbers", path, line, j+1, v)
 			}
 		}
 		out = append(out, row...)
@@ -98,11 +119,11 @@ func ReadCSV(path string) ([]float64, int, error) {
 			return nil, 0, fmt.Errorf("dataset: %s: more than %d samples", path, MaxCSVRows)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, 0, fmt.Errorf("dataset: %s:%d: %w", path, line+1, err)
-	}
-	if len(out) == 0 {
-		return nil, 0, fmt.Errorf("dataset: %s: no samples", path)
+	switch {
+	case len(out) == 0 && header > 0:
+		return nil, 0, fmt.Errorf("dataset: %s: a header row and no samples: want at least one row of numbers", path)
+	case len(out) == 0:
+		return nil, 0, fmt.Errorf("dataset: %s: empty file, no samples: want rows of comma-separated numbers", path)
 	}
 	return out, d, nil
 }

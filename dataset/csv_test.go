@@ -28,10 +28,14 @@ func TestCSVRoundTripIsExact(t *testing.T) {
 func TestCSVErrorsNameTheLine(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ text, want string }{
-		{"x,y\n1,2\n3\n", ":3: 1 columns, earlier lines have 2"},
+		{"x,y\n1,2\n3\n", ":3: 1 columns, earlier rows have 2"},
 		{"1,2\n3,abc\n", `:2: column 2 is "abc"`},
 		{"1,NaN\n", ":1: column 2 is NaN"},
-		{"x,y\n", "no samples"},
+		{"x,y\n", "a header row and no samples"},
+		{"", "empty file"},
+		{"x,y,z\n1,2\n", ":2: 2 columns, the header row has 3"},
+		{"1,2\n\n3,+Inf\n", ":3: column 2 is +Inf"},
+		{"1,\"2\n", "want comma-separated numbers"},
 	} {
 		path := filepath.Join(dir, "bad.csv")
 		os.WriteFile(path, []byte(c.text), 0o644)

@@ -35,13 +35,19 @@ type Options struct {
 	// resizes it to ImageSize×ImageSize (imagedata.LoadFolder), before
 	// Downsample.
 	ImageSize int
+	// Points splits and standardises a point file (OpenPointSet).
+	Points PointOptions
 }
 
 // IsImage reports whether name selects an image data set: "mnist",
 // "fashion-mnist" or a path (a name containing '/' or '.') to a directory of
 // IDX files or of PNG/JPEG images (imagedata.IsFolder), or the name of such
-// a directory that is not a toy set's. Every other name is a toy set.
+// a directory that is not a toy set's, other than a point file (IsPoints).
+// Every other name is a toy set.
 func IsImage(name string) bool {
+	if IsPoints(name) {
+		return false
+	}
 	if name == "mnist" || name == "fashion-mnist" || strings.ContainsAny(name, "/.") {
 		return true
 	}
@@ -50,15 +56,23 @@ func IsImage(name string) bool {
 }
 
 // Open returns the training source of the data set name: a toy set (see
-// toy.Names) or an image set (see IsImage). Errors name the data set and list
-// the valid names.
+// toy.Names), a point file (IsPoints: the standardised training rows of
+// OpenPointSet, *Points) or an image set (see IsImage). Errors name the
+// data set and list the valid names.
 func Open(name string, o Options) (Source, error) {
+	if IsPoints(name) {
+		ps, err := OpenPointSet(name, o.Points)
+		if err != nil {
+			return nil, err
+		}
+		return NewPoints(ps), nil
+	}
 	if o.Subset < 0 {
 		return nil, fmt.Errorf("dataset: %s: subset %d: want >= 0 (0: all images)", name, o.Subset)
 	}
 	if !IsImage(name) {
 		if _, err := toy.Sample(name, 1, 0); err != nil {
-			return nil, fmt.Errorf("dataset: %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files or of PNG/JPEG images", name, err)
+			return nil, fmt.Errorf("dataset: %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files or of PNG/JPEG images; point files: .csv, .npy", name, err)
 		}
 		return Toy{Name: name}, nil
 	}

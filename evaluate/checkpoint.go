@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 
 	"phasespace/classifier"
@@ -38,9 +39,12 @@ type CheckpointConfig struct {
 	Classifier string    // feature metrics: the classifier weights file (required for them)
 }
 
-// Checkpoint runs the evaluation protocol on a trained model: for 2-D data
-// NLL (evaluate.NLL) and the sample metrics of NLL.N samples
-// (evaluate.Samples), for images bits/dim (BPD) and the feature metrics of
+// Checkpoint runs the evaluation protocol on a trained model: for 2-D toy
+// data NLL (evaluate.NLL) and the sample metrics of NLL.N samples
+// (evaluate.Samples); for a point file (model.Loaded.PointSet, c.Data
+// naming the file if it moved) the NLL of min(NLL.N, held-out) held-out
+// rows in the data's units and the sample metrics of NLL.N samples against
+// the held-out rows, beside the floor of as many training rows; for images bits/dim (BPD) and the feature metrics of
 // min(NLL.N, test images) samples (Features). It returns the result fields
 // (for WriteTable or JSON): model, process, nll, the sample metrics with
 // floor and sampler, bpd, features. A configuration that does not fit the
@@ -71,7 +75,15 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 	case sampled && m != sampler.ODE && nfe < 2:
 		return nil, configErr("NFE", "%d score evaluations: %v needs >= 2", nfe, m)
 	}
-	if !image {
+	var ps *dataset.PointSet // a point-file run's data, split as in training
+	if lm.Meta.Points != nil {
+		var fe *dataset.FileError
+		if ps, err = lm.PointSet(c.Data); errors.As(err, &fe) {
+			return nil, err
+		} else if err != nil {
+			return nil, configErr("Data", "%v", err)
+		}
+	} else if !image {
 		if _, err := toy.Sample(data, 1, 0); err != nil {
 			return nil, configErr("Data", "%v", err)
 		}
@@ -83,7 +95,12 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		return x, err
 	}
 	if w.NLL {
-		r, err := NLL(lm.Process, lm.Score, data, c.NLL)
+		r, err := (*NLLResult)(nil), error(nil)
+		if ps != nil {
+			r, err = heldOutNLL(lm.Process, lm.Score, lm.Standardisation(), ps, c.NLL)
+		} else {
+			r, err = NLL(lm.Process, lm.Score, data, c.NLL)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +111,14 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, err := Samples(x, SampleConfig{Data: data, N: n, Seed: c.NLL.Seed, Metrics: w.Sample})
+		sc := SampleConfig{Data: data, N: n, Seed: c.NLL.Seed, Metrics: w.Sample}
+		r, err := (*SampleResult)(nil), error(nil)
+		if ps != nil { // the held-out rows, beside the floor of as many training rows as samples
+			sc.Data = ps.Path
+			r, err = compare(x, ps.Val, ps.Train[:min(len(x), len(ps.Train))], ps.Dim, sc)
+		} else {
+			r, err = Samples(x, sc)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -125,6 +125,8 @@ type Likelihood struct {
 	Divergence likelihood.Divergence
 	Bound      Bound
 	IW         int // K of the importance-weighted bound (1 otherwise)
+
+	values []float64 // per point (LikelihoodOf)
 }
 
 // BoundText is the bound as `phasespace eval` prints it.
@@ -153,7 +155,7 @@ func LikelihoodOf(p *sde.Process, m score.VJPModel, x []float64, c NLLConfig) (*
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	l := &Likelihood{NLL: r.Mean, SE: r.SE, NFE: r.NFE, N: len(r.NLL), Divergence: c.Divergence, Bound: BoundExact, IW: 1}
+	l := &Likelihood{NLL: r.Mean, SE: r.SE, NFE: r.NFE, N: len(r.NLL), Divergence: c.Divergence, Bound: BoundExact, IW: 1, values: r.NLL}
 	if p.Order() == 2 {
 		l.Bound = BoundAugmented
 		if c.IW > 1 {
@@ -171,6 +173,9 @@ type NLLResult struct {
 	TrueNLL *float64
 	// Entropy is H(p) of the data set where known (nil otherwise).
 	Entropy *float64
+	// LogDet is Σ_j log σ_j of a point-file run's standardisation, included
+	// in NLL (nil for toy sets).
+	LogDet *float64
 }
 
 // Fields returns the layout of `phasespace eval --json` under "nll".
@@ -181,6 +186,9 @@ func (r *NLLResult) Fields() map[string]any {
 	}
 	if r.Entropy != nil {
 		out["true_entropy"] = *r.Entropy
+	}
+	if r.LogDet != nil {
+		out["log_det_scale"] = *r.LogDet
 	}
 	return out
 }

@@ -67,19 +67,36 @@ const (
 	FromSamples    Source = iota + 1 // samples compared with fresh data draws
 	FromExact                        // the exact score of a mixture data set
 	FromCheckpoint                   // a trained model
+	ForPoints                        // given points under a model (exact or checkpoint)
 )
+
+// SourceOf returns the source of an evaluation given samples, an exact
+// score or a checkpoint (neither samples nor exact), and given points to
+// evaluate under the model (ForPoints).
+func SourceOf(samples, exact, points bool) Source {
+	switch {
+	case samples:
+		return FromSamples
+	case points:
+		return ForPoints
+	case exact:
+		return FromExact
+	}
+	return FromCheckpoint
+}
 
 // MetricsFor parses list (ParseMetrics) for the source, or takes the
 // source's default where list is empty: ed,mmd,sw2 for FromSamples, nll for
-// FromExact and nll,ed,mmd,sw2 for FromCheckpoint. It refuses a metric the
-// source cannot give: nll without a model, bpd and the feature metrics
-// without a (image) checkpoint.
+// FromExact and ForPoints, nll,ed,mmd,sw2 for FromCheckpoint. It refuses a
+// metric the source cannot give: nll without a model, bpd and the feature
+// metrics without a (image) checkpoint, sample metrics of an exact score
+// (compare its samples instead), anything but nll for ForPoints.
 func MetricsFor(list string, src Source) (Metrics, error) {
 	if list == "" {
 		switch src {
 		case FromSamples:
 			list = "ed,mmd,sw2"
-		case FromExact:
+		case FromExact, ForPoints:
 			list = "nll"
 		case FromCheckpoint:
 			list = "nll,ed,mmd,sw2"
@@ -91,6 +108,10 @@ func MetricsFor(list string, src Source) (Metrics, error) {
 	switch {
 	case err != nil:
 		return Metrics{}, err
+	case src == ForPoints && (w.BPD || len(w.Sample)+len(w.Feature) > 0):
+		return Metrics{}, fmt.Errorf("evaluate: metrics %s: given points are evaluated with nll only", w)
+	case src == FromExact && len(w.Sample) > 0:
+		return Metrics{}, fmt.Errorf("evaluate: metrics %s: an exact score is evaluated with nll; for sample metrics draw samples from it and compare those", w)
 	case (w.BPD || len(w.Feature) > 0) && src != FromCheckpoint:
 		return Metrics{}, fmt.Errorf("evaluate: metrics %s need an image checkpoint", w)
 	case w.NLL && src == FromSamples:

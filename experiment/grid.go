@@ -14,6 +14,7 @@ import (
 	"phasespace/model"
 	"phasespace/sampler"
 	"phasespace/sde"
+	"phasespace/toy"
 )
 
 // Run is one (SDE, objective) column of the grid.
@@ -95,6 +96,11 @@ func Grid(ctx context.Context, c GridConfig) (string, error) {
 	}
 	if steps < 1 || n < 2 || nfe < 2 {
 		return "", fmt.Errorf("experiment: steps %d, n %d, nfe %d: want steps >= 1, n >= 2, nfe >= 2", steps, n, nfe)
+	}
+	for _, d := range data { // before any training: the grid evaluates on fresh toy draws
+		if _, err := toy.Sample(d, 1, 0); err != nil {
+			return "", fmt.Errorf("experiment: the grid compares fresh draws of 2-D toy sets, not %q: %w", d, err)
+		}
 	}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return "", fmt.Errorf("experiment: %w", err)

@@ -31,3 +31,25 @@ func WriteSamples(path, title string, x []float64, d, c int) error {
 	}
 	return nil
 }
+
+// WritePoints writes n×d row-major points x (any d >= 1) to path, choosing
+// the format by the extension: a .png holds, titled title, a histogram for
+// d = 1, a scatter and a density panel for d = 2 (as WriteSamples) and the
+// pair-plot matrix of the first figure.MaxPairDims dimensions for d > 2;
+// any other name gets a CSV (dataset.WriteCSV). Errors start with
+// "experiment:" and name the path.
+func WritePoints(path, title string, x []float64, d int) error {
+	var err error
+	switch {
+	case !IsPNG(path) || d == 2:
+		return WriteSamples(path, title, x, d, 0)
+	case d == 1:
+		err = figure.Histogram(path, title, x, 420)
+	default:
+		err = figure.PairPlot(path, title, x, d, 220)
+	}
+	if err != nil {
+		return fmt.Errorf("experiment: writing samples to %s: %w", path, err)
+	}
+	return nil
+}

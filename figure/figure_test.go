@@ -91,3 +91,40 @@ func TestFiguresAreValidPNGsOfTheStatedSize(t *testing.T) {
 		t.Error("write into a missing directory succeeded")
 	}
 }
+
+// The point plots: a histogram (d = 1) and the pair plot of the first
+// MaxPairDims dimensions (d > 2) are drawn; nothing to draw is an error.
+func TestPointPlots(t *testing.T) {
+	dir := t.TempDir()
+	x := make([]float64, 600)
+	for i := range x {
+		x[i] = math.Sin(float64(i)*0.37) * float64(1+i%6)
+	}
+	for _, c := range []struct {
+		name  string
+		draw  func(string) error
+		width int
+	}{
+		{"hist.png", func(p string) error { return Histogram(p, "h", x, 200) }, 200},
+		{"pairs3.png", func(p string) error { return PairPlot(p, "p", x, 3, 100) }, 300},
+		{"pairs6.png", func(p string) error { return PairPlot(p, "p", x, 6, 100) }, MaxPairDims * 100},
+	} {
+		p := filepath.Join(dir, c.name)
+		if err := c.draw(p); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		img := decode(t, p)
+		if !notBlank(img) {
+			t.Errorf("%s is blank", c.name)
+		}
+		if img.Bounds().Dx() != c.width {
+			t.Errorf("%s: width %d, want %d", c.name, img.Bounds().Dx(), c.width)
+		}
+	}
+	if err := Histogram(filepath.Join(dir, "nan.png"), "", []float64{math.NaN()}, 100); err == nil {
+		t.Error("a histogram of no finite value drawn")
+	}
+	if err := PairPlot(filepath.Join(dir, "one.png"), "", x, 1, 100); err == nil {
+		t.Error("a pair plot of d = 1 drawn")
+	}
+}

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -142,6 +143,43 @@ func TestMMDBandwidthFactorsIsACopy(t *testing.T) {
 	after, _ := MMD2(x, y, 2)
 	if after != before || !slices.Equal(MMDBandwidthFactors(), want) {
 		t.Fatalf("writing to the returned slice changed the factors: MMD² %v -> %v, factors %v", before, after, MMDBandwidthFactors())
+	}
+}
+
+// A shift by c moves every quantile by c: W2 in 1-D is |c| exactly, and the
+// sliced W2 of a shift a in d dimensions is √(mean_u (a·u)²) ≈ |a|/√d over
+// uniform directions (256 directions: a relative standard deviation of
+// about 3% for d = 3, tested at 10%). d = 2 is SlicedW2 itself.
+func TestSlicedW2AnyDimension(t *testing.T) {
+	g := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, 300)
+	for i := range x {
+		x[i] = g.NormFloat64()
+	}
+	y := make([]float64, len(x))
+	for i := range x {
+		y[i] = x[i] + 2.5
+	}
+	if w, err := W2In1D(x, y); err != nil || math.Abs(w-2.5) > 1e-12 {
+		t.Errorf("W2 of a shift by 2.5 = %v, %v", w, err)
+	}
+	if w, _ := SlicedW2Dim(x, y, 1, 0); math.Abs(w-2.5) > 1e-12 {
+		t.Errorf("SlicedW2Dim d=1 = %v, want 2.5", w)
+	}
+	a := []float64{3, 0, 4} // |a| = 5
+	y3 := make([]float64, len(x))
+	for i := range x {
+		y3[i] = x[i] + a[i%3]
+	}
+	if w, err := SlicedW2Dim(x, y3, 3, 7); err != nil || math.Abs(w-5/math.Sqrt(3)) > 0.1*5/math.Sqrt(3) {
+		t.Errorf("SlicedW2Dim d=3 of a shift of length 5 = %v (%v), want about %v", w, err, 5/math.Sqrt(3))
+	}
+	w2, _ := SlicedW2(x, y3[:len(x)])
+	if w, _ := SlicedW2Dim(x, y3, 2, 7); w != w2 {
+		t.Errorf("SlicedW2Dim d=2 = %v, SlicedW2 %v", w, w2)
+	}
+	if _, err := SlicedW2Dim(x[:4], y3, 3, 0); err == nil {
+		t.Error("4 values as rows of 3 accepted")
 	}
 }
 

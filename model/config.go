@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,9 +31,10 @@ const (
 	DefaultToyNumericalEps = 1e-6
 )
 
-// Net is the network architecture: an MLP for 2-D data, a U-Net (the C
-// channels of x, then those of v, stacked: 2C input channels for CLD and
-// PSLD) for square images of C channels. Zero fields mean
+// Net is the network architecture: an MLP for points (toy sets and point
+// files, any d), a U-Net (the C channels of x, then those of v, stacked:
+// 2C input channels for CLD and PSLD) for square images of C channels.
+// Zero fields mean
 // the defaults named.
 type Net struct {
 	Hidden            int     // MLP width (0: 256)
@@ -55,6 +57,9 @@ type Config struct {
 	Subset     int
 	Downsample bool
 	ImageSize  int
+	// ValFrac is the fraction of a point file's rows held out of training
+	// for evaluation, split with Seed (0: dataset.DefaultValFrac).
+	ValFrac float64
 
 	// Process is the forward SDE (nil: CLD with sde.DefaultCLD() and
 	// numerical epsilon DefaultToyNumericalEps).
@@ -170,7 +175,8 @@ func Setup(c Config) (*Run, error) {
 	if err := oc.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample, ImageSize: c.ImageSize})
+	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample, ImageSize: c.ImageSize,
+		Points: dataset.PointOptions{ValFrac: c.ValFrac, Seed: c.Seed, Batch: batch}})
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -194,6 +200,10 @@ func Setup(c Config) (*Run, error) {
 		ImageSize: c.ImageSize, Channels: channels, Side: side,
 		Steps: steps, Batch: batch, LR: lr, Warmup: c.Warmup, LRDecay: c.LRDecay, Clip: c.Clip, EMADecay: ema, Seed: c.Seed,
 		Sampler: "sscs", NFE: 200, Net: nm}
+	if pts, ok := src.(*dataset.Points); ok {
+		ps := pts.Set()
+		meta.Points = &PointsMeta{Rows: ps.Rows, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
+	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
 	}
@@ -207,10 +217,11 @@ func Setup(c Config) (*Run, error) {
 	return &Run{Train: tc, Meta: meta, Objective: oc, Data: src, Network: net}, nil
 }
 
-// buildNet builds the score network and its record: the MLP for 2-D data,
-// the U-Net for square images of channels planes (0: one).
+// buildNet builds the score network and its record: the MLP for points
+// (toy sets and point files, any d; channels 0), the U-Net for square
+// images of channels planes.
 func buildNet(n Net, oc *objective.Config, d, channels int, seed uint64) (nn.Model, *NetMeta, error) {
-	if d == 2 {
+	if channels == 0 {
 		mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
 		mc.Seed = seed + 1
 		if n.Hidden != 0 {
@@ -323,6 +334,19 @@ func (e *ResumeError) Adopt(given func(setting string) bool, set func(setting, s
 		}
 	}
 	return len(e.Changes) > 0
+}
+
+// Explain describes the refusal on several lines for a person: each
+// change with its setting's name after prefix (e.g. "--"), then what may
+// change on resume (ResumableSettings, with the same prefix).
+func (e *ResumeError) Explain(prefix string) string {
+	lines := make([]string, len(e.Changes))
+	for i, c := range e.Changes {
+		lines[i] = prefix + c.String()
+	}
+	return fmt.Sprintf("the run was started with other settings, which a resumed run cannot change:\n  %s\n"+
+		"resume with the stored settings or train into another output directory (may change on resume: %s%s; %ssteps not with %slr-decay cosine)",
+		strings.Join(lines, "\n  "), prefix, strings.Join(ResumableSettings(), ", "+prefix), prefix, prefix)
 }
 
 func (e *ResumeError) Error() string {

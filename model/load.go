@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 
 	"phasespace/checkpoint"
+	"phasespace/dataset"
 	"phasespace/nn"
 	"phasespace/objective"
 	"phasespace/sampler"
@@ -64,6 +67,9 @@ func Load(dir string) (*Loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: checkpoint %s: %w", c.Dir, err)
 	}
+	if pm := m.Points; pm != nil && (pm.Standardisation.Dim() != m.Dim || slices.ContainsFunc(pm.Standardisation.Scale, func(s float64) bool { return !(s > 0) || math.IsInf(s, 0) })) {
+		return nil, fmt.Errorf("model: checkpoint %s: the standardisation of its point file does not fit dimension %d or has a scale that is not > 0", c.Dir, m.Dim)
+	}
 	if net.InDim() != obj.InDim(m.Dim) || net.OutDim() != obj.OutDim(m.Dim) {
 		return nil, fmt.Errorf("model: checkpoint %s: network %d→%d does not fit %s with data dimension %d",
 			c.Dir, net.InDim(), net.OutDim(), m.SDE.Kind, m.Dim)
@@ -73,7 +79,8 @@ func Load(dir string) (*Loaded, error) {
 }
 
 // Sample draws n samples (n×Dim row-major) from the loaded model with the
-// given sampler and NFE; a zero method or NFE takes the run's
+// given sampler and NFE, in the data's units (a point-file run's samples
+// are unstandardised, Unstandardise); a zero method or NFE takes the run's
 // recommendation (Meta.Sampler, Meta.NFE). The other fields of
 // sampler.Config keep their defaults.
 func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float64, sampler.Stats, error) {
@@ -97,7 +104,44 @@ func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float
 	if err != nil {
 		return nil, st, fmt.Errorf("model: sampling %s: %w", l.Dir, err)
 	}
+	l.Unstandardise(x)
 	return x, st, nil
+}
+
+// Standardisation returns the map z = (x − mean)/scale from the data's
+// units to the network's of a point-file run (nil otherwise: the identity).
+func (l *Loaded) Standardisation() *dataset.Standardisation {
+	if l.Meta.Points == nil {
+		return nil
+	}
+	return l.Meta.Points.Standardisation
+}
+
+// Unstandardise maps the model's n×Dim samples z to the data's units in
+// place (x = mean + scale·z for a point-file run; otherwise a no-op).
+func (l *Loaded) Unstandardise(z []float64) { l.Standardisation().Invert(z) }
+
+// PointSet reopens the point file of a point-file run (path, or Meta.Data
+// when path is empty) with the run's split (Meta.Points.ValFrac,
+// Meta.Seed): its Val rows are the held-out points. It is an error when the
+// run was not on a point file, or when the file's rows or dimension differ
+// from the run's.
+func (l *Loaded) PointSet(path string) (*dataset.PointSet, error) {
+	pm := l.Meta.Points
+	if pm == nil {
+		return nil, fmt.Errorf("model: checkpoint %s was trained on %s, not on a point file", l.Dir, l.Meta.Data)
+	}
+	if path == "" {
+		path = l.Meta.Data
+	}
+	ps, err := dataset.OpenPointSet(path, dataset.PointOptions{ValFrac: pm.ValFrac, Seed: l.Meta.Seed})
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	if ps.Rows != pm.Rows || ps.Dim != l.Meta.Dim {
+		return nil, fmt.Errorf("model: %s has %d rows of %d values; checkpoint %s was trained on %d rows of %d: not the training file", path, ps.Rows, ps.Dim, l.Dir, pm.Rows, l.Meta.Dim)
+	}
+	return ps, nil
 }
 
 // ErrVelocityOnly is wrapped by CheckSampler's error for a sampler that

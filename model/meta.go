@@ -111,6 +111,18 @@ type Meta struct {
 	// Net is the architecture (absent in checkpoints of older versions,
 	// whose architecture train.Resume still compares as a whole).
 	Net *NetMeta `json:"network,omitempty"`
+	// Points describes a point file's split and standardisation (nil for
+	// toy and image sets).
+	Points *PointsMeta `json:"points,omitempty"`
+}
+
+// PointsMeta is the record of a run on a point file (Meta.Data): its rows,
+// the held-out fraction (split with Meta.Seed, dataset.Split) and the
+// standardisation fitted on the training rows, z = (x − mean)/scale.
+type PointsMeta struct {
+	Rows            int                      `json:"rows"`
+	ValFrac         float64                  `json:"val_frac"`
+	Standardisation *dataset.Standardisation `json:"standardisation"`
 }
 
 // ImageShape returns the channels C and side S of the images of an image
@@ -214,6 +226,9 @@ func ResumeChanges(stored, given Meta) []Change {
 		}
 	}
 	add("data", stored.Data, given.Data)
+	if a, b := stored.Points, given.Points; a != nil && b != nil {
+		add("val-frac", a.ValFrac, b.ValFrac)
+	}
 	add("subset", stored.Subset, given.Subset)
 	add("downsample", stored.Downsample, given.Downsample)
 	add("image-size", stored.ImageSize, given.ImageSize)
@@ -251,7 +266,7 @@ func ResumeChanges(stored, given Meta) []Change {
 	add("ema", stored.EMADecay, given.EMADecay)
 	add("seed", stored.Seed, given.Seed)
 	if a, b := stored.Net, given.Net; a != nil && b != nil {
-		if stored.Dim == 2 {
+		if !dataset.IsImage(stored.Data) {
 			add("hidden", a.Hidden, b.Hidden)
 			add("layers", a.Layers, b.Layers)
 			add("input-fourier", a.InputFourier, b.InputFourier)

@@ -44,6 +44,7 @@ const (
 	PurposeInit
 	PurposeDropout
 	PurposeEval
+	PurposeSplit // held-out splits of a data file
 )
 
 // Stream is a reusable generator for the streams of New: Reset makes it

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"phasespace/dataset"
 	"phasespace/sde"
 )
 
@@ -36,6 +37,7 @@ type useContext struct {
 	SampleMetrics  bool     // eval: a metric of samples drawn from the model
 	FeatureMetrics bool     // eval: fd, kid, pr or classes
 	Sampler        string   // sample: em, sscs or ode
+	Points         bool     // eval: --points given
 }
 
 // cond is one circumstance a flag needs: when says it ("to --sde cld"),
@@ -107,6 +109,9 @@ var (
 	likelihoodMetric = fixed("with a likelihood metric (--metrics nll or bpd)", "without nll or bpd in --metrics", func(u useContext) bool { return u.Likelihood })
 	twoDData         = fixed("to 2-D data (image checkpoints are scored on their own test set)", "to an image checkpoint", func(u useContext) bool { return !u.Image })
 	sampledMetric    = fromCkpt("a metric of samples (ed, mmd, sw2, modes, fd, kid, pr, classes)", "a sample metric", func(u useContext) bool { return u.SampleMetrics })
+	pointFile        = fixed("to a point file (--data FILE.csv or FILE.npy)", "to a toy or image set", func(u useContext) bool { return dataset.IsPoints(u.Data) })
+	aModel           = fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })
+	givenPoints      = fixed("with --points FILE", "without --points", func(u useContext) bool { return u.Points })
 	featureMetric    = fromCkpt("--metrics fd, kid, pr or classes", "a feature metric", func(u useContext) bool { return u.FeatureMetrics })
 )
 
@@ -149,7 +154,7 @@ func trainRules() map[string]rule {
 	return rules("data weighting steps batch lr warmup lr-decay clip ema seed out resume loss-eps ckpt-every keep skip-bad-batches quiet time-budget",
 		sdeRules(), on("mixed-score", sdeIn(sde.CLD), paramL), on("param", sdeIn(sde.CLD, sde.PSLD)), on("importance-t", weightingML),
 		on("hidden layers input-fourier", mlp), on("input-fourier-scale", mlp, withFourier),
-		on("subset downsample image-size channels num-res dropout", unet), on("progress-every", notQuiet))
+		on("subset downsample image-size channels num-res dropout", unet), on("progress-every", notQuiet), on("val-frac", pointFile))
 }
 
 // flagRules is the table: command → flag → the conditions of its effect.
@@ -160,7 +165,7 @@ var flagRules = map[string]map[string]rule{
 	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("nfe striding", samplerIn("em", "sscs", "gddim")), on("sscs-score sscs-beta", samplerIn("sscs")),
 		on("order param", samplerIn("gddim")), on("rtol atol", samplerIn("ode"))),
-	"eval": rules("samples exact ckpt metrics n seed json", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
+	"eval": rules("samples exact ckpt metrics n seed json", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly), on("points", aModel), on("per-point", givenPoints),
 		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
 	"data":       rules("name out", on("n seed", imageData(false)), on("image-size", imageData(true))),

@@ -69,12 +69,13 @@ var (
 		"demo":  {"mixed-score": {"cld"}, "param": {"cld", "psld"}},
 		"eval":  {"iw": {"cld", "psld"}},
 	}
-	// train/demo: 2-D data, eps weighting, no input Fourier features;
-	// eval: --exact with nll and the exact divergence; sample: --exact, sscs.
+	// train/demo: 2-D toy data, eps weighting, no input Fourier features;
+	// eval: --exact with nll and the exact divergence, no --points; sample:
+	// --exact, sscs.
 	refusedInBase = map[string][]string{
-		"train":  {"importance-t", "input-fourier-scale", "subset", "downsample", "image-size", "channels", "num-res", "dropout"},
-		"demo":   {"importance-t", "input-fourier-scale", "subset", "downsample", "image-size", "channels", "num-res", "dropout"},
-		"eval":   {"probe", "probes", "sampler", "nfe", "classifier", "objective"},
+		"train":  {"importance-t", "input-fourier-scale", "subset", "downsample", "image-size", "channels", "num-res", "dropout", "val-frac"},
+		"demo":   {"importance-t", "input-fourier-scale", "subset", "downsample", "image-size", "channels", "num-res", "dropout", "val-frac"},
+		"eval":   {"probe", "probes", "sampler", "nfe", "classifier", "objective", "per-point"},
 		"sample": {"rtol", "atol", "order", "param", "objective"}, // the default sampler is sscs; the exact score ignores the objective
 	}
 )

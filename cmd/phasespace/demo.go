@@ -38,7 +38,7 @@ func runDemo(args []string, stdout io.Writer) error {
 	if err := firstErr(inRange("n", *n, 2, 100000), inRange("nfe", *nfe, 2, 1_000_000)); err != nil {
 		return err
 	}
-	if dataset.IsImage(f.c.Data) {
+	if dataset.IsImage(f.c.Data) || dataset.IsPoints(f.c.Data) {
 		return usagef("--data %s: the demo uses 2-D toy data (e.g. 8gaussians, checkerboard, diamond)", f.c.Data)
 	}
 	if err := os.MkdirAll(f.c.OutDir, 0o755); err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"phasespace/dataset"
 	"phasespace/imagedata"
 )
 
@@ -36,7 +37,9 @@ import (
 //
 // Running: the commands of one document run in order, in-process through
 // run (the entry point of main), in one temporary directory, so that later
-// commands find the checkpoints and files that earlier ones wrote.
+// commands find the checkpoints and files that earlier ones wrote. The
+// directory starts with a copy of the point files (.csv, .npy) under the
+// repository's examples/, at the same relative paths.
 //
 // The scale-down rule, the same for every command: each flag below that
 // the subcommand defines is set from its documented value, or from its
@@ -83,6 +86,7 @@ func TestDocumentedCommandsRun(t *testing.T) {
 		}
 		t.Run(doc, func(t *testing.T) {
 			t.Chdir(t.TempDir())
+			copyExampleData(t, root)
 			skippedOut := map[string]string{}
 			ran, skipped := 0, 0
 			for _, c := range cmds {
@@ -138,6 +142,29 @@ func TestDocumentedCommandsRun(t *testing.T) {
 				t.Skipf("all %d phasespace commands of %s skipped (reasons logged above)", skipped, doc)
 			}
 		})
+	}
+}
+
+// copyExampleData copies the point files under root/examples into the
+// current directory, at the same relative paths.
+func copyExampleData(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(filepath.Join(root, "examples"), func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !dataset.IsPoints(p) {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		body, err := os.ReadFile(p)
+		if err == nil {
+			err = os.MkdirAll(filepath.Dir(rel), 0o755)
+		}
+		if err == nil {
+			err = os.WriteFile(rel, body, 0o644)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

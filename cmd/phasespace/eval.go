@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"phasespace/likelihood"
 	"phasespace/model"
 	"phasespace/sampler"
+	"phasespace/score"
 	"phasespace/sde"
 	"phasespace/toy"
 )
@@ -26,6 +26,7 @@ func init() {
 type evalFlags struct {
 	sf                                         *sdeFlags
 	samples, exactName, ckpt, data, metricList string
+	points, perPoint                           string // --points FILE, --per-point OUT.csv
 	divergence, probe, classifier, sampler     string
 	nll                                        evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
 	want                                       evaluate.Metrics   // the metrics requested
@@ -41,7 +42,9 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.samples, "samples", "", "CSV of samples to compare with --data")
 	fs.StringVar(&f.exactName, "exact", "", "evaluate the exact score of a mixture data set (8gaussians, diamond, gaussian) under --sde")
 	fs.StringVar(&f.ckpt, "ckpt", "", "evaluate a trained checkpoint (directory written by phasespace train)")
-	fs.StringVar(&f.data, "data", "", "reference data set (default: the --exact set or the checkpoint's data)")
+	fs.StringVar(&f.data, "data", "", "reference data: a toy set or a point file (default: the --exact set or the checkpoint's data)")
+	fs.StringVar(&f.points, "points", "", "nll of the points of this .csv or .npy file (in the data's units) under --exact or --ckpt")
+	fs.StringVar(&f.perPoint, "per-point", "", "with --points: write one row per point to this CSV: NLL in nats, bits/dim, standard error")
 	fs.StringVar(&f.metricList, "metrics", "", "comma-separated: ed, mmd, sw2, modes, nll (default: ed,mmd,sw2 for --samples; nll for --exact)")
 	fs.IntVar(&f.nll.N, "n", 2000, "evaluation points: fresh data draws (and samples drawn for --ckpt)")
 	fs.Uint64Var(&f.nll.Seed, "seed", 1, "seed for evaluation data, velocities and probes")
@@ -70,17 +73,13 @@ func runEval(args []string, stdout io.Writer) error {
 		parseFlag(&f.nll.Probe, "probe", f.probe, likelihood.ParseProbe, "rademacher, gaussian")); err != nil {
 		return err
 	}
-	res := map[string]any{}
-	var err error
-	switch {
-	case f.samples != "":
-		err = f.evalSampleFile(res)
-	case f.exactName != "":
-		err = f.evalExact(res)
-	default:
-		err = f.evalCheckpoint(res)
+	res, eval := map[string]any{}, f.evalCheckpoint
+	if f.samples != "" {
+		eval = f.evalSampleFile
+	} else if f.exactName != "" {
+		eval = f.evalExact
 	}
-	if err != nil {
+	if err := eval(res); err != nil {
 		return err
 	}
 	return printEval(stdout, res, f.asJSON)
@@ -90,18 +89,13 @@ func runEval(args []string, stdout io.Writer) error {
 // ("exact", "ckpt" or "samples"), SDE kind (0: none) and image data.
 func (f *evalFlags) checkFlags(source string, kind sde.Kind, image bool) error {
 	w := f.want
-	return checkFlags("eval", f.fs, useContext{SDE: kind, Source: source, Image: image, Divergence: f.divergence,
+	return checkFlags("eval", f.fs, useContext{SDE: kind, Source: source, Image: image, Divergence: f.divergence, Points: f.points != "",
 		Likelihood: w.NLL || w.BPD, FeatureMetrics: len(w.Feature) > 0, SampleMetrics: len(w.Sample)+len(w.Feature) > 0})
 }
 
 // parseMetrics sets f.want from --metrics (evaluate.MetricsFor).
 func (f *evalFlags) parseMetrics() (err error) {
-	src := evaluate.FromCheckpoint
-	if f.samples != "" {
-		src = evaluate.FromSamples
-	} else if f.exactName != "" {
-		src = evaluate.FromExact
-	}
+	src := evaluate.SourceOf(f.samples != "", f.exactName != "", f.points != "")
 	if f.want, err = evaluate.MetricsFor(f.metricList, src); err != nil {
 		return usagef("--metrics: %v", err)
 	}
@@ -114,21 +108,13 @@ func (f *evalFlags) evalSampleFile(res map[string]any) error {
 		return err
 	}
 	if f.data == "" {
-		return usagef("--samples needs --data NAME (valid: %s)", strings.Join(toy.Names(), ", "))
+		return usagef("--samples needs --data NAME or FILE (toy sets: %s; point files: .csv, .npy)", strings.Join(toy.Names(), ", "))
 	}
-	x, d, err := dataset.ReadCSV(f.samples)
-	if err != nil {
-		return err
+	r, err := evaluate.SampleFile(f.samples, evaluate.SampleConfig{Data: f.data, N: f.nll.N, Seed: f.nll.Seed, Metrics: f.want.Sample})
+	if err == nil {
+		r.Fields(res)
 	}
-	if d != 2 {
-		return fmt.Errorf("%s: %d columns; the 2-D sample metrics need 2", f.samples, d)
-	}
-	r, err := evaluate.Samples(x, evaluate.SampleConfig{Data: f.data, N: f.nll.N, Seed: f.nll.Seed, Metrics: f.want.Sample})
-	if err != nil {
-		return evalError(err)
-	}
-	r.Fields(res)
-	return nil
+	return evalError(err)
 }
 
 // evalError turns an evaluate.ConfigError into a usage error naming the
@@ -150,16 +136,14 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if err != nil {
 		return err
 	}
-	res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p)
-	if len(f.want.Sample) > 0 {
-		return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
+	if res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p); f.points != "" {
+		return f.evalPoints(p, o, nil, res)
 	}
 	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
-	if err != nil {
-		return evalError(err)
+	if err == nil {
+		res["nll"] = r.Fields()
 	}
-	res["nll"] = r.Fields()
-	return nil
+	return evalError(err)
 }
 
 // evalCheckpoint evaluates a trained model.
@@ -174,12 +158,27 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	}
 	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
 		return err
+	} else if f.points != "" {
+		return f.evalPoints(lm.Process, lm.Score, lm.Standardisation(), res)
 	}
 	r, err := evaluate.Checkpoint(lm, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier})
 	if errors.Is(err, model.ErrVelocityOnly) {
 		return checkFullScore(lm, sampler.GDDIM)
 	}
 	maps.Copy(res, r)
+	return evalError(err)
+}
+
+// evalPoints evaluates the NLL of the --points under a model whose data
+// were standardised by std (nil: none), writing --per-point if given.
+func (f *evalFlags) evalPoints(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, res map[string]any) error {
+	r, err := evaluate.PointsNLL(p, m, std, f.points, f.nll)
+	if err == nil && f.perPoint != "" {
+		res["per_point"], err = f.perPoint, r.WriteCSV(f.perPoint)
+	}
+	if err == nil {
+		res["nll"] = r.Fields()
+	}
 	return evalError(err)
 }
 

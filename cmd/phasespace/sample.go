@@ -28,6 +28,7 @@ type sampleFlags struct {
 	seed                                                uint64
 	rtol, atol, eps                                     float64
 	noDenoise                                           bool
+	std                                                 *dataset.Standardisation // a point-file checkpoint's, for its units
 }
 
 func runSample(args []string, stdout io.Writer) error {
@@ -70,9 +71,12 @@ func runSample(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	d := cfg.Model.Dim()
+	d, write := cfg.Model.Dim(), func(p, t string, x []float64, d int) error { return experiment.WriteSamples(p, t, x, d, f.channels) }
+	if f.std.Invert(x); f.std != nil {
+		write = experiment.WritePoints // in the data's units, any d
+	}
 	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
-	if err := experiment.WriteSamples(f.out, title, x, d, f.channels); err != nil {
+	if err := write(f.out, title, x, d); err != nil {
 		return err
 	}
 	wrote := f.out
@@ -141,8 +145,8 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err != nil {
 		return c, "", err
 	}
-	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d/max(f.channels, 1)) == 0 {
-		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, d)
+	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d/max(f.channels, 1)) == 0 && f.std == nil {
+		return c, "", usagef("--out %s: PNG output needs points or square images, the model has dimension %d (use .csv)", f.out, d)
 	} else if f.traj != "" && d != 2 {
 		return c, "", usagef("--trajectories needs 2-D data, the model has dimension %d", d)
 	}
@@ -166,7 +170,7 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		if err != nil {
 			return nil, nil, "", err
 		}
-		f.channels = lm.Meta.Channels
+		f.channels, f.std = lm.Meta.Channels, lm.Standardisation()
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")

@@ -40,7 +40,8 @@ type trainFlags struct {
 func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	f := &trainFlags{cmd: "train", sf: addSDEFlags(fs, "cld")}
 	c := &f.c
-	fs.StringVar(&c.Data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...), mnist, fashion-mnist, or a folder of IDX files or PNG/JPEG images (docs/data.md)")
+	fs.StringVar(&c.Data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...), a point file FILE.csv or FILE.npy (n×d), mnist, fashion-mnist, or a folder of IDX files or PNG/JPEG images (docs/data.md)")
+	fs.Float64Var(&c.ValFrac, "val-frac", 0.1, "point files: fraction of the rows held out of training for eval, split with --seed (0 < f <= 0.5)")
 	fs.StringVar(&f.weighting, "weighting", "eps", "loss weighting: eps (λ = ℓ⁻², sample quality) or ml (likelihood)")
 	fs.Int64Var(&c.Steps, "steps", defaultSteps, "optimiser steps (>= 1)")
 	fs.IntVar(&c.Batch, "batch", 512, "batch size (>= 1)")
@@ -85,7 +86,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	c := f.c
 	if err := refuseZeros(map[string]bool{"steps": c.Steps == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "ema": c.EMADecay == 0,
 		"hidden": c.Net.Hidden == 0, "layers": c.Net.Layers == 0, "num-res": c.Net.NumRes == 0, "input-fourier-scale": c.Net.InputFourierScale == 0,
-		"loss-eps": c.LossEps == 0, "keep": c.Keep == 0, "progress-every": c.ProgressEvery == 0}); err != nil {
+		"loss-eps": c.LossEps == 0, "keep": c.Keep == 0, "progress-every": c.ProgressEvery == 0, "val-frac": c.ValFrac == 0}); err != nil {
 		return nil, err
 	}
 	if c.OutDir == "" {
@@ -122,10 +123,11 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	}
 	r, err := model.Setup(c)
 	var pe *fs.PathError
+	var fe *dataset.FileError // a point file that is unreadable or invalid
 	switch {
 	case err == nil:
 		return r.Train, nil
-	case errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist):
+	case errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist) || errors.As(err, &fe):
 		return nil, fmt.Errorf("--data %s: %w", c.Data, err)
 	}
 	return nil, usageError{err}
@@ -141,7 +143,10 @@ func (f *trainFlags) execute(cfg *train.Config, stdout, stderr io.Writer) error 
 			if f.adoptStoredSettings(err) {
 				return f.run(stdout, stderr) // once more, with the stored settings
 			}
-			return resumeError(err)
+			if re := (*model.ResumeError)(nil); errors.As(err, &re) {
+				return usagef("--resume: %s", re.Explain("--"))
+			}
+			return err
 		}
 		if ok {
 			start = st
@@ -184,21 +189,6 @@ func (f *trainFlags) adoptStoredSettings(err error) bool {
 	ok := !f.adopted && errors.As(err, &re) && re.Adopt(func(s string) bool { return given[s] }, f.sf.fs.Set)
 	f.adopted = true
 	return ok
-}
-
-// resumeError turns model.ResumeError into a usage error naming the flags.
-func resumeError(err error) error {
-	var re *model.ResumeError
-	if !errors.As(err, &re) {
-		return err
-	}
-	lines := make([]string, len(re.Changes))
-	for i, c := range re.Changes {
-		lines[i] = "--" + c.String()
-	}
-	return usagef("--resume: the run was started with other settings, which a resumed run cannot change:\n  %s\n"+
-		"resume with the stored settings or train into another --out (may change on resume: --%s; --steps not with --lr-decay cosine)",
-		strings.Join(lines, "\n  "), strings.Join(model.ResumableSettings(), ", --"))
 }
 
 func runTrain(args []string, stdout io.Writer) error {

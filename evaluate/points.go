@@ -1,0 +1,171 @@
+package evaluate
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"phasespace/dataset"
+	"phasespace/internal/atomicfile"
+	"phasespace/likelihood"
+	"phasespace/score"
+	"phasespace/sde"
+)
+
+// PerPointReplicas is the number of independent solves per point of
+// PointsNLL when the estimate is stochastic (a velocity draw for CLD and
+// PSLD, Hutchinson probes): its per-point value is their mean and its
+// standard error their spread over √PerPointReplicas.
+const PerPointReplicas = 8
+
+// PointNLL is the likelihood of given points, in the data's units.
+type PointNLL struct {
+	Likelihood           // the summary over points: NLL is the mean of NLL below
+	Path       string    // the points' file
+	Dim        int       // d
+	X          []float64 // the points, n×d, data units
+	NLL        []float64 // per point, nats in the data's units
+	SE         []float64 // per point, standard error over the replicas (0: deterministic)
+	Replicas   int       // solves per point (1: deterministic)
+	LogDet     float64   // Σ_j log σ_j of the standardisation, included in NLL
+}
+
+// pointLikelihood evaluates the n×d points x (data units) under the score
+// model of a process trained on z = std(x) (nil: x itself), with replicas
+// solves per point: the per-point means and standard errors, in nats of x
+// (the change of variables adds LogDet = Σ_j log σ_j, dataset
+// Standardisation.LogDet).
+func pointLikelihood(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, x []float64, d, replicas int, c NLLConfig) (*PointNLL, error) {
+	n := len(x) / d
+	z := make([]float64, 0, len(x)*replicas)
+	for i := 0; i < n; i++ {
+		for r := 0; r < replicas; r++ {
+			z = append(z, x[i*d:(i+1)*d]...)
+		}
+	}
+	std.Apply(z)
+	c.N = n * replicas
+	l, err := LikelihoodOf(p, m, z, c.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	r := &PointNLL{Likelihood: *l, Dim: d, X: x, NLL: make([]float64, n), SE: make([]float64, n), Replicas: replicas, LogDet: std.LogDet()}
+	r.Likelihood.N, r.Likelihood.NLL, r.Likelihood.SE = n, 0, 0
+	for i := 0; i < n; i++ {
+		v := l.values[i*replicas : (i+1)*replicas]
+		mean, ss := 0.0, 0.0
+		for _, u := range v {
+			mean += u / float64(replicas)
+		}
+		for _, u := range v {
+			ss += (u - mean) * (u - mean)
+		}
+		if replicas > 1 {
+			r.SE[i] = math.Sqrt(ss / float64(replicas-1) / float64(replicas))
+		}
+		r.NLL[i] = mean + r.LogDet
+		r.Likelihood.NLL += r.NLL[i] / float64(n)
+	}
+	for _, v := range r.NLL {
+		r.Likelihood.SE += (v - r.Likelihood.NLL) * (v - r.Likelihood.NLL)
+	}
+	r.Likelihood.SE = math.Sqrt(r.Likelihood.SE / float64(max(n-1, 1)) / float64(n))
+	return r, nil
+}
+
+// Stochastic reports whether the likelihood estimate of p with divergence
+// and probes of c is random: a velocity draw (CLD, PSLD) or Hutchinson
+// probes.
+func (c NLLConfig) Stochastic(p *sde.Process) bool {
+	return p.Order() == 2 || c.withDefaults().Divergence != likelihood.Exact
+}
+
+// PointsNLL evaluates the NLL of every point of the file path
+// (dataset.ReadPoints) under the score model m of process p, whose data
+// were standardised by std (nil: none, as for an exact score): each point
+// goes through std, and the change-of-variables term Σ_j log σ_j is added,
+// so the NLL is in nats of the data's units. A stochastic estimate
+// (c.Stochastic) is solved PerPointReplicas times per point. c.N is
+// ignored. Errors: an unreadable or invalid file (*dataset.FileError), a
+// dimension other than the model's (*ConfigError, Field "Points"), and
+// those of LikelihoodOf.
+func PointsNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, path string, c NLLConfig) (*PointNLL, error) {
+	x, d, err := dataset.ReadPoints(path)
+	if err != nil {
+		return nil, err
+	}
+	if d != m.Dim() {
+		return nil, configErr("Points", "%s has %d columns, the model's data %d", path, d, m.Dim())
+	}
+	replicas := 1
+	if c.Stochastic(p) {
+		replicas = PerPointReplicas
+	}
+	r, err := pointLikelihood(p, m, std, x, d, replicas, c)
+	if err != nil {
+		return nil, err
+	}
+	r.Path = path
+	return r, nil
+}
+
+// Fields returns the layout of `phasespace eval --json` under "nll": the
+// summary of Likelihood.Fields, the file, the replicas and log_det_scale.
+func (r *PointNLL) Fields() map[string]any {
+	out := r.Likelihood.Fields()
+	out["points"], out["replicas"], out["log_det_scale"] = r.Path, r.Replicas, r.LogDet
+	out["bits_per_dim"] = r.Likelihood.NLL / (float64(r.Dim) * math.Ln2)
+	return out
+}
+
+// Header returns the per-point table's column names: x1 … xd, then
+// "nll_nats (<bound>)", "bits_per_dim" (NLL/(d ln 2)) and "se_nats (<n>
+// replicas)" (0 for a deterministic estimate).
+func (r *PointNLL) Header() []string {
+	h := make([]string, 0, r.Dim+3)
+	for j := 1; j <= r.Dim; j++ {
+		h = append(h, "x"+strconv.Itoa(j))
+	}
+	return append(h, "nll_nats ("+r.BoundText()+", "+r.Divergence.String()+" divergence)", "bits_per_dim",
+		fmt.Sprintf("se_nats (%d replicas)", r.Replicas))
+}
+
+// WriteCSV writes one row per point (Header, then the point, its NLL in
+// nats, bits/dim and standard error) to path atomically.
+func (r *PointNLL) WriteCSV(path string) error {
+	err := atomicfile.WriteFunc(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(r.Header())
+		row := make([]string, r.Dim+3)
+		for i := range r.NLL {
+			for j := 0; j < r.Dim; j++ {
+				row[j] = strconv.FormatFloat(r.X[i*r.Dim+j], 'g', -1, 64)
+			}
+			row[r.Dim] = strconv.FormatFloat(r.NLL[i], 'g', 10, 64)
+			row[r.Dim+1] = strconv.FormatFloat(r.NLL[i]/(float64(r.Dim)*math.Ln2), 'g', 10, 64)
+			row[r.Dim+2] = strconv.FormatFloat(r.SE[i], 'g', 4, 64)
+			cw.Write(row)
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return fmt.Errorf("evaluate: per-point NLL: %w", err)
+	}
+	return nil
+}
+
+// heldOutNLL evaluates the NLL of the first min(c.N, rows) held-out rows of
+// a point-file run's data (ps.Val) under the loaded score model, in nats of
+// the data's units (the standardisation's log-determinant included).
+func heldOutNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, ps *dataset.PointSet, c NLLConfig) (*NLLResult, error) {
+	c = c.withDefaults()
+	x := ps.Val[:min(c.N*ps.Dim, len(ps.Val))]
+	r, err := pointLikelihood(p, m, std, x, ps.Dim, 1, c)
+	if err != nil {
+		return nil, err
+	}
+	return &NLLResult{Likelihood: r.Likelihood, LogDet: &r.LogDet}, nil
+}
