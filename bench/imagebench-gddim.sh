@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The gDDIM image table of docs/images.md and docs/samplers.md: CLD and PSLD
 # U-Nets on 14x14 MNIST trained with --param R (the full ε under gDDIM's
-# R_t), then FD/KID/precision/recall of gDDIM at 10/20/50 NFE beside SSCS
+# R_t), then FD/KID/precision/recall of gDDIM at 10/20/50 (and 100/250) NFE beside SSCS
 # and EM at 50/100/250 and the probability-flow ODE, on N samples each.
 #
 # Budget: the work of the 20-minute runs of bench/imagebench.sh (2983-3158
@@ -19,7 +19,7 @@ STEPS=${STEPS:-3000}
 BUDGET=${BUDGET:-120m}
 N=${N:-1000}
 OUT=${OUT:-runs/imagebench-gddim}
-SAMPLERS=${SAMPLERS:-gddim:10,gddim:20,gddim:50,sscs:50,sscs:100,sscs:250,em:50,em:100,em:250,ode:1e-3}
+SAMPLERS=${SAMPLERS:-gddim:10,gddim:20,gddim:50,gddim:100,gddim:250,sscs:50,sscs:100,sscs:250,em:50,em:100,em:250,ode:1e-3}
 BIN=${BIN:-$(mktemp -d)/phasespace}
 go build -o "$BIN" ./cmd/phasespace
 mkdir -p "$OUT"
@@ -39,5 +39,5 @@ wait
 on 0 --sdes cld --classifier "$OUT/classifier.safetensors" >"$OUT/eval-cld.log" 2>&1 &
 on 1 --sdes psld --classifier "$OUT/classifier.safetensors" >"$OUT/eval-psld.log" 2>&1 &
 wait
-"$BIN" imagebench "${common[@]}" --classifier "$OUT/classifier.safetensors"
+"$BIN" imagebench "${common[@]}" --sdes cld,psld --classifier "$OUT/classifier.safetensors"
 echo "results: $OUT/results.md, grids: $OUT/grids/"
