@@ -1,11 +1,15 @@
 package experiment
 
 import (
+	"cmp"
 	"fmt"
+	"io"
 	"strings"
 
 	"phasespace/dataset"
 	"phasespace/figure"
+	"phasespace/internal/atomicfile"
+	"phasespace/sampler"
 )
 
 // IsPNG reports whether path names a PNG file (by its extension, any case).
@@ -30,4 +34,40 @@ func WriteSamples(path, title string, x []float64, d int) error {
 		return fmt.Errorf("experiment: writing samples to %s: %w", path, err)
 	}
 	return nil
+}
+
+// SampleFile draws the n samples cfg.FirstIndex… of cfg in chunks of
+// batch (sampler.SampleChunks; 0: sampler.DefaultBatch) and writes them to
+// path as WriteSamples does. A CSV is written atomically chunk by chunk,
+// so memory does not grow with n and the bytes are those of one
+// WriteSamples of all samples; a PNG needs every point and holds the n×d
+// positions (not the network's activations). A PNG's title is name, the
+// process, the sampler and the NFE. Errors are those of SampleChunks and
+// WriteSamples.
+func SampleFile(path, name string, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+	d := cfg.Model.Dim()
+	if IsPNG(path) {
+		x := make([]float64, 0, n*d)
+		st, err := sampler.SampleChunks(cfg, n, batch, func(_ int, c []float64) error { x = append(x, c...); return nil })
+		if err != nil {
+			return st, err
+		}
+		return st, WriteSamples(path, fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE), x, d)
+	}
+	var st sampler.Stats
+	var serr, werr error // sampling errors come back as Sample returns them
+	err := atomicfile.WriteFunc(path, func(w io.Writer) error {
+		st, serr = sampler.SampleChunks(cfg, n, batch, func(_ int, c []float64) error {
+			werr = dataset.WriteCSVRows(w, c, d)
+			return werr
+		})
+		return cmp.Or(werr, serr)
+	})
+	switch {
+	case serr != nil && werr == nil:
+		return st, serr
+	case err != nil:
+		return st, fmt.Errorf("experiment: writing samples to %s: %w", path, err)
+	}
+	return st, nil
 }

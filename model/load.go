@@ -1,9 +1,12 @@
 package model
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"phasespace/checkpoint"
 	"phasespace/nn"
@@ -27,6 +30,19 @@ type Loaded struct {
 	// Skipped lists newer checkpoints that failed verification and were
 	// passed over.
 	Skipped []error
+	files   map[string]checkpoint.FileInfo // the checkpoint's files and their SHA-256
+}
+
+// Identity names the checkpoint for the manifests of sharded runs: its
+// data, step and a SHA-256 over its files' names and SHA-256 sums, so two
+// copies of one checkpoint agree wherever they are mounted and another
+// checkpoint differs.
+func (l *Loaded) Identity() string {
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(l.files)) {
+		fmt.Fprintf(h, "%s %s\n", name, l.files[name].SHA256)
+	}
+	return fmt.Sprintf("%s step %d sha256:%x", l.Meta.Data, l.Step, h.Sum(nil)[:12])
 }
 
 // Load reads the newest valid checkpoint under dir (a training output
@@ -69,7 +85,7 @@ func Load(dir string) (*Loaded, error) {
 			c.Dir, net.InDim(), net.OutDim(), m.SDE.Kind, m.Dim)
 	}
 	return &Loaded{Meta: m, Process: obj.Process, Objective: obj, Net: net,
-		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped}, nil
+		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped, files: c.Manifest.Files}, nil
 }
 
 // Sample draws n samples (n×Dim row-major) from the loaded model with the

@@ -207,7 +207,7 @@ type Config struct {
 	Seed uint64
 	// FirstIndex is the index of the first sample: the noise of sample i of
 	// this call is keyed by FirstIndex + i, so a large run can be split into
-	// batches that reproduce it bit for bit (EM, SSCS).
+	// batches that reproduce it bit for bit (EM, SSCS, GDDIM; SampleChunks).
 	FirstIndex int
 
 	// Callback, if set, is called with the prior state, after every step
@@ -218,6 +218,7 @@ type Config struct {
 // Step is the state passed to Config.Callback.
 type Step struct {
 	Index   int       // 0 for the prior, k after the k-th step
+	First   int       // global index of row 0 of X and V (Config.FirstIndex)
 	Time    float64   // forward time of the state (T for the prior, 0 after denoising)
 	X, V    []float64 // positions and velocities, row-major n×d (V nil for VP)
 	NFE     int       // score evaluations so far

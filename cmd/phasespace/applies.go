@@ -157,7 +157,7 @@ var flagRules = map[string]map[string]rule{
 	"train":  trainRules(),
 	"demo":   rules("n nfe skip-nll", trainRules()),
 	"kernel": rules("t json", sdeRules()),
-	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
+	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories batch shard shards", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("nfe striding", samplerIn("em", "sscs", "gddim")), on("sscs-score sscs-beta", samplerIn("sscs")),
 		on("order param", samplerIn("gddim")), on("rtol atol", samplerIn("ode"))),
 	"eval": rules("samples exact ckpt metrics n seed json", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
@@ -167,6 +167,7 @@ var flagRules = map[string]map[string]rule{
 	"classifier": rules("data downsample epochs seed out floor-n json"),
 	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol"),
 	"results":    rules("data lr n nfe out runs seed steps rtol atol"),
+	"merge":      rules("out"),
 }
 
 // stopAfterFlagCheck, set by tests, makes checkFlags return

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +12,7 @@ import (
 
 	"phasespace/model"
 	"phasespace/sampler"
+	"phasespace/shard"
 )
 
 // warnf prints a warning line to stderr.
@@ -94,4 +96,20 @@ func checkFullScore(lm *model.Loaded, m sampler.Method) error {
 		return usagef("--sampler gddim needs the full score (ε = −K_tᵀs mixes ∇ₓ and ∇ᵥ), and checkpoint %s predicts only the %v velocity score: train with --param R", lm.Dir, lm.Process.Kind)
 	}
 	return nil
+}
+
+// addShardFlags adds --shard and --shards; what names the rows sharded.
+func addShardFlags(fs *flag.FlagSet, text *string, count *int, what string) {
+	fs.StringVar(text, "shard", "", "compute only shard i/N of the "+what+" into --out DIR/shard-i-of-N, for phasespace merge\n(default: from $SLURM_ARRAY_TASK_ID and $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards)")
+	fs.IntVar(count, "shards", 0, "number of shards N of a Kubernetes Indexed Job ($JOB_COMPLETION_INDEX)")
+}
+
+// resolveShard is shard.Resolve of the flags and the environment, its
+// errors usage errors.
+func resolveShard(text string, count int) (shard.Spec, string, error) {
+	sh, from, err := shard.Resolve(text, count, os.Getenv)
+	if err != nil {
+		return sh, from, usageError{err}
+	}
+	return sh, from, nil
 }

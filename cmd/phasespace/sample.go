@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"phasespace/dataset"
@@ -13,6 +15,7 @@ import (
 	"phasespace/sampler"
 	"phasespace/score"
 	"phasespace/sde"
+	"phasespace/shard"
 )
 
 func init() {
@@ -23,8 +26,8 @@ func init() {
 type sampleFlags struct {
 	sdeF                                                *sdeFlags
 	exactName, ckpt, method, out, traj, striding, param string
-	sscsScoreTime, sscsBetaRule                         string
-	nfe, n, order                                       int
+	sscsScoreTime, sscsBetaRule, shard, model           string
+	nfe, n, order, batch, shards                        int
 	seed                                                uint64
 	rtol, atol, eps                                     float64
 	noDenoise                                           bool
@@ -50,12 +53,17 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.sscsScoreTime, "sscs-score", sampler.DefaultScoreTime.String(), "sscs: time of the score step, midpoint or start (docs/samplers.md, SSCS conventions)")
 	fs.StringVar(&f.sscsBetaRule, "sscs-beta", sampler.DefaultHalfStepBeta.String(), "sscs: β of the two A half-steps, per-half or first-half (docs/samplers.md, SSCS conventions)")
 	fs.StringVar(&f.traj, "trajectories", "", "also draw the phase-space paths (x₁, v₁) of a few samples into this .png")
+	fs.IntVar(&f.batch, "batch", 0, fmt.Sprintf("samples drawn at once (0: %d): memory grows with it, not with --n; ode samples depend on it", sampler.DefaultBatch))
+	addShardFlags(fs, &f.shard, &f.shards, "samples")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, name, err := f.config(fs)
 	if err != nil {
 		return err
+	}
+	if sh, from, err := resolveShard(f.shard, f.shards); err != nil || sh.On() {
+		return firstErr(err, f.sampleShard(stdout, fs, cfg, sh, from))
 	}
 	paths := make([][][4]float64, 6) // --trajectories draws the first six samples
 	prog := sampler.NewProgress(os.Stderr, cfg)
@@ -65,18 +73,14 @@ func runSample(args []string, stdout io.Writer) error {
 			sampler.RecordPaths(paths, s, cfg.Model.Dim())
 		}
 	}
-	x, st, err := sampler.Sample(cfg, f.n)
+	st, err := experiment.SampleFile(f.out, name, cfg, f.n, f.batch)
 	prog.Done()
 	if err != nil {
 		return err
 	}
-	d := cfg.Model.Dim()
-	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
-	if err := experiment.WriteSamples(f.out, title, x, d); err != nil {
-		return err
-	}
 	wrote := f.out
 	if f.traj != "" {
+		title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
 		if err := figure.Trajectories(f.traj, title, paths[:min(len(paths), f.n)], 420); err != nil {
 			return err
 		}
@@ -157,7 +161,8 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		return nil, nil, "", usagef("give one of --exact NAME or --ckpt DIR, not both")
 	case f.exactName != "":
 		p, o, err := f.sdeF.exactScore(f.exactName)
-		return p, o, "exact " + f.exactName, err
+		f.model = "exact " + f.exactName
+		return p, o, f.model, err
 	case f.ckpt != "":
 		lm, err := loadCheckpoint(f.ckpt)
 		if err == nil {
@@ -166,7 +171,32 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		if err != nil {
 			return nil, nil, "", err
 		}
+		f.model = lm.Identity()
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
+}
+
+// sampleShard draws the rows of shard sh (from: where it came from) into
+// --out DIR/shard-i-of-N with a manifest, unless that shard is done.
+func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string) error {
+	if f.traj != "" || experiment.IsPNG(f.out) {
+		return usagef("a shard (%s) writes CSV into --out DIR: --out %s and --trajectories do not apply", from, f.out)
+	}
+	align, skip := 1, []string{"out", "shard", "shards", "batch"}
+	if cfg.Method == sampler.ODE { // the ODE's chunks must be those of the single run
+		align, skip = cmp.Or(f.batch, sampler.DefaultBatch), skip[:3]
+	}
+	lo, hi := sh.Range(f.n, align)
+	dir := shard.Dir(f.out, sh)
+	m := shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, Rows: [2]int{lo, hi}, ConfigHash: shard.FlagHash(fs, skip...), Files: []string{"samples.csv"}}
+	cfg.FirstIndex = lo
+	skipped, err := shard.Run(dir, m, func() error {
+		_, err := experiment.SampleFile(filepath.Join(dir, "samples.csv"), "", cfg, hi-lo, f.batch)
+		return err
+	})
+	if err == nil {
+		fmt.Fprintf(stdout, "shard %v (%s): samples %d…%d of %d %s in %s\n", sh, from, lo, hi-1, f.n, map[bool]string{true: "already done", false: "written"}[skipped], dir)
+	}
+	return err
 }

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"phasespace/shard"
+)
+
+func init() {
+	register("merge", "combine the shard directories of a run (--shard) into what a single process writes", runMerge)
+}
+
+func runMerge(args []string, stdout io.Writer) error {
+	fs := newFlagSet("merge")
+	out := fs.String("out", "", "output directory (required); the shard directories follow the flags")
+	if err := fs.Parse(args); err != nil {
+		return parseFlags(fs, args) // the same error, as a usage error
+	}
+	if err := checkFlags("merge", fs, useContext{}); err != nil || *out == "" || fs.NArg() == 0 {
+		return firstErr(err, usagef("usage: phasespace merge --out DIR SHARD_DIR..."))
+	}
+	m, err := shard.Merge(*out, fs.Args())
+	if err == nil {
+		fmt.Fprintf(stdout, "merged %d shards of %s (%s, n = %d) into %s: %s\n", fs.NArg(), m.Command, m.Model, m.N, *out, strings.Join(m.Files, ", "))
+	}
+	return err
+}
