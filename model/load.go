@@ -91,8 +91,16 @@ func Load(dir string) (*Loaded, error) {
 // Sample draws n samples (n×Dim row-major) from the loaded model with the
 // given sampler and NFE; a zero method or NFE takes the run's
 // recommendation (Meta.Sampler, Meta.NFE). The other fields of
-// sampler.Config keep their defaults.
+// sampler.Config keep their defaults. It is SampleBatch with the default
+// chunk (sampler.DefaultBatch).
 func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float64, sampler.Stats, error) {
+	return l.SampleBatch(method, nfe, n, 0, seed)
+}
+
+// SampleBatch is Sample drawing batch samples at a time
+// (sampler.SampleChunks; 0: sampler.DefaultBatch), so that the network's
+// memory does not grow with n.
+func (l *Loaded) SampleBatch(method sampler.Method, nfe, n, batch int, seed uint64) ([]float64, sampler.Stats, error) {
 	if method == 0 {
 		m, err := sampler.ParseMethod(l.Meta.Sampler)
 		if err != nil {
@@ -109,7 +117,9 @@ func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float
 	if err := l.CheckSampler(method); err != nil {
 		return nil, sampler.Stats{}, err
 	}
-	x, st, err := sampler.Sample(sampler.Config{Process: l.Process, Model: l.Score, Method: method, NFE: nfe, Seed: seed}, n)
+	x := make([]float64, 0, n*l.Meta.Dim)
+	st, err := sampler.SampleChunks(sampler.Config{Process: l.Process, Model: l.Score, Method: method, NFE: nfe, Seed: seed}, n, batch,
+		func(_ int, c []float64) error { x = append(x, c...); return nil })
 	if err != nil {
 		return nil, st, fmt.Errorf("model: sampling %s: %w", l.Dir, err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -9,7 +10,9 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 
+	"phasespace/experiment"
 	"phasespace/model"
 	"phasespace/sampler"
 	"phasespace/shard"
@@ -113,3 +116,15 @@ func resolveShard(text string, count int) (shard.Spec, string, error) {
 	}
 	return sh, from, nil
 }
+
+// configError turns an experiment.ConfigError into a usage error naming
+// the flag of its field (the field in lower case, or fieldFlags).
+func configError(err error) error {
+	var ce *experiment.ConfigError
+	if errors.As(err, &ce) {
+		return usagef("--%s %v", cmp.Or(fieldFlags[ce.Field], strings.ToLower(ce.Field)), ce.Err)
+	}
+	return err
+}
+
+var fieldFlags = map[string]string{"BPDN": "bpd-n", "TrainThreads": "train-threads", "NumRes": "num-res", "SampleBatch": "sample-batch"}

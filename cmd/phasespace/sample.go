@@ -1,12 +1,10 @@
 package main
 
 import (
-	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"phasespace/dataset"
@@ -177,26 +175,16 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
 }
 
-// sampleShard draws the rows of shard sh (from: where it came from) into
-// --out DIR/shard-i-of-N with a manifest, unless that shard is done.
+// sampleShard draws the samples of shard sh (from: where it came from)
+// into --out DIR/shard-i-of-N with a manifest, unless that shard is done.
 func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string) error {
 	if f.traj != "" || experiment.IsPNG(f.out) {
 		return usagef("a shard (%s) writes CSV into --out DIR: --out %s and --trajectories do not apply", from, f.out)
 	}
-	align, skip := 1, []string{"out", "shard", "shards", "batch"}
-	if cfg.Method == sampler.ODE { // the ODE's chunks must be those of the single run
-		align, skip = cmp.Or(f.batch, sampler.DefaultBatch), skip[:3]
-	}
-	lo, hi := sh.Range(f.n, align)
-	dir := shard.Dir(f.out, sh)
-	m := shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, Rows: [2]int{lo, hi}, ConfigHash: shard.FlagHash(fs, skip...), Files: []string{"samples.csv"}}
-	cfg.FirstIndex = lo
-	skipped, err := shard.Run(dir, m, func() error {
-		_, err := experiment.SampleFile(filepath.Join(dir, "samples.csv"), "", cfg, hi-lo, f.batch)
-		return err
-	})
+	m := shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards")}
+	dir, m, skipped, err := experiment.SampleShard(f.out, m, cfg, f.batch)
 	if err == nil {
-		fmt.Fprintf(stdout, "shard %v (%s): samples %d…%d of %d %s in %s\n", sh, from, lo, hi-1, f.n, map[bool]string{true: "already done", false: "written"}[skipped], dir)
+		fmt.Fprintf(stdout, "shard %v (%s): samples %d…%d of %d %s in %s\n", sh, from, m.Rows[0], m.Rows[1]-1, f.n, map[bool]string{true: "already done", false: "written"}[skipped], dir)
 	}
 	return err
 }
