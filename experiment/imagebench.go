@@ -134,14 +134,14 @@ type ImageBenchConfig struct {
 	Batch        int     // training batch (0: 64)
 	LR           float64 // Adam learning rate (0: 1e-3)
 	Samplers     []BenchSampler
-	N            int     // samples per column and real images of the floors (0: 256)
-	BPDN         int     // test images for bits/dim (0: 100)
+	N            int // samples per column and real images of the floors (0: 256)
+	BPDN         int // test images for bits/dim (0: 100)
 	// SampleBatch is the images sampled, and solved for bits/dim, at once
 	// (0: 500): memory grows with it, not with N. The ODE columns and
 	// bits/dim depend on it for N or BPDN above it (adaptive steps per
 	// chunk, sampler.SampleChunks).
 	SampleBatch int
-	RTol, ATol   float64 // tolerances of the bits/dim solve (0: 1e-5 each)
+	RTol, ATol  float64 // tolerances of the bits/dim solve (0: 1e-5 each)
 	// Classifier is the classifier weights (""; Out/classifier.safetensors,
 	// trained with seed 1 for 3 epochs on first use).
 	Classifier string
