@@ -228,34 +228,68 @@ func (r *NLLResult) Fields() map[string]any {
 }
 
 // NLL evaluates the likelihood of c.N fresh points of the toy set data
-// (stream (Seed, PurposeEval, 3)) under the score model.
+// (stream (Seed, PurposeEval, 3)) under the score model: NLLPoints of all
+// points, summarised by NLLFrom.
 func NLL(p *sde.Process, m score.VJPModel, data string, c NLLConfig) (*NLLResult, error) {
 	c = c.withDefaults()
-	if err := c.validate(); err != nil {
+	nll, logp, l, err := NLLPoints(p, m, data, c, 0, c.N)
+	if err != nil {
 		return nil, err
+	}
+	return NLLFrom(*l, nll, logp, data), nil
+}
+
+// NLLPoints evaluates, as NLL does, the points lo…hi−1 of the c.N fresh
+// points of data (0 ≤ lo < hi ≤ N), in the chunks of the global grid of
+// c.Batch points, so that a split of the points on that grid (shards)
+// gives the values of the single run. It returns each point's NLL (nats),
+// the data density's log-probability of each point (nil where the density
+// is unknown) and the solve's summary (N, NFE, bound; NLL and SE unset).
+func NLLPoints(p *sde.Process, m score.VJPModel, data string, c NLLConfig, lo, hi int) (nll, logp []float64, l *Likelihood, err error) {
+	c = c.withDefaults()
+	if err := c.validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	if lo < 0 || hi <= lo || hi > c.N {
+		return nil, nil, nil, fmt.Errorf("evaluate: points %d…%d of %d: want 0 ≤ lo < hi ≤ N", lo, hi-1, c.N)
 	}
 	x, err := toy.Sample(data, c.N, rng.Key(c.Seed, rng.PurposeEval, 3))
 	if err != nil {
-		return nil, configErr("Data", "data %q: %v", data, err)
+		return nil, nil, nil, configErr("Data", "data %q: %v", data, err)
 	}
-	l, err := LikelihoodOf(p, m, x, c)
+	x = x[2*lo : 2*hi]
+	l, err = LikelihoodChunks(p, m, x, lo, c, func(_ int, v []float64) error { nll = append(nll, v...); return nil })
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	r := &NLLResult{Likelihood: *l}
-	tr, ok := 0.0, true
-	for i := 0; i < c.N && ok; i++ {
-		var lp float64
-		lp, ok = toy.LogProb(data, x[2*i:2*i+2])
-		tr -= lp / float64(c.N)
+	for i := range hi - lo {
+		lp, ok := toy.LogProb(data, x[2*i:2*i+2])
+		if !ok {
+			return nll, nil, l, nil
+		}
+		logp = append(logp, lp)
 	}
-	if ok {
+	return nll, logp, l, nil
+}
+
+// NLLFrom is the NLLResult of all points' values from NLLPoints: l's NFE,
+// bound and divergence with the mean and standard error of nll, the mean of
+// −logp (nil logp: unknown) and the known entropy of data.
+func NLLFrom(l Likelihood, nll, logp []float64, data string) *NLLResult {
+	l.N = len(nll)
+	l.NLL, l.SE = likelihood.MeanSE(nll)
+	r := &NLLResult{Likelihood: l}
+	if logp != nil {
+		tr := 0.0
+		for _, lp := range logp {
+			tr -= lp / float64(len(logp))
+		}
 		r.TrueNLL = &tr
 	}
 	if h, ok := KnownEntropy(data); ok {
 		r.Entropy = &h
 	}
-	return r, nil
+	return r
 }
 
 // BPDResult is bits per dimension of an image model.

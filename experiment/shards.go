@@ -25,7 +25,7 @@ func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int) (d
 	lo, hi := m.Shard.Range(m.N, align)
 	m.Rows, m.Files, dir = [2]int{lo, hi}, []string{"samples.csv"}, shard.Dir(out, m.Shard)
 	cfg.FirstIndex = lo
-	skipped, err = shard.Run(dir, m, func() error {
+	skipped, err = shard.Run(dir, &m, func() error {
 		_, err := SampleFile(filepath.Join(dir, "samples.csv"), "", cfg, hi-lo, batch)
 		return err
 	})

@@ -32,6 +32,9 @@ type Manifest struct {
 	Rows       [2]int   `json:"rows"`        // the rows [lo, hi) this shard holds
 	ConfigHash string   `json:"config_hash"` // every other setting that changes the output (FlagHash)
 	Files      []string `json:"files"`       // outputs in the shard directory, each rows lo…hi−1 in order
+	// Result is the command's own record of the shard (e.g. its solver
+	// cost and the fields of its report), for the command's merge.
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // Dir returns the directory of shard s under out: out/shard-III-of-NNN.
@@ -139,12 +142,16 @@ func otherRun(a, b Manifest) string {
 	return ""
 }
 
-// Run makes the shard m in dir unless it is Done there: it creates dir,
-// calls write (which writes m.Files into dir, each atomically) and then
-// writes the manifest. skipped reports a finished shard left untouched, so
-// a rerun of a finished shard does nothing.
-func Run(dir string, m Manifest, write func() error) (skipped bool, err error) {
-	if done, err := Done(dir, m); done || err != nil {
+// Run makes the shard *m in dir unless it is Done there: it creates dir,
+// calls write (which writes m.Files into dir, each atomically, and may set
+// m.Result) and then writes the manifest. skipped reports a finished shard
+// left untouched, so a rerun of a finished shard does nothing; *m is then
+// the manifest found.
+func Run(dir string, m *Manifest, write func() error) (skipped bool, err error) {
+	if done, err := Done(dir, *m); done || err != nil {
+		if done {
+			*m, err = Read(dir)
+		}
 		return done, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -14,14 +14,15 @@ import (
 // process would have written it: the shards' copies concatenated in shard
 // order (each shard holds its rows in order, and the rows of a run
 // partition 0…N−1). It writes out/manifest.json last, with the zero Spec
-// and rows [0, N). It returns that manifest.
+// and rows [0, N). It returns that manifest and the shards' manifests in
+// shard order (for a command that merges its Result records).
 //
 // Errors name the directory: one that is not a finished shard, a shard of
 // another run (other command, model, seed, N, shard count or settings), a
 // shard given twice, a missing shard, and rows that do not join up.
-func Merge(out string, dirs []string) (Manifest, error) {
+func Merge(out string, dirs []string) (Manifest, []Manifest, error) {
 	if len(dirs) == 0 {
-		return Manifest{}, fmt.Errorf("shard: no shard directories to merge")
+		return Manifest{}, nil, fmt.Errorf("shard: no shard directories to merge")
 	}
 	byIndex := map[int]string{}
 	var first Manifest
@@ -29,22 +30,22 @@ func Merge(out string, dirs []string) (Manifest, error) {
 	for k, dir := range dirs {
 		m, err := Read(dir)
 		if err != nil {
-			return Manifest{}, err
+			return Manifest{}, nil, err
 		}
 		if _, err := check(m.Shard, dir); err != nil && m.Shard.On() {
-			return Manifest{}, err
+			return Manifest{}, nil, err
 		}
 		if k == 0 {
 			first = m
 			if !m.Shard.On() {
-				return Manifest{}, fmt.Errorf("shard: %s is not a shard (shard %q)", dir, m.Shard)
+				return Manifest{}, nil, fmt.Errorf("shard: %s is not a shard (shard %q)", dir, m.Shard)
 			}
 			ms = make([]Manifest, m.Shard.Count)
 		} else if f := otherRun(first, m); f != "" {
-			return Manifest{}, fmt.Errorf("shard: %s is a shard of another run than %s: %s", dir, dirs[0], f)
+			return Manifest{}, nil, fmt.Errorf("shard: %s is a shard of another run than %s: %s", dir, dirs[0], f)
 		}
 		if prev, dup := byIndex[m.Shard.Index]; dup {
-			return Manifest{}, fmt.Errorf("shard: shard %v is given twice: %s and %s", m.Shard, prev, dir)
+			return Manifest{}, nil, fmt.Errorf("shard: shard %v is given twice: %s and %s", m.Shard, prev, dir)
 		}
 		byIndex[m.Shard.Index] = dir
 		ms[m.Shard.Index] = m
@@ -53,18 +54,18 @@ func Merge(out string, dirs []string) (Manifest, error) {
 	for i, m := range ms {
 		dir, ok := byIndex[i]
 		if !ok {
-			return Manifest{}, fmt.Errorf("shard: shard %d/%d is missing (expected %s, given %d directories)", i, first.Shard.Count, filepath.Base(Dir("", Spec{i, first.Shard.Count})), len(dirs))
+			return Manifest{}, nil, fmt.Errorf("shard: shard %d/%d is missing (expected %s, given %d directories)", i, first.Shard.Count, filepath.Base(Dir("", Spec{i, first.Shard.Count})), len(dirs))
 		}
 		if m.Rows[0] != next || m.Rows[1] < m.Rows[0] {
-			return Manifest{}, fmt.Errorf("shard: %s holds rows %d…%d, want rows from %d", dir, m.Rows[0], m.Rows[1]-1, next)
+			return Manifest{}, nil, fmt.Errorf("shard: %s holds rows %d…%d, want rows from %d", dir, m.Rows[0], m.Rows[1]-1, next)
 		}
 		next = m.Rows[1]
 	}
 	if next != first.N {
-		return Manifest{}, fmt.Errorf("shard: the shards hold rows 0…%d of n = %d", next-1, first.N)
+		return Manifest{}, nil, fmt.Errorf("shard: the shards hold rows 0…%d of n = %d", next-1, first.N)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return Manifest{}, fmt.Errorf("shard: %w", err)
+		return Manifest{}, nil, fmt.Errorf("shard: %w", err)
 	}
 	for _, name := range first.Files {
 		err := atomicfile.WriteFunc(filepath.Join(out, name), func(w io.Writer) error {
@@ -76,12 +77,12 @@ func Merge(out string, dirs []string) (Manifest, error) {
 			return nil
 		})
 		if err != nil {
-			return Manifest{}, fmt.Errorf("shard: %w", err)
+			return Manifest{}, nil, fmt.Errorf("shard: %w", err)
 		}
 	}
 	merged := first
-	merged.Shard, merged.Rows = Spec{}, [2]int{0, first.N}
-	return merged, merged.Write(out)
+	merged.Shard, merged.Rows, merged.Result = Spec{}, [2]int{0, first.N}, nil
+	return merged, ms, merged.Write(out)
 }
 
 func appendFile(w io.Writer, path string) error {

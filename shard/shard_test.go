@@ -113,7 +113,7 @@ func writeShards(t *testing.T, out string, n, count int, seed uint64) []string {
 		lo, hi := s.Range(n, 1)
 		dir := Dir(out, s)
 		m := Manifest{Command: "sample", Model: "exact 8gaussians", Seed: seed, N: n, Shard: s, Rows: [2]int{lo, hi}, ConfigHash: "h", Files: []string{"rows.txt"}}
-		if _, err := Run(dir, m, func() error { return os.WriteFile(filepath.Join(dir, "rows.txt"), rowsText(lo, hi), 0o644) }); err != nil {
+		if _, err := Run(dir, &m, func() error { return os.WriteFile(filepath.Join(dir, "rows.txt"), rowsText(lo, hi), 0o644) }); err != nil {
 			t.Fatal(err)
 		}
 		dirs = append(dirs, dir)
@@ -140,7 +140,7 @@ func TestMergeEveryCount(t *testing.T) {
 		for i, j := 0, len(dirs)-1; i < j; i, j = i+1, j-1 {
 			dirs[i], dirs[j] = dirs[j], dirs[i]
 		}
-		m, err := Merge(filepath.Join(root, "merged"), dirs)
+		m, _, err := Merge(filepath.Join(root, "merged"), dirs)
 		if err != nil {
 			t.Fatalf("%d shards: %v", count, err)
 		}
@@ -157,18 +157,18 @@ func TestRunSkipsFinishedShard(t *testing.T) {
 	t.Parallel()
 	dir := writeShards(t, t.TempDir(), 10, 2, 1)[0]
 	m, _ := Read(dir)
-	skipped, err := Run(dir, m, func() error { t.Fatal("write called for a finished shard"); return nil })
+	skipped, err := Run(dir, &m, func() error { t.Fatal("write called for a finished shard"); return nil })
 	if !skipped || err != nil {
 		t.Fatalf("rerun: skipped %v, %v", skipped, err)
 	}
 	other := m
 	other.Seed = 2
-	if _, err := Run(dir, other, func() error { return nil }); err == nil || !strings.Contains(err.Error(), "seed 1 vs 2") {
+	if _, err := Run(dir, &other, func() error { return nil }); err == nil || !strings.Contains(err.Error(), "seed 1 vs 2") {
 		t.Fatalf("another run's shard directory: %v", err)
 	}
 	os.Remove(filepath.Join(dir, "rows.txt")) // a lost output is redone
 	calls := 0
-	if skipped, err := Run(dir, m, func() error { calls++; return nil }); skipped || err != nil || calls != 1 {
+	if skipped, err := Run(dir, &m, func() error { calls++; return nil }); skipped || err != nil || calls != 1 {
 		t.Fatalf("lost file: skipped %v, %v, %d writes", skipped, err, calls)
 	}
 }
@@ -193,7 +193,7 @@ func TestMergeErrors(t *testing.T) {
 		{"not a shard", []string{dirs[0], root, dirs[2], dirs[3]}, root},
 		{"none", nil, "no shard directories"},
 	} {
-		_, err := Merge(filepath.Join(root, "out-"+strings.ReplaceAll(c.name, " ", "-")), c.dirs)
+		_, _, err := Merge(filepath.Join(root, "out-"+strings.ReplaceAll(c.name, " ", "-")), c.dirs)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
 		}

@@ -15,7 +15,9 @@ import (
 	"phasespace/likelihood"
 	"phasespace/model"
 	"phasespace/sampler"
+	"phasespace/score"
 	"phasespace/sde"
+	"phasespace/shard"
 	"phasespace/toy"
 )
 
@@ -26,10 +28,11 @@ func init() {
 type evalFlags struct {
 	sf                                         *sdeFlags
 	samples, exactName, ckpt, data, metricList string
+	out, shard                                 string
 	divergence, probe, classifier, sampler     string
 	nll                                        evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
 	want                                       evaluate.Metrics   // the metrics requested
-	nfe                                        int
+	nfe, shards                                int
 	asJSON                                     bool
 	given                                      map[string]bool
 	fs                                         *flag.FlagSet
@@ -56,6 +59,8 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 	fs.IntVar(&f.nll.Batch, "batch", 0, fmt.Sprintf("samples drawn and nll points solved at once (0: %d): memory grows with it, not with --n", sampler.DefaultBatch))
+	fs.StringVar(&f.out, "out", "", "--exact nll of one shard (--shard): the directory of the shards, for phasespace merge")
+	addShardFlags(fs, &f.shard, &f.shards, "nll points")
 	fs.StringVar(&f.classifier, "classifier", "", "images: classifier weights from `phasespace classifier` (for fd, kid, pr, classes)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -155,6 +160,9 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if len(f.want.Sample) > 0 {
 		return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
 	}
+	if sh, from, err := resolveShard(f.shard, f.shards); err != nil || sh.On() {
+		return firstErr(err, f.nllShard(res, p, o, sh, from))
+	}
 	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
 	if err != nil {
 		return evalError(err)
@@ -194,4 +202,16 @@ func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
 func checkTolerances(rtol, atol float64) error {
 	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
+}
+
+// nllShard evaluates the NLL of shard sh's points (from: where it came
+// from) into --out DIR/shard-i-of-N, unless that shard is done.
+func (f *evalFlags) nllShard(res map[string]any, p *sde.Process, o score.VJPModel, sh shard.Spec, from string) error {
+	if f.out == "" {
+		return usagef("a shard (%s) needs --out DIR", from)
+	}
+	m := shard.Manifest{Command: "eval", Model: "exact " + f.exactName, Seed: f.nll.Seed, N: f.nll.N, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}
+	dir, m, skipped, err := evaluate.NLLShard(f.out, m, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res))
+	res["shard"] = map[string]any{"shard": sh.String(), "from": from, "points": m.Rows, "dir": dir, "already_done": skipped}
+	return evalError(err)
 }
