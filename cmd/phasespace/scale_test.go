@@ -132,3 +132,36 @@ func TestSampleBatchSizesSameBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestShardedNLLMergesToSingleRun: the shards of `eval --exact --metrics
+// nll` (points on the grid of --batch) merge into eval.json with the bytes
+// that the single run prints with --json, for several shard counts.
+func TestShardedNLLMergesToSingleRun(t *testing.T) {
+	root := t.TempDir()
+	args := []string{"eval", "--exact", "diamond", "--metrics", "nll", "--n", "1000", "--batch", "100", "--rtol", "1e-3", "--atol", "1e-3"}
+	code, want, errs := runCLI(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("single run: %s", errs)
+	}
+	counts := []int{1, 3, 7}
+	if testing.Short() {
+		counts = []int{3}
+	}
+	for _, n := range counts {
+		out := filepath.Join(root, fmt.Sprint("run", n))
+		var dirs []string
+		for i := range n {
+			if code, _, errs := runCLI(t, append(args, "--out", out, "--shard", fmt.Sprintf("%d/%d", i, n))...); code != 0 {
+				t.Fatalf("shard %d/%d: %s", i, n, errs)
+			}
+			dirs = append(dirs, filepath.Join(out, fmt.Sprintf("shard-%03d-of-%03d", i, n)))
+		}
+		merged := filepath.Join(root, fmt.Sprint("merged", n))
+		if code, _, errs := runCLI(t, append([]string{"merge", "--out", merged}, dirs...)...); code != 0 {
+			t.Fatalf("merge: %s", errs)
+		}
+		if got, _ := os.ReadFile(filepath.Join(merged, "eval.json")); string(got) != want {
+			t.Fatalf("%d shards: merged report\n%s\nwant the single run's\n%s", n, got, want)
+		}
+	}
+}
