@@ -1,9 +1,13 @@
 package experiment
 
 import (
+	"bytes"
 	"cmp"
+	"fmt"
 	"path/filepath"
 
+	"phasespace/evaluate"
+	"phasespace/internal/atomicfile"
 	"phasespace/sampler"
 	"phasespace/shard"
 )
@@ -30,4 +34,28 @@ func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int) (d
 		return err
 	})
 	return dir, m, skipped, err
+}
+
+// Merge combines the shard directories dirs of one run into out
+// (shard.Merge: the files of a single process, byte for byte) and, for an
+// eval run, writes out/eval.json, the report of the single run as `eval
+// --json` prints it (evaluate.MergeNLL, evaluate.WriteJSON), and returns
+// that report (nil for other commands).
+func Merge(out string, dirs []string) (shard.Manifest, map[string]any, error) {
+	m, parts, err := shard.Merge(out, dirs)
+	if err != nil || m.Command != "eval" {
+		return m, nil, err
+	}
+	res, err := evaluate.MergeNLL(out, parts)
+	var b bytes.Buffer
+	if err == nil {
+		err = evaluate.WriteJSON(&b, res)
+	}
+	if err == nil {
+		err = atomicfile.Write(filepath.Join(out, "eval.json"), b.Bytes())
+	}
+	if err != nil {
+		return m, nil, fmt.Errorf("experiment: %w", err)
+	}
+	return m, res, nil
 }

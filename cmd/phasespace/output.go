@@ -2,16 +2,15 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"slices"
 	"strings"
 
+	"phasespace/evaluate"
 	"phasespace/experiment"
 	"phasespace/model"
 	"phasespace/sampler"
@@ -24,11 +23,7 @@ func warnf(format string, a ...any) {
 }
 
 // printJSON writes v as indented JSON.
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+var printJSON = evaluate.WriteJSON
 
 // refuseZeros refuses, as a usage error, the first flag (in name order)
 // given as 0 where the library would read 0 as its default.
