@@ -36,15 +36,46 @@ func WriteSamples(path, title string, x []float64, d int) error {
 	return nil
 }
 
+// SampleOutput says where SampleFile writes.
+type SampleOutput struct {
+	Path string // .csv, or .png (2-D data or square images)
+	// Trajectories, if set, is a .png of the phase-space paths (x₁, v₁) of
+	// the first six samples (2-D data; figure.Trajectories).
+	Trajectories string
+	Name         string    // the model, for the PNG titles
+	Progress     io.Writer // a status line every two seconds (nil: none; sampler.Progress)
+}
+
 // SampleFile draws the n samples cfg.FirstIndex… of cfg in chunks of
 // batch (sampler.SampleChunks; 0: sampler.DefaultBatch) and writes them to
-// path as WriteSamples does. A CSV is written atomically chunk by chunk,
-// so memory does not grow with n and the bytes are those of one
-// WriteSamples of all samples; a PNG needs every point and holds the n×d
-// positions (not the network's activations). A PNG's title is name, the
-// process, the sampler and the NFE. Errors are those of SampleChunks and
-// WriteSamples.
-func SampleFile(path, name string, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+// o.Path as WriteSamples does, and the trajectories. A CSV is written
+// atomically chunk by chunk, so memory does not grow with n and the bytes
+// are those of one WriteSamples of all samples; a PNG needs every point
+// and holds the n×d positions (not the network's activations). A PNG's
+// title is o.Name, the process, the sampler and the NFE. cfg.Callback is
+// replaced. Errors are those of SampleChunks, WriteSamples and
+// figure.Trajectories.
+func SampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+	paths := make([][][4]float64, min(6, n))
+	prog := sampler.NewProgress(cmp.Or(o.Progress, io.Discard), cfg)
+	cfg.Callback = func(s sampler.Step) {
+		prog.Step(s)
+		if o.Trajectories != "" {
+			sampler.RecordPaths(paths, s, cfg.Model.Dim())
+		}
+	}
+	st, err := sampleFile(o.Path, o.Name, cfg, n, batch)
+	prog.Done()
+	if err == nil && o.Trajectories != "" {
+		title := fmt.Sprintf("%s, %v %v, %d NFE", o.Name, cfg.Process.Kind, cfg.Method, st.NFE)
+		if err = figure.Trajectories(o.Trajectories, title, paths, 420); err != nil {
+			err = fmt.Errorf("experiment: %w", err)
+		}
+	}
+	return st, err
+}
+
+func sampleFile(path, name string, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
 	d := cfg.Model.Dim()
 	if IsPNG(path) {
 		x := make([]float64, 0, n*d)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"phasespace/dataset"
@@ -63,30 +64,13 @@ func runSample(args []string, stdout io.Writer) error {
 	if sh, from, err := resolveShard(f.shard, f.shards); err != nil || sh.On() {
 		return firstErr(err, f.sampleShard(stdout, fs, cfg, sh, from))
 	}
-	paths := make([][][4]float64, 6) // --trajectories draws the first six samples
-	prog := sampler.NewProgress(os.Stderr, cfg)
-	cfg.Callback = func(s sampler.Step) {
-		prog.Step(s)
-		if f.traj != "" {
-			sampler.RecordPaths(paths, s, cfg.Model.Dim())
-		}
-	}
-	st, err := experiment.SampleFile(f.out, name, cfg, f.n, f.batch)
-	prog.Done()
+	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr}, cfg, f.n, f.batch)
 	if err != nil {
 		return err
 	}
-	wrote := f.out
-	if f.traj != "" {
-		title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
-		if err := figure.Trajectories(f.traj, title, paths[:min(len(paths), f.n)], 420); err != nil {
-			return err
-		}
-		wrote += " and " + f.traj
-	}
 	fmt.Fprintf(stdout, "sampled %d points of %s with %v %v: %d NFE (%s), %d steps, %v (%.0f samples/s)\n",
 		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, st.Note(cfg), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
-	fmt.Fprintf(stdout, "wrote %s\n", wrote)
+	fmt.Fprintf(stdout, "wrote %s\n", strings.TrimSuffix(f.out+" and "+f.traj, " and "))
 	return nil
 }
 
