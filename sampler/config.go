@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"phasespace/ode"
@@ -246,6 +247,28 @@ const (
 	defaultTol = 1e-5
 )
 
+// MaxNFE bounds Config.NFE.
+const MaxNFE = 1_000_000
+
+// ConfigError is a Config field out of range: Field is its name (Order,
+// Eps, NFE) and Err says the value and what is valid.
+type ConfigError struct {
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return "sampler: " + strings.ToLower(e.Field) + " " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Check validates c for a run of n samples as Sample does, without
+// changing c: nil, an error naming what is missing, or a *ConfigError.
+func (c Config) Check(n int) error {
+	if err := c.normalize(n); err != nil {
+		return err
+	}
+	return c.Process.Validate()
+}
+
 // ErrNonFinite is wrapped by the error returned when the state or the score
 // becomes NaN or ±Inf.
 var ErrNonFinite = errors.New("sampler: non-finite value")
@@ -290,7 +313,7 @@ func (c *Config) normalize(n int) error {
 			c.Order = defaultGDDIMOrder
 		}
 		if c.Order < 1 || c.Order > maxGDDIMOrder {
-			return fmt.Errorf("sampler: gddim order %d, want 1, 2 or 3", c.Order)
+			return &ConfigError{Field: "Order", Err: fmt.Errorf("= %d: want 1, 2 or 3 for gddim", c.Order)}
 		}
 		if c.Param == 0 {
 			c.Param = ParamR
@@ -321,11 +344,11 @@ func (c *Config) normalize(n int) error {
 		c.Eps = defaultEps
 	}
 	if !(c.Eps > 0 && c.Eps < c.Process.T) {
-		return fmt.Errorf("sampler: eps = %v, want 0 < eps < %v", c.Eps, c.Process.T)
+		return &ConfigError{Field: "Eps", Err: fmt.Errorf("= %v: want a value in (0, %v)", c.Eps, c.Process.T)}
 	}
 	if c.Method != ODE {
-		if min := c.minNFE(); c.NFE < min {
-			return fmt.Errorf("sampler: nfe = %d, want >= %d for %v (%s)", c.NFE, min, c.Method, c.denoiseWord())
+		if min := c.minNFE(); c.NFE < min || c.NFE > MaxNFE {
+			return &ConfigError{Field: "NFE", Err: fmt.Errorf("= %d: want %d..%d for %v (%s)", c.NFE, min, MaxNFE, c.Method, c.denoiseWord())}
 		}
 		return nil
 	}

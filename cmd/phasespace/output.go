@@ -112,12 +112,15 @@ func resolveShard(text string, count int) (shard.Spec, string, error) {
 	return sh, from, nil
 }
 
-// configError turns an experiment.ConfigError into a usage error naming
-// the flag of its field (the field in lower case, or fieldFlags).
+// configError turns an experiment or sampler ConfigError into a usage
+// error naming the flag of its field (the field in lower case, or fieldFlags).
 func configError(err error) error {
 	var ce *experiment.ConfigError
+	var se *sampler.ConfigError
 	if errors.As(err, &ce) {
 		return usagef("--%s %v", cmp.Or(fieldFlags[ce.Field], strings.ToLower(ce.Field)), ce.Err)
+	} else if errors.As(err, &se) {
+		return usagef("--%s %v", strings.ToLower(se.Field), se.Err)
 	}
 	return err
 }

@@ -47,7 +47,7 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.striding, "striding", "", "em/sscs/gddim time grid: uniform or quadratic (default: quadratic for gddim, uniform for em and sscs)")
 	fs.IntVar(&f.order, "order", 3, "gddim: multistep order 1, 2 or 3 (the first steps warm-start at lower order at no extra NFE)")
 	fs.StringVar(&f.param, "param", "R", "gddim: square root K_t of Σ_t in s = −K_t⁻ᵀε: R (gDDIM's R_t) or L (Cholesky factor)")
-	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, 0.5]")
+	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, T) (T = 1)")
 	fs.BoolVar(&f.noDenoise, "no-denoise", false, "skip the final denoising step from ε to 0")
 	fs.StringVar(&f.sscsScoreTime, "sscs-score", sampler.DefaultScoreTime.String(), "sscs: time of the score step, midpoint or start (docs/samplers.md, SSCS conventions)")
 	fs.StringVar(&f.sscsBetaRule, "sscs-beta", sampler.DefaultHalfStepBeta.String(), "sscs: β of the two A half-steps, per-half or first-half (docs/samplers.md, SSCS conventions)")
@@ -90,17 +90,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	if err := checkFlags("sample", fs, u); err != nil {
 		return c, "", err
 	}
-	minNFE := 2 // N−1 steps and the denoising step, or N steps without it
-	if f.noDenoise {
-		minNFE = 1
-	}
 	switch {
-	case c.Method == sampler.GDDIM && (f.order < 1 || f.order > 3):
-		return c, "", usagef("--order = %d: want 1, 2 or 3", f.order)
-	case c.Method != sampler.ODE && (f.nfe < minNFE || f.nfe > 1_000_000):
-		return c, "", usagef("--nfe = %d: want %d..1000000 for --sampler %s (N−1 steps plus the denoising step)", f.nfe, minNFE, f.method)
-	case !(f.eps > 0 && f.eps <= 0.5):
-		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)
 	case f.out == "":
 		return c, "", usagef("--out is required: a .csv or .png file")
 	case f.traj != "" && !experiment.IsPNG(f.traj):
@@ -120,11 +110,14 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 			parseFlag(&c.SSCSScore, "sscs-score", f.sscsScoreTime, sampler.ParseScoreTime, "midpoint, start"),
 			parseFlag(&c.SSCSBeta, "sscs-beta", f.sscsBetaRule, sampler.ParseHalfStepBeta, "per-half, first-half"))
 	}
-	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows)); err != nil {
+	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows), refuseZeros(map[string]bool{"eps": f.eps == 0})); err != nil {
 		return c, "", err
 	}
 	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
-	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err != nil {
+	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err == nil {
+		err = configError(c.Check(f.n))
+	}
+	if err != nil {
 		return c, "", err
 	}
 	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d) == 0 {
