@@ -30,19 +30,21 @@ type nllRecord struct {
 // the density is known, its log-probability. The manifest m (rows, files
 // and Result filled in here) keeps fields, the report's other fields, for
 // MergeNLL. A shard already done there is skipped (shard.Run). It returns
-// the shard's directory and manifest.
-func NLLShard(out string, m shard.Manifest, p *sde.Process, mod score.VJPModel, data string, c NLLConfig, fields map[string]any) (dir string, done shard.Manifest, skipped bool, err error) {
+// the report of the shard (its number, from: where it came from, its
+// points and directory, whether it was already done).
+func NLLShard(out string, m shard.Manifest, p *sde.Process, mod score.VJPModel, data string, c NLLConfig, fields map[string]any, from string) (map[string]any, error) {
 	c = c.withDefaults()
 	if err := c.validate(); err != nil {
-		return "", m, false, err
+		return nil, err
 	}
 	lo, hi := m.Shard.Range(c.N, c.Batch)
-	m.Rows, m.Files, dir = [2]int{lo, hi}, []string{"nll.csv"}, shard.Dir(out, m.Shard)
+	m.Rows, m.Files = [2]int{lo, hi}, []string{"nll.csv"}
+	dir := shard.Dir(out, m.Shard)
 	rec := nllRecord{Fields: fields, Data: data}
 	if lo == hi { // an empty shard: nothing to solve
 		m.Result, _ = json.Marshal(rec)
 	}
-	skipped, err = shard.Run(dir, &m, func() error {
+	skipped, err := shard.Run(dir, &m, func() error {
 		if lo == hi {
 			return dataset.WriteCSV(filepath.Join(dir, "nll.csv"), nil, 1)
 		}
@@ -63,7 +65,7 @@ func NLLShard(out string, m shard.Manifest, p *sde.Process, mod score.VJPModel, 
 		}
 		return dataset.WriteCSV(filepath.Join(dir, "nll.csv"), rows, d)
 	})
-	return dir, m, skipped, err
+	return map[string]any{"shard": m.Shard.String(), "from": from, "points": m.Rows, "dir": dir, "already_done": skipped}, err
 }
 
 // MergeNLL is the report of the merged NLL shards parts (in shard order;

@@ -14,6 +14,9 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return "experiment: " + e.Field + " " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// FieldError returns the field and what was wrong with it.
+func (e *ConfigError) FieldError() (string, error) { return e.Field, e.Err }
+
 func configErr(field, format string, a ...any) error {
 	return &ConfigError{Field: field, Err: fmt.Errorf(format, a...)}
 }

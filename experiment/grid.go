@@ -25,6 +25,19 @@ type Run struct {
 // String returns "sde/objective", e.g. "cld/hsm".
 func (r Run) String() string { return r.SDE.String() + "/" + r.Objective.String() }
 
+// ParseRuns parses a comma-separated list of "sde/objective" runs.
+func ParseRuns(list string) ([]Run, error) {
+	var out []Run
+	for _, s := range strings.Split(list, ",") {
+		r, err := ParseRun(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // ParseRun parses "sde/objective".
 func ParseRun(s string) (Run, error) {
 	a, b, ok := strings.Cut(s, "/")

@@ -260,6 +260,9 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return "sampler: " + strings.ToLower(e.Field) + " " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// FieldError returns the field and what was wrong with it.
+func (e *ConfigError) FieldError() (string, error) { return e.Field, e.Err }
+
 // Check validates c for a run of n samples as Sample does, without
 // changing c: nil, an error naming what is missing, or a *ConfigError.
 func (c Config) Check(n int) error {

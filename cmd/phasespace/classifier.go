@@ -52,14 +52,11 @@ func runClassifier(args []string, stdout io.Writer) error {
 	}
 	acc := net.Accuracy(testSet)
 	n := min(*floorN, testSet.N)
-	// Score(gen, ref) takes ref as the real set of precision/recall; the
-	// floor takes train as real, so its precision is Score's recall.
-	f, err := evaluate.Score(evaluate.Embed(net, trainSet.Pixels, n), evaluate.Embed(net, testSet.Pixels, n),
-		[]evaluate.FeatureMetric{evaluate.FD, evaluate.KID, evaluate.PR}, *seed)
+	f, err := evaluate.Floor(net, trainSet, testSet, n, *seed)
 	if err != nil {
 		return err
 	}
-	fd, kid, kidSD, prec, rec := f.FD, f.KID, f.KIDSD, f.Recall, f.Precision
+	fd, kid, kidSD, prec, rec := f.FD, f.KID, f.KIDSD, f.Precision, f.Recall
 	res := map[string]any{
 		"data": *data, "image_size": trainSet.H, "epochs": *epochs, "seed": *seed, "weights": *out,
 		"test_accuracy": acc, "train_seconds": time.Since(t0).Seconds(),

@@ -28,11 +28,12 @@ func init() {
 type evalFlags struct {
 	sf                                         *sdeFlags
 	samples, exactName, ckpt, data, metricList string
-	out, shard                                 string
+	out                                        string
+	shard                                      func() (shard.Spec, string, error)
 	divergence, probe, classifier, sampler     string
 	nll                                        evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
 	want                                       evaluate.Metrics   // the metrics requested
-	nfe, shards                                int
+	nfe                                        int
 	asJSON                                     bool
 	given                                      map[string]bool
 	fs                                         *flag.FlagSet
@@ -60,7 +61,7 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 	fs.IntVar(&f.nll.Batch, "batch", 0, fmt.Sprintf("samples drawn and nll points solved at once (0: %d): memory grows with it, not with --n", sampler.DefaultBatch))
 	fs.StringVar(&f.out, "out", "", "--exact nll of one shard (--shard): the directory of the shards, for phasespace merge")
-	addShardFlags(fs, &f.shard, &f.shards, "nll points")
+	f.shard = shardFlags(fs, "nll points")
 	fs.StringVar(&f.classifier, "classifier", "", "images: classifier weights from `phasespace classifier` (for fd, kid, pr, classes)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -160,7 +161,7 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if len(f.want.Sample) > 0 {
 		return usagef("--exact evaluates nll; for sample metrics draw samples with `phasespace sample --exact` and use --samples")
 	}
-	if sh, from, err := resolveShard(f.shard, f.shards); err != nil || sh.On() {
+	if sh, from, err := f.shard(); err != nil || sh.On() {
 		return firstErr(err, f.nllShard(res, p, o, sh, from))
 	}
 	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
@@ -211,7 +212,7 @@ func (f *evalFlags) nllShard(res map[string]any, p *sde.Process, o score.VJPMode
 		return usagef("a shard (%s) needs --out DIR", from)
 	}
 	m := shard.Manifest{Command: "eval", Model: "exact " + f.exactName, Seed: f.nll.Seed, N: f.nll.N, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}
-	dir, m, skipped, err := evaluate.NLLShard(f.out, m, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res))
-	res["shard"] = map[string]any{"shard": sh.String(), "from": from, "points": m.Rows, "dir": dir, "already_done": skipped}
+	r, err := evaluate.NLLShard(f.out, m, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res), from)
+	res["shard"] = r
 	return evalError(err)
 }

@@ -48,13 +48,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := firstErr(refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "budget": c.Budget == 0, "sample-batch": c.SampleBatch == 0}),
-		checkTolerances(c.RTol, c.ATol)); err != nil {
-		return err
-	}
-	c.FullResolution = !*downsample
-	var err error
-	if err := parseFlag(&c.Param, "param", *param, objective.ParseParam, "L, R"); err != nil {
+	err := firstErr(refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "budget": c.Budget == 0, "sample-batch": c.SampleBatch == 0}),
+		checkTolerances(c.RTol, c.ATol), parseFlag(&c.Param, "param", *param, objective.ParseParam, "L, R"))
+	if c.FullResolution = !*downsample; err != nil {
 		return err
 	}
 	if c.Samplers, err = experiment.ParseBenchSamplers(*samplerList); err != nil {

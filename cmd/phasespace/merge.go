@@ -26,8 +26,5 @@ func runMerge(args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "merged %d shards of %s (%s, n = %d) into %s: %s\n", fs.NArg(), m.Command, m.Model, m.N, *out, strings.Join(m.Files, ", "))
-	if res == nil {
-		return nil
-	}
-	return printEval(stdout, res, false)
+	return printEval(stdout, res, false) // the eval report (none for sample)
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"phasespace/evaluate"
-	"phasespace/experiment"
 	"phasespace/model"
 	"phasespace/sampler"
 	"phasespace/shard"
@@ -96,31 +95,27 @@ func checkFullScore(lm *model.Loaded, m sampler.Method) error {
 	return nil
 }
 
-// addShardFlags adds --shard and --shards; what names the rows sharded.
-func addShardFlags(fs *flag.FlagSet, text *string, count *int, what string) {
-	fs.StringVar(text, "shard", "", "compute only shard i/N of the "+what+" into --out DIR/shard-i-of-N, for phasespace merge\n(default: from $SLURM_ARRAY_TASK_ID and $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards)")
-	fs.IntVar(count, "shards", 0, "number of shards N of a Kubernetes Indexed Job ($JOB_COMPLETION_INDEX)")
-}
-
-// resolveShard is shard.Resolve of the flags and the environment, its
-// errors usage errors.
-func resolveShard(text string, count int) (shard.Spec, string, error) {
-	sh, from, err := shard.Resolve(text, count, os.Getenv)
-	if err != nil {
-		return sh, from, usageError{err}
+// shardFlags adds --shard and --shards (what: the rows sharded) and
+// returns their shard.Resolve with the environment, errors as usage errors.
+func shardFlags(fs *flag.FlagSet, what string) func() (shard.Spec, string, error) {
+	text := fs.String("shard", "", "compute only shard i/N of the "+what+" into --out DIR/shard-i-of-N, for phasespace merge\n(default: from $SLURM_ARRAY_TASK_ID and $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards)")
+	count := fs.Int("shards", 0, "number of shards N of a Kubernetes Indexed Job ($JOB_COMPLETION_INDEX)")
+	return func() (shard.Spec, string, error) {
+		sh, from, err := shard.Resolve(*text, *count, os.Getenv)
+		if err != nil {
+			return sh, from, usageError{err}
+		}
+		return sh, from, nil
 	}
-	return sh, from, nil
 }
 
-// configError turns an experiment or sampler ConfigError into a usage
-// error naming the flag of its field (the field in lower case, or fieldFlags).
+// configError turns a library's ConfigError (experiment, sampler) into a
+// usage error naming the flag of its field (in lower case, or fieldFlags).
 func configError(err error) error {
-	var ce *experiment.ConfigError
-	var se *sampler.ConfigError
+	var ce interface{ FieldError() (string, error) }
 	if errors.As(err, &ce) {
-		return usagef("--%s %v", cmp.Or(fieldFlags[ce.Field], strings.ToLower(ce.Field)), ce.Err)
-	} else if errors.As(err, &se) {
-		return usagef("--%s %v", strings.ToLower(se.Field), se.Err)
+		field, e := ce.FieldError()
+		return usagef("--%s %v", cmp.Or(fieldFlags[field], strings.ToLower(field)), e)
 	}
 	return err
 }

@@ -40,12 +40,9 @@ func runResults(args []string, stdout io.Writer) error {
 		return err
 	}
 	c.Data = strings.Split(*datasets, ",")
-	for _, s := range strings.Split(*combos, ",") {
-		r, err := experiment.ParseRun(s)
-		if err != nil {
-			return usagef("--runs: %v", err)
-		}
-		c.Runs = append(c.Runs, r)
+	var err error
+	if c.Runs, err = experiment.ParseRuns(*combos); err != nil {
+		return usagef("--runs: %v", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -25,8 +25,9 @@ func init() {
 type sampleFlags struct {
 	sdeF                                                *sdeFlags
 	exactName, ckpt, method, out, traj, striding, param string
-	sscsScoreTime, sscsBetaRule, shard, model           string
-	nfe, n, order, batch, shards                        int
+	sscsScoreTime, sscsBetaRule, model                  string
+	nfe, n, order, batch                                int
+	shard                                               func() (shard.Spec, string, error)
 	seed                                                uint64
 	rtol, atol, eps                                     float64
 	noDenoise                                           bool
@@ -53,7 +54,7 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.sscsBetaRule, "sscs-beta", sampler.DefaultHalfStepBeta.String(), "sscs: β of the two A half-steps, per-half or first-half (docs/samplers.md, SSCS conventions)")
 	fs.StringVar(&f.traj, "trajectories", "", "also draw the phase-space paths (x₁, v₁) of a few samples into this .png")
 	fs.IntVar(&f.batch, "batch", 0, fmt.Sprintf("samples drawn at once (0: %d): memory grows with it, not with --n; ode samples depend on it", sampler.DefaultBatch))
-	addShardFlags(fs, &f.shard, &f.shards, "samples")
+	f.shard = shardFlags(fs, "samples")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,7 +62,7 @@ func runSample(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if sh, from, err := resolveShard(f.shard, f.shards); err != nil || sh.On() {
+	if sh, from, err := f.shard(); err != nil || sh.On() {
 		return firstErr(err, f.sampleShard(stdout, fs, cfg, sh, from))
 	}
 	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr}, cfg, f.n, f.batch)
