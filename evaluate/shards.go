@@ -29,13 +29,17 @@ type nllRecord struct {
 // shard.Dir(out, m.Shard)/nll.csv, one line per point: its NLL and, where
 // the density is known, its log-probability. The manifest m (rows, files
 // and Result filled in here) keeps fields, the report's other fields, for
-// MergeNLL. A shard already done there is skipped (shard.Run). It returns
+// MergeNLL. An empty out is a *ConfigError (Out). A shard already done
+// there is skipped (shard.Run). It returns
 // the report of the shard (its number, from: where it came from, its
 // points and directory, whether it was already done).
 func NLLShard(out string, m shard.Manifest, p *sde.Process, mod score.VJPModel, data string, c NLLConfig, fields map[string]any, from string) (map[string]any, error) {
 	c = c.withDefaults()
 	if err := c.validate(); err != nil {
 		return nil, err
+	}
+	if out == "" {
+		return nil, configErr("Out", "a shard (%v) needs an output directory", m.Shard)
 	}
 	lo, hi := m.Shard.Range(c.N, c.Batch)
 	m.Rows, m.Files = [2]int{lo, hi}, []string{"nll.csv"}

@@ -257,7 +257,9 @@ type ConfigError struct {
 	Err   error
 }
 
-func (e *ConfigError) Error() string { return "sampler: " + strings.ToLower(e.Field) + " " + e.Err.Error() }
+func (e *ConfigError) Error() string {
+	return "sampler: " + strings.ToLower(e.Field) + " " + e.Err.Error()
+}
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // FieldError returns the field and what was wrong with it.

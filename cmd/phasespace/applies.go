@@ -131,7 +131,7 @@ var flagRules = map[string]tab{
 	"data":       rules("name n seed out"),
 	"classifier": rules("data downsample epochs seed out floor-n json"),
 	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n sample-batch classifier seed out train-only rtol atol"),
-	"results":    rules("data lr n nfe out runs seed steps rtol atol"),
+	"results":    rules("data lr n nfe out runs seed steps rtol atol shard shards"),
 	"merge":      rules("out"),
 }
 

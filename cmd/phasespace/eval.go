@@ -208,9 +208,6 @@ func checkTolerances(rtol, atol float64) error {
 // nllShard evaluates the NLL of shard sh's points (from: where it came
 // from) into --out DIR/shard-i-of-N, unless that shard is done.
 func (f *evalFlags) nllShard(res map[string]any, p *sde.Process, o score.VJPModel, sh shard.Spec, from string) error {
-	if f.out == "" {
-		return usagef("a shard (%s) needs --out DIR", from)
-	}
 	m := shard.Manifest{Command: "eval", Model: "exact " + f.exactName, Seed: f.nll.Seed, N: f.nll.N, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}
 	r, err := evaluate.NLLShard(f.out, m, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res), from)
 	res["shard"] = r

@@ -165,3 +165,32 @@ func TestShardedNLLMergesToSingleRun(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsShardsShareTheGrid: each shard of `results` trains only its
+// cells (in table order) into the shared --out, and a run without a shard
+// afterwards trains nothing and writes the table of all cells.
+func TestResultsShardsShareTheGrid(t *testing.T) {
+	out := t.TempDir()
+	args := []string{"results", "--data", "diamond", "--runs", "cld/dsm,vp/dsm", "--steps", "20", "--n", "40", "--nfe", "10", "--out", out}
+	for i, cell := range []string{"diamond-cld-dsm", "diamond-vp-dsm"} {
+		code, stdout, errs := runCLI(t, append(args, "--shard", fmt.Sprintf("%d/2", i))...)
+		if code != 0 || !strings.Contains(stdout, fmt.Sprintf("shard %d/2 from flag", i)) {
+			t.Fatalf("shard %d: exit %d: %s%s", i, code, stdout, errs)
+		}
+		if _, err := os.Stat(filepath.Join(out, cell, "row.md")); err != nil {
+			t.Fatalf("shard %d did not finish its cell %s: %v", i, cell, err)
+		}
+		if other := []string{"diamond-vp-dsm", "diamond-cld-dsm"}[i]; i == 0 {
+			if _, err := os.Stat(filepath.Join(out, other)); err == nil {
+				t.Fatalf("shard 0/2 touched shard 1/2's cell %s", other)
+			}
+		}
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "diamond-vp-dsm", "row.md"))
+	code, stdout, errs := runCLI(t, args...)
+	after, _ := os.ReadFile(filepath.Join(out, "diamond-vp-dsm", "row.md"))
+	table, _ := os.ReadFile(filepath.Join(out, "results.md"))
+	if code != 0 || !bytes.Equal(before, after) || !strings.Contains(string(table), "| diamond | cld | dsm |") || !strings.Contains(string(table), "| diamond | vp | dsm |") {
+		t.Fatalf("the run after the shards: exit %d (%s%s); table:\n%s", code, stdout, errs, table)
+	}
+}
