@@ -20,11 +20,17 @@ type TrainConfig struct {
 
 // Train fits a new classifier on ds (labels required) by Adam on the
 // cross-entropy loss and returns it; batches are shuffled from c.Seed. It
-// returns an error for unlabelled or non-square images, an invalid image
+// returns an error for unlabelled, non-square or multi-channel images, a
+// label outside 0..Classes−1, an invalid image
 // size (New) or a NaN loss (naming the epoch and step).
 func Train(ds *imagedata.Dataset, c TrainConfig) (*Net, error) {
-	if ds.Labels == nil || ds.H != ds.W {
-		return nil, fmt.Errorf("classifier: training needs square labelled images")
+	if ds.Labels == nil || ds.H != ds.W || ds.Channels() != 1 {
+		return nil, fmt.Errorf("classifier: training needs square labelled 1-channel images (%s: %d-channel %d×%d, labels %v)", ds.Name, ds.Channels(), ds.W, ds.H, ds.Labels != nil)
+	}
+	for i, l := range ds.Labels {
+		if int(l) >= Classes {
+			return nil, fmt.Errorf("classifier: %s: image %d has label %d: the classifier has %d classes (0..%d)", ds.Name, i, l, Classes, Classes-1)
+		}
 	}
 	if c.Epochs == 0 {
 		c.Epochs = 2

@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 
 	"phasespace/imagedata"
@@ -11,7 +13,7 @@ import (
 
 // Source yields training batches; it satisfies train.DataSource.
 type Source interface {
-	// Dim is the dimension d of one sample: 2 for toy sets, H·W for images.
+	// Dim is the dimension d of one sample: 2 for toy sets, C·H·W for images.
 	Dim() int
 	// Batch writes n samples (row-major n×d) for the given step into dst,
 	// which must hold at least n·d values. The batch depends only on seed
@@ -29,13 +31,22 @@ type Options struct {
 	Subset int
 	// Downsample 2×2 average-pools the images (28×28 → 14×14).
 	Downsample bool
+	// ImageSize, when positive, centre-crops every image to a square and
+	// resizes it to ImageSize×ImageSize (imagedata.LoadFolder), before
+	// Downsample.
+	ImageSize int
 }
 
 // IsImage reports whether name selects an image data set: "mnist",
 // "fashion-mnist" or a path (a name containing '/' or '.') to a directory of
-// IDX files. Every other name is a toy set.
+// IDX files or of PNG/JPEG images (imagedata.IsFolder), or the name of such
+// a directory that is not a toy set's. Every other name is a toy set.
 func IsImage(name string) bool {
-	return name == "mnist" || name == "fashion-mnist" || strings.ContainsAny(name, "/.")
+	if name == "mnist" || name == "fashion-mnist" || strings.ContainsAny(name, "/.") {
+		return true
+	}
+	st, err := os.Stat(name) // a folder named without '/' or '.', unless a toy set has the name
+	return err == nil && st.IsDir() && !slices.Contains(toy.Names(), name)
 }
 
 // Open returns the training source of the data set name: a toy set (see
@@ -47,49 +58,68 @@ func Open(name string, o Options) (Source, error) {
 	}
 	if !IsImage(name) {
 		if _, err := toy.Sample(name, 1, 0); err != nil {
-			return nil, fmt.Errorf("dataset: %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files", name, err)
+			return nil, fmt.Errorf("dataset: %q: %v; image sets: mnist, fashion-mnist or a directory of IDX files or of PNG/JPEG images", name, err)
 		}
 		return Toy{Name: name}, nil
 	}
-	ds, err := imagedata.Load(name, "train")
+	ds, err := LoadSplit(name, "train", o)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %s: %w", name, err)
+		return nil, err
 	}
-	ds = ds.Subset(o.Subset)
-	if o.Downsample {
-		if ds, err = ds.Downsample2(); err != nil {
-			return nil, fmt.Errorf("dataset: %s: %w", name, err)
-		}
-	}
-	return NewImages(ds), nil
+	return NewImages(ds.Subset(o.Subset)), nil
 }
 
 // LoadSplit reads split "train" or "test" of the image data set name,
-// 2×2-average-pooled to 14×14 when downsample is set.
-func LoadSplit(name, split string, downsample bool) (*imagedata.Dataset, error) {
+// resized to o.ImageSize and then 2×2-average-pooled when o.Downsample is
+// set (o.Subset is not applied). An image folder (imagedata.IsFolder) has
+// no test split: both splits are the whole folder.
+func LoadSplit(name, split string, o Options) (*imagedata.Dataset, error) {
 	if split != "train" && split != "test" {
 		return nil, fmt.Errorf("dataset: %s: split %q: valid are train, test", name, split)
+	} else if o.ImageSize < 0 || o.ImageSize > 1024 {
+		return nil, fmt.Errorf("dataset: %s: image size %d: want 1..1024 (0: as stored)", name, o.ImageSize)
 	}
-	ds, err := imagedata.Load(name, split)
+	var ds *imagedata.Dataset
+	var err error
+	if imagedata.IsFolder(name) {
+		ds, err = imagedata.LoadFolder(name, o.ImageSize)
+	} else if ds, err = imagedata.Load(name, split); err == nil && o.ImageSize > 0 {
+		ds, err = ds.Resize(o.ImageSize)
+	}
+	if err == nil && o.Downsample {
+		ds, err = ds.Downsample2()
+	}
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %s: %w", name, err)
-	}
-	if !downsample {
-		return ds, nil
-	}
-	if ds, err = ds.Downsample2(); err != nil {
 		return nil, fmt.Errorf("dataset: %s: %w", name, err)
 	}
 	return ds, nil
 }
 
+// ExportFolder writes the training images of the image set name (o as
+// for LoadSplit) as a new folder of PNG files, in class subfolders when
+// the set has labels (imagedata.WriteFolder), and returns their number.
+func ExportFolder(name, dir string, o Options) (int, error) {
+	ds, err := LoadSplit(name, "train", o)
+	if err != nil {
+		return 0, err
+	}
+	ds = ds.Subset(o.Subset)
+	if err := imagedata.WriteFolder(ds, dir); err != nil {
+		return 0, fmt.Errorf("dataset: %w", err)
+	}
+	return ds.N, nil
+}
+
 // LoadSplits returns the training and test splits of the image data set
 // name (see LoadSplit).
-func LoadSplits(name string, downsample bool) (train, test *imagedata.Dataset, err error) {
-	if train, err = LoadSplit(name, "train", downsample); err != nil {
+func LoadSplits(name string, o Options) (train, test *imagedata.Dataset, err error) {
+	if train, err = LoadSplit(name, "train", o); err != nil {
 		return nil, nil, err
 	}
-	if test, err = LoadSplit(name, "test", downsample); err != nil {
+	if imagedata.IsFolder(name) {
+		return train, train, nil
+	}
+	if test, err = LoadSplit(name, "test", o); err != nil {
 		return nil, nil, err
 	}
 	return train, test, nil
@@ -133,16 +163,23 @@ func NewImages(ds *imagedata.Dataset) *Images { return &Images{ds: ds} }
 // Data returns the served image set.
 func (s *Images) Data() *imagedata.Dataset { return s.ds }
 
-// Dim returns H·W.
-func (s *Images) Dim() int { return s.ds.H * s.ds.W }
+// Dim returns C·H·W.
+func (s *Images) Dim() int { return s.ds.Dim() }
 
-// Scaling describes the dequantisation and the image size.
+// ImageShape returns the channels, height and width of one image.
+func (s *Images) ImageShape() (c, h, w int) { return s.ds.Channels(), s.ds.H, s.ds.W }
+
+// Scaling describes the dequantisation and the image size (and the
+// channels when there are several).
 func (s *Images) Scaling() string {
+	if c := s.ds.Channels(); c > 1 {
+		return fmt.Sprintf("pixels (p+u)/256 scaled to [-1,1], %dx%dx%d", c, s.ds.H, s.ds.W)
+	}
 	return fmt.Sprintf("pixels (p+u)/256 scaled to [-1,1], %dx%d", s.ds.H, s.ds.W)
 }
 
 // Batch writes rows step·n … step·n+n−1 of the epoch-wise permuted image
-// sequence into dst (n×H·W): row g is image perm_e[g mod N] of epoch
+// sequence into dst (n×C·H·W, channel planes): row g is image perm_e[g mod N] of epoch
 // e = g div N, perm_e = rng.New(seed, PurposeTrainBatch, e).Perm(N), and
 // pixel p of row i becomes 2(p+u)/256 − 1, u from rng.New(seed, PurposeData,
 // step, i).

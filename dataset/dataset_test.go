@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"math"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,7 +86,7 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("Open(%q, %+v) = %v, want an error containing %q and no flag", c.name, c.o, err, c.want)
 		}
 	}
-	if _, err := LoadSplit("mnist", "validation", false); err == nil || !strings.Contains(err.Error(), "valid are train, test") {
+	if _, err := LoadSplit("mnist", "validation", Options{}); err == nil || !strings.Contains(err.Error(), "valid are train, test") {
 		t.Errorf("LoadSplit validation: %v", err)
 	}
 }
@@ -94,5 +96,56 @@ func TestIsImage(t *testing.T) {
 		if IsImage(name) != want {
 			t.Errorf("IsImage(%q) = %v, want %v", name, !want, want)
 		}
+	}
+}
+
+// TestOpenImageFolder: a folder of RGB PNGs is an image set served as
+// C·H·W planes; its test split is the folder itself; a bare folder name
+// is an image set unless a toy set has that name; ExportFolder writes the
+// images back exactly.
+func TestOpenImageFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pics")
+	ds := &imagedata.Dataset{Name: "pics", N: 5, C: 3, H: 4, W: 4, Pixels: make([]byte, 5*48)}
+	for i := range ds.Pixels {
+		ds.Pixels[i] = byte(5 * i)
+	}
+	if err := imagedata.WriteFolder(ds, dir); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Open(dir, Options{Subset: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := src.(*Images)
+	if c, h, w := im.ImageShape(); c != 3 || h != 4 || w != 4 || src.Dim() != 48 || im.Data().N != 4 {
+		t.Fatalf("shape %d×%d×%d, Dim %d, N %d; want 3×4×4, 48, 4", c, h, w, src.Dim(), im.Data().N)
+	}
+	x := make([]float64, 2*48)
+	if err := src.Batch(x, 2, 1, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range x {
+		if v < -1 || v >= 1 {
+			t.Fatalf("served value %v outside [-1, 1)", v)
+		}
+	}
+	train, test, err := LoadSplits(dir, Options{ImageSize: 2})
+	if err != nil || train != test || train.H != 2 || train.Channels() != 3 {
+		t.Fatalf("LoadSplits of a folder: %+v, %v; want one 3-channel 2×2 set for both", train, err)
+	}
+	t.Chdir(filepath.Dir(dir))
+	if !IsImage("pics") || IsImage("moons") || IsImage("nosuchdir") {
+		t.Errorf("IsImage: pics %v, moons %v, nosuchdir %v; want true, false, false", IsImage("pics"), IsImage("moons"), IsImage("nosuchdir"))
+	}
+	out := filepath.Join(t.TempDir(), "copy")
+	if n, err := ExportFolder(dir, out, Options{}); err != nil || n != 5 {
+		t.Fatalf("ExportFolder: %d images, %v", n, err)
+	}
+	back, err := imagedata.LoadFolder(out, 0)
+	if err != nil || !slices.Equal(back.Pixels, ds.Pixels) {
+		t.Errorf("exported folder reads back differently (%v)", err)
+	}
+	if _, err := LoadSplit(dir, "train", Options{ImageSize: -1}); err == nil || !strings.Contains(err.Error(), "image size -1") {
+		t.Errorf("image size -1: %v", err)
 	}
 }

@@ -50,7 +50,7 @@ type CheckpointConfig struct {
 // checkpoint is a *ConfigError, checked before any work; a sampler that
 // needs the full score of a velocity-only model wraps model.ErrVelocityOnly.
 func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
-	w, image := c.Metrics, dataset.IsImage(lm.Meta.Data)
+	w, image := c.Metrics, lm.Meta.IsImage()
 	data, method, nfe := cmp.Or(c.Data, lm.Meta.Data), cmp.Or(c.Sampler, lm.Meta.Sampler), cmp.Or(c.NFE, lm.Meta.NFE)
 	m, err := sampler.ParseMethod(method)
 	if err != nil {
@@ -64,6 +64,9 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		return nil, configErr("Metrics", "bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
 	case image && (w.NLL || len(w.Sample) > 0):
 		return nil, configErr("Metrics", "%s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", Metrics{Sample: w.Sample, NLL: w.NLL})
+	case len(w.Feature) > 0 && lm.Meta.Channels > 1:
+		ch, side := lm.Meta.ImageShape()
+		return nil, configErr("Metrics", "the built-in classifier takes 1-channel 28×28 or 14×14 images; this model makes %d-channel %d×%d images: evaluate it with bpd", ch, side, side)
 	case len(w.Feature) > 0 && c.Classifier == "":
 		return nil, configErr("Classifier", "fd, kid, pr and classes need the classifier's weights")
 	case sampled && err != nil:
@@ -108,7 +111,7 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		res["bpd"] = r.Fields()
 	}
 	if len(w.Feature) > 0 {
-		trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.Downsample)
+		trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.DataOptions())
 		if err != nil {
 			return nil, err
 		}

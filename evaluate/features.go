@@ -160,13 +160,3 @@ func (r *FeatureResult) Fields() map[string]any {
 	out["floor"] = floor
 	return out
 }
-
-// Floor is the real-vs-real floor of the feature metrics: FD, KID and
-// precision and recall of the first n training images against the first n
-// test images, with the training images as the real set of precision and
-// recall (Score takes its second set as the real one, so they are swapped).
-func Floor(net *classifier.Net, train, test *imagedata.Dataset, n int, seed uint64) (FeatureScores, error) {
-	f, err := Score(Embed(net, train.Pixels, n), Embed(net, test.Pixels, n), []FeatureMetric{FD, KID, PR}, seed)
-	f.Precision, f.Recall = f.Recall, f.Precision
-	return f, err
-}

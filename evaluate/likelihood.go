@@ -307,18 +307,20 @@ func (r *BPDResult) Fields() map[string]any {
 }
 
 // BPD evaluates bits/dim of a trained image model on the first c.N test
-// images (0: all) of its data set, uniformly dequantised ((p + u)/256
+// images (0: all) of its data set (an image folder has no test split: its
+// own images), per sub-pixel (the NLL divided by C·H·W·ln 2), uniformly
+// dequantised ((p + u)/256
 // scaled to [−1, 1], so the scale is a = 2; u from (Seed, PurposeEval, 4)).
 // A zero c.Divergence means Hutchinson here: one VJP per probe instead of
 // one per pixel.
 func BPD(m *model.Loaded, c NLLConfig) (*BPDResult, error) {
-	ds, err := dataset.LoadSplit(m.Meta.Data, "test", m.Meta.Downsample)
+	ds, err := dataset.LoadSplit(m.Meta.Data, "test", m.Meta.DataOptions())
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	d := ds.H * ds.W
-	if d != m.Meta.Dim {
-		return nil, fmt.Errorf("evaluate: test images of %s have %d pixels, the model %d", m.Meta.Data, d, m.Meta.Dim)
+	d := ds.Dim() // C·H·W: bits per sub-pixel
+	if c, side := m.Meta.ImageShape(); d != m.Meta.Dim || ds.Channels() != c || ds.H != side {
+		return nil, fmt.Errorf("evaluate: test images of %s are %d×%d×%d, the model's %d×%d×%d", m.Meta.Data, ds.Channels(), ds.H, ds.W, c, side, side)
 	}
 	if c.N > 0 {
 		ds = ds.Subset(c.N)

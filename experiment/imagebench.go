@@ -244,7 +244,7 @@ func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 		return "", nil
 	}
 	// 2. Data and the classifier.
-	trainSet, testSet, err := dataset.LoadSplits(c.Data, !c.FullResolution)
+	trainSet, testSet, err := dataset.LoadSplits(c.Data, dataset.Options{Downsample: !c.FullResolution})
 	if err != nil {
 		return "", fmt.Errorf("experiment: %w", err)
 	}

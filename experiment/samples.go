@@ -16,15 +16,15 @@ import (
 func IsPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
 
 // WriteSamples writes n×d row-major samples x to path, choosing the format
-// by the extension: a .png holds a grid of square images (d a perfect
-// square other than 2) or, for d = 2, a scatter and a density panel titled
+// by the extension: a .png holds a grid of square images of c channels
+// (figure.SampleImages; d other than 2) or, for d = 2, a scatter and a density panel titled
 // title; any other name gets a CSV with one sample per line
 // (dataset.WriteCSV). Errors start with "experiment:" and name the path.
-func WriteSamples(path, title string, x []float64, d int) error {
+func WriteSamples(path, title string, x []float64, d, c int) error {
 	var err error
 	switch {
 	case IsPNG(path) && d != 2:
-		err = figure.SampleImages(path, x, d)
+		err = figure.SampleImages(path, x, d, c)
 	case IsPNG(path):
 		err = figure.Panels(path, 420, figure.Panel{Title: title, Points: x}, figure.Panel{Title: "density", Points: x, Density: true})
 	default:
@@ -43,6 +43,7 @@ type SampleOutput struct {
 	// the first six samples (2-D data; figure.Trajectories).
 	Trajectories string
 	Name         string    // the model, for the PNG titles
+	Channels     int       // colour channels of image samples (WriteSamples; 0: grayscale)
 	Progress     io.Writer // a status line every two seconds (nil: none; sampler.Progress)
 }
 
@@ -64,7 +65,7 @@ func SampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats
 			sampler.RecordPaths(paths, s, cfg.Model.Dim())
 		}
 	}
-	st, err := sampleFile(o.Path, o.Name, cfg, n, batch)
+	st, err := sampleFile(o.Path, o.Name, o.Channels, cfg, n, batch)
 	prog.Done()
 	if err == nil && o.Trajectories != "" {
 		title := fmt.Sprintf("%s, %v %v, %d NFE", o.Name, cfg.Process.Kind, cfg.Method, st.NFE)
@@ -75,7 +76,7 @@ func SampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats
 	return st, err
 }
 
-func sampleFile(path, name string, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+func sampleFile(path, name string, channels int, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
 	d := cfg.Model.Dim()
 	if IsPNG(path) {
 		x := make([]float64, 0, n*d)
@@ -83,7 +84,7 @@ func sampleFile(path, name string, cfg sampler.Config, n, batch int) (sampler.St
 		if err != nil {
 			return st, err
 		}
-		return st, WriteSamples(path, fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE), x, d)
+		return st, WriteSamples(path, fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE), x, d, channels)
 	}
 	var st sampler.Stats
 	var serr, werr error // sampling errors come back as Sample returns them

@@ -30,7 +30,7 @@ func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int) (d
 	m.Rows, m.Files, dir = [2]int{lo, hi}, []string{"samples.csv"}, shard.Dir(out, m.Shard)
 	cfg.FirstIndex = lo
 	skipped, err = shard.Run(dir, &m, func() error {
-		_, err := sampleFile(filepath.Join(dir, "samples.csv"), "", cfg, hi-lo, batch)
+		_, err := sampleFile(filepath.Join(dir, "samples.csv"), "", 0, cfg, hi-lo, batch)
 		return err
 	})
 	return dir, m, skipped, err

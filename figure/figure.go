@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	imdraw "image/draw"
 	"image/png"
 	"math"
 
@@ -263,22 +264,39 @@ func renderGrid(path string, plots [][]*plot.Plot, width, height int) error {
 // rows×cols grid, each pixel scaled up by scale, with 2-pixel gutters, as
 // a PNG at path. It returns an error for no images or a failed write.
 func ImageGrid(path string, images [][]byte, h, w, cols, scale int) error {
+	return imageGrid(path, images, 1, h, w, cols, scale)
+}
+
+// RGBImageGrid is ImageGrid for colour images, each three h×w planes (R,
+// G, B); the PNG is 8-bit RGB.
+func RGBImageGrid(path string, images [][]byte, h, w, cols, scale int) error {
+	return imageGrid(path, images, 3, h, w, cols, scale)
+}
+
+// imageGrid writes images of c planes (1: gray, 3: RGB) as ImageGrid.
+func imageGrid(path string, images [][]byte, c, h, w, cols, scale int) error {
 	if len(images) == 0 || cols < 1 || scale < 1 {
 		return fmt.Errorf("figure: empty image grid")
 	}
 	rows := (len(images) + cols - 1) / cols
 	g := 2
 	W, H := cols*(w*scale+g)+g, rows*(h*scale+g)+g
-	img := image.NewGray(image.Rect(0, 0, W, H))
-	for i := range img.Pix {
-		img.Pix[i] = 128
+	var img imdraw.Image = image.NewGray(image.Rect(0, 0, W, H))
+	if c == 3 {
+		img = image.NewNRGBA(image.Rect(0, 0, W, H))
 	}
+	imdraw.Draw(img, img.Bounds(), image.NewUniform(color.Gray{Y: 128}), image.Point{}, imdraw.Src)
 	for k, im := range images {
-		r, c := k/cols, k%cols
-		x0, y0 := g+c*(w*scale+g), g+r*(h*scale+g)
+		r, col := k/cols, k%cols
+		x0, y0 := g+col*(w*scale+g), g+r*(h*scale+g)
 		for y := 0; y < h*scale; y++ {
 			for x := 0; x < w*scale; x++ {
-				img.Pix[(y0+y)*img.Stride+x0+x] = im[(y/scale)*w+x/scale]
+				j := (y/scale)*w + x/scale
+				if c == 3 {
+					img.Set(x0+x, y0+y, color.NRGBA{im[j], im[h*w+j], im[2*h*w+j], 255})
+				} else {
+					img.Set(x0+x, y0+y, color.Gray{Y: im[j]})
+				}
 			}
 		}
 	}

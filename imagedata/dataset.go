@@ -10,17 +10,29 @@ import (
 	"strings"
 )
 
-// Dataset is a set of single-channel 8-bit images with labels.
+// Dataset is a set of 8-bit images, grayscale or RGB, with optional labels.
 type Dataset struct {
-	Name   string
-	N      int
+	Name string
+	N    int
+	// C is the number of channels: 1 (grayscale; 0 also means 1) or 3
+	// (RGB).
+	C      int
 	H, W   int
-	Pixels []byte // N×H×W, 0 = background, 255 = ink
+	Pixels []byte // N×C×H×W, one H×W plane per channel; grayscale: 0 = background, 255 = ink
 	Labels []byte // N, or nil
+	// Classes names the labels of an image folder (its class subfolders,
+	// label i = Classes[i]); nil for IDX sets, whose labels are 0..9.
+	Classes []string
 }
 
-// Image returns the pixels of image i.
-func (d *Dataset) Image(i int) []byte { return d.Pixels[i*d.H*d.W : (i+1)*d.H*d.W] }
+// Channels returns C, with 0 read as 1.
+func (d *Dataset) Channels() int { return max(d.C, 1) }
+
+// Dim returns the values per image, C·H·W.
+func (d *Dataset) Dim() int { return d.Channels() * d.H * d.W }
+
+// Image returns the pixels of image i (C planes of H×W).
+func (d *Dataset) Image(i int) []byte { return d.Pixels[i*d.Dim() : (i+1)*d.Dim()] }
 
 // FashionDir is where Debian's dataset-fashion-mnist installs its files.
 const FashionDir = "/usr/share/datasets/fashion-mnist"
@@ -74,7 +86,7 @@ func Locate(name string) (string, error) {
 		return d, nil
 	}
 	if st, err := os.Stat(name); err != nil || !st.IsDir() {
-		return "", fmt.Errorf("imagedata: unknown image data set %q: valid are mnist, fashion-mnist, or a directory holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]", name)
+		return "", fmt.Errorf("imagedata: unknown image data set %q: valid are mnist, fashion-mnist, a directory holding {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz], or a directory of PNG/JPEG images", name)
 	}
 	return name, nil
 }
@@ -149,24 +161,24 @@ func (d *Dataset) Subset(n int) *Dataset {
 	}
 	s := *d
 	s.N = n
-	s.Pixels = d.Pixels[:n*d.H*d.W]
+	s.Pixels = d.Pixels[:n*d.Dim()]
 	if d.Labels != nil {
 		s.Labels = d.Labels[:n]
 	}
 	return &s
 }
 
-// Downsample2 returns the images 2×2 average-pooled (28×28 → 14×14),
-// rounded to the nearest level, labels kept. It returns an error for an
-// odd height or width.
+// Downsample2 returns the images 2×2 average-pooled per channel (28×28 →
+// 14×14), rounded to the nearest level, labels kept. It returns an error
+// for an odd height or width.
 func (d *Dataset) Downsample2() (*Dataset, error) {
 	if d.H%2 != 0 || d.W%2 != 0 {
 		return nil, errors.New("imagedata: down-sampling needs even height and width")
 	}
-	h, w := d.H/2, d.W/2
-	out := &Dataset{Name: d.Name, N: d.N, H: h, W: w, Pixels: make([]byte, d.N*h*w), Labels: d.Labels}
-	for i := 0; i < d.N; i++ {
-		src := d.Image(i)
+	h, w, planes := d.H/2, d.W/2, d.N*d.Channels()
+	out := &Dataset{Name: d.Name, N: d.N, C: d.C, H: h, W: w, Pixels: make([]byte, planes*h*w), Labels: d.Labels, Classes: d.Classes}
+	for i := 0; i < planes; i++ {
+		src := d.Pixels[i*d.H*d.W : (i+1)*d.H*d.W]
 		dst := out.Pixels[i*h*w : (i+1)*h*w]
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {

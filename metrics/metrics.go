@@ -172,6 +172,12 @@ type Modes struct {
 	KL          float64 `json:"kl_to_uniform"`         // KL(assignment histogram ‖ uniform), high-quality samples only
 }
 
+// String writes the report for a table: "8/8 modes, 98.4% high quality,
+// KL 0.0088".
+func (m Modes) String() string {
+	return fmt.Sprintf("%d/%d modes, %.1f%% high quality, KL %.2g", m.Captured, m.Total, 100*m.HighQuality, m.KL)
+}
+
 // ModeMetrics assigns each sample to its nearest component mean; a sample is
 // high quality if within 3σ of it (σ the component's standard deviation).
 func ModeMetrics(x []float64, mix *mixture.Mixture) Modes {

@@ -144,3 +144,10 @@ func TestMMDBandwidthFactorsIsACopy(t *testing.T) {
 		t.Fatalf("writing to the returned slice changed the factors: MMD² %v -> %v, factors %v", before, after, MMDBandwidthFactors())
 	}
 }
+
+func TestModesString(t *testing.T) {
+	m := Modes{Captured: 7, Total: 8, HighQuality: 0.9843, KL: 0.008841556}
+	if got, want := m.String(), "7/8 modes, 98.4% high quality, KL 0.0088"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

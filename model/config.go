@@ -30,8 +30,9 @@ const (
 	DefaultToyNumericalEps = 1e-6
 )
 
-// Net is the network architecture: an MLP for 2-D data, a U-Net (x and v
-// stacked as channels) for square single-channel images. Zero fields mean
+// Net is the network architecture: an MLP for 2-D data, a U-Net (the C
+// channels of x, then those of v, stacked: 2C input channels for CLD and
+// PSLD) for square images of C channels. Zero fields mean
 // the defaults named.
 type Net struct {
 	Hidden            int     // MLP width (0: 256)
@@ -49,9 +50,11 @@ type Config struct {
 	// Data names the training data: a toy set or an image set (see
 	// dataset.Open). Required.
 	Data string
-	// Subset and Downsample select part of an image set (dataset.Options).
+	// Subset, Downsample and ImageSize select and shape an image set
+	// (dataset.Options).
 	Subset     int
 	Downsample bool
+	ImageSize  int
 
 	// Process is the forward SDE (nil: CLD with sde.DefaultCLD() and
 	// numerical epsilon DefaultToyNumericalEps).
@@ -167,12 +170,17 @@ func Setup(c Config) (*Run, error) {
 	if err := oc.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample})
+	src, err := dataset.Open(c.Data, dataset.Options{Subset: c.Subset, Downsample: c.Downsample, ImageSize: c.ImageSize})
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	d := src.Dim()
-	net, nm, err := buildNet(c.Net, oc, d, c.Seed)
+	d, channels, side := src.Dim(), 0, 0 // channels 0: not images
+	if im, ok := src.(*dataset.Images); ok {
+		if channels, side, _ = im.ImageShape(); im.Data().N < batch {
+			return nil, fmt.Errorf("model: %s has %d images, fewer than one batch of %d: lower the batch size or add images", c.Data, im.Data().N, batch)
+		}
+	}
+	net, nm, err := buildNet(c.Net, oc, d, channels, c.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +191,7 @@ func Setup(c Config) (*Run, error) {
 	meta := Meta{Version: MetaVersion, SDE: ParamsOf(p), Objective: oc.EffectiveObjective().String(),
 		Weighting: oc.EffectiveWeighting().String(), MixedScore: oc.MixedScore, Param: param.String(), LossEps: oc.EffectiveLossEps(),
 		ImportanceT: c.ImportanceT, Data: c.Data, Dim: d, Scaling: src.Scaling(), Downsample: c.Downsample, Subset: c.Subset,
+		ImageSize: c.ImageSize, Channels: channels, Side: side,
 		Steps: steps, Batch: batch, LR: lr, Warmup: c.Warmup, LRDecay: c.LRDecay, Clip: c.Clip, EMADecay: ema, Seed: c.Seed,
 		Sampler: "sscs", NFE: 200, Net: nm}
 	if p.Kind == sde.VP {
@@ -199,8 +208,8 @@ func Setup(c Config) (*Run, error) {
 }
 
 // buildNet builds the score network and its record: the MLP for 2-D data,
-// the U-Net for square single-channel images.
-func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMeta, error) {
+// the U-Net for square images of channels planes (0: one).
+func buildNet(n Net, oc *objective.Config, d, channels int, seed uint64) (nn.Model, *NetMeta, error) {
 	if d == 2 {
 		mc := nn.DefaultMLPConfig(oc.InDim(d), oc.OutDim(d))
 		mc.Seed = seed + 1
@@ -235,11 +244,12 @@ func buildNet(n Net, oc *objective.Config, d int, seed uint64) (nn.Model, *NetMe
 		}
 		return m, nm, nil
 	}
-	size := int(math.Round(math.Sqrt(float64(d))))
-	if size*size != d {
-		return nil, nil, fmt.Errorf("model: %d values per sample is not a square image", d)
+	ch := max(channels, 1)
+	size := int(math.Round(math.Sqrt(float64(d / ch))))
+	if size*size*ch != d {
+		return nil, nil, fmt.Errorf("model: %d values per sample are not square images of %d channels", d, ch)
 	}
-	uc := nn.DefaultUNetConfig(oc.InDim(d)/d, oc.OutDim(d)/d)
+	uc := nn.DefaultUNetConfig(oc.InDim(d)/(size*size), oc.OutDim(d)/(size*size)) // x and v stacked: 2C inputs for CLD and PSLD
 	uc.Size, uc.Seed, uc.Dropout = size, seed+1, n.Dropout
 	uc.Channels = nn.UNetChannelsFor(size)
 	if n.Channels != nil {

@@ -2,9 +2,11 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
+	"phasespace/dataset"
 	"phasespace/objective"
 	"phasespace/sde"
 )
@@ -84,25 +86,51 @@ type Meta struct {
 	ImportanceT bool      `json:"importance_t"`
 	// Param is the parameterisation, "L" or "R"; empty in checkpoints
 	// written before it was recorded, which are L.
-	Param      string  `json:"param,omitempty"`
-	Data       string  `json:"data"`
-	Dim        int     `json:"dim"`
-	Scaling    string  `json:"scaling"`
-	Downsample bool    `json:"downsample,omitempty"` // images: 2×2 average-pooled
-	Subset     int     `json:"subset,omitempty"`     // images: first N training images
-	Steps      int64   `json:"steps"`
-	Batch      int     `json:"batch"`
-	LR         float64 `json:"lr"`
-	Warmup     int64   `json:"warmup"`
-	LRDecay    string  `json:"lr_decay,omitempty"`
-	Clip       float64 `json:"clip"`
-	EMADecay   float64 `json:"ema_decay"`
-	Seed       uint64  `json:"seed"`
-	Sampler    string  `json:"recommended_sampler"`
-	NFE        int     `json:"recommended_nfe"`
+	Param      string `json:"param,omitempty"`
+	Data       string `json:"data"`
+	Dim        int    `json:"dim"`
+	Scaling    string `json:"scaling"`
+	Downsample bool   `json:"downsample,omitempty"` // images: 2×2 average-pooled
+	Subset     int    `json:"subset,omitempty"`     // images: first N training images
+	ImageSize  int    `json:"image_size,omitempty"` // images: centre-cropped and resized to this side first (0: as stored)
+	// Channels and Side are the shape C×Side×Side of an image run's
+	// images (C·Side² = Dim); 0 in checkpoints written before they were
+	// recorded, which are grayscale (see ImageShape).
+	Channels int     `json:"image_channels,omitempty"`
+	Side     int     `json:"image_side,omitempty"`
+	Steps    int64   `json:"steps"`
+	Batch    int     `json:"batch"`
+	LR       float64 `json:"lr"`
+	Warmup   int64   `json:"warmup"`
+	LRDecay  string  `json:"lr_decay,omitempty"`
+	Clip     float64 `json:"clip"`
+	EMADecay float64 `json:"ema_decay"`
+	Seed     uint64  `json:"seed"`
+	Sampler  string  `json:"recommended_sampler"`
+	NFE      int     `json:"recommended_nfe"`
 	// Net is the architecture (absent in checkpoints of older versions,
 	// whose architecture train.Resume still compares as a whole).
 	Net *NetMeta `json:"network,omitempty"`
+}
+
+// ImageShape returns the channels C and side S of the images of an image
+// run (C·S² = Dim): the recorded values, or C = 1 and S = √Dim for a
+// checkpoint written before they were recorded.
+func (m Meta) ImageShape() (c, side int) {
+	if m.Channels > 0 && m.Side > 0 {
+		return m.Channels, m.Side
+	}
+	return 1, int(math.Round(math.Sqrt(float64(m.Dim))))
+}
+
+// IsImage reports whether the run trained on images: it recorded their
+// shape, or its data set is an image set (dataset.IsImage).
+func (m Meta) IsImage() bool { return m.Channels > 0 || dataset.IsImage(m.Data) }
+
+// DataOptions returns the options that select the run's image data
+// (dataset.LoadSplit).
+func (m Meta) DataOptions() dataset.Options {
+	return dataset.Options{Subset: m.Subset, Downsample: m.Downsample, ImageSize: m.ImageSize}
 }
 
 // Parameterisation returns the run's parameterisation (objective.ParamL
@@ -188,6 +216,7 @@ func ResumeChanges(stored, given Meta) []Change {
 	add("data", stored.Data, given.Data)
 	add("subset", stored.Subset, given.Subset)
 	add("downsample", stored.Downsample, given.Downsample)
+	add("image-size", stored.ImageSize, given.ImageSize)
 	add("sde", stored.SDE.Kind, given.SDE.Kind)
 	if stored.SDE.Kind == given.SDE.Kind {
 		a, b := stored.SDE, given.SDE

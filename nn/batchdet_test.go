@@ -264,4 +264,11 @@ func TestModelsDoNotDependOnBatchSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkBatchIndependent(t, modelCase("U-Net", u, 3), 3)
+	// RGB images under CLD: x and v of 3 channels stacked (6 in), 3 out.
+	ucfg.InChannels, ucfg.OutChannels = 6, 3
+	u3, err := NewUNet(ucfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatchIndependent(t, modelCase("U-Net (3 channels: 6 in, 3 out)", u3, 4), 4)
 }

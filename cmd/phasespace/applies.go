@@ -114,7 +114,7 @@ func trainRules() tab {
 	return rules("data weighting steps batch lr warmup lr-decay clip ema seed out resume loss-eps ckpt-every keep skip-bad-batches quiet time-budget",
 		sdeRules(), on("mixed-score", sdeIn(sde.CLD), paramL), on("param", sdeIn(sde.CLD, sde.PSLD)), on("importance-t", weightingML),
 		on("hidden layers input-fourier", mlp), on("input-fourier-scale", mlp, withFourier),
-		on("subset downsample channels num-res dropout", unet), on("progress-every", notQuiet))
+		on("subset downsample image-size channels num-res dropout", unet), on("progress-every", notQuiet))
 }
 
 // flagRules is the table: command → flag → the conditions of its effect.
@@ -128,8 +128,8 @@ var flagRules = map[string]tab{
 	"eval": rules("samples exact ckpt metrics n seed json", on("out shard shards", exactOnly, likelihoodMetric), on("batch", fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })), sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
-	"data":       rules("name n seed out"),
-	"classifier": rules("data downsample epochs seed out floor-n json"),
+	"data":       rules("name out", on("n seed", imageData(false)), on("image-size", imageData(true))),
+	"classifier": rules("data downsample image-size epochs seed out floor-n json"),
 	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n sample-batch classifier seed out train-only rtol atol"),
 	"results":    rules("data lr n nfe out runs seed steps rtol atol shard shards"),
 	"merge":      rules("out"),

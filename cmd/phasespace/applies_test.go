@@ -72,8 +72,8 @@ var (
 	// train/demo: 2-D data, eps weighting, no input Fourier features;
 	// eval: --exact with nll and the exact divergence; sample: --exact, sscs.
 	refusedInBase = map[string][]string{
-		"train":  {"importance-t", "input-fourier-scale", "subset", "downsample", "channels", "num-res", "dropout"},
-		"demo":   {"importance-t", "input-fourier-scale", "subset", "downsample", "channels", "num-res", "dropout"},
+		"train":  {"importance-t", "input-fourier-scale", "subset", "downsample", "image-size", "channels", "num-res", "dropout"},
+		"demo":   {"importance-t", "input-fourier-scale", "subset", "downsample", "image-size", "channels", "num-res", "dropout"},
 		"eval":   {"probe", "probes", "sampler", "nfe", "classifier", "objective"},
 		"sample": {"rtol", "atol", "order", "param", "objective"}, // the default sampler is sscs; the exact score ignores the objective
 	}
@@ -176,6 +176,10 @@ func TestFlagApplicabilityBeyondTheSDE(t *testing.T) {
 	}{
 		{[]string{"train", "--data", "mnist", "--hidden", "8"}, "--hidden does not apply to --data mnist (image data): it applies only to 2-D data"},
 		{[]string{"train", "--data", "mnist", "--channels", "16,32", "--subset", "10", "--downsample", "--num-res", "1", "--dropout", "0"}, ""},
+		{[]string{"train", "--data", "mnist", "--image-size", "16"}, ""},
+		{[]string{"data", "--name", "mnist", "--image-size", "16", "--out", dir}, ""},
+		{[]string{"data", "--name", "moons", "--image-size", "16", "--out", csv}, "--image-size does not apply to --data moons (2-D data)"},
+		{[]string{"data", "--name", "mnist", "--seed", "3", "--out", dir}, "--seed does not apply to --data mnist (image data): it applies only to 2-D data"},
 		{[]string{"train", "--weighting", "ml", "--importance-t"}, ""},
 		{[]string{"train", "--importance-t"}, "--importance-t does not apply with --weighting eps"},
 		{[]string{"train", "--input-fourier", "4", "--input-fourier-scale", "2"}, ""},

@@ -53,7 +53,8 @@ import (
 // A flag that the command omitted and the rule adds is dropped again when
 // the command rejects it as not applying (--rtol with an SDE sampler).
 // MNIST (Fashion-MNIST) is cut to its first 512 training and 256 test
-// images, served through PHASESPACE_MNIST_DIR (PHASESPACE_FASHION_DIR). A
+// images, served through PHASESPACE_MNIST_DIR (PHASESPACE_FASHION_DIR), for
+// --data and for the data command's --name (an export to a PNG folder). A
 // command that reads an image set that is not installed is skipped with the
 // reason, and so is every later command that names its output; in -short
 // mode every image command is skipped that way.
@@ -473,6 +474,9 @@ func skipReason(t *testing.T, args []string, defs map[string]string, images *cut
 	data := argValue(args, "data")
 	if _, ok := defs["data"]; ok && data == "" {
 		data = defs["data"]
+	}
+	if args[0] == "data" { // `phasespace data --name fashion-mnist` exports an image set
+		data = argValue(args, "name")
 	}
 	if data != "mnist" && data != "fashion-mnist" {
 		return ""

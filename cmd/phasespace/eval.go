@@ -178,7 +178,7 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	if err != nil {
 		return err
 	}
-	image := dataset.IsImage(lm.Meta.Data)
+	image := lm.Meta.IsImage()
 	if image && f.want.BPD && !f.given["divergence"] {
 		f.nll.Divergence, f.divergence = likelihood.Hutchinson, "hutchinson" // one VJP per probe instead of one per pixel
 	}

@@ -97,15 +97,22 @@ func newFlagSet(name string) *flag.FlagSet {
 // flagSetMade, set by tests, sees every command's flag set as it is made.
 var flagSetMade func(*flag.FlagSet)
 
-// parseFlags parses args with fs, turning flag-package errors into usage errors.
+// parseFlags parses args with fs, turning flag-package errors into usage
+// errors. A parse error is printed once (by run), with a pointer to -h
+// rather than the whole flag list; -h prints the list.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return err
+	case err != nil:
+		return usagef("%v (%s -h lists the flags)", err, fs.Name())
+	case fs.NArg() > 0:
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil

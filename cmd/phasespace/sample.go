@@ -26,7 +26,7 @@ type sampleFlags struct {
 	sdeF                                                *sdeFlags
 	exactName, ckpt, method, out, traj, striding, param string
 	sscsScoreTime, sscsBetaRule, model                  string
-	nfe, n, order, batch                                int
+	nfe, n, order, batch, channels                      int // channels: of a checkpoint's images
 	shard                                               func() (shard.Spec, string, error)
 	seed                                                uint64
 	rtol, atol, eps                                     float64
@@ -65,7 +65,7 @@ func runSample(args []string, stdout io.Writer) error {
 	if sh, from, err := f.shard(); err != nil || sh.On() {
 		return firstErr(err, f.sampleShard(stdout, fs, cfg, sh, from))
 	}
-	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr}, cfg, f.n, f.batch)
+	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels}, cfg, f.n, f.batch)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	if err != nil {
 		return c, "", err
 	}
-	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d) == 0 {
+	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d/max(f.channels, 1)) == 0 {
 		return c, "", usagef("--out %s: PNG output needs 2-D data or square images, the model has dimension %d (use .csv)", f.out, d)
 	} else if f.traj != "" && d != 2 {
 		return c, "", usagef("--trajectories needs 2-D data, the model has dimension %d", d)
@@ -147,7 +147,7 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		if err != nil {
 			return nil, nil, "", err
 		}
-		f.model = lm.Identity()
+		f.model, f.channels = lm.Identity(), lm.Meta.Channels
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"flag"
 	"strconv"
@@ -64,16 +63,9 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	objName := cmp.Or(f.objective, "hsm")
-	if f.objective == "" && kind == sde.VP {
-		objName = "dsm"
-	}
-	obj, err := sde.ParseObjective(objName)
+	obj, err := model.ObjectiveFor(kind, f.objective)
 	if err != nil {
 		return nil, 0, usagef("--objective: %v", err)
-	}
-	if kind == sde.VP && obj == sde.HSM {
-		return nil, 0, usagef("--objective hsm needs a velocity: valid for cld and psld; vp uses dsm")
 	}
 	spec := f.spec
 	spec.Kind = kind

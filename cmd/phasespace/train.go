@@ -40,7 +40,7 @@ type trainFlags struct {
 func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	f := &trainFlags{cmd: "train", sf: addSDEFlags(fs, "cld")}
 	c := &f.c
-	fs.StringVar(&c.Data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...)")
+	fs.StringVar(&c.Data, "data", "8gaussians", "training data: a toy set (8gaussians, checkerboard, diamond, swissroll, moons, ...), mnist, fashion-mnist, or a folder of IDX files or PNG/JPEG images (docs/data.md)")
 	fs.StringVar(&f.weighting, "weighting", "eps", "loss weighting: eps (λ = ℓ⁻², sample quality) or ml (likelihood)")
 	fs.Int64Var(&c.Steps, "steps", defaultSteps, "optimiser steps (>= 1)")
 	fs.IntVar(&c.Batch, "batch", 512, "batch size (>= 1)")
@@ -68,6 +68,7 @@ func addTrainFlags(fs *flag.FlagSet, defaultSteps int64) *trainFlags {
 	fs.BoolVar(&c.SkipBadBatches, "skip-bad-batches", false, "skip and count steps with a non-finite loss or gradient instead of stopping")
 	fs.IntVar(&c.Subset, "subset", 0, "images: use only the first N training images (0: all)")
 	fs.BoolVar(&c.Downsample, "downsample", false, "images: 2x2 average-pool to 14x14")
+	fs.IntVar(&c.ImageSize, "image-size", 0, "images: centre-crop to a square and resize to SxS with the Catmull-Rom filter, before --downsample (0: keep the size)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines")
 	fs.StringVar(&f.channels, "channels", "", "images: U-Net channels per resolution level, comma-separated (default: from the image size, nn.UNetChannelsFor: 32,64,128 at 28x28, 32,64 at 14x14)")
 	fs.IntVar(&c.Net.NumRes, "num-res", 2, "images: U-Net residual blocks per level (1..8)")
@@ -89,6 +90,8 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	}
 	if c.OutDir == "" {
 		return nil, usagef("--out is required: a directory for checkpoints and curves")
+	} else if err := inRange("image-size", c.ImageSize, 0, 1024); err != nil {
+		return nil, err
 	}
 	if f.sf.spec.NumericalEps == nil {
 		f.sf.spec.NumericalEps = model.Float(model.DefaultToyNumericalEps) // the toy configuration of the reference code
