@@ -37,24 +37,34 @@ func WriteTable(path string, header []string, x []float64, d int) error {
 				return cw.Error()
 			}
 		}
-		buf := make([]byte, 0, 64)
-		for i := 0; i < len(x)/d; i++ {
-			buf = buf[:0]
-			for j := 0; j < d; j++ {
-				if j > 0 {
-					buf = append(buf, ',')
-				}
-				buf = strconv.AppendFloat(buf, x[i*d+j], 'g', -1, 64)
-			}
-			buf = append(buf, '\n')
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-		}
-		return nil
+		return WriteCSVRows(w, x, d)
 	})
 	if err != nil {
 		return fmt.Errorf("dataset: %w", err)
+	}
+	return nil
+}
+
+// WriteCSVRows writes the n×d samples x to w as WriteCSV formats them, so
+// that rows written in consecutive calls give the bytes of one WriteCSV of
+// all rows. Errors: d < 1 or len(x) not a multiple of d, and w's errors.
+func WriteCSVRows(w io.Writer, x []float64, d int) error {
+	if d < 1 || len(x)%d != 0 {
+		return fmt.Errorf("dataset: %d values are not rows of %d columns", len(x), d)
+	}
+	buf := make([]byte, 0, 64)
+	for i := 0; i < len(x)/d; i++ {
+		buf = buf[:0]
+		for j := 0; j < d; j++ {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = strconv.AppendFloat(buf, x[i*d+j], 'g', -1, 64)
+		}
+		buf = append(buf, '\n')
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -37,6 +37,9 @@ type CheckpointConfig struct {
 	Sampler    string    // sampler of the sample and feature metrics (default: the checkpoint's recommendation)
 	NFE        int       // its NFE (default: the checkpoint's recommendation)
 	Classifier string    // feature metrics: the classifier weights file (required for them)
+	// Batch is the samples drawn at once (0: sampler.DefaultBatch; the
+	// NLL's points at once are NLL.Batch).
+	Batch int
 }
 
 // Checkpoint runs the evaluation protocol on a trained model: for 2-D toy
@@ -90,7 +93,7 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 	}
 	res := map[string]any{"model": fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step), "process": ProcessFields(lm.Process)}
 	sample := func(n int) ([]float64, error) {
-		x, st, err := lm.Sample(m, nfe, n, c.NLL.Seed)
+		x, st, err := lm.SampleBatch(m, nfe, n, c.Batch, c.NLL.Seed)
 		res["sampler"] = map[string]any{"sampler": method, "nfe": st.NFE, "seconds": st.Wall.Seconds()}
 		return x, err
 	}

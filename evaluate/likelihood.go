@@ -9,6 +9,7 @@ import (
 	"phasespace/model"
 	"phasespace/ode"
 	"phasespace/rng"
+	"phasespace/sampler"
 	"phasespace/score"
 	"phasespace/sde"
 	"phasespace/toy"
@@ -70,11 +71,20 @@ type NLLConfig struct {
 	Probes     int                   // Hutchinson probes per point (0: 1)
 	RTol, ATol float64               // ODE tolerances (0: 1e-5 each)
 	Eps        float64               // starting time of the ODE (0: 1e-5)
+	// Batch is the number of points solved at once (0:
+	// sampler.DefaultBatch): memory grows with it (times IW), not with N.
+	// The adaptive solver's steps depend on the points solved together, so
+	// the per-point values are bit-identical for one Batch and any split of
+	// the points on its grid (shards), not across Batch values.
+	Batch int
 }
 
 func (c NLLConfig) withDefaults() NLLConfig {
 	if c.N == 0 {
 		c.N = DefaultN
+	}
+	if c.Batch == 0 {
+		c.Batch = sampler.DefaultBatch
 	}
 	if c.IW == 0 {
 		c.IW = 1
@@ -112,6 +122,8 @@ func (c NLLConfig) validate() error {
 		return fmt.Errorf("evaluate: tolerances rtol %v, atol %v: want values in (0, 1)", c.RTol, c.ATol)
 	case !(c.Eps > 0 && c.Eps < 1):
 		return fmt.Errorf("evaluate: Eps = %v: want 0 < eps < 1", c.Eps)
+	case c.Batch < 0:
+		return fmt.Errorf("evaluate: Batch = %d: want >= 1 (0: %d)", c.Batch, sampler.DefaultBatch)
 	}
 	return nil
 }
@@ -143,24 +155,55 @@ func (l *Likelihood) Fields() map[string]any {
 }
 
 // LikelihoodOf runs the likelihood solver (likelihood.NLL with the adaptive
-// ode.Integrate) on the n×d points x under the score model.
+// ode.Integrate) on the n×d points x under the score model, in chunks of
+// c.Batch points (LikelihoodChunks). NFE is that of the costliest chunk.
 func LikelihoodOf(p *sde.Process, m score.VJPModel, x []float64, c NLLConfig) (*Likelihood, error) {
+	var all []float64
+	l, err := LikelihoodChunks(p, m, x, 0, c, func(_ int, v []float64) error { all = append(all, v...); return nil })
+	if err != nil {
+		return nil, err
+	}
+	l.NLL, l.SE = likelihood.MeanSE(all)
+	l.values = all
+	return l, nil
+}
+
+// LikelihoodChunks solves the points x (n×d), which are the points first…
+// first+n−1 of a larger set, in the chunks of the global grid of c.Batch
+// points (chunk k: points k·Batch … (k+1)·Batch−1) and passes each chunk's
+// per-point NLL to emit in order, so that memory is bounded by a chunk.
+// The returned Likelihood has N, NFE (the costliest chunk's), the
+// divergence and the bound; its NLL and SE are left to the caller, who
+// holds the values (likelihood.MeanSE).
+func LikelihoodChunks(p *sde.Process, m score.VJPModel, x []float64, first int, c NLLConfig, emit func(first int, nll []float64) error) (*Likelihood, error) {
 	c = c.withDefaults()
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	cfg := likelihood.Config{Process: p, Model: m, Solve: ode.Integrate, Eps: c.Eps, RTol: c.RTol, ATol: c.ATol,
-		IW: c.IW, Probes: c.Probes, Seed: c.Seed, Divergence: c.Divergence, Probe: c.Probe}
-	r, err := likelihood.NLL(cfg, x)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
+	d := m.Dim()
+	if d < 1 || len(x)%d != 0 || len(x) == 0 || first < 0 {
+		return nil, fmt.Errorf("evaluate: %d values from point %d are not a non-empty set of points of dimension %d", len(x), first, d)
 	}
-	l := &Likelihood{NLL: r.Mean, SE: r.SE, NFE: r.NFE, N: len(r.NLL), Divergence: c.Divergence, Bound: BoundExact, IW: 1, values: r.NLL}
+	l := &Likelihood{N: len(x) / d, Divergence: c.Divergence, Bound: BoundExact, IW: 1}
 	if p.Order() == 2 {
 		l.Bound = BoundAugmented
 		if c.IW > 1 {
 			l.Bound, l.IW = BoundImportanceWeighted, c.IW
 		}
+	}
+	for lo, end := first, first+l.N; lo < end; {
+		hi := min(end, (lo/c.Batch+1)*c.Batch)
+		cfg := likelihood.Config{Process: p, Model: m, Solve: ode.Integrate, Eps: c.Eps, RTol: c.RTol, ATol: c.ATol,
+			IW: c.IW, Probes: c.Probes, Seed: c.Seed, Divergence: c.Divergence, Probe: c.Probe, FirstIndex: lo}
+		r, err := likelihood.NLL(cfg, x[(lo-first)*d:(hi-first)*d])
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: %w", err)
+		}
+		l.NFE = max(l.NFE, r.NFE)
+		if err := emit(lo, r.NLL); err != nil {
+			return nil, err
+		}
+		lo = hi
 	}
 	return l, nil
 }
@@ -194,34 +237,68 @@ func (r *NLLResult) Fields() map[string]any {
 }
 
 // NLL evaluates the likelihood of c.N fresh points of the toy set data
-// (stream (Seed, PurposeEval, 3)) under the score model.
+// (stream (Seed, PurposeEval, 3)) under the score model: NLLPoints of all
+// points, summarised by NLLFrom.
 func NLL(p *sde.Process, m score.VJPModel, data string, c NLLConfig) (*NLLResult, error) {
 	c = c.withDefaults()
-	if err := c.validate(); err != nil {
+	nll, logp, l, err := NLLPoints(p, m, data, c, 0, c.N)
+	if err != nil {
 		return nil, err
+	}
+	return NLLFrom(*l, nll, logp, data), nil
+}
+
+// NLLPoints evaluates, as NLL does, the points lo…hi−1 of the c.N fresh
+// points of data (0 ≤ lo < hi ≤ N), in the chunks of the global grid of
+// c.Batch points, so that a split of the points on that grid (shards)
+// gives the values of the single run. It returns each point's NLL (nats),
+// the data density's log-probability of each point (nil where the density
+// is unknown) and the solve's summary (N, NFE, bound; NLL and SE unset).
+func NLLPoints(p *sde.Process, m score.VJPModel, data string, c NLLConfig, lo, hi int) (nll, logp []float64, l *Likelihood, err error) {
+	c = c.withDefaults()
+	if err := c.validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	if lo < 0 || hi <= lo || hi > c.N {
+		return nil, nil, nil, fmt.Errorf("evaluate: points %d…%d of %d: want 0 ≤ lo < hi ≤ N", lo, hi-1, c.N)
 	}
 	x, err := toy.Sample(data, c.N, rng.Key(c.Seed, rng.PurposeEval, 3))
 	if err != nil {
-		return nil, configErr("Data", "data %q: %v", data, err)
+		return nil, nil, nil, configErr("Data", "data %q: %v", data, err)
 	}
-	l, err := LikelihoodOf(p, m, x, c)
+	x = x[2*lo : 2*hi]
+	l, err = LikelihoodChunks(p, m, x, lo, c, func(_ int, v []float64) error { nll = append(nll, v...); return nil })
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	r := &NLLResult{Likelihood: *l}
-	tr, ok := 0.0, true
-	for i := 0; i < c.N && ok; i++ {
-		var lp float64
-		lp, ok = toy.LogProb(data, x[2*i:2*i+2])
-		tr -= lp / float64(c.N)
+	for i := range hi - lo {
+		lp, ok := toy.LogProb(data, x[2*i:2*i+2])
+		if !ok {
+			return nll, nil, l, nil
+		}
+		logp = append(logp, lp)
 	}
-	if ok {
+	return nll, logp, l, nil
+}
+
+// NLLFrom is the NLLResult of all points' values from NLLPoints: l's NFE,
+// bound and divergence with the mean and standard error of nll, the mean of
+// −logp (nil logp: unknown) and the known entropy of data.
+func NLLFrom(l Likelihood, nll, logp []float64, data string) *NLLResult {
+	l.N = len(nll)
+	l.NLL, l.SE = likelihood.MeanSE(nll)
+	r := &NLLResult{Likelihood: l}
+	if logp != nil {
+		tr := 0.0
+		for _, lp := range logp {
+			tr -= lp / float64(len(logp))
+		}
 		r.TrueNLL = &tr
 	}
 	if h, ok := KnownEntropy(data); ok {
 		r.Entropy = &h
 	}
-	return r, nil
+	return r
 }
 
 // BPDResult is bits per dimension of an image model.

@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -108,4 +109,12 @@ func fmtVal(v any) string {
 	default:
 		return fmt.Sprintf("%+v", x)
 	}
+}
+
+// WriteJSON writes v as `phasespace eval --json` prints a report:
+// indented by two spaces, keys sorted, one trailing newline.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -14,6 +14,7 @@ import (
 	"phasespace/model"
 	"phasespace/sampler"
 	"phasespace/sde"
+	"phasespace/shard"
 	"phasespace/toy"
 )
 
@@ -25,6 +26,19 @@ type Run struct {
 
 // String returns "sde/objective", e.g. "cld/hsm".
 func (r Run) String() string { return r.SDE.String() + "/" + r.Objective.String() }
+
+// ParseRuns parses a comma-separated list of "sde/objective" runs.
+func ParseRuns(list string) ([]Run, error) {
+	var out []Run
+	for _, s := range strings.Split(list, ",") {
+		r, err := ParseRun(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
 
 // ParseRun parses "sde/objective".
 func ParseRun(s string) (Run, error) {
@@ -68,6 +82,11 @@ type GridConfig struct {
 	RTol, ATol float64 // tolerances of the NLL solve (0: 1e-5 each)
 	// Rows receives each finished row as it is written (nil: discarded).
 	Rows io.Writer
+	// Shard, if set, makes this process train and evaluate only its part
+	// of the cells (shard.Spec.Range of the cells in table order), so that
+	// the shards of a job array share the grid; a later run without a shard
+	// (or any shard) finds their cells finished and writes the whole table.
+	Shard shard.Spec
 }
 
 // GridHeader is the header of results.md.
@@ -115,9 +134,13 @@ func Grid(ctx context.Context, c GridConfig) (string, error) {
 	if err := rebuildGrid(table, c.Out, cells); err != nil {
 		return "", err
 	}
-	for _, d := range data {
-		for _, r := range runs {
+	lo, hi := c.Shard.Range(len(cells), 1)
+	for i, d := range data {
+		for j, r := range runs {
 			dir := cellDir(c.Out, d, r)
+			if k := i*len(runs) + j; k < lo || k >= hi {
+				continue // another shard's cell
+			}
 			if _, err := os.Stat(filepath.Join(dir, "row.md")); err == nil {
 				continue // finished earlier
 			}

@@ -89,6 +89,19 @@ type BenchRow struct {
 	Grid      string  `json:"grid"`
 }
 
+// ParseSDEs reads a comma-separated list of SDE names (vp, cld, psld).
+func ParseSDEs(list string) ([]sde.Kind, error) {
+	var out []sde.Kind
+	for _, s := range strings.Split(list, ",") {
+		k, err := sde.ParseKind(s)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: SDE %q: valid are vp, cld, psld", s)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
 // BenchModel is the per-SDE summary, cached as bench-bpd.json.
 type BenchModel struct {
 	SDE          string  `json:"sde"`
@@ -121,9 +134,14 @@ type ImageBenchConfig struct {
 	Batch        int     // training batch (0: 64)
 	LR           float64 // Adam learning rate (0: 1e-3)
 	Samplers     []BenchSampler
-	N            int     // samples per column and real images of the floors (0: 256)
-	BPDN         int     // test images for bits/dim (0: 100)
-	RTol, ATol   float64 // tolerances of the bits/dim solve (0: 1e-5 each)
+	N            int // samples per column and real images of the floors (0: 256)
+	BPDN         int // test images for bits/dim (0: 100)
+	// SampleBatch is the images sampled, and solved for bits/dim, at once
+	// (0: 500): memory grows with it, not with N. The ODE columns and
+	// bits/dim depend on it for N or BPDN above it (adaptive steps per
+	// chunk, sampler.SampleChunks).
+	SampleBatch int
+	RTol, ATol  float64 // tolerances of the bits/dim solve (0: 1e-5 each)
 	// Classifier is the classifier weights (""; Out/classifier.safetensors,
 	// trained with seed 1 for 3 epochs on first use).
 	Classifier string
@@ -145,7 +163,7 @@ func (c ImageBenchConfig) withDefaults() (ImageBenchConfig, error) {
 	if c.Channels == nil {
 		c.Channels = []int{32, 64}
 	}
-	c.NumRes, c.Batch, c.N, c.BPDN = orInt(c.NumRes, 1), orInt(c.Batch, 64), orInt(c.N, 256), orInt(c.BPDN, 100)
+	c.NumRes, c.Batch, c.N, c.BPDN, c.SampleBatch = orInt(c.NumRes, 1), orInt(c.Batch, 64), orInt(c.N, 256), orInt(c.BPDN, 100), orInt(c.SampleBatch, 500)
 	c.LR = orFloat(c.LR, 1e-3)
 	if c.Samplers == nil {
 		c.Samplers, _ = ParseBenchSamplers(DefaultBenchSamplers)
@@ -155,19 +173,27 @@ func (c ImageBenchConfig) withDefaults() (ImageBenchConfig, error) {
 	}
 	switch {
 	case c.Out == "":
-		return c, fmt.Errorf("experiment: Out is required: a directory for the runs, grids and results.md")
+		return c, configErr("Out", "is required: a directory for the runs, grids and results.md")
 	case c.Budget < 0:
-		return c, fmt.Errorf("experiment: Budget = %v: want > 0", c.Budget)
+		return c, configErr("Budget", "= %v: want > 0, e.g. 20m", c.Budget)
 	case c.Steps < 0:
-		return c, fmt.Errorf("experiment: Steps = %d: want >= 0", c.Steps)
+		return c, configErr("Steps", "= %d: want >= 0", c.Steps)
 	case c.N < 10 || c.N > 10000:
-		return c, fmt.Errorf("experiment: N = %d: want 10..10000", c.N)
+		return c, configErr("N", "= %d: want 10..10000", c.N)
 	case c.BPDN < 1 || c.BPDN > 10000:
-		return c, fmt.Errorf("experiment: BPDN = %d: want 1..10000", c.BPDN)
+		return c, configErr("BPDN", "= %d: want 1..10000", c.BPDN)
 	case c.TrainThreads < 0:
-		return c, fmt.Errorf("experiment: TrainThreads = %d: want >= 0", c.TrainThreads)
+		return c, configErr("TrainThreads", "= %d: want >= 0", c.TrainThreads)
+	case c.SampleBatch < 0:
+		return c, configErr("SampleBatch", "= %d: want > 0", c.SampleBatch)
+	case c.NumRes < 0:
+		return c, configErr("NumRes", "= %d: want > 0", c.NumRes)
+	case c.Batch < 0:
+		return c, configErr("Batch", "= %d: want > 0", c.Batch)
+	case !(c.LR > 0):
+		return c, configErr("LR", "= %v: want > 0", c.LR)
 	case !dataset.IsImage(c.Data):
-		return c, fmt.Errorf("experiment: data %s: not image data (mnist, fashion-mnist or a directory of IDX files)", c.Data)
+		return c, configErr("Data", "%s: not image data (mnist, fashion-mnist or a directory of IDX files)", c.Data)
 	}
 	return c, nil
 }
@@ -249,7 +275,7 @@ func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 		var bm BenchModel
 		if err := cachedJSON(filepath.Join(dir, "bench-bpd.json"), &bm, func() error {
 			t0 := time.Now()
-			r, err := evaluate.BPD(m, evaluate.NLLConfig{N: c.BPDN, Seed: c.Seed + 3, Divergence: likelihood.Hutchinson, RTol: c.RTol, ATol: c.ATol})
+			r, err := evaluate.BPD(m, evaluate.NLLConfig{N: c.BPDN, Seed: c.Seed + 3, Divergence: likelihood.Hutchinson, RTol: c.RTol, ATol: c.ATol, Batch: c.SampleBatch})
 			if err != nil {
 				return err
 			}
@@ -272,7 +298,8 @@ func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 				}
 				cfg := sampler.Config{Process: m.Process, Model: m.Score, Method: col.Method, NFE: col.NFE, Seed: c.Seed + 11, RTol: col.RTol, ATol: col.RTol}
 				t0 := time.Now()
-				x, st, err := sampler.Sample(cfg, n)
+				x := make([]float64, 0, n*testSet.H*testSet.W)
+				st, err := sampler.SampleChunks(cfg, n, c.SampleBatch, func(_ int, c []float64) error { x = append(x, c...); return nil })
 				if err != nil {
 					return fmt.Errorf("experiment: %s %s: %w", k, col.Name(), err)
 				}

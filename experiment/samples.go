@@ -1,11 +1,15 @@
 package experiment
 
 import (
+	"cmp"
 	"fmt"
+	"io"
 	"strings"
 
 	"phasespace/dataset"
 	"phasespace/figure"
+	"phasespace/internal/atomicfile"
+	"phasespace/sampler"
 )
 
 // IsPNG reports whether path names a PNG file (by its extension, any case).
@@ -52,4 +56,82 @@ func WritePoints(path, title string, x []float64, d int) error {
 		return fmt.Errorf("experiment: writing samples to %s: %w", path, err)
 	}
 	return nil
+}
+
+// SampleOutput says where SampleFile writes.
+type SampleOutput struct {
+	Path string // .csv, or .png (2-D data or square images)
+	// Trajectories, if set, is a .png of the phase-space paths (x₁, v₁) of
+	// the first six samples (2-D data; figure.Trajectories).
+	Trajectories string
+	Name         string // the model, for the PNG titles
+	Channels     int    // colour channels of image samples (WriteSamples; 0: grayscale)
+	// Standardisation, if set, maps the model's samples to the data's units
+	// (a point-file run: x = mean + scale·z), and a PNG is drawn by
+	// WritePoints (any d).
+	Standardisation *dataset.Standardisation
+	Progress        io.Writer // a status line every two seconds (nil: none; sampler.Progress)
+}
+
+// SampleFile draws the n samples cfg.FirstIndex… of cfg in chunks of
+// batch (sampler.SampleChunks; 0: sampler.DefaultBatch) and writes them to
+// o.Path as WriteSamples does, and the trajectories. A CSV is written
+// atomically chunk by chunk, so memory does not grow with n and the bytes
+// are those of one WriteSamples of all samples; a PNG needs every point
+// and holds the n×d positions (not the network's activations). A PNG's
+// title is o.Name, the process, the sampler and the NFE. cfg.Callback is
+// replaced. Errors are those of SampleChunks, WriteSamples and
+// figure.Trajectories.
+func SampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+	paths := make([][][4]float64, min(6, n))
+	prog := sampler.NewProgress(cmp.Or(o.Progress, io.Discard), cfg)
+	cfg.Callback = func(s sampler.Step) {
+		prog.Step(s)
+		if o.Trajectories != "" {
+			sampler.RecordPaths(paths, s, cfg.Model.Dim())
+		}
+	}
+	st, err := sampleFile(o, cfg, n, batch)
+	prog.Done()
+	if err == nil && o.Trajectories != "" {
+		title := fmt.Sprintf("%s, %v %v, %d NFE", o.Name, cfg.Process.Kind, cfg.Method, st.NFE)
+		if err = figure.Trajectories(o.Trajectories, title, paths, 420); err != nil {
+			err = fmt.Errorf("experiment: %w", err)
+		}
+	}
+	return st, err
+}
+
+func sampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+	d, path := cfg.Model.Dim(), o.Path
+	if IsPNG(path) {
+		x := make([]float64, 0, n*d)
+		st, err := sampler.SampleChunks(cfg, n, batch, func(_ int, c []float64) error { x = append(x, c...); return nil })
+		if err != nil {
+			return st, err
+		}
+		title := fmt.Sprintf("%s, %v %v, %d NFE", o.Name, cfg.Process.Kind, cfg.Method, st.NFE)
+		if o.Standardisation != nil {
+			o.Standardisation.Invert(x)
+			return st, WritePoints(path, title, x, d)
+		}
+		return st, WriteSamples(path, title, x, d, o.Channels)
+	}
+	var st sampler.Stats
+	var serr, werr error // sampling errors come back as Sample returns them
+	err := atomicfile.WriteFunc(path, func(w io.Writer) error {
+		st, serr = sampler.SampleChunks(cfg, n, batch, func(_ int, c []float64) error {
+			o.Standardisation.Invert(c) // nil: the identity
+			werr = dataset.WriteCSVRows(w, c, d)
+			return werr
+		})
+		return cmp.Or(werr, serr)
+	})
+	switch {
+	case serr != nil && werr == nil:
+		return st, serr
+	case err != nil:
+		return st, fmt.Errorf("experiment: writing samples to %s: %w", path, err)
+	}
+	return st, nil
 }

@@ -49,6 +49,11 @@ type Config struct {
 	// bound. Ignored for VP.
 	IW   int
 	Seed uint64
+	// FirstIndex is the index of the first point: the initial velocities
+	// and probes of point i of this call are keyed by FirstIndex + i, so a
+	// large set can be evaluated in chunks that draw the same noise. (The
+	// solver's step sizes are those of the chunk: see evaluate.NLLConfig.)
+	FirstIndex int
 	// Terminal, if set, replaces the prior log-density log p_T(x, v) at T
 	// (tests use the exact marginal to isolate the ODE transport).
 	Terminal func(x, v []float64) float64
@@ -101,6 +106,9 @@ func (c *Config) defaults() error {
 	if c.IW == 0 || c.Process.Order() == 1 {
 		c.IW = 1
 	}
+	if c.FirstIndex < 0 {
+		return fmt.Errorf("likelihood: FirstIndex = %d, want >= 0", c.FirstIndex)
+	}
 	if c.IW < 0 {
 		return fmt.Errorf("likelihood: iw = %d, want >= 1", c.IW)
 	}
@@ -148,7 +156,7 @@ func NLL(c Config, x []float64) (Result, error) {
 			row := i*k + r
 			copy(y[row*d:(row+1)*d], x[i*d:(i+1)*d])
 			if order == 2 {
-				g := rng.New(c.Seed, rng.PurposeVelocity, uint64(i), uint64(r))
+				g := rng.New(c.Seed, rng.PurposeVelocity, uint64(c.FirstIndex+i), uint64(r))
 				lq := 0.0
 				for j := 0; j < d; j++ {
 					v := sv0 * g.NormFloat64()
@@ -159,7 +167,7 @@ func NLL(c Config, x []float64) (Result, error) {
 			}
 		}
 	}
-	probes := c.makeProbes(m, d, order)
+	probes := c.makeProbes(c.FirstIndex*k, m, d, order)
 	mon := &driftMonitor{f: c.drift(m, d, probes), d: d, k: k, nd: nd, order: order}
 	nfe, err := c.Solve(mon.eval, c.Eps, p.T, y, c.RTol, c.ATol)
 	if err != nil {
@@ -188,11 +196,13 @@ func NLL(c Config, x []float64) (Result, error) {
 			return Result{}, fmt.Errorf("likelihood: NLL of point %d is %v: the score model produced non-finite values", i, res.NLL[i])
 		}
 	}
-	res.Mean, res.SE = meanSE(res.NLL)
+	res.Mean, res.SE = MeanSE(res.NLL)
 	return res, nil
 }
 
-func meanSE(v []float64) (float64, float64) {
+// MeanSE returns the mean of the per-point values v and its standard
+// error (sample standard deviation / √n; NaN for fewer than 2 values).
+func MeanSE(v []float64) (float64, float64) {
 	s := 0.0
 	for _, x := range v {
 		s += x
@@ -209,15 +219,15 @@ func meanSE(v []float64) (float64, float64) {
 }
 
 // makeProbes draws the Hutchinson probes: for each replicated state, Probes
-// vectors over its order·d coordinates, keyed by (seed, state, probe).
-func (c *Config) makeProbes(m, d, order int) []float64 {
+// vectors over its order·d coordinates, keyed by (seed, first + state).
+func (c *Config) makeProbes(first, m, d, order int) []float64 {
 	if c.Divergence != Hutchinson {
 		return nil
 	}
 	w := order * d
 	out := make([]float64, m*c.Probes*w)
 	for row := 0; row < m; row++ {
-		g := rng.New(c.Seed, rng.PurposeHutchinson, uint64(row))
+		g := rng.New(c.Seed, rng.PurposeHutchinson, uint64(first+row))
 		for j := 0; j < c.Probes*w; j++ {
 			switch c.Probe {
 			case Gaussian:

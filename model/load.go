@@ -1,9 +1,11 @@
 package model
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -30,6 +32,19 @@ type Loaded struct {
 	// Skipped lists newer checkpoints that failed verification and were
 	// passed over.
 	Skipped []error
+	files   map[string]checkpoint.FileInfo // the checkpoint's files and their SHA-256
+}
+
+// Identity names the checkpoint for the manifests of sharded runs: its
+// data, step and a SHA-256 over its files' names and SHA-256 sums, so two
+// copies of one checkpoint agree wherever they are mounted and another
+// checkpoint differs.
+func (l *Loaded) Identity() string {
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(l.files)) {
+		fmt.Fprintf(h, "%s %s\n", name, l.files[name].SHA256)
+	}
+	return fmt.Sprintf("%s step %d sha256:%x", l.Meta.Data, l.Step, h.Sum(nil)[:12])
 }
 
 // Load reads the newest valid checkpoint under dir (a training output
@@ -75,15 +90,23 @@ func Load(dir string) (*Loaded, error) {
 			c.Dir, net.InDim(), net.OutDim(), m.SDE.Kind, m.Dim)
 	}
 	return &Loaded{Meta: m, Process: obj.Process, Objective: obj, Net: net,
-		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped}, nil
+		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped, files: c.Manifest.Files}, nil
 }
 
 // Sample draws n samples (n×Dim row-major) from the loaded model with the
 // given sampler and NFE, in the data's units (a point-file run's samples
 // are unstandardised, Unstandardise); a zero method or NFE takes the run's
 // recommendation (Meta.Sampler, Meta.NFE). The other fields of
-// sampler.Config keep their defaults.
+// sampler.Config keep their defaults. It is SampleBatch with the default
+// chunk (sampler.DefaultBatch).
 func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float64, sampler.Stats, error) {
+	return l.SampleBatch(method, nfe, n, 0, seed)
+}
+
+// SampleBatch is Sample drawing batch samples at a time
+// (sampler.SampleChunks; 0: sampler.DefaultBatch), so that the network's
+// memory does not grow with n.
+func (l *Loaded) SampleBatch(method sampler.Method, nfe, n, batch int, seed uint64) ([]float64, sampler.Stats, error) {
 	if method == 0 {
 		m, err := sampler.ParseMethod(l.Meta.Sampler)
 		if err != nil {
@@ -100,7 +123,9 @@ func (l *Loaded) Sample(method sampler.Method, nfe, n int, seed uint64) ([]float
 	if err := l.CheckSampler(method); err != nil {
 		return nil, sampler.Stats{}, err
 	}
-	x, st, err := sampler.Sample(sampler.Config{Process: l.Process, Model: l.Score, Method: method, NFE: nfe, Seed: seed}, n)
+	x := make([]float64, 0, n*l.Meta.Dim)
+	st, err := sampler.SampleChunks(sampler.Config{Process: l.Process, Model: l.Score, Method: method, NFE: nfe, Seed: seed}, n, batch,
+		func(_ int, c []float64) error { x = append(x, c...); return nil })
 	if err != nil {
 		return nil, st, fmt.Errorf("model: sampling %s: %w", l.Dir, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"phasespace/ode"
@@ -207,7 +208,7 @@ type Config struct {
 	Seed uint64
 	// FirstIndex is the index of the first sample: the noise of sample i of
 	// this call is keyed by FirstIndex + i, so a large run can be split into
-	// batches that reproduce it bit for bit (EM, SSCS).
+	// batches that reproduce it bit for bit (EM, SSCS, GDDIM; SampleChunks).
 	FirstIndex int
 
 	// Callback, if set, is called with the prior state, after every step
@@ -218,6 +219,7 @@ type Config struct {
 // Step is the state passed to Config.Callback.
 type Step struct {
 	Index   int       // 0 for the prior, k after the k-th step
+	First   int       // global index of row 0 of X and V (Config.FirstIndex)
 	Time    float64   // forward time of the state (T for the prior, 0 after denoising)
 	X, V    []float64 // positions and velocities, row-major n×d (V nil for VP)
 	NFE     int       // score evaluations so far
@@ -244,6 +246,33 @@ const (
 	defaultEps = 1e-3
 	defaultTol = 1e-5
 )
+
+// MaxNFE bounds Config.NFE.
+const MaxNFE = 1_000_000
+
+// ConfigError is a Config field out of range: Field is its name (Order,
+// Eps, NFE) and Err says the value and what is valid.
+type ConfigError struct {
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	return "sampler: " + strings.ToLower(e.Field) + " " + e.Err.Error()
+}
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// FieldError returns the field and what was wrong with it.
+func (e *ConfigError) FieldError() (string, error) { return e.Field, e.Err }
+
+// Check validates c for a run of n samples as Sample does, without
+// changing c: nil, an error naming what is missing, or a *ConfigError.
+func (c Config) Check(n int) error {
+	if err := c.normalize(n); err != nil {
+		return err
+	}
+	return c.Process.Validate()
+}
 
 // ErrNonFinite is wrapped by the error returned when the state or the score
 // becomes NaN or ±Inf.
@@ -289,7 +318,7 @@ func (c *Config) normalize(n int) error {
 			c.Order = defaultGDDIMOrder
 		}
 		if c.Order < 1 || c.Order > maxGDDIMOrder {
-			return fmt.Errorf("sampler: gddim order %d, want 1, 2 or 3", c.Order)
+			return &ConfigError{Field: "Order", Err: fmt.Errorf("= %d: want 1, 2 or 3 for gddim", c.Order)}
 		}
 		if c.Param == 0 {
 			c.Param = ParamR
@@ -320,11 +349,11 @@ func (c *Config) normalize(n int) error {
 		c.Eps = defaultEps
 	}
 	if !(c.Eps > 0 && c.Eps < c.Process.T) {
-		return fmt.Errorf("sampler: eps = %v, want 0 < eps < %v", c.Eps, c.Process.T)
+		return &ConfigError{Field: "Eps", Err: fmt.Errorf("= %v: want a value in (0, %v)", c.Eps, c.Process.T)}
 	}
 	if c.Method != ODE {
-		if min := c.minNFE(); c.NFE < min {
-			return fmt.Errorf("sampler: nfe = %d, want >= %d for %v (%s)", c.NFE, min, c.Method, c.denoiseWord())
+		if min := c.minNFE(); c.NFE < min || c.NFE > MaxNFE {
+			return &ConfigError{Field: "NFE", Err: fmt.Errorf("= %d: want %d..%d for %v (%s)", c.NFE, min, MaxNFE, c.Method, c.denoiseWord())}
 		}
 		return nil
 	}

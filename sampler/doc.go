@@ -31,4 +31,8 @@
 // The ODE integrates the batch jointly (as torchdiffeq and scipy do in the
 // reference codes), so its step sizes, and hence sample i to within the
 // solver tolerance, depend on the batch.
+//
+// SampleChunks draws a large n in chunks on a global grid of a fixed batch
+// size, so that memory does not grow with n; EM, SSCS and GDDIM give the
+// same bits for every batch, the ODE for one batch (docs/scale.md).
 package sampler

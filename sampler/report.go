@@ -25,18 +25,23 @@ func (st Stats) Note(c Config) string {
 }
 
 // RecordPaths appends to paths[k] the state (x₁, x₂, v₁, v₂) of sample k
-// of s, for each k < len(paths) that s holds; d ≥ 2 is the data dimension
-// and v is zero for VP. Used as a Config.Callback it records the
-// phase-space trajectories of the first len(paths) samples.
+// (global index, s.First the index of row 0) of s, for each k < len(paths)
+// that s holds; d ≥ 2 is the data dimension and v is zero for VP. Used as
+// a Config.Callback it records the phase-space trajectories of the first
+// len(paths) samples, also when they are drawn in chunks (SampleChunks).
 func RecordPaths(paths [][][4]float64, s Step, d int) {
 	for k := range paths {
-		if (k+1)*d > len(s.X) {
+		r := k - s.First // row of sample k in s
+		if r < 0 {
+			continue
+		}
+		if (r+1)*d > len(s.X) {
 			break
 		}
 		var st [4]float64
-		st[0], st[1] = s.X[k*d], s.X[k*d+1]
+		st[0], st[1] = s.X[r*d], s.X[r*d+1]
 		if s.V != nil {
-			st[2], st[3] = s.V[k*d], s.V[k*d+1]
+			st[2], st[3] = s.V[r*d], s.V[r*d+1]
 		}
 		paths[k] = append(paths[k], st)
 	}

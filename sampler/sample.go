@@ -22,7 +22,7 @@ func Sample(cfg Config, n int) ([]float64, Stats, error) {
 	var st Stats
 	emit := func(index int, t float64, denoise bool) {
 		if cfg.Callback != nil {
-			cfg.Callback(Step{Index: index, Time: t, X: b.x, V: b.v, NFE: st.NFE, Denoise: denoise})
+			cfg.Callback(Step{Index: index, First: cfg.FirstIndex, Time: t, X: b.x, V: b.v, NFE: st.NFE, Denoise: denoise})
 		}
 	}
 	emit(0, cfg.Process.T, false)

@@ -4,11 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 
 	"phasespace/dataset"
+	"phasespace/internal/flagrule"
 	"phasespace/sde"
 )
 
@@ -40,36 +39,23 @@ type useContext struct {
 	Points         bool     // eval: --points given
 }
 
-// cond is one circumstance a flag needs: when says it ("to --sde cld"),
-// ok tests it and here says what was chosen instead ("to --sde vp").
-type cond struct {
-	when string
-	ok   func(u useContext) bool
-	here func(u useContext) string
-}
+type (
+	cond = flagrule.Cond[useContext]  // one circumstance a flag needs
+	rule = flagrule.Rule[useContext]  // the conditions of a flag's effect
+	tab  = flagrule.Table[useContext] // a command's flags and their rules
+)
 
-// rule is the conditions under which a flag has an effect (none: always).
-type rule []cond
-
-// choice is the condition that the choice --flag (read from u by get) is
-// one of names; prep ("to", "with") leads its wording.
 func choice(prep, flag string, get func(useContext) string, names ...string) cond {
-	return cond{
-		when: prep + " --" + flag + " " + strings.Join(names, " or "),
-		ok:   func(u useContext) bool { return slices.Contains(names, get(u)) },
-		here: func(u useContext) string { return prep + " --" + flag + " " + get(u) },
-	}
+	return flagrule.Choice(prep, flag, get, names...)
 }
-
-// fixed is a condition whose refusal always reads here.
-func fixed(when, here string, ok func(useContext) bool) cond {
-	return cond{when, ok, func(useContext) string { return here }}
-}
+func fixed(when, here string, ok func(useContext) bool) cond { return flagrule.Fixed(when, here, ok) }
+func on(names string, r ...cond) tab                         { return flagrule.On(names, r...) }
+func rules(always string, tables ...tab) tab                 { return flagrule.Rules(always, tables...) }
 
 // fromCkpt is eval's condition of --ckpt and a metric (ok) of kind what.
 func fromCkpt(when, what string, ok func(useContext) bool) cond {
-	return cond{"with --ckpt and " + when, func(u useContext) bool { return u.Source == "ckpt" && ok(u) },
-		func(u useContext) string {
+	return cond{When: "with --ckpt and " + when, OK: func(u useContext) bool { return u.Source == "ckpt" && ok(u) },
+		Here: func(u useContext) string {
 			if u.Source != "ckpt" {
 				return "with --" + u.Source
 			}
@@ -94,13 +80,13 @@ func imageData(want bool) cond {
 	if want {
 		when, what = "to image data (the U-Net)", "2-D data"
 	}
-	return cond{when, func(u useContext) bool { return u.Image == want },
-		func(u useContext) string { return fmt.Sprintf("to --data %s (%s)", u.Data, what) }}
+	return cond{When: when, OK: func(u useContext) bool { return u.Image == want },
+		Here: func(u useContext) string { return fmt.Sprintf("to --data %s (%s)", u.Data, what) }}
 }
 
 var (
-	exactOnly = cond{"with --exact (a --ckpt fixes the SDE, --samples has none)", func(u useContext) bool { return u.Source == "exact" },
-		func(u useContext) string { return "with --" + u.Source }}
+	exactOnly = cond{When: "with --exact (a --ckpt fixes the SDE, --samples has none)", OK: func(u useContext) bool { return u.Source == "exact" },
+		Here: func(u useContext) string { return "with --" + u.Source }}
 	weightingML      = choice("with", "weighting", func(u useContext) string { return u.Weighting }, "ml")
 	paramL           = choice("with", "param", func(u useContext) string { return u.Param }, "L")
 	hutchinson       = choice("with", "divergence", func(u useContext) string { return u.Divergence }, "hutchinson")
@@ -117,8 +103,8 @@ var (
 
 // sdeRules are the SDE flags' rules (addSDEFlags), each further limited by
 // extra (e.g. to --exact for commands that can also read a checkpoint).
-func sdeRules(extra ...cond) map[string]rule {
-	with := func(names string, c ...cond) map[string]rule {
+func sdeRules(extra ...cond) tab {
+	with := func(names string, c ...cond) tab {
 		return on(names, append(append(rule{}, extra...), c...)...)
 	}
 	return rules("", with("sde objective beta0 beta1 numerical-eps"), with("m-inv Gamma gamma", sdeIn(sde.CLD, sde.PSLD)), with("nu", sdeIn(sde.PSLD)))
@@ -126,30 +112,9 @@ func sdeRules(extra ...cond) map[string]rule {
 
 // kernelOnly: the exact score is the marginal's, whatever the objective's
 // initial condition, so --objective applies only to the kernel command.
-var kernelOnly = cond{when: "to the kernel command", ok: func(useContext) bool { return false }, here: func(useContext) string { return "to the exact score" }}
+var kernelOnly = fixed("to the kernel command", "to the exact score", func(useContext) bool { return false })
 
-// on gives each of the space-separated flag names the rule r.
-func on(names string, r ...cond) map[string]rule {
-	out := map[string]rule{}
-	for _, n := range strings.Fields(names) {
-		out[n] = r
-	}
-	return out
-}
-
-// rules builds one command's table from the space-separated names of the
-// flags that always apply and rule maps.
-func rules(always string, maps ...map[string]rule) map[string]rule {
-	out := on(always)
-	for _, m := range maps {
-		for n, r := range m {
-			out[n] = r
-		}
-	}
-	return out
-}
-
-func trainRules() map[string]rule {
+func trainRules() tab {
 	mlp, unet := imageData(false), imageData(true)
 	return rules("data weighting steps batch lr warmup lr-decay clip ema seed out resume loss-eps ckpt-every keep skip-bad-batches quiet time-budget",
 		sdeRules(), on("mixed-score", sdeIn(sde.CLD), paramL), on("param", sdeIn(sde.CLD, sde.PSLD)), on("importance-t", weightingML),
@@ -158,20 +123,22 @@ func trainRules() map[string]rule {
 }
 
 // flagRules is the table: command → flag → the conditions of its effect.
-var flagRules = map[string]map[string]rule{
+var flagRules = map[string]tab{
 	"train":  trainRules(),
 	"demo":   rules("n nfe skip-nll", trainRules()),
 	"kernel": rules("t json", sdeRules()),
-	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
+	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories batch shard shards", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("nfe striding", samplerIn("em", "sscs", "gddim")), on("sscs-score sscs-beta", samplerIn("sscs")),
 		on("order param", samplerIn("gddim")), on("rtol atol", samplerIn("ode"))),
-	"eval": rules("samples exact ckpt metrics n seed json", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly), on("points", aModel), on("per-point", givenPoints),
+	"eval": rules("samples exact ckpt metrics n seed json", on("out shard shards", exactOnly, likelihoodMetric), on("batch", fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })), sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
+		on("points", aModel), on("per-point", givenPoints),
 		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
 	"data":       rules("name out", on("n seed", imageData(false)), on("image-size", imageData(true))),
 	"classifier": rules("data downsample image-size epochs seed out floor-n json"),
-	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n classifier seed out train-only rtol atol"),
-	"results":    rules("data lr n nfe out runs seed steps rtol atol"),
+	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n sample-batch classifier seed out train-only rtol atol"),
+	"results":    rules("data lr n nfe out runs seed steps rtol atol shard shards"),
+	"merge":      rules("out"),
 }
 
 // stopAfterFlagCheck, set by tests, makes checkFlags return
@@ -188,23 +155,8 @@ func checkFlags(cmd string, fs *flag.FlagSet, u useContext) error {
 	if !ok {
 		return fmt.Errorf("internal error: command %s has no flag applicability table", cmd)
 	}
-	var msgs []string
-	var missing []string
-	fs.Visit(func(fl *flag.Flag) {
-		r, ok := table[fl.Name]
-		if !ok {
-			missing = append(missing, "--"+fl.Name)
-			return
-		}
-		for _, c := range r {
-			if !c.ok(u) {
-				msgs = append(msgs, fmt.Sprintf("--%s does not apply %s: it applies only %s", fl.Name, c.here(u), c.when))
-				return
-			}
-		}
-	})
+	msgs, missing := flagrule.Check(table, fs, u)
 	if len(missing) > 0 {
-		sort.Strings(missing)
 		return fmt.Errorf("internal error: %s of %s have no applicability rule", strings.Join(missing, ", "), cmd)
 	}
 	if len(msgs) > 0 {

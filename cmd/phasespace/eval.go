@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"phasespace/sampler"
 	"phasespace/score"
 	"phasespace/sde"
+	"phasespace/shard"
 	"phasespace/toy"
 )
 
@@ -27,6 +29,8 @@ type evalFlags struct {
 	sf                                         *sdeFlags
 	samples, exactName, ckpt, data, metricList string
 	points, perPoint                           string // --points FILE, --per-point OUT.csv
+	out                                        string
+	shard                                      func() (shard.Spec, string, error)
 	divergence, probe, classifier, sampler     string
 	nll                                        evaluate.NLLConfig // N, Seed, IW, Probes, RTol, ATol, Eps from the flags
 	want                                       evaluate.Metrics   // the metrics requested
@@ -58,6 +62,9 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.sampler, "sampler", "", "--ckpt sample metrics: sampler (default from the checkpoint)")
 	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+	fs.IntVar(&f.nll.Batch, "batch", 0, fmt.Sprintf("samples drawn and nll points solved at once (0: %d): memory grows with it, not with --n", sampler.DefaultBatch))
+	fs.StringVar(&f.out, "out", "", "--exact nll of one shard (--shard): the directory of the shards, for phasespace merge")
+	f.shard = shardFlags(fs, "nll points")
 	fs.StringVar(&f.classifier, "classifier", "", "images: classifier weights from `phasespace classifier` (for fd, kid, pr, classes)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -67,7 +74,7 @@ func runEval(args []string, stdout io.Writer) error {
 	if given := len(slices.DeleteFunc([]string{f.samples, f.exactName, f.ckpt}, func(s string) bool { return s == "" })); given != 1 {
 		return usagef("give exactly one of --samples FILE, --exact NAME or --ckpt DIR")
 	}
-	if err := firstErr(inRange("n", f.nll.N, 2, 1_000_000), inRange("iw", f.nll.IW, 1, 4096), inRange("probes", f.nll.Probes, 1, 1024),
+	if err := firstErr(inRange("n", f.nll.N, 2, 1_000_000), inRange("iw", f.nll.IW, 1, 4096), inRange("probes", f.nll.Probes, 1, 1024), inRange("batch", f.nll.Batch, 0, 1_000_000),
 		inUnit("likelihood-eps", f.nll.Eps), checkTolerances(f.nll.RTol, f.nll.ATol), f.parseMetrics(),
 		parseFlag(&f.nll.Divergence, "divergence", f.divergence, likelihood.ParseDivergence, "exact, hutchinson"),
 		parseFlag(&f.nll.Probe, "probe", f.probe, likelihood.ParseProbe, "rademacher, gaussian")); err != nil {
@@ -139,6 +146,9 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p); f.points != "" {
 		return f.evalPoints(p, o, nil, res)
 	}
+	if sh, from, err := f.shard(); err != nil || sh.On() {
+		return firstErr(err, f.nllShard(res, p, o, sh, from))
+	}
 	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
 	if err == nil {
 		res["nll"] = r.Fields()
@@ -161,7 +171,7 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	} else if f.points != "" {
 		return f.evalPoints(lm.Process, lm.Score, lm.Standardisation(), res)
 	}
-	r, err := evaluate.Checkpoint(lm, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier})
+	r, err := evaluate.Checkpoint(lm, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch})
 	if errors.Is(err, model.ErrVelocityOnly) {
 		return checkFullScore(lm, sampler.GDDIM)
 	}
@@ -192,4 +202,13 @@ func printEval(w io.Writer, res map[string]any, asJSON bool) error {
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
 func checkTolerances(rtol, atol float64) error {
 	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
+}
+
+// nllShard evaluates the NLL of shard sh's points (from: where it came
+// from) into --out DIR/shard-i-of-N, unless that shard is done.
+func (f *evalFlags) nllShard(res map[string]any, p *sde.Process, o score.VJPModel, sh shard.Spec, from string) error {
+	m := shard.Manifest{Command: "eval", Model: "exact " + f.exactName, Seed: f.nll.Seed, N: f.nll.N, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}
+	r, err := evaluate.NLLShard(f.out, m, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res), from)
+	res["shard"] = r
+	return evalError(err)
 }

@@ -7,15 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
-	"phasespace/dataset"
 	"phasespace/experiment"
 	"phasespace/model"
 	"phasespace/objective"
-	"phasespace/sde"
 )
 
 func init() {
@@ -41,6 +38,7 @@ func runImageBench(args []string, stdout io.Writer) error {
 	samplerList := fs.String("samplers", experiment.DefaultBenchSamplers, "sampler:NFE (em, sscs, gddim) or ode:RTOL columns (sscs is skipped for VP)")
 	fs.IntVar(&c.N, "n", 256, "samples per sampler for FD/KID/precision/recall (and as many test and training images for the floors)")
 	fs.IntVar(&c.BPDN, "bpd-n", 100, "test images for bits/dim (Hutchinson, dequantised)")
+	fs.IntVar(&c.SampleBatch, "sample-batch", 500, "images sampled (and solved for bits/dim) at once: memory grows with it, not with --n")
 	fs.Float64Var(&c.RTol, "rtol", 1e-5, "bits/dim: probability-flow ODE relative tolerance, in (0, 1)")
 	fs.Float64Var(&c.ATol, "atol", 1e-5, "bits/dim: probability-flow ODE absolute tolerance, in (0, 1)")
 	fs.StringVar(&c.Classifier, "classifier", "", "classifier weights (default OUT/classifier.safetensors, trained with seed 1 and 3 epochs on first use)")
@@ -50,25 +48,9 @@ func runImageBench(args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case c.Out == "":
-		return usagef("--out is required: a directory for the runs, grids and results.md")
-	case c.Budget <= 0:
-		return usagef("--budget = %v: want > 0, e.g. 20m", c.Budget)
-	case c.Steps < 0:
-		return usagef("--steps = %d: want >= 0", c.Steps)
-	case c.TrainThreads < 0:
-		return usagef("--train-threads = %d: want >= 0", c.TrainThreads)
-	case !dataset.IsImage(c.Data):
-		return usagef("--data %s: not image data (mnist, fashion-mnist or a directory of IDX files)", c.Data)
-	}
-	if err := firstErr(inRange("n", c.N, 10, 10000), inRange("bpd-n", c.BPDN, 1, 10000),
-		refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0}), checkTolerances(c.RTol, c.ATol)); err != nil {
-		return err
-	}
-	c.FullResolution = !*downsample
-	var err error
-	if err := parseFlag(&c.Param, "param", *param, objective.ParseParam, "L, R"); err != nil {
+	err := firstErr(refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "budget": c.Budget == 0, "sample-batch": c.SampleBatch == 0}),
+		checkTolerances(c.RTol, c.ATol), parseFlag(&c.Param, "param", *param, objective.ParseParam, "L, R"))
+	if c.FullResolution = !*downsample; err != nil {
 		return err
 	}
 	if c.Samplers, err = experiment.ParseBenchSamplers(*samplerList); err != nil {
@@ -77,17 +59,13 @@ func runImageBench(args []string, stdout io.Writer) error {
 	if c.Channels, err = model.ParseChannels(*channels); err != nil {
 		return usagef("--channels: %v", err)
 	}
-	for _, s := range strings.Split(*sdes, ",") {
-		k, err := sde.ParseKind(s)
-		if err != nil {
-			return usagef("--sdes: %q: valid are vp, cld, psld", s)
-		}
-		c.SDEs = append(c.SDEs, k)
+	if c.SDEs, err = experiment.ParseSDEs(*sdes); err != nil {
+		return usagef("--sdes: %v", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	table, err := experiment.ImageBench(ctx, c)
-	if errors.Is(err, model.ErrVelocityOnly) {
+	if err = configError(err); errors.Is(err, model.ErrVelocityOnly) {
 		return usagef("--samplers: %v (phasespace train --param R)", err)
 	}
 	if err != nil {

@@ -1,16 +1,19 @@
 package main
 
 import (
-	"encoding/json"
+	"cmp"
 	"errors"
+	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"slices"
+	"strings"
 
+	"phasespace/evaluate"
 	"phasespace/model"
 	"phasespace/sampler"
+	"phasespace/shard"
 )
 
 // warnf prints a warning line to stderr.
@@ -19,11 +22,7 @@ func warnf(format string, a ...any) {
 }
 
 // printJSON writes v as indented JSON.
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+var printJSON = evaluate.WriteJSON
 
 // refuseZeros refuses, as a usage error, the first flag (in name order)
 // given as 0 where the library would read 0 as its default.
@@ -95,3 +94,30 @@ func checkFullScore(lm *model.Loaded, m sampler.Method) error {
 	}
 	return nil
 }
+
+// shardFlags adds --shard and --shards (what: the rows sharded) and
+// returns their shard.Resolve with the environment, errors as usage errors.
+func shardFlags(fs *flag.FlagSet, what string) func() (shard.Spec, string, error) {
+	text := fs.String("shard", "", "compute only shard i/N of the "+what+" into --out DIR/shard-i-of-N, for phasespace merge\n(default: from $SLURM_ARRAY_TASK_ID and $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards)")
+	count := fs.Int("shards", 0, "number of shards N of a Kubernetes Indexed Job ($JOB_COMPLETION_INDEX)")
+	return func() (shard.Spec, string, error) {
+		sh, from, err := shard.Resolve(*text, *count, os.Getenv)
+		if err != nil {
+			return sh, from, usageError{err}
+		}
+		return sh, from, nil
+	}
+}
+
+// configError turns a library's ConfigError (experiment, sampler) into a
+// usage error naming the flag of its field (in lower case, or fieldFlags).
+func configError(err error) error {
+	var ce interface{ FieldError() (string, error) }
+	if errors.As(err, &ce) {
+		field, e := ce.FieldError()
+		return usagef("--%s %v", cmp.Or(fieldFlags[field], strings.ToLower(field)), e)
+	}
+	return err
+}
+
+var fieldFlags = map[string]string{"BPDN": "bpd-n", "TrainThreads": "train-threads", "NumRes": "num-res", "SampleBatch": "sample-batch"}

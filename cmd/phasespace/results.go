@@ -32,6 +32,7 @@ func runResults(args []string, stdout io.Writer) error {
 	fs.Uint64Var(&c.Seed, "seed", 0, "seed")
 	fs.Float64Var(&c.RTol, "rtol", 1e-5, "nll: probability-flow ODE relative tolerance, in (0, 1)")
 	fs.Float64Var(&c.ATol, "atol", 1e-5, "nll: probability-flow ODE absolute tolerance, in (0, 1)")
+	sh := shardFlags(fs, "cells (in table order; the shards share --out)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -40,12 +41,13 @@ func runResults(args []string, stdout io.Writer) error {
 		return err
 	}
 	c.Data = strings.Split(*datasets, ",")
-	for _, s := range strings.Split(*combos, ",") {
-		r, err := experiment.ParseRun(s)
-		if err != nil {
-			return usagef("--runs: %v", err)
-		}
-		c.Runs = append(c.Runs, r)
+	runs, err := experiment.ParseRuns(*combos)
+	if c.Runs = runs; err != nil {
+		return usagef("--runs: %v", err)
+	}
+	var from string
+	if c.Shard, from, err = sh(); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -53,6 +55,6 @@ func runResults(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "table: %s\n", table)
+	fmt.Fprintf(stdout, "table: %s%s\n", table, map[bool]string{true: fmt.Sprintf(" (shard %v from %s: its cells only)", c.Shard, from)}[c.Shard.On()])
 	return nil
 }

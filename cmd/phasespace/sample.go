@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"phasespace/dataset"
@@ -13,6 +14,7 @@ import (
 	"phasespace/sampler"
 	"phasespace/score"
 	"phasespace/sde"
+	"phasespace/shard"
 )
 
 func init() {
@@ -23,8 +25,9 @@ func init() {
 type sampleFlags struct {
 	sdeF                                                *sdeFlags
 	exactName, ckpt, method, out, traj, striding, param string
-	sscsScoreTime, sscsBetaRule                         string
-	nfe, n, order, channels                             int // channels: of a checkpoint's images
+	sscsScoreTime, sscsBetaRule, model                  string
+	nfe, n, order, batch, channels                      int // channels: of a checkpoint's images
+	shard                                               func() (shard.Spec, string, error)
 	seed                                                uint64
 	rtol, atol, eps                                     float64
 	noDenoise                                           bool
@@ -46,11 +49,13 @@ func runSample(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.striding, "striding", "", "em/sscs/gddim time grid: uniform or quadratic (default: quadratic for gddim, uniform for em and sscs)")
 	fs.IntVar(&f.order, "order", 3, "gddim: multistep order 1, 2 or 3 (the first steps warm-start at lower order at no extra NFE)")
 	fs.StringVar(&f.param, "param", "R", "gddim: square root K_t of Σ_t in s = −K_t⁻ᵀε: R (gDDIM's R_t) or L (Cholesky factor)")
-	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, 0.5]")
+	fs.Float64Var(&f.eps, "eps", 1e-3, "smallest forward time ε, in (0, T) (T = 1)")
 	fs.BoolVar(&f.noDenoise, "no-denoise", false, "skip the final denoising step from ε to 0")
 	fs.StringVar(&f.sscsScoreTime, "sscs-score", sampler.DefaultScoreTime.String(), "sscs: time of the score step, midpoint or start (docs/samplers.md, SSCS conventions)")
 	fs.StringVar(&f.sscsBetaRule, "sscs-beta", sampler.DefaultHalfStepBeta.String(), "sscs: β of the two A half-steps, per-half or first-half (docs/samplers.md, SSCS conventions)")
 	fs.StringVar(&f.traj, "trajectories", "", "also draw the phase-space paths (x₁, v₁) of a few samples into this .png")
+	fs.IntVar(&f.batch, "batch", 0, fmt.Sprintf("samples drawn at once (0: %d): memory grows with it, not with --n; ode samples depend on it", sampler.DefaultBatch))
+	f.shard = shardFlags(fs, "samples")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -58,37 +63,16 @@ func runSample(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	paths := make([][][4]float64, 6) // --trajectories draws the first six samples
-	prog := sampler.NewProgress(os.Stderr, cfg)
-	cfg.Callback = func(s sampler.Step) {
-		prog.Step(s)
-		if f.traj != "" {
-			sampler.RecordPaths(paths, s, cfg.Model.Dim())
-		}
+	if sh, from, err := f.shard(); err != nil || sh.On() {
+		return firstErr(err, f.sampleShard(stdout, fs, cfg, sh, from))
 	}
-	x, st, err := sampler.Sample(cfg, f.n)
-	prog.Done()
+	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels, Standardisation: f.std}, cfg, f.n, f.batch)
 	if err != nil {
 		return err
 	}
-	d, write := cfg.Model.Dim(), func(p, t string, x []float64, d int) error { return experiment.WriteSamples(p, t, x, d, f.channels) }
-	if f.std.Invert(x); f.std != nil {
-		write = experiment.WritePoints // in the data's units, any d
-	}
-	title := fmt.Sprintf("%s, %v %v, %d NFE", name, cfg.Process.Kind, cfg.Method, st.NFE)
-	if err := write(f.out, title, x, d); err != nil {
-		return err
-	}
-	wrote := f.out
-	if f.traj != "" {
-		if err := figure.Trajectories(f.traj, title, paths[:min(len(paths), f.n)], 420); err != nil {
-			return err
-		}
-		wrote += " and " + f.traj
-	}
 	fmt.Fprintf(stdout, "sampled %d points of %s with %v %v: %d NFE (%s), %d steps, %v (%.0f samples/s)\n",
 		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, st.Note(cfg), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))
-	fmt.Fprintf(stdout, "wrote %s\n", wrote)
+	fmt.Fprintf(stdout, "wrote %s\n", strings.TrimSuffix(f.out+" and "+f.traj, " and "))
 	return nil
 }
 
@@ -108,17 +92,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 	if err := checkFlags("sample", fs, u); err != nil {
 		return c, "", err
 	}
-	minNFE := 2 // N−1 steps and the denoising step, or N steps without it
-	if f.noDenoise {
-		minNFE = 1
-	}
 	switch {
-	case c.Method == sampler.GDDIM && (f.order < 1 || f.order > 3):
-		return c, "", usagef("--order = %d: want 1, 2 or 3", f.order)
-	case c.Method != sampler.ODE && (f.nfe < minNFE || f.nfe > 1_000_000):
-		return c, "", usagef("--nfe = %d: want %d..1000000 for --sampler %s (N−1 steps plus the denoising step)", f.nfe, minNFE, f.method)
-	case !(f.eps > 0 && f.eps <= 0.5):
-		return c, "", usagef("--eps = %v: want a value in (0, 0.5]", f.eps)
 	case f.out == "":
 		return c, "", usagef("--out is required: a .csv or .png file")
 	case f.traj != "" && !experiment.IsPNG(f.traj):
@@ -138,11 +112,14 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 			parseFlag(&c.SSCSScore, "sscs-score", f.sscsScoreTime, sampler.ParseScoreTime, "midpoint, start"),
 			parseFlag(&c.SSCSBeta, "sscs-beta", f.sscsBetaRule, sampler.ParseHalfStepBeta, "per-half, first-half"))
 	}
-	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows)); err != nil {
+	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows), refuseZeros(map[string]bool{"eps": f.eps == 0})); err != nil {
 		return c, "", err
 	}
 	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
-	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err != nil {
+	if c.Process, c.Model, name, err = f.scoreModel(c.Method); err == nil {
+		err = configError(c.Check(f.n))
+	}
+	if err != nil {
 		return c, "", err
 	}
 	if d := c.Model.Dim(); experiment.IsPNG(f.out) && d != 2 && figure.ImageSide(d/max(f.channels, 1)) == 0 && f.std == nil {
@@ -161,7 +138,8 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		return nil, nil, "", usagef("give one of --exact NAME or --ckpt DIR, not both")
 	case f.exactName != "":
 		p, o, err := f.sdeF.exactScore(f.exactName)
-		return p, o, "exact " + f.exactName, err
+		f.model = "exact " + f.exactName
+		return p, o, f.model, err
 	case f.ckpt != "":
 		lm, err := loadCheckpoint(f.ckpt)
 		if err == nil {
@@ -170,8 +148,22 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		if err != nil {
 			return nil, nil, "", err
 		}
-		f.channels, f.std = lm.Meta.Channels, lm.Standardisation()
+		f.model, f.channels, f.std = lm.Identity(), lm.Meta.Channels, lm.Standardisation()
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
+}
+
+// sampleShard draws the samples of shard sh (from: where it came from)
+// into --out DIR/shard-i-of-N with a manifest, unless that shard is done.
+func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string) error {
+	if f.traj != "" || experiment.IsPNG(f.out) {
+		return usagef("a shard (%s) writes CSV into --out DIR: --out %s and --trajectories do not apply", from, f.out)
+	}
+	m := shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards")}
+	dir, m, skipped, err := experiment.SampleShard(f.out, m, cfg, f.batch, f.std)
+	if err == nil {
+		fmt.Fprintf(stdout, "shard %v (%s): samples [%d, %d) of %d %s in %s\n", sh, from, m.Rows[0], m.Rows[1], f.n, map[bool]string{true: "already done", false: "written"}[skipped], dir)
+	}
+	return err
 }

@@ -1,0 +1,63 @@
+package experiment
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"path/filepath"
+
+	"phasespace/dataset"
+	"phasespace/evaluate"
+	"phasespace/internal/atomicfile"
+	"phasespace/sampler"
+	"phasespace/shard"
+)
+
+// SampleShard draws the samples of shard m.Shard of a run of m.N samples
+// (sampler.SampleChunks in chunks of batch, 0: sampler.DefaultBatch) into
+// shard.Dir(out, m.Shard)/samples.csv and writes the manifest m with its
+// rows and files filled in, unless that shard is already done there
+// (skipped; shard.Run). The shard's rows are shard.Spec.Range of m.N, on
+// the chunk grid for the ODE sampler (whose chunks must be those of the
+// single run), so the merged shards are byte for byte the CSV that
+// SampleFile writes for the whole run; std, if set, maps the samples to a
+// point-file run's units (SampleOutput.Standardisation). It returns the
+// shard's directory and manifest.
+func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int, std *dataset.Standardisation) (dir string, done shard.Manifest, skipped bool, err error) {
+	align := 1
+	if cfg.Method == sampler.ODE {
+		align = cmp.Or(batch, sampler.DefaultBatch)
+	}
+	lo, hi := m.Shard.Range(m.N, align)
+	m.Rows, m.Files, dir = [2]int{lo, hi}, []string{"samples.csv"}, shard.Dir(out, m.Shard)
+	cfg.FirstIndex = lo
+	skipped, err = shard.Run(dir, &m, func() error {
+		_, err := sampleFile(SampleOutput{Path: filepath.Join(dir, "samples.csv"), Standardisation: std}, cfg, hi-lo, batch)
+		return err
+	})
+	return dir, m, skipped, err
+}
+
+// Merge combines the shard directories dirs of one run into out
+// (shard.Merge: the files of a single process, byte for byte) and, for an
+// eval run, writes out/eval.json, the report of the single run as `eval
+// --json` prints it (evaluate.MergeNLL, evaluate.WriteJSON), and returns
+// that report (nil for other commands).
+func Merge(out string, dirs []string) (shard.Manifest, map[string]any, error) {
+	m, parts, err := shard.Merge(out, dirs)
+	if err != nil || m.Command != "eval" {
+		return m, nil, err
+	}
+	res, err := evaluate.MergeNLL(out, parts)
+	var b bytes.Buffer
+	if err == nil {
+		err = evaluate.WriteJSON(&b, res)
+	}
+	if err == nil {
+		err = atomicfile.Write(filepath.Join(out, "eval.json"), b.Bytes())
+	}
+	if err != nil {
+		return m, nil, fmt.Errorf("experiment: %w", err)
+	}
+	return m, res, nil
+}

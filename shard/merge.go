@@ -1,0 +1,96 @@
+package shard
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"phasespace/internal/atomicfile"
+)
+
+// Merge checks that dirs hold every shard of one run exactly once and
+// writes into out (created if needed) each of their files as the single
+// process would have written it: the shards' copies concatenated in shard
+// order (each shard holds its rows in order, and the rows of a run
+// partition 0…N−1). It writes out/manifest.json last, with the zero Spec
+// and rows [0, N). It returns that manifest and the shards' manifests in
+// shard order (for a command that merges its Result records).
+//
+// Errors name the directory: one that is not a finished shard, a shard of
+// another run (other command, model, seed, N, shard count or settings), a
+// shard given twice, a missing shard, and rows that do not join up.
+func Merge(out string, dirs []string) (Manifest, []Manifest, error) {
+	if len(dirs) == 0 {
+		return Manifest{}, nil, fmt.Errorf("shard: no shard directories to merge")
+	}
+	byIndex := map[int]string{}
+	var first Manifest
+	var ms []Manifest
+	for k, dir := range dirs {
+		m, err := Read(dir)
+		if err != nil {
+			return Manifest{}, nil, err
+		}
+		if _, err := check(m.Shard, dir); err != nil && m.Shard.On() {
+			return Manifest{}, nil, err
+		}
+		if k == 0 {
+			first = m
+			if !m.Shard.On() {
+				return Manifest{}, nil, fmt.Errorf("shard: %s is not a shard (shard %q)", dir, m.Shard)
+			}
+			ms = make([]Manifest, m.Shard.Count)
+		} else if f := otherRun(first, m); f != "" {
+			return Manifest{}, nil, fmt.Errorf("shard: %s is a shard of another run than %s: %s", dir, dirs[0], f)
+		}
+		if prev, dup := byIndex[m.Shard.Index]; dup {
+			return Manifest{}, nil, fmt.Errorf("shard: shard %v is given twice: %s and %s", m.Shard, prev, dir)
+		}
+		byIndex[m.Shard.Index] = dir
+		ms[m.Shard.Index] = m
+	}
+	next := 0
+	for i, m := range ms {
+		dir, ok := byIndex[i]
+		if !ok {
+			return Manifest{}, nil, fmt.Errorf("shard: shard %d/%d is missing (expected %s, given %d directories)", i, first.Shard.Count, filepath.Base(Dir("", Spec{i, first.Shard.Count})), len(dirs))
+		}
+		if m.Rows[0] != next || m.Rows[1] < m.Rows[0] {
+			return Manifest{}, nil, fmt.Errorf("shard: %s holds rows %d…%d, want rows from %d", dir, m.Rows[0], m.Rows[1]-1, next)
+		}
+		next = m.Rows[1]
+	}
+	if next != first.N {
+		return Manifest{}, nil, fmt.Errorf("shard: the shards hold rows 0…%d of n = %d", next-1, first.N)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return Manifest{}, nil, fmt.Errorf("shard: %w", err)
+	}
+	for _, name := range first.Files {
+		err := atomicfile.WriteFunc(filepath.Join(out, name), func(w io.Writer) error {
+			for i := range ms {
+				if err := appendFile(w, filepath.Join(byIndex[i], name)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return Manifest{}, nil, fmt.Errorf("shard: %w", err)
+		}
+	}
+	merged := first
+	merged.Shard, merged.Rows, merged.Result = Spec{}, [2]int{0, first.N}, nil
+	return merged, ms, merged.Write(out)
+}
+
+func appendFile(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
