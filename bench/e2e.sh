@@ -41,18 +41,7 @@ MLP_N=${MLP_N:-10000}
 UNET_N=${UNET_N:-256}
 TORCH_THREADS=${TORCH_THREADS:-"1 2"}
 ROWS=${ROWS:-"train-mlp train-unet sample-mlp sample-unet"}
-PY=/usr/bin/python3 # not pyenv's python3, which lacks Debian's torch
-
-if ! "$PY" -c 'import torch' 2>/dev/null; then
-	echo "installing python3-torch (several minutes)..." >&2
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-torch
-fi
-# Debian's torch calls the system BLAS; without OpenBLAS that is the
-# reference BLAS and PyTorch would be ~20× slower than it can be.
-if ! ls /usr/lib/x86_64-linux-gnu/libopenblas*.so* >/dev/null 2>&1; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y libopenblas0-pthread ||
-		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libopenblas0-pthread; }
-fi
+source bench/torch_setup.sh # (from the repository root) sets PY, installs torch and OpenBLAS if missing
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

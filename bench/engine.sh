@@ -19,19 +19,7 @@ MLP_STEPS=${MLP_STEPS:-50}
 UNET_STEPS=${UNET_STEPS:-3}
 WARMUP=${WARMUP:-2}
 MODELS=${MODELS:-"mlp unet"}
-PY=/usr/bin/python3 # not pyenv's python3, which lacks Debian's torch
-
-if ! "$PY" -c 'import torch' 2>/dev/null; then
-	echo "installing python3-torch (several minutes)..." >&2
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-torch
-fi
-# Debian's torch calls the system BLAS (libblas.so.3); without OpenBLAS that
-# is the reference BLAS and PyTorch would be ~20× slower than it can be.
-if ! ls /usr/lib/x86_64-linux-gnu/libopenblas*.so* >/dev/null 2>&1; then
-	echo "installing libopenblas0-pthread for a fair PyTorch baseline..." >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y libopenblas0-pthread ||
-		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libopenblas0-pthread; }
-fi
+source bench/torch_setup.sh # (from the repository root) sets PY, installs torch and OpenBLAS if missing
 
 bin=$(mktemp -d)/enginebench
 go build -o "$bin" ./nn/cmd/enginebench
