@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"phasespace/dataset"
@@ -83,6 +85,13 @@ type SampleOutput struct {
 // replaced. Errors are those of SampleChunks, WriteSamples and
 // figure.Trajectories.
 func SampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+	for _, p := range []string{o.Path, o.Trajectories} {
+		if dir := filepath.Dir(p); p != "" {
+			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return sampler.Stats{}, fmt.Errorf("experiment: writing samples to %s: directory %s does not exist (nothing was sampled)", p, dir)
+			}
+		}
+	}
 	paths := make([][][4]float64, min(6, n))
 	prog := sampler.NewProgress(cmp.Or(o.Progress, io.Discard), cfg)
 	cfg.Callback = func(s sampler.Step) {

@@ -170,3 +170,16 @@ func TestSampleCommandUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// --out into a directory that does not exist fails before any sampling, with
+// a message naming the directory (not a temporary file), and creates nothing.
+func TestSampleOutMissingDirFailsBeforeSampling(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "missing")
+	code, stdout, errs := runCLI(t, "sample", "--exact", "diamond", "--n", "10", "--nfe", "20", "--out", filepath.Join(dir, "x.csv"))
+	if code != 1 || !strings.Contains(errs, "directory "+dir+" does not exist (nothing was sampled)") || strings.Contains(errs, ".tmp-") || stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and the missing directory named before sampling", code, stdout, errs)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("%s was created", dir)
+	}
+}
