@@ -247,22 +247,3 @@ func TestLoadedSample(t *testing.T) {
 		t.Error("EM with 1 NFE accepted")
 	}
 }
-
-// Each kind's default objective, explicit names, and HSM refused for VP.
-func TestObjectiveFor(t *testing.T) {
-	for _, c := range []struct {
-		kind sde.Kind
-		name string
-		want sde.Objective
-		err  bool
-	}{
-		{sde.CLD, "", sde.HSM, false}, {sde.PSLD, "", sde.HSM, false}, {sde.VP, "", sde.DSM, false},
-		{sde.CLD, "dsm", sde.DSM, false}, {sde.VP, "dsm", sde.DSM, false},
-		{sde.VP, "hsm", 0, true}, {sde.CLD, "xsm", 0, true},
-	} {
-		got, err := ObjectiveFor(c.kind, c.name)
-		if got != c.want || (err != nil) != c.err {
-			t.Errorf("ObjectiveFor(%v, %q) = %v, %v; want %v, error %v", c.kind, c.name, got, err, c.want, c.err)
-		}
-	}
-}

@@ -115,24 +115,3 @@ func (s SDESpec) Process() (*sde.Process, error) {
 	}
 	return p, nil
 }
-
-// ObjectiveFor parses the name of a score-matching objective for a process
-// of the given kind: "" is the kind's default (HSM for CLD and PSLD, DSM
-// for VP, docs/method.md), and HSM, which perturbs only the velocity, is
-// refused for VP, which has none.
-func ObjectiveFor(kind sde.Kind, name string) (sde.Objective, error) {
-	if name == "" {
-		if kind == sde.VP {
-			return sde.DSM, nil
-		}
-		return sde.HSM, nil
-	}
-	obj, err := sde.ParseObjective(name)
-	if err != nil {
-		return 0, fmt.Errorf("model: %w", err)
-	}
-	if kind == sde.VP && obj == sde.HSM {
-		return 0, fmt.Errorf("model: objective hsm needs a velocity: valid for cld and psld; vp uses dsm")
-	}
-	return obj, nil
-}

@@ -84,8 +84,8 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("objective: unknown objective %d (valid: hsm, dsm)", int(c.Objective))
 	}
-	if c.Process.Order() == 1 && c.objective() == sde.HSM {
-		return fmt.Errorf("objective: hsm needs a velocity; vp supports dsm only")
+	if err := c.checkObjective(); err != nil {
+		return err
 	}
 	switch c.Weighting {
 	case 0, WeightEps, WeightML:
@@ -118,6 +118,33 @@ func (c *Config) EffectiveWeighting() Weighting { return c.weighting() }
 
 // EffectiveLossEps is LossEps with 0 replaced by DefaultLossEps.
 func (c *Config) EffectiveLossEps() float64 { return c.lossEps() }
+
+// ObjectiveFor parses the name of a score-matching objective for the
+// process p (sde.ParseObjective): "" is what a zero Config.Objective means
+// for p (HSM for CLD and PSLD, DSM for VP), and HSM, which perturbs only
+// the velocity, is refused for a first-order process, which has none.
+func ObjectiveFor(p *sde.Process, name string) (sde.Objective, error) {
+	c := Config{Process: p}
+	if name != "" {
+		obj, err := sde.ParseObjective(name)
+		if err != nil {
+			return 0, fmt.Errorf("objective: %w", err)
+		}
+		c.Objective = obj
+	}
+	if err := c.checkObjective(); err != nil {
+		return 0, err
+	}
+	return c.objective(), nil
+}
+
+// checkObjective refuses HSM for a first-order process.
+func (c *Config) checkObjective() error {
+	if c.Process.Order() == 1 && c.objective() == sde.HSM {
+		return fmt.Errorf("objective: hsm needs a velocity; vp supports dsm only")
+	}
+	return nil
+}
 
 func (c *Config) objective() sde.Objective {
 	if c.Objective != 0 {

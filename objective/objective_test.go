@@ -541,3 +541,31 @@ func TestUnknownKindIsRefused(t *testing.T) {
 		}()
 	}
 }
+
+// Each process's default objective, explicit names, and HSM refused for VP,
+// with the rule Config.Validate applies.
+func TestObjectiveFor(t *testing.T) {
+	vp, _ := sde.NewVP(sde.DefaultVP())
+	cld, _ := sde.NewCLD(sde.DefaultCLD())
+	psld, _ := sde.NewPSLD(sde.DefaultPSLD())
+	for _, c := range []struct {
+		p    *sde.Process
+		name string
+		want sde.Objective
+		err  bool
+	}{
+		{cld, "", sde.HSM, false}, {psld, "", sde.HSM, false}, {vp, "", sde.DSM, false},
+		{cld, "dsm", sde.DSM, false}, {vp, "dsm", sde.DSM, false},
+		{vp, "hsm", 0, true}, {cld, "xsm", 0, true},
+	} {
+		got, err := ObjectiveFor(c.p, c.name)
+		if got != c.want || (err != nil) != c.err {
+			t.Errorf("ObjectiveFor(%v, %q) = %v, %v; want %v, error %v", c.p.Kind, c.name, got, err, c.want, c.err)
+		}
+		if err == nil {
+			if verr := (&Config{Process: c.p, Objective: got}).Validate(); verr != nil {
+				t.Errorf("ObjectiveFor(%v, %q) = %v, which Validate refuses: %v", c.p.Kind, c.name, got, verr)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"phasespace/exact"
 	"phasespace/model"
+	"phasespace/objective"
 	"phasespace/sde"
 	"phasespace/toy"
 )
@@ -63,15 +64,15 @@ func (f *sdeFlags) build() (*sde.Process, sde.Objective, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	obj, err := model.ObjectiveFor(kind, f.objective)
-	if err != nil {
-		return nil, 0, usagef("--objective: %v", err)
-	}
 	spec := f.spec
 	spec.Kind = kind
 	p, err := spec.Process()
 	if err != nil {
 		return nil, 0, usageError{err}
+	}
+	obj, err := objective.ObjectiveFor(p, f.objective)
+	if err != nil {
+		return nil, 0, usagef("--objective: %v", err)
 	}
 	return p, obj, nil
 }
