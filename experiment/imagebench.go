@@ -21,7 +21,6 @@ import (
 	"phasespace/internal/atomicfile"
 	"phasespace/likelihood"
 	"phasespace/model"
-	"phasespace/objective"
 	"phasespace/sampler"
 	"phasespace/sde"
 	"phasespace/train"
@@ -125,9 +124,9 @@ type ImageBenchConfig struct {
 	// A step cap equal to the steps a quiet run reaches within the budget
 	// makes a run on a busy machine do the same work.
 	Steps int64
-	// Param is what the phase-space networks predict (0: objective.ParamL;
-	// ParamR for the gDDIM columns of CLD).
-	Param        objective.Param
+	// Param is what the phase-space networks predict (0: sde.FactorL;
+	// sde.FactorR for the gDDIM columns of CLD).
+	Param        sde.Factor
 	TrainThreads int     // threads while training (0: GOMAXPROCS)
 	Channels     []int   // U-Net widths per level (nil: 32, 64)
 	NumRes       int     // U-Net residual blocks per level (0: 1)

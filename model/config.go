@@ -73,9 +73,9 @@ type Config struct {
 	NoMixedScore bool
 	LossEps      float64 // smallest training time (0: objective.DefaultLossEps)
 	ImportanceT  bool    // importance-sample t (WeightML only)
-	// Param is the score parameterisation (0: objective.ParamL). VP has
+	// Param is the score parameterisation (0: sde.FactorL). VP has
 	// only one (R_t = σ_t), recorded as L.
-	Param objective.Param
+	Param sde.Factor
 
 	Net Net
 
@@ -166,12 +166,12 @@ func Setup(c Config) (*Run, error) {
 	param := c.Param
 	switch {
 	case param == 0, p.Kind == sde.VP:
-		param = objective.ParamL // VP: R_t = σ_t, the same model
-	case param != objective.ParamL && param != objective.ParamR:
-		return nil, fmt.Errorf("model: Param = %v: valid are objective.ParamL, objective.ParamR", param)
+		param = sde.FactorL // VP: R_t = σ_t, the same model
+	case param != sde.FactorL && param != sde.FactorR:
+		return nil, fmt.Errorf("model: Param = %v: valid are sde.FactorL, sde.FactorR", param)
 	}
 	oc := &objective.Config{Process: p, Objective: c.Objective, Weighting: c.Weighting, Param: param,
-		MixedScore: !c.NoMixedScore && p.Kind == sde.CLD && param == objective.ParamL, LossEps: c.LossEps, ImportanceT: c.ImportanceT}
+		MixedScore: !c.NoMixedScore && p.Kind == sde.CLD && param == sde.FactorL, LossEps: c.LossEps, ImportanceT: c.ImportanceT}
 	if err := oc.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}

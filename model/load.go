@@ -171,8 +171,8 @@ func (l *Loaded) PointSet(path string) (*dataset.PointSet, error) {
 
 // ErrVelocityOnly is wrapped by CheckSampler's error for a sampler that
 // needs the full score (gDDIM: ε̂ = −R_tᵀs mixes ∇ₓ and ∇ᵥ) and a model
-// that predicts only the velocity score (CLD under objective.ParamL, PSLD
-// with Γ = 0 under ParamL): train with objective.ParamR.
+// that predicts only the velocity score (CLD under sde.FactorL, PSLD
+// with Γ = 0 under ParamL): train with sde.FactorR.
 var ErrVelocityOnly = errors.New("model: the sampler needs the full score and the model predicts only the velocity score")
 
 // CheckSampler reports an error wrapping ErrVelocityOnly when method needs

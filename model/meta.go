@@ -145,13 +145,13 @@ func (m Meta) DataOptions() dataset.Options {
 	return dataset.Options{Subset: m.Subset, Downsample: m.Downsample, ImageSize: m.ImageSize}
 }
 
-// Parameterisation returns the run's parameterisation (objective.ParamL
+// Parameterisation returns the run's parameterisation (sde.FactorL
 // when none is recorded).
-func (m Meta) Parameterisation() (objective.Param, error) {
+func (m Meta) Parameterisation() (sde.Factor, error) {
 	if m.Param == "" {
-		return objective.ParamL, nil
+		return sde.FactorL, nil
 	}
-	p, err := objective.ParseParam(m.Param)
+	p, err := sde.ParseFactor(m.Param)
 	if err != nil {
 		return 0, fmt.Errorf("model: %w", err)
 	}
@@ -181,9 +181,9 @@ func (m Meta) objectiveConfig() (*objective.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	par := objective.ParamL
+	par := sde.FactorL
 	if m.Param != "" {
-		if par, err = objective.ParseParam(m.Param); err != nil {
+		if par, err = sde.ParseFactor(m.Param); err != nil {
 			return nil, err
 		}
 	}

@@ -103,7 +103,7 @@ func TestMetaJSONNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := om.Parameterisation(); p != objective.ParamL || oc.Process.Kind != sde.PSLD || oc.Process.Nu != 4.01 || oc.EffectiveObjective() != sde.DSM {
+	if p, _ := om.Parameterisation(); p != sde.FactorL || oc.Process.Kind != sde.PSLD || oc.Process.Nu != 4.01 || oc.EffectiveObjective() != sde.DSM {
 		t.Errorf("old description: param %v, process %+v, objective %v", p, oc.Process, oc.EffectiveObjective())
 	}
 }

@@ -1,7 +1,7 @@
 // Package objective turns a forward SDE into training targets for a score
 // network and back: denoising and hybrid score matching (DSM, HSM), the
 // papers' score parameterisations (CLD's mixed score, PSLD's −L⁻ᵀε_θ, VP's
-// −ε_θ/σ_t) or the full ε under gDDIM's R_t (ParamR: s = −R_t⁻ᵀε_θ), the `eps` (λ = ℓ_t⁻², sample quality) and `ml` (λ = ½GGᵀ,
+// −ε_θ/σ_t) or the full ε under gDDIM's R_t (sde.FactorR: s = −R_t⁻ᵀε_θ), the `eps` (λ = ℓ_t⁻², sample quality) and `ml` (λ = ½GGᵀ,
 // likelihood) weightings, and importance sampling of t for `ml`.
 //
 // Everything here is float64 maths around a float32 network: Prepare builds

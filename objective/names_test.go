@@ -23,8 +23,6 @@ func TestEnumNames(t *testing.T) {
 	cases := []enumCase{
 		{"Weighting", []fmt.Stringer{WeightEps, WeightML}, func(s string) (fmt.Stringer, error) { return ParseWeighting(s) },
 			[]fmt.Stringer{Weighting(0), Weighting(3)}, "eps, ml"},
-		{"Param", []fmt.Stringer{ParamL, ParamR}, func(s string) (fmt.Stringer, error) { return ParseParam(s) },
-			[]fmt.Stringer{Param(0), Param(3)}, "valid: L"},
 	}
 	for _, c := range cases {
 		for _, v := range c.valid {

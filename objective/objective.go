@@ -10,7 +10,7 @@ import (
 type Weighting int
 
 const (
-	// WeightEps is λ = ℓ_t⁻² (CLD), σ_t² (VP), ‖ε_θ − ε‖² (PSLD; ParamR
+	// WeightEps is λ = ℓ_t⁻² (CLD), σ_t² (VP), ‖ε_θ − ε‖² (PSLD; sde.FactorR
 	// over both parts): the sample-quality setting of all shipped
 	// configurations.
 	WeightEps Weighting = iota + 1
@@ -52,10 +52,36 @@ type Config struct {
 	// Weighting is WeightEps or WeightML; 0 means WeightEps.
 	Weighting Weighting
 	// MixedScore adds CLD's analytic Gaussian part −v/Σᵛᵛ_HSM to the score
-	// (ignored for VP and PSLD under ParamL; an error with ParamR).
+	// (ignored for VP and PSLD under sde.FactorL; an error with sde.FactorR).
 	MixedScore bool
-	// Param is ParamL or ParamR (see Param); 0 means ParamL.
-	Param Param
+	// Param selects how the network output is mapped to the score; 0 means
+	// sde.FactorL.
+	//
+	// sde.FactorL is each process's own parameterisation (the default): VP predicts
+	// ε under σ_t (s = −ε_θ/σ_t), CLD only the velocity part, s_v = −ℓ_t·ε_θ
+	// (ℓ_t = sde.Kernel.Ell, plus −v/Σᵛᵛ with Config.MixedScore) and s_x = 0,
+	// PSLD ε under the HSM Cholesky factor L_t (s = −L_t⁻ᵀ ε_θ, the x part
+	// only when Γ > 0).
+	//
+	// sde.FactorR learns the full ε under gDDIM's square root K_t = R_t of the
+	// perturbation covariance (Zhang, Tao & Chen, ICLR 2023, Eq. 17; see
+	// sde.RFactor and docs/method.md): for CLD and PSLD the network outputs
+	// (ε̂ˣ, ε̂ᵛ) per coordinate, 2d values, and
+	//
+	//	s = −R_t⁻ᵀ ε̂,   R_t R_tᵀ = Σ_t,
+	//
+	// so both the position and the velocity score are learned. R_t is the R
+	// factor of the HSM kernel (initial covariance diag(0, γM) for CLD,
+	// diag(0, κM) for PSLD) whatever the training objective, as sde.FactorL uses
+	// the HSM Cholesky factor for PSLD and the HSM Σᵛᵛ for CLD's mixed score:
+	// the model describes the data's velocity law, which HSM assumes, and a
+	// DSM-trained model is read with the same map. Concretely R_t = L_t·Q(θ_t)
+	// with L_t the Cholesky factor of the HSM kernel covariance including
+	// Process.NumericalEps and θ_t the angle of sde.RFactor (R_t Rᵀ_t = Σ_t of
+	// Process.Kernel(t, HSM) exactly). For VP, R_t = σ_t and sde.FactorR is the same
+	// model as sde.FactorL (the output is already the full ε); the CLI accepts
+	// --param for CLD and PSLD only. sde.FactorR excludes Config.MixedScore.
+	Param sde.Factor
 	// LossEps is the smallest training time: t ~ U[LossEps, 1]; 0 means 1e-5.
 	LossEps float64
 	// ImportanceT samples t from a proposal ∝ ½tr(GGᵀΣ_t⁻¹) and reweights
@@ -93,11 +119,11 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("objective: unknown weighting %d (valid: eps, ml)", int(c.Weighting))
 	}
 	switch c.Param {
-	case 0, ParamL, ParamR:
+	case 0, sde.FactorL, sde.FactorR:
 	default:
 		return fmt.Errorf("objective: unknown parameterisation %d (valid: L, R)", int(c.Param))
 	}
-	if c.param() == ParamR && c.MixedScore {
+	if c.param() == sde.FactorR && c.MixedScore {
 		return fmt.Errorf("objective: the mixed score is part of CLD's L parameterisation; R learns the full ε (turn the mixed score off)")
 	}
 	if eps := c.lossEps(); !(eps > 0 && eps < 1) {
@@ -173,9 +199,9 @@ func (c *Config) lossEps() float64 {
 // InDim is the network input width for data dimension d: d (VP) or 2d.
 func (c *Config) InDim(d int) int { return c.Process.Order() * d }
 
-// OutDim is the network output width for data dimension d. ParamL: d for
+// OutDim is the network output width for data dimension d. sde.FactorL: d for
 // VP and CLD (the velocity score) and for PSLD with Γ = 0; 2d for PSLD with
-// Γ > 0. ParamR: 2d for CLD and PSLD (ε̂ˣ then ε̂ᵛ), d for VP.
+// Γ > 0. sde.FactorR: 2d for CLD and PSLD (ε̂ˣ then ε̂ᵛ), d for VP.
 func (c *Config) OutDim(d int) int {
 	if c.full() || c.Process.Kind == sde.PSLD && c.Process.Friction > 0 {
 		return 2 * d
@@ -186,8 +212,8 @@ func (c *Config) OutDim(d int) int {
 // paramAt holds the affine map o ↦ s at one time, per coordinate.
 type paramAt struct {
 	kind sde.Kind
-	both bool // PSLD with an x output, or ParamR
-	// ParamR (CLD, PSLD): s = −R⁻ᵀo, o* = −Rᵀs*, loss form R⁻¹HR⁻ᵀ.
+	both bool // PSLD with an x output, or sde.FactorR
+	// sde.FactorR (CLD, PSLD): s = −R⁻ᵀo, o* = −Rᵀs*, loss form R⁻¹HR⁻ᵀ.
 	full    bool
 	r, rinv sde.Mat2
 	gxv     float64 // off-diagonal of ½GGᵀ(t)

@@ -25,12 +25,12 @@ func configs(t *testing.T) []*Config {
 				&Config{Process: cld, Objective: o, Weighting: w, MixedScore: false, LossEps: 1e-3},
 				&Config{Process: psld, Objective: o, Weighting: w, LossEps: 1e-3},
 				&Config{Process: psld0, Objective: o, Weighting: w, LossEps: 1e-3},
-				&Config{Process: cld, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3},
-				&Config{Process: psld, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3},
-				&Config{Process: psld0, Objective: o, Weighting: w, Param: ParamR, LossEps: 1e-3})
+				&Config{Process: cld, Objective: o, Weighting: w, Param: sde.FactorR, LossEps: 1e-3},
+				&Config{Process: psld, Objective: o, Weighting: w, Param: sde.FactorR, LossEps: 1e-3},
+				&Config{Process: psld0, Objective: o, Weighting: w, Param: sde.FactorR, LossEps: 1e-3})
 		}
 	}
-	out = append(out, &Config{Process: cld, Objective: sde.DSM, Weighting: WeightML, Param: ParamR, LossEps: 1e-3, ImportanceT: true})
+	out = append(out, &Config{Process: cld, Objective: sde.DSM, Weighting: WeightML, Param: sde.FactorR, LossEps: 1e-3, ImportanceT: true})
 	for _, c := range out {
 		if err := c.Validate(); err != nil {
 			t.Fatal(err)
@@ -139,7 +139,7 @@ func TestOracleOutputIsStationaryPointOfTheLoss(t *testing.T) {
 		data.SampleOne(x0[i*d:(i+1)*d], r)
 	}
 	for _, c := range configs(t) {
-		if c.Param == ParamR {
+		if c.Param == sde.FactorR {
 			continue // TestParamRLossIsStationaryAtTheExactEps, with an independent R
 		}
 		o, _ := exact.New(c.Process, data)
@@ -444,7 +444,7 @@ func TestScoreVJPMatchesFiniteDifferences(t *testing.T) {
 }
 
 // Zero fields mean the documented defaults (hsm for CLD and PSLD, dsm for
-// VP, eps weighting, loss eps 1e-5, ParamL): Prepare on a Config that was never
+// VP, eps weighting, loss eps 1e-5, sde.FactorL): Prepare on a Config that was never
 // validated builds bit-identical batches (times, inputs, targets, loss) to
 // one with the defaults written out, and neither Validate nor Prepare
 // changes the caller's fields. Unknown kinds are errors.
@@ -458,7 +458,7 @@ func TestZeroFieldsMeanDefaultsAndAreNotFilledIn(t *testing.T) {
 		obj sde.Objective
 	}{{vp, sde.DSM}, {cld, sde.HSM}, {psld, sde.HSM}} {
 		zero := &Config{Process: tc.p}
-		full := &Config{Process: tc.p, Objective: tc.obj, Weighting: WeightEps, LossEps: 1e-5, Param: ParamL}
+		full := &Config{Process: tc.p, Objective: tc.obj, Weighting: WeightEps, LossEps: 1e-5, Param: sde.FactorL}
 		if err := zero.Validate(); err != nil {
 			t.Fatalf("%v: %v", tc.p, err)
 		}

@@ -2,26 +2,25 @@ package objective
 
 import (
 	"math"
-	"strings"
 	"testing"
 
 	"phasespace/exact"
 	"phasespace/sde"
 )
 
-// rConfigs are the ParamR configurations: CLD, PSLD (Γ > 0) and PSLD with
+// rConfigs are the sde.FactorR configurations: CLD, PSLD (Γ > 0) and PSLD with
 // Γ = 0, each under HSM and DSM and both weightings, and one with
 // importance-sampled t.
 func rConfigs(t *testing.T) []*Config {
 	t.Helper()
 	var out []*Config
 	for _, c := range configs(t) {
-		if c.Param == ParamR {
+		if c.Param == sde.FactorR {
 			out = append(out, c)
 		}
 	}
 	if len(out) != 13 {
-		t.Fatalf("%d ParamR configurations, want 13", len(out))
+		t.Fatalf("%d sde.FactorR configurations, want 13", len(out))
 	}
 	return out
 }
@@ -319,7 +318,7 @@ func TestParamRLossEqualsScoreSpaceLoss(t *testing.T) {
 	}
 }
 
-// Widths, the VP case (R = σ_t: the same model as ParamL), which models
+// Widths, the VP case (R = σ_t: the same model as sde.FactorL), which models
 // provide the full score, parsing and the errors.
 func TestParamRDimensionsAndErrors(t *testing.T) {
 	vp, _ := sde.NewVP(sde.DefaultVP())
@@ -328,15 +327,15 @@ func TestParamRDimensionsAndErrors(t *testing.T) {
 	psld0, _ := sde.NewPSLD(sde.PSLDConfig{Schedule: sde.Schedule{Beta0: 8}, Gamma: 0, Nu: 4, Kappa: 0.04, NumericalEps: 1e-6})
 	for _, tc := range []struct {
 		p            *sde.Process
-		param        Param
+		param        sde.Factor
 		in, out      int
 		full         bool
 		defaultParam bool
 	}{
-		{vp, 0, 3, 3, true, true}, {vp, ParamR, 3, 3, true, false},
-		{cld, 0, 6, 3, false, true}, {cld, ParamL, 6, 3, false, false}, {cld, ParamR, 6, 6, true, false},
-		{psld, ParamL, 6, 6, true, false}, {psld, ParamR, 6, 6, true, false},
-		{psld0, ParamL, 6, 3, false, false}, {psld0, ParamR, 6, 6, true, false},
+		{vp, 0, 3, 3, true, true}, {vp, sde.FactorR, 3, 3, true, false},
+		{cld, 0, 6, 3, false, true}, {cld, sde.FactorL, 6, 3, false, false}, {cld, sde.FactorR, 6, 6, true, false},
+		{psld, sde.FactorL, 6, 6, true, false}, {psld, sde.FactorR, 6, 6, true, false},
+		{psld0, sde.FactorL, 6, 3, false, false}, {psld0, sde.FactorR, 6, 6, true, false},
 	} {
 		c := &Config{Process: tc.p, Param: tc.param}
 		if err := c.Validate(); err != nil {
@@ -345,40 +344,28 @@ func TestParamRDimensionsAndErrors(t *testing.T) {
 		if c.InDim(3) != tc.in || c.OutDim(3) != tc.out || c.FullScore() != tc.full {
 			t.Errorf("%v param %v: InDim %d OutDim %d FullScore %v, want %d %d %v", tc.p, tc.param, c.InDim(3), c.OutDim(3), c.FullScore(), tc.in, tc.out, tc.full)
 		}
-		if want := map[bool]Param{true: ParamL, false: tc.param}[tc.defaultParam]; c.EffectiveParam() != want || c.Param != tc.param {
+		if want := map[bool]sde.Factor{true: sde.FactorL, false: tc.param}[tc.defaultParam]; c.EffectiveParam() != want || c.Param != tc.param {
 			t.Errorf("%v: EffectiveParam %v (field %v), want %v", tc.p, c.EffectiveParam(), c.Param, want)
 		}
 	}
-	// VP: ParamR prepares the same batch as ParamL.
+	// VP: sde.FactorR prepares the same batch as sde.FactorL.
 	x0 := []float64{0.3, -1.2, 2, 0.5}
 	var bl, br Batch
 	if err := (&Config{Process: vp}).Prepare(&bl, x0, 2, 1, 3); err != nil {
 		t.Fatal(err)
 	}
-	if err := (&Config{Process: vp, Param: ParamR}).Prepare(&br, x0, 2, 1, 3); err != nil {
+	if err := (&Config{Process: vp, Param: sde.FactorR}).Prepare(&br, x0, 2, 1, 3); err != nil {
 		t.Fatal(err)
 	}
 	for i := range bl.Target {
 		if bl.Target[i] != br.Target[i] || bl.Input[i] != br.Input[i] {
-			t.Fatalf("vp: ParamR batch differs from ParamL at %d", i)
+			t.Fatalf("vp: sde.FactorR batch differs from sde.FactorL at %d", i)
 		}
-	}
-	for _, s := range []string{"L", "l", "R", "r"} {
-		p, err := ParseParam(s)
-		if err != nil || p.String() != strings.ToUpper(s) {
-			t.Errorf("ParseParam(%q) = %v, %v", s, p, err)
-		}
-	}
-	if _, err := ParseParam("K"); err == nil || !strings.Contains(err.Error(), "valid: L") {
-		t.Errorf("ParseParam(K): %v", err)
-	}
-	if Param(7).String() != "Param(7)" {
-		t.Errorf("Param(7).String() = %q", Param(7).String())
 	}
 	for _, bad := range []*Config{
 		{Process: cld, Param: 7},
-		{Process: cld, Param: ParamR, MixedScore: true},
-		{Process: psld, Param: ParamR, MixedScore: true},
+		{Process: cld, Param: sde.FactorR, MixedScore: true},
+		{Process: psld, Param: sde.FactorR, MixedScore: true},
 	} {
 		if err := bad.Validate(); err == nil {
 			t.Errorf("%+v accepted", *bad)

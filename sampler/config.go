@@ -189,8 +189,8 @@ type Config struct {
 	// evaluations. It must be 0 for the other methods.
 	Order int
 	// Param is gDDIM's square root K_t of Σ_t in s = −K_t⁻ᵀε (default
-	// ParamR). It must be 0 for the other methods.
-	Param Param
+	// sde.FactorR). It must be 0 for the other methods.
+	Param sde.Factor
 	Eps   float64 // smallest forward time ε (default 1e-3)
 	// NoDenoise turns off the final denoising step (on by default: one
 	// deterministic Euler step of the reverse-SDE drift from ε to 0,
@@ -321,10 +321,10 @@ func (c *Config) normalize(n int) error {
 			return &ConfigError{Field: "Order", Err: fmt.Errorf("= %d: want 1, 2 or 3 for gddim", c.Order)}
 		}
 		if c.Param == 0 {
-			c.Param = ParamR
+			c.Param = sde.FactorR
 		}
-		if c.Param != ParamR && c.Param != ParamL {
-			return fmt.Errorf("sampler: gddim parameterisation %v, want ParamR or ParamL", c.Param)
+		if c.Param != sde.FactorR && c.Param != sde.FactorL {
+			return fmt.Errorf("sampler: gddim parameterisation %v, want R (sde.FactorR) or L (sde.FactorL)", c.Param)
 		}
 	default:
 		return fmt.Errorf("sampler: method %v, want EM, SSCS, ODE or GDDIM", c.Method)

@@ -10,42 +10,6 @@ import (
 	"phasespace/sde"
 )
 
-// Param selects the square root K_t of Σ_t in gDDIM's score
-// parameterisation s = −K_t⁻ᵀ ε.
-type Param int
-
-const (
-	// ParamR is gDDIM's R_t (sde.RFactor): dR/dt = F R + ½GGᵀR⁻ᵀ, R Rᵀ = Σ_t,
-	// for which ε is constant along the probability-flow ODE when the data
-	// are a single point (the default).
-	ParamR Param = iota + 1
-	// ParamL is the lower Cholesky factor L_t of Σ_t.
-	ParamL
-)
-
-// String returns "R" or "L".
-func (p Param) String() string {
-	switch p {
-	case ParamR:
-		return "R"
-	case ParamL:
-		return "L"
-	}
-	return fmt.Sprintf("Param(%d)", int(p))
-}
-
-// ParseParam maps "R" and "L" to a Param.
-// Any other string is an error naming the valid values (R, L).
-func ParseParam(s string) (Param, error) {
-	switch s {
-	case "R":
-		return ParamR, nil
-	case "L":
-		return ParamL, nil
-	}
-	return 0, fmt.Errorf("sampler: unknown gDDIM parameterisation %q (valid: R, L)", s)
-}
-
 // Default and largest gDDIM orders.
 const (
 	defaultGDDIMOrder = 3
@@ -103,7 +67,7 @@ type planKey struct {
 	steps    int
 	eps      float64
 	order    int
-	param    Param
+	param    sde.Factor
 }
 
 // coefCache holds the coefficients of recently used grids and the R tables
@@ -163,14 +127,14 @@ func newGDDIM(c *Config, b *batch) (*gddim, error) {
 
 // buildPlan computes K at the grid times and the step coefficients for the
 // grid t (t[0] = T > … > t[K] = ε).
-func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan, error) {
+func buildPlan(p *sde.Process, t []float64, order int, param sde.Factor) (*gddimPlan, error) {
 	rf, err := rFactorOf(p)
 	if err != nil {
 		return nil, err
 	}
 	sig0 := p.InitialCov(sde.HSM)
 	kAt := func(tau float64) (sde.Mat2, error) {
-		if param == ParamR {
+		if param == sde.FactorR {
 			return rf.At(tau)
 		}
 		l, err := sde.Cholesky(p.Cov(tau, sig0), p.Order())
@@ -197,7 +161,7 @@ func buildPlan(p *sde.Process, t []float64, order int, param Param) (*gddimPlan,
 		psi := p.Propagator(s, tt)
 		pl.psi[k-1] = psi
 		cs := make([]sde.Mat2, m)
-		if param == ParamR {
+		if param == sde.FactorR {
 			rt, err := kAt(tt)
 			if err != nil {
 				return nil, err

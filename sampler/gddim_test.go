@@ -107,7 +107,7 @@ func TestGDDIMSinglePointExact(t *testing.T) {
 			t.Errorf("%v: one R step vs flow map: relative error %.3g > 1e-10", p.Kind, e)
 		}
 		lc := base
-		lc.Param = ParamL
+		lc.Param = sde.FactorL
 		xp, vp, x, v = runStates(t, lc, n)
 		eL, eLn := errs(xp, vp, x, v)
 		t.Logf("%v: one L step vs flow map: error %.3g of the state, %.3g of the noise part", p.Kind, eL, eLn)
@@ -133,7 +133,7 @@ func TestGDDIMVPIsDDIM(t *testing.T) {
 	p := processes(t)[0]
 	o := toyOracle(t, p, "8gaussians")
 	const n, nfe = 20, 8
-	for _, prm := range []Param{ParamR, ParamL} {
+	for _, prm := range []sde.Factor{sde.FactorR, sde.FactorL} {
 		c := Config{Process: p, Model: o, Method: GDDIM, NFE: nfe, NoDenoise: true, Order: 1, Param: prm, Striding: Uniform, Seed: 3}
 		xp, _, x, _ := runStates(t, c, n)
 		grid := Grid(Uniform, nfe, defaultEps, p.T)
@@ -166,7 +166,7 @@ func TestGDDIMConfigErrors(t *testing.T) {
 		{Process: p, Model: o, Method: GDDIM, NFE: 5, Order: -1},
 		{Process: p, Model: o, Method: GDDIM, NFE: 5, Param: 3},
 		{Process: p, Model: o, Method: EM, NFE: 5, Order: 2},
-		{Process: p, Model: o, Method: SSCS, NFE: 5, Param: ParamR},
+		{Process: p, Model: o, Method: SSCS, NFE: 5, Param: sde.FactorR},
 		{Process: p, Model: o, Method: GDDIM, NFE: 1},
 	} {
 		if _, _, err := Sample(c, 1); err == nil {
@@ -174,12 +174,12 @@ func TestGDDIMConfigErrors(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"R", "L"} {
-		if prm, err := ParseParam(s); err != nil || prm.String() != s {
-			t.Errorf("ParseParam(%q) = %v, %v", s, prm, err)
+		if prm, err := sde.ParseFactor(s); err != nil || prm.String() != s {
+			t.Errorf("sde.ParseFactor(%q) = %v, %v", s, prm, err)
 		}
 	}
-	if _, err := ParseParam("K"); err == nil {
-		t.Error("ParseParam(K): no error")
+	if _, err := sde.ParseFactor("K"); err == nil {
+		t.Error("sde.ParseFactor(K): no error")
 	}
 	if m, err := ParseMethod("gddim"); err != nil || m != GDDIM {
 		t.Errorf("ParseMethod(gddim) = %v, %v", m, err)

@@ -29,8 +29,6 @@ func TestEnumNames(t *testing.T) {
 			[]fmt.Stringer{ScoreTime(0), ScoreTime(3)}, "midpoint, start"},
 		{"HalfStepBeta", []fmt.Stringer{BetaPerHalf, BetaFirstHalfTwice}, func(s string) (fmt.Stringer, error) { return ParseHalfStepBeta(s) },
 			[]fmt.Stringer{HalfStepBeta(0), HalfStepBeta(3)}, "per-half, first-half"},
-		{"Param", []fmt.Stringer{ParamR, ParamL}, func(s string) (fmt.Stringer, error) { return ParseParam(s) },
-			[]fmt.Stringer{Param(0), Param(3)}, "R, L"},
 	}
 	for _, c := range cases {
 		for _, v := range c.valid {

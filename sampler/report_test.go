@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"phasespace/sde"
 )
 
 // RecordPaths keeps (x₁, x₂, v₁, v₂) of the first samples, zero velocity
@@ -33,7 +35,7 @@ func TestStatsNote(t *testing.T) {
 		want []string
 	}{
 		{Config{Method: ODE, RTol: 1e-3, ATol: 1e-4}, Stats{Rejected: 3}, []string{"rtol 0.001 atol 0.0001", "3 rejected", "incl. 1 denoising"}},
-		{Config{Method: GDDIM, Order: 2, Param: ParamL, Striding: Quadratic, Eps: 0.01, NoDenoise: true}, Stats{}, []string{"order 2", "K = L", "quadratic striding", "ε = 0.01", "no denoising"}},
+		{Config{Method: GDDIM, Order: 2, Param: sde.FactorL, Striding: Quadratic, Eps: 0.01, NoDenoise: true}, Stats{}, []string{"order 2", "K = L", "quadratic striding", "ε = 0.01", "no denoising"}},
 		{Config{Method: EM, Striding: Uniform, Eps: 0.001}, Stats{}, []string{"uniform striding", "ε = 0.001"}},
 		{Config{Method: GDDIM, Order: 3}, Stats{}, []string{"quadratic striding"}}, // the zero Striding's default for gDDIM
 		{Config{Method: SSCS}, Stats{}, []string{"uniform striding"}},

@@ -19,7 +19,20 @@ func TestEnumNames(t *testing.T) {
 			t.Errorf("ParseObjective(%q) = %v, %v", o.String(), got, err)
 		}
 	}
+	for _, f := range []Factor{FactorL, FactorR} {
+		for _, s := range []string{f.String(), strings.ToLower(f.String())} {
+			if got, err := ParseFactor(s); err != nil || got != f {
+				t.Errorf("ParseFactor(%q) = %v, %v", s, got, err)
+			}
+		}
+	}
+	for _, s := range []string{"Factor(0)", "Factor(3)", "K", ""} {
+		if _, err := ParseFactor(s); err == nil || !strings.HasPrefix(err.Error(), "sde: ") || !strings.Contains(err.Error(), "valid: L") {
+			t.Errorf("ParseFactor(%q): %v, want an sde: error listing L and R", s, err)
+		}
+	}
 	for _, c := range []struct{ got, want string }{
+		{Factor(0).String(), "Factor(0)"}, {Factor(3).String(), "Factor(3)"},
 		{Kind(0).String(), "Kind(0)"}, {Kind(4).String(), "Kind(4)"},
 		{Objective(0).String(), "Objective(0)"}, {Objective(3).String(), "Objective(3)"},
 	} {

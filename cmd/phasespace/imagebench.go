@@ -12,7 +12,7 @@ import (
 
 	"phasespace/experiment"
 	"phasespace/model"
-	"phasespace/objective"
+	"phasespace/sde"
 )
 
 func init() {
@@ -49,7 +49,7 @@ func runImageBench(args []string, stdout io.Writer) error {
 		return err
 	}
 	err := firstErr(refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "budget": c.Budget == 0, "sample-batch": c.SampleBatch == 0}),
-		checkTolerances(c.RTol, c.ATol), parseFlag(&c.Param, "param", *param, objective.ParseParam, "L, R"))
+		checkTolerances(c.RTol, c.ATol), parseFlag(&c.Param, "param", *param, sde.ParseFactor, "L, R"))
 	if c.FullResolution = !*downsample; err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"phasespace/model"
-	"phasespace/objective"
+	"phasespace/sde"
 	"phasespace/train"
 )
 
@@ -41,7 +41,7 @@ func TestTrainParamRLearnsAndReloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lm.Meta.Param != "R" || lm.Objective.EffectiveParam() != objective.ParamR || !lm.Objective.FullScore() || lm.Objective.MixedScore ||
+	if lm.Meta.Param != "R" || lm.Objective.EffectiveParam() != sde.FactorR || !lm.Objective.FullScore() || lm.Objective.MixedScore ||
 		lm.Net.InDim() != 4 || lm.Net.OutDim() != 4 {
 		t.Fatalf("reloaded: param %q (%v), full score %v, mixed %v, network %d→%d", lm.Meta.Param, lm.Objective.EffectiveParam(),
 			lm.Objective.FullScore(), lm.Objective.MixedScore, lm.Net.InDim(), lm.Net.OutDim())
@@ -81,7 +81,7 @@ func TestParamMetadataDefaultsToL(t *testing.T) {
 		t.Fatal(err)
 	}
 	oc, err := back.ObjectiveConfig()
-	if err != nil || oc.EffectiveParam() != objective.ParamL || !oc.MixedScore {
+	if err != nil || oc.EffectiveParam() != sde.FactorL || !oc.MixedScore {
 		t.Fatalf("old metadata: %+v, %v", oc, err)
 	}
 	if ch := model.ResumeChanges(back, lm.Meta); len(ch) != 0 {
@@ -94,7 +94,7 @@ func TestParamMetadataDefaultsToL(t *testing.T) {
 	}
 	withR := lm.Meta
 	withR.Param, withR.MixedScore = "R", false
-	if oc, err := withR.ObjectiveConfig(); err != nil || oc.EffectiveParam() != objective.ParamR {
+	if oc, err := withR.ObjectiveConfig(); err != nil || oc.EffectiveParam() != sde.FactorR {
 		t.Errorf("metadata with param R: %+v, %v", oc, err)
 	}
 	bad := lm.Meta

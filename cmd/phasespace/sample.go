@@ -99,7 +99,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 		return c, "", usagef("--trajectories %q: want a .png file", f.traj)
 	}
 	if c.Method == sampler.GDDIM {
-		c.Order, err = f.order, parseFlag(&c.Param, "param", f.param, sampler.ParseParam, "R, L")
+		c.Order, err = f.order, parseFlag(&c.Param, "param", f.param, sde.ParseFactor, "R, L")
 	} else if c.Method == sampler.ODE {
 		c.RTol, c.ATol, err = f.rtol, f.atol, checkTolerances(f.rtol, f.atol)
 	}

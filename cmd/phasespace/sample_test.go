@@ -82,7 +82,7 @@ func TestSampleCommandGDDIM(t *testing.T) {
 	p, _ := sde.NewCLD(sde.DefaultCLD())
 	mix, _ := toy.Mixture("diamond")
 	o, _ := exact.New(p, mix)
-	want, _, err := sampler.Sample(sampler.Config{Process: p, Model: o, Method: sampler.GDDIM, NFE: 12, Seed: 3, Striding: sampler.Quadratic, Order: 3, Param: sampler.ParamL}, 40)
+	want, _, err := sampler.Sample(sampler.Config{Process: p, Model: o, Method: sampler.GDDIM, NFE: 12, Seed: 3, Striding: sampler.Quadratic, Order: 3, Param: sde.FactorL}, 40)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"phasespace/experiment"
 	"phasespace/model"
 	"phasespace/objective"
+	"phasespace/sde"
 	"phasespace/train"
 )
 
@@ -104,7 +105,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Param, err = objective.ParseParam(f.param); err != nil {
+	if c.Param, err = sde.ParseFactor(f.param); err != nil {
 		return nil, usagef("--param: %v", err)
 	}
 	u := useContext{SDE: c.Process.Kind, Data: c.Data, Image: dataset.IsImage(c.Data), Weighting: c.Weighting.String(),

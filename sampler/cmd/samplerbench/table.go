@@ -138,7 +138,7 @@ type tableRow struct {
 	name  string
 	m     sampler.Method
 	order int
-	param sampler.Param
+	param sde.Factor
 	s     sampler.Striding
 }
 
@@ -158,7 +158,7 @@ func tableRows() []tableRow {
 	for _, s := range []sampler.Striding{sampler.Uniform, sampler.Quadratic} {
 		rows = append(rows, tableRow{name: "EM", m: sampler.EM, s: s}, tableRow{name: "SSCS", m: sampler.SSCS, s: s})
 		for q := 1; q <= 3; q++ {
-			for _, p := range []sampler.Param{sampler.ParamR, sampler.ParamL} {
+			for _, p := range []sde.Factor{sde.FactorR, sde.FactorL} {
 				rows = append(rows, tableRow{name: "gDDIM", m: sampler.GDDIM, order: q, param: p, s: s})
 			}
 		}
