@@ -24,11 +24,7 @@ BIN=${BIN:-$(mktemp -d)/phasespace}
 go build -o "$BIN" ./cmd/phasespace
 mkdir -p "$OUT"
 common=(--data mnist --param R --steps "$STEPS" --budget "$BUDGET" --samplers "$SAMPLERS" --n "$N" --out "$OUT")
-on() { # on CORE ARGS...: one process pinned to one core
-	local core=$1
-	shift
-	GOMAXPROCS=1 taskset -c "$core" "$BIN" imagebench "${common[@]}" --train-threads 1 "$@"
-}
+source bench/pinned.sh # on CORE ARGS...: one imagebench pinned to one core
 on 0 --sdes cld --train-only >"$OUT/train-cld.log" 2>&1 &
 on 1 --sdes psld --train-only >"$OUT/train-psld.log" 2>&1 &
 wait

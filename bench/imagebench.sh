@@ -21,11 +21,7 @@ BIN=${BIN:-$(mktemp -d)/phasespace}
 go build -o "$BIN" ./cmd/phasespace
 mkdir -p "$OUT"
 common=(--data "$DATA" --budget "$BUDGET" --out "$OUT")
-on() { # on CORE ARGS...: one process pinned to one core
-	local core=$1
-	shift
-	GOMAXPROCS=1 taskset -c "$core" "$BIN" imagebench "${common[@]}" --train-threads 1 "$@"
-}
+source bench/pinned.sh # on CORE ARGS...: one imagebench pinned to one core
 # 1. VP and CLD train side by side, one core each.
 on 0 --sdes vp --train-only >"$OUT/train-vp.log" 2>&1 &
 on 1 --sdes cld --train-only >"$OUT/train-cld.log" 2>&1 &
