@@ -17,6 +17,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -56,7 +57,25 @@ type result struct {
 	diverged bool
 }
 
+// usageError is a bad flag: main prints it and exits 2 (other errors exit 1).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
 func main() {
+	if err := mainErr(); err != nil {
+		fmt.Fprintln(os.Stderr, "samplerbench:", err)
+		if errors.As(err, new(usageError)) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// mainErr parses the flags and runs the selected mode.
+func mainErr() error {
 	n := flag.Int("n", 2000, "samples per run (and fresh data points)")
 	seed := flag.Uint64("seed", 1, "sampler seed (data use seed+1000)")
 	nfeList := flag.String("nfe", "10,20,50,100,200,500", "comma-separated NFE budgets for EM and SSCS")
@@ -69,36 +88,28 @@ func main() {
 	report := flag.String("report", "", "instead, print the -sscs tables from these comma-separated -raw files (complete repeats only)")
 	flag.Parse()
 	if *tableMode && (*sscs || *report != "") {
-		fmt.Fprintln(os.Stderr, "samplerbench: -table excludes -sscs and -report (one mode per run)")
-		os.Exit(2)
+		return usagef("-table excludes -sscs and -report (one mode per run)")
 	}
 	if *raw != "" && !*sscs {
-		fmt.Fprintln(os.Stderr, "samplerbench: -raw applies to -sscs only")
-		os.Exit(2)
+		return usagef("-raw applies to -sscs only")
 	}
 	if *report != "" {
 		st, err := readStudy(strings.Split(*report, ","))
-		if err == nil {
-			err = reportConventions(os.Stdout, st)
-		}
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "samplerbench:", err)
-			os.Exit(1)
+			return err
 		}
-		return
+		return reportConventions(os.Stdout, st)
 	}
 	if *sscs {
 		given := map[string]bool{}
 		flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
 		for _, f := range []string{"tol", "png"} {
 			if given[f] {
-				fmt.Fprintf(os.Stderr, "samplerbench: -%s does not apply to -sscs\n", f)
-				os.Exit(2)
+				return usagef("-%s does not apply to -sscs", f)
 			}
 		}
 		if *reps < 2 {
-			fmt.Fprintf(os.Stderr, "samplerbench: -reps = %d: want >= 2 (standard errors need two repeats)\n", *reps)
-			os.Exit(2)
+			return usagef("-reps = %d: want >= 2 (standard errors need two repeats)", *reps)
 		}
 		if !given["nfe"] {
 			*nfeList = "20,30,50,100,200"
@@ -106,32 +117,35 @@ func main() {
 		if !given["data"] {
 			*dataList = "diamond,8gaussians,gaussian"
 		}
+		nfes, err := ints(*nfeList)
+		if err != nil {
+			return err
+		}
 		st := newStudy()
-		st.n, st.seed, st.nfes, st.data = *n, *seed, ints(*nfeList), strings.Split(*dataList, ",")
+		st.n, st.seed, st.nfes, st.data = *n, *seed, nfes, strings.Split(*dataList, ",")
 		var rawW io.Writer
 		if *raw != "" {
 			f, err := os.Create(*raw)
 			if err != nil {
-				fmt.Fprintln(os.Stderr, "samplerbench:", err)
-				os.Exit(1)
+				return err
 			}
 			defer f.Close()
 			rawW = f
 		}
-		err := measureConventions(st, *reps, rawW)
-		if err == nil {
-			err = reportConventions(os.Stdout, st)
+		if err := measureConventions(st, *reps, rawW); err != nil {
+			return err
 		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "samplerbench:", err)
-			os.Exit(1)
-		}
-		return
+		return reportConventions(os.Stdout, st)
 	}
-	if err := run(os.Stdout, *n, *seed, ints(*nfeList), floats(*tolList), strings.Split(*dataList, ","), *pngDir); err != nil {
-		fmt.Fprintln(os.Stderr, "samplerbench:", err)
-		os.Exit(1)
+	nfes, err := ints(*nfeList)
+	if err != nil {
+		return err
 	}
+	tols, err := floats(*tolList)
+	if err != nil {
+		return err
+	}
+	return run(os.Stdout, *n, *seed, nfes, tols, strings.Split(*dataList, ","), *pngDir)
 }
 
 func run(w io.Writer, n int, seed uint64, nfes []int, tols []float64, data []string, pngDir string) error {
@@ -237,28 +251,26 @@ func num(v float64) string {
 	return strconv.FormatFloat(v, 'f', 4, 64)
 }
 
-func ints(s string) []int {
+func ints(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || k < 2 {
-			fmt.Fprintf(os.Stderr, "samplerbench: -nfe %q: want integers >= 2\n", f)
-			os.Exit(2)
+			return nil, usagef("-nfe %q: want integers >= 2", f)
 		}
 		out = append(out, k)
 	}
-	return out
+	return out, nil
 }
 
-func floats(s string) []float64 {
+func floats(s string) ([]float64, error) {
 	var out []float64
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil || !(v > 0 && v < 1) {
-			fmt.Fprintf(os.Stderr, "samplerbench: -tol %q: want values in (0, 1)\n", f)
-			os.Exit(2)
+			return nil, usagef("-tol %q: want values in (0, 1)", f)
 		}
 		out = append(out, v)
 	}
-	return out
+	return out, nil
 }

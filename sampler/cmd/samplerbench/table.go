@@ -166,12 +166,6 @@ func tableRows() []tableRow {
 	return rows
 }
 
-// tableFail reports a usage error of the -table mode and exits 2.
-func tableFail(format string, a ...any) {
-	fmt.Fprintf(os.Stderr, "samplerbench: "+format+"\n", a...)
-	os.Exit(2)
-}
-
 // parseLadder parses -ladder: a strictly increasing list of integers >= 2.
 func parseLadder(s string) ([]int, error) {
 	var out []int
@@ -195,21 +189,21 @@ func runTable(w io.Writer, n int, seed uint64, tols []float64, data []string) er
 	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for _, f := range []string{"nfe", "png"} {
 		if given[f] {
-			tableFail("-%s does not apply to -table (use -ladder)", f)
+			return usagef("-%s does not apply to -table (use -ladder)", f)
 		}
 	}
 	ladder, err := parseLadder(*tableLadder)
 	if err != nil {
-		tableFail("%v", err)
+		return usagef("%v", err)
 	}
 	if *tablePairs < 2 {
-		tableFail("-pairs = %d: want >= 2 (a standard deviation needs two pairs)", *tablePairs)
+		return usagef("-pairs = %d: want >= 2 (a standard deviation needs two pairs)", *tablePairs)
 	}
 	if !(*tableZ > 0) {
-		tableFail("-z = %v: want > 0", *tableZ)
+		return usagef("-z = %v: want > 0", *tableZ)
 	}
 	if n < 2 {
-		tableFail("-n = %d: want >= 2", n)
+		return usagef("-n = %d: want >= 2", n)
 	}
 	if !given["tol"] {
 		tols = []float64{1e-2, 1e-3, 1e-4, 1e-5}
@@ -220,7 +214,7 @@ func runTable(w io.Writer, n int, seed uint64, tols []float64, data []string) er
 		for _, f := range strings.Split(*tableOnly, ",") {
 			m, err := sampler.ParseMethod(strings.TrimSpace(f))
 			if err != nil {
-				tableFail("-only: %v", err)
+				return usagef("-only: %v", err)
 			}
 			only[m] = true
 		}
