@@ -41,14 +41,14 @@ func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int, st
 // Merge combines the shard directories dirs of one run into out
 // (shard.Merge: the files of a single process, byte for byte) and, for an
 // eval run, writes out/eval.json, the report of the single run as `eval
-// --json` prints it (evaluate.MergeNLL, evaluate.WriteJSON), and returns
+// --json` prints it (evaluate.MergeShards, evaluate.WriteJSON), and returns
 // that report (nil for other commands).
 func Merge(out string, dirs []string) (shard.Manifest, map[string]any, error) {
 	m, parts, err := shard.Merge(out, dirs)
 	if err != nil || m.Command != "eval" {
 		return m, nil, err
 	}
-	res, err := evaluate.MergeNLL(out, parts)
+	res, err := evaluate.MergeShards(out, parts)
 	var b bytes.Buffer
 	if err == nil {
 		err = evaluate.WriteJSON(&b, res)

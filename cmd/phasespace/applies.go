@@ -130,7 +130,7 @@ var flagRules = map[string]tab{
 	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories batch shard shards", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("nfe striding", samplerIn("em", "sscs", "gddim")), on("sscs-score sscs-beta", samplerIn("sscs")),
 		on("order param", samplerIn("gddim")), on("rtol atol", samplerIn("ode"))),
-	"eval": rules("samples exact ckpt metrics n seed json", on("out shard shards", exactOnly, likelihoodMetric), on("batch", fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })), sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
+	"eval": rules("samples exact ckpt metrics n seed json", on("out shard shards batch", fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })), sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("points", aModel), on("per-point", givenPoints),
 		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),

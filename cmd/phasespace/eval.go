@@ -63,8 +63,8 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 	fs.IntVar(&f.nll.Batch, "batch", 0, fmt.Sprintf("samples drawn and nll points solved at once (0: %d): memory grows with it, not with --n", sampler.DefaultBatch))
-	fs.StringVar(&f.out, "out", "", "--exact nll of one shard (--shard): the directory of the shards, for phasespace merge")
-	f.shard = shardFlags(fs, "nll points")
+	fs.StringVar(&f.out, "out", "", "with --shard: the directory of the shards, for phasespace merge")
+	f.shard = shardFlags(fs, "points and samples")
 	fs.StringVar(&f.classifier, "classifier", "", "images: classifier weights from `phasespace classifier` (for fd, kid, pr, classes)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -144,10 +144,13 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 		return err
 	}
 	if res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p); f.points != "" {
-		return f.evalPoints(p, o, nil, res)
+		return f.evalPoints("exact "+f.exactName, p, o, nil, res)
 	}
-	if sh, from, err := f.shard(); err != nil || sh.On() {
-		return firstErr(err, f.nllShard(res, p, o, sh, from))
+	if s, err := f.shardOf("exact " + f.exactName); err != nil || s != nil {
+		if err == nil {
+			res["shard"], err = evaluate.NLLShard(*s, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res))
+		}
+		return evalError(err)
 	}
 	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
 	if err == nil {
@@ -169,9 +172,15 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
 		return err
 	} else if f.points != "" {
-		return f.evalPoints(lm.Process, lm.Score, lm.Standardisation(), res)
+		return f.evalPoints(lm.Identity(), lm.Process, lm.Score, lm.Standardisation(), res)
 	}
-	r, err := evaluate.Checkpoint(lm, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch})
+	s, err := f.shardOf(lm.Identity())
+	r, c := map[string]any{}, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch}
+	if s != nil {
+		r["shard"], err = evaluate.CheckpointShard(*s, lm, c)
+	} else if err == nil {
+		r, err = evaluate.Checkpoint(lm, c)
+	}
 	if errors.Is(err, model.ErrVelocityOnly) {
 		return checkFullScore(lm, sampler.GDDIM)
 	}
@@ -181,7 +190,13 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 
 // evalPoints evaluates the NLL of the --points under a model whose data
 // were standardised by std (nil: none), writing --per-point if given.
-func (f *evalFlags) evalPoints(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, res map[string]any) error {
+func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, std *dataset.Standardisation, res map[string]any) error {
+	if s, err := f.shardOf(model); err != nil || s != nil {
+		if err == nil {
+			res["shard"], err = evaluate.PointsShard(*s, p, m, std, f.points, f.nll, maps.Clone(res))
+		}
+		return evalError(err)
+	}
 	r, err := evaluate.PointsNLL(p, m, std, f.points, f.nll)
 	if err == nil && f.perPoint != "" {
 		res["per_point"], err = f.perPoint, r.WriteCSV(f.perPoint)
@@ -204,11 +219,14 @@ func checkTolerances(rtol, atol float64) error {
 	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
 }
 
-// nllShard evaluates the NLL of shard sh's points (from: where it came
-// from) into --out DIR/shard-i-of-N, unless that shard is done.
-func (f *evalFlags) nllShard(res map[string]any, p *sde.Process, o score.VJPModel, sh shard.Spec, from string) error {
-	m := shard.Manifest{Command: "eval", Model: "exact " + f.exactName, Seed: f.nll.Seed, N: f.nll.N, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}
-	r, err := evaluate.NLLShard(f.out, m, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res), from)
-	res["shard"] = r
-	return evalError(err)
+// shardOf returns the shard of this run of model (nil: not sharded).
+func (f *evalFlags) shardOf(model string) (*evaluate.Shard, error) {
+	sh, from, err := f.shard()
+	if err == nil && sh.On() && f.perPoint != "" {
+		err = usagef("--per-point: a shard (%v) keeps its values in --out DIR, and phasespace merge writes DIR/per-point.csv", sh)
+	}
+	if err != nil || !sh.On() {
+		return nil, err
+	}
+	return &evaluate.Shard{Out: f.out, From: from, Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}}, nil
 }
