@@ -183,11 +183,11 @@ func (r *ckptRun) rowsOf(s shard.Spec) (nll, samples, bpd [2]int) {
 // ckptParts are the per-row values of a checkpoint evaluation, those of
 // one shard or of all rows: what its report is computed from.
 type ckptParts struct {
-	nll, logp []float64   // per NLL point (logp: toy data density, nil when unknown)
-	like      Likelihood  // the NLL's (or bits/dim's) solve: NFE, bound and divergence
-	bpd       []float64   // per bits/dim image: NLL in nats
-	x         []float64   // the samples of the sample metrics, n×d in the data's units
-	gen       Embedded    // the samples' classifier features and classes
+	nll, logp []float64  // per NLL point (logp: toy data density, nil when unknown)
+	like      Likelihood // the NLL's (or bits/dim's) solve: NFE, bound and divergence
+	bpd       []float64  // per bits/dim image: NLL in nats
+	x         []float64  // the samples of the sample metrics, n×d in the data's units
+	gen       Embedded   // the samples' classifier features and classes
 	stats     sampler.Stats
 }
 
