@@ -146,11 +146,10 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p); f.points != "" {
 		return f.evalPoints("exact "+f.exactName, p, o, nil, res)
 	}
-	if s, err := f.shardOf("exact " + f.exactName); err != nil || s != nil {
-		if err == nil {
-			res["shard"], err = evaluate.NLLShard(*s, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res))
-		}
-		return evalError(err)
+	if ok, err := f.sharded("exact "+f.exactName, res, func(s evaluate.Shard) (map[string]any, error) {
+		return evaluate.NLLShard(s, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res))
+	}); ok || err != nil {
+		return err
 	}
 	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
 	if err == nil {
@@ -174,11 +173,9 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	} else if f.points != "" {
 		return f.evalPoints(lm.Identity(), lm.Process, lm.Score, lm.Standardisation(), res)
 	}
-	s, err := f.shardOf(lm.Identity())
-	r, c := map[string]any{}, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch}
-	if s != nil {
-		r["shard"], err = evaluate.CheckpointShard(*s, lm, c)
-	} else if err == nil {
+	c, r := evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch}, map[string]any(nil)
+	ok, err := f.sharded(lm.Identity(), res, func(s evaluate.Shard) (map[string]any, error) { return evaluate.CheckpointShard(s, lm, c) })
+	if !ok && err == nil {
 		r, err = evaluate.Checkpoint(lm, c)
 	}
 	if errors.Is(err, model.ErrVelocityOnly) {
@@ -191,11 +188,10 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 // evalPoints evaluates the NLL of the --points under a model whose data
 // were standardised by std (nil: none), writing --per-point if given.
 func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, std *dataset.Standardisation, res map[string]any) error {
-	if s, err := f.shardOf(model); err != nil || s != nil {
-		if err == nil {
-			res["shard"], err = evaluate.PointsShard(*s, p, m, std, f.points, f.nll, maps.Clone(res))
-		}
-		return evalError(err)
+	if ok, err := f.sharded(model, res, func(s evaluate.Shard) (map[string]any, error) {
+		return evaluate.PointsShard(s, p, m, std, f.points, f.nll, maps.Clone(res))
+	}); ok || err != nil {
+		return err
 	}
 	r, err := evaluate.PointsNLL(p, m, std, f.points, f.nll)
 	if err == nil && f.perPoint != "" {
@@ -207,26 +203,19 @@ func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, s
 	return evalError(err)
 }
 
-func printEval(w io.Writer, res map[string]any, asJSON bool) error {
-	if asJSON {
-		return printJSON(w, res)
-	}
-	return evaluate.WriteTable(w, res)
-}
-
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
 func checkTolerances(rtol, atol float64) error {
 	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
 }
 
-// shardOf returns the shard of this run of model (nil: not sharded).
-func (f *evalFlags) shardOf(model string) (*evaluate.Shard, error) {
+// sharded runs the shard of this run of model, if it is one (ok), with run,
+// its report under res["shard"].
+func (f *evalFlags) sharded(model string, res map[string]any, run func(evaluate.Shard) (map[string]any, error)) (ok bool, err error) {
 	sh, from, err := f.shard()
 	if err == nil && sh.On() && f.perPoint != "" {
 		err = usagef("--per-point: a shard (%v) keeps its values in --out DIR, and phasespace merge writes DIR/per-point.csv", sh)
+	} else if err == nil && sh.On() {
+		res["shard"], err = run(evaluate.Shard{Out: f.out, From: from, Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}})
 	}
-	if err != nil || !sh.On() {
-		return nil, err
-	}
-	return &evaluate.Shard{Out: f.out, From: from, Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}}, nil
+	return sh.On(), evalError(err)
 }
