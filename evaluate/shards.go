@@ -25,11 +25,13 @@ import (
 // own is shard.Dir(Out, Manifest.Shard)) and its manifest, whose Command,
 // Model, Seed, Shard and ConfigHash the caller sets (N, Rows, Files and
 // Result are filled in here). From says where the shard came from
-// (shard.Resolve), for the report.
+// (shard.Resolve), for the report; Fields are the report's other fields
+// (model, process), which MergeShards copies (NLLShard, PointsShard).
 type Shard struct {
 	Out      string
 	Manifest shard.Manifest
 	From     string
+	Fields   map[string]any
 }
 
 // Shard kinds of shardRecord.Kind.
@@ -88,19 +90,18 @@ func (s Shard) run(n int, rows [2]int, files []string, rowsKey string, write fun
 // (NLLPoints; the shard's points are shard.Spec.Range of N on the grid of
 // c.Batch, so that its chunks are those of the single run) into its
 // directory's nll.csv, one line per point: its NLL and, where the density
-// is known, its log-probability. fields are the report's other fields, for
-// MergeShards. An empty s.Out is a *ConfigError (Out). A shard already done
+// is known, its log-probability. An empty s.Out is a *ConfigError (Out). A shard already done
 // is skipped (shard.Run). It returns the report of the shard (its number,
 // where it came from, its points and directory, whether it was already
 // done).
-func NLLShard(s Shard, p *sde.Process, mod score.VJPModel, data string, c NLLConfig, fields map[string]any) (map[string]any, error) {
+func NLLShard(s Shard, p *sde.Process, mod score.VJPModel, data string, c NLLConfig) (map[string]any, error) {
 	c = c.withDefaults()
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	lo, hi := s.Manifest.Shard.Range(c.N, c.Batch)
 	return s.run(c.N, [2]int{lo, hi}, []string{"nll.csv"}, "points", func(dir string) (shardRecord, error) {
-		rec := shardRecord{Kind: kindNLL, Fields: fields, Data: data}
+		rec := shardRecord{Kind: kindNLL, Fields: s.Fields, Data: data}
 		var nll, logp []float64
 		if lo < hi {
 			var l *Likelihood
@@ -192,8 +193,8 @@ func CheckpointShard(s Shard, lm *model.Loaded, c CheckpointConfig) (map[string]
 // stochastic), so that its chunks are those of the single run. The file's
 // SHA-256 joins the manifest's ConfigHash, so shards of a changed file do
 // not merge. MergeShards writes the report and per-point.csv as PointNLL's
-// WriteCSV does. fields are the report's other fields.
-func PointsShard(s Shard, p *sde.Process, m score.VJPModel, std *dataset.Standardisation, path string, c NLLConfig, fields map[string]any) (map[string]any, error) {
+// WriteCSV does.
+func PointsShard(s Shard, p *sde.Process, m score.VJPModel, std *dataset.Standardisation, path string, c NLLConfig) (map[string]any, error) {
 	c = c.withDefaults()
 	if err := c.validate(); err != nil {
 		return nil, err
@@ -217,7 +218,7 @@ func PointsShard(s Shard, p *sde.Process, m score.VJPModel, std *dataset.Standar
 	n := len(x) / d
 	lo, hi := s.Manifest.Shard.Range(n, pointAlign(c.Batch, replicas))
 	return s.run(n, [2]int{lo, hi}, []string{"nll.csv"}, "points", func(dir string) (shardRecord, error) {
-		rec := shardRecord{Kind: kindPoints, Fields: fields, Points: path, Replicas: replicas, LogDet: std.LogDet()}
+		rec := shardRecord{Kind: kindPoints, Fields: s.Fields, Points: path, Replicas: replicas, LogDet: std.LogDet()}
 		var nll, se []float64
 		if lo < hi {
 			var l *Likelihood

@@ -146,12 +146,11 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p); f.points != "" {
 		return f.evalPoints("exact "+f.exactName, p, o, nil, res)
 	}
-	if ok, err := f.sharded("exact "+f.exactName, res, func(s evaluate.Shard) (map[string]any, error) {
-		return evaluate.NLLShard(s, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res))
-	}); ok || err != nil {
+	data := cmp.Or(f.data, f.exactName)
+	if ok, err := f.sharded("exact "+f.exactName, res, func(s evaluate.Shard) (report, error) { return evaluate.NLLShard(s, p, o, data, f.nll) }); ok || err != nil {
 		return err
 	}
-	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
+	r, err := evaluate.NLL(p, o, data, f.nll)
 	if err == nil {
 		res["nll"] = r.Fields()
 	}
@@ -174,7 +173,7 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 		return f.evalPoints(lm.Identity(), lm.Process, lm.Score, lm.Standardisation(), res)
 	}
 	c, r := evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch}, map[string]any(nil)
-	ok, err := f.sharded(lm.Identity(), res, func(s evaluate.Shard) (map[string]any, error) { return evaluate.CheckpointShard(s, lm, c) })
+	ok, err := f.sharded(lm.Identity(), res, func(s evaluate.Shard) (report, error) { return evaluate.CheckpointShard(s, lm, c) })
 	if !ok && err == nil {
 		r, err = evaluate.Checkpoint(lm, c)
 	}
@@ -187,13 +186,11 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 
 // evalPoints evaluates the NLL of the --points under a model whose data
 // were standardised by std (nil: none), writing --per-point if given.
-func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, std *dataset.Standardisation, res map[string]any) error {
-	if ok, err := f.sharded(model, res, func(s evaluate.Shard) (map[string]any, error) {
-		return evaluate.PointsShard(s, p, m, std, f.points, f.nll, maps.Clone(res))
-	}); ok || err != nil {
+func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, sd *dataset.Standardisation, res map[string]any) error {
+	if ok, err := f.sharded(model, res, func(s evaluate.Shard) (report, error) { return evaluate.PointsShard(s, p, m, sd, f.points, f.nll) }); ok || err != nil {
 		return err
 	}
-	r, err := evaluate.PointsNLL(p, m, std, f.points, f.nll)
+	r, err := evaluate.PointsNLL(p, m, sd, f.points, f.nll)
 	if err == nil && f.perPoint != "" {
 		res["per_point"], err = f.perPoint, r.WriteCSV(f.perPoint)
 	}
@@ -208,14 +205,15 @@ func checkTolerances(rtol, atol float64) error {
 	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
 }
 
+type report = map[string]any // the result fields of an evaluation (evaluate.WriteReport)
 // sharded runs the shard of this run of model, if it is one (ok), with run,
 // its report under res["shard"].
-func (f *evalFlags) sharded(model string, res map[string]any, run func(evaluate.Shard) (map[string]any, error)) (ok bool, err error) {
+func (f *evalFlags) sharded(model string, res map[string]any, run func(evaluate.Shard) (report, error)) (ok bool, err error) {
 	sh, from, err := f.shard()
 	if err == nil && sh.On() && f.perPoint != "" {
 		err = usagef("--per-point: a shard (%v) keeps its values in --out DIR, and phasespace merge writes DIR/per-point.csv", sh)
 	} else if err == nil && sh.On() {
-		res["shard"], err = run(evaluate.Shard{Out: f.out, From: from, Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}})
+		res["shard"], err = run(evaluate.Shard{Out: f.out, From: from, Fields: maps.Clone(res), Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}})
 	}
 	return sh.On(), evalError(err)
 }
