@@ -44,12 +44,17 @@ func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int, st
 }
 
 // Merge combines the shard directories dirs of one run into out
-// (shard.Merge: the files of a single process, byte for byte) and, for an
-// eval run, writes out/eval.json, the report of the single run as `eval
-// --json` prints it (evaluate.MergeShards, evaluate.WriteJSON), and returns
+// (shard.Merge: the files of a single process, byte for byte); for an
+// imagebench run it writes what ImageBench writes (MergeImageBench) and
+// reports results.md as the merged file; for an eval run it writes
+// out/eval.json, the report of the single run as `eval --json` prints it (evaluate.MergeShards, evaluate.WriteJSON), and returns
 // that report (nil for other commands).
 func Merge(out string, dirs []string) (shard.Manifest, map[string]any, error) {
 	m, parts, err := shard.Merge(out, dirs)
+	if err == nil && m.Command == "imagebench" {
+		m.Files = []string{"results.md"}
+		_, err = MergeImageBench(out, dirs)
+	}
 	if err != nil || m.Command != "eval" {
 		return m, nil, err
 	}
