@@ -10,6 +10,7 @@ import (
 	"phasespace/imagedata"
 	"phasespace/model"
 	"phasespace/sampler"
+	"phasespace/shard"
 	"phasespace/toy"
 )
 
@@ -54,15 +55,48 @@ type CheckpointConfig struct {
 // checkpoint is a *ConfigError, checked before any work; a sampler that
 // needs the full score of a velocity-only model wraps model.ErrVelocityOnly.
 func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
+	r, err := planCheckpoint(lm, c)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := r.compute(shard.Spec{})
+	if err != nil {
+		return nil, err
+	}
+	return r.report(parts)
+}
+
+// ckptRun is a checked evaluation of a checkpoint: what Checkpoint, its
+// shards (CheckpointShard) and their merge share.
+type ckptRun struct {
+	lm          *model.Loaded
+	c           CheckpointConfig
+	w           Metrics
+	data        string         // 2-D reference data set
+	method      sampler.Method // sampler of the sample and feature metrics
+	nfe         int
+	n           int               // c.NLL.N or DefaultN: samples drawn and NLL points
+	ps          *dataset.PointSet // a point-file run's data, split as in training
+	train, test *imagedata.Dataset
+	net         *classifier.Net // feature metrics
+	bpdX        []float64       // bits/dim: the dequantised test images (bpdImages)
+	bpdC        NLLConfig       // and the solve's settings
+}
+
+// planCheckpoint checks c against the checkpoint and loads what the
+// evaluation reads (point set, image splits, classifier).
+func planCheckpoint(lm *model.Loaded, c CheckpointConfig) (*ckptRun, error) {
 	w, image := c.Metrics, lm.Meta.IsImage()
-	data, method, nfe := cmp.Or(c.Data, lm.Meta.Data), cmp.Or(c.Sampler, lm.Meta.Sampler), cmp.Or(c.NFE, lm.Meta.NFE)
+	r := &ckptRun{lm: lm, c: c, w: w, data: cmp.Or(c.Data, lm.Meta.Data), nfe: cmp.Or(c.NFE, lm.Meta.NFE), n: cmp.Or(c.NLL.N, DefaultN)}
+	method := cmp.Or(c.Sampler, lm.Meta.Sampler)
 	m, err := sampler.ParseMethod(method)
 	if err != nil {
 		err = &ConfigError{Field: "Sampler", Err: err}
 	} else if err = lm.CheckSampler(m); err != nil {
 		err = &ConfigError{Field: "Sampler", Err: err}
 	}
-	sampled, n := len(w.Sample) > 0 || len(w.Feature) > 0, cmp.Or(c.NLL.N, DefaultN)
+	r.method = m
+	sampled := len(w.Sample) > 0 || len(w.Feature) > 0
 	switch {
 	case !image && w.BPD:
 		return nil, configErr("Metrics", "bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
@@ -75,85 +109,170 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		return nil, configErr("Classifier", "fd, kid, pr and classes need the classifier's weights")
 	case sampled && err != nil:
 		return nil, err
-	case sampled && m != sampler.ODE && nfe < 2:
-		return nil, configErr("NFE", "%d score evaluations: %v needs >= 2", nfe, m)
+	case sampled && m != sampler.ODE && r.nfe < 2:
+		return nil, configErr("NFE", "%d score evaluations: %v needs >= 2", r.nfe, m)
 	}
-	var ps *dataset.PointSet // a point-file run's data, split as in training
 	if lm.Meta.Points != nil {
 		var fe *dataset.FileError
-		if ps, err = lm.PointSet(c.Data); errors.As(err, &fe) {
+		if r.ps, err = lm.PointSet(c.Data); errors.As(err, &fe) {
 			return nil, err
 		} else if err != nil {
 			return nil, configErr("Data", "%v", err)
 		}
 	} else if !image {
-		if _, err := toy.Sample(data, 1, 0); err != nil {
+		if _, err := toy.Sample(r.data, 1, 0); err != nil {
 			return nil, configErr("Data", "%v", err)
 		}
 	}
-	res := map[string]any{"model": fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step), "process": ProcessFields(lm.Process)}
-	sample := func(n int) ([]float64, error) {
-		x, st, err := lm.SampleBatch(m, nfe, n, c.Batch, c.NLL.Seed)
-		res["sampler"] = map[string]any{"sampler": method, "nfe": st.NFE, "seconds": st.Wall.Seconds()}
-		return x, err
-	}
-	if w.NLL {
-		r, err := (*NLLResult)(nil), error(nil)
-		if ps != nil {
-			r, err = heldOutNLL(lm.Process, lm.Score, lm.Standardisation(), ps, c.NLL)
-		} else {
-			r, err = NLL(lm.Process, lm.Score, data, c.NLL)
-		}
-		if err != nil {
-			return nil, err
-		}
-		res["nll"] = r.Fields()
-	}
-	if len(w.Sample) > 0 {
-		x, err := sample(n)
-		if err != nil {
-			return nil, err
-		}
-		sc := SampleConfig{Data: data, N: n, Seed: c.NLL.Seed, Metrics: w.Sample}
-		r, err := (*SampleResult)(nil), error(nil)
-		if ps != nil { // the held-out rows, beside the floor of as many training rows as samples
-			sc.Data = ps.Path
-			r, err = compare(x, ps.Val, ps.Train[:min(len(x), len(ps.Train))], ps.Dim, sc)
-		} else {
-			r, err = Samples(x, sc)
-		}
-		if err != nil {
-			return nil, err
-		}
-		r.Fields(res)
-	}
 	if w.BPD {
-		r, err := BPD(lm, c.NLL)
-		if err != nil {
+		if r.bpdX, r.bpdC, err = bpdImages(lm, c.NLL); err != nil {
 			return nil, err
 		}
-		res["bpd"] = r.Fields()
 	}
 	if len(w.Feature) > 0 {
-		trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.DataOptions())
-		if err != nil {
+		if r.train, r.test, err = dataset.LoadSplits(lm.Meta.Data, lm.Meta.DataOptions()); err != nil {
 			return nil, err
 		}
-		net, err := classifier.Load(c.Classifier, test.H)
-		if err != nil {
+		if r.net, err = classifier.Load(c.Classifier, r.test.H); err != nil {
 			return nil, fmt.Errorf("evaluate: classifier: %w", err)
 		}
-		x, err := sample(min(n, test.N))
+	}
+	return r, nil
+}
+
+// samples is the number of samples drawn: n for the sample metrics, and
+// min(n, test images) for the feature metrics (0: none).
+func (r *ckptRun) samples() int {
+	switch {
+	case len(r.w.Feature) > 0:
+		return min(r.n, r.test.N)
+	case len(r.w.Sample) > 0:
+		return r.n
+	}
+	return 0
+}
+
+// nllPoints is the number of NLL points: n fresh draws of a toy set, or
+// the first min(n, held-out rows) held-out rows of a point file (0: no NLL).
+func (r *ckptRun) nllPoints() int {
+	switch {
+	case !r.w.NLL:
+		return 0
+	case r.ps != nil:
+		return min(r.n, len(r.ps.Val)/r.ps.Dim)
+	}
+	return r.n
+}
+
+// rowsOf returns the NLL points, the samples and the bits/dim images that
+// shard s computes: shard.Spec.Range on the chunk grid of the likelihood's
+// batch and, for the ODE sampler, of the sampling batch, so that every
+// chunk is the single run's.
+func (r *ckptRun) rowsOf(s shard.Spec) (nll, samples, bpd [2]int) {
+	batch := r.c.NLL.withDefaults().Batch
+	nll[0], nll[1] = s.Range(r.nllPoints(), batch)
+	bpd[0], bpd[1] = s.Range(len(r.bpdX)/max(r.lm.Meta.Dim, 1), batch)
+	align := 1
+	if r.method == sampler.ODE {
+		align = cmp.Or(r.c.Batch, sampler.DefaultBatch)
+	}
+	samples[0], samples[1] = s.Range(r.samples(), align)
+	return nll, samples, bpd
+}
+
+// ckptParts are the per-row values of a checkpoint evaluation, those of
+// one shard or of all rows: what its report is computed from.
+type ckptParts struct {
+	nll, logp []float64  // per NLL point (logp: toy data density, nil when unknown)
+	like      Likelihood // the NLL's (or bits/dim's) solve: NFE, bound and divergence
+	bpd       []float64  // per bits/dim image: NLL in nats
+	x         []float64  // the samples of the sample metrics, n×d in the data's units
+	gen       Embedded   // the samples' classifier features and classes
+	stats     sampler.Stats
+}
+
+// compute evaluates the rows of shard s (the zero Spec: all rows).
+func (r *ckptRun) compute(s shard.Spec) (*ckptParts, error) {
+	lm, p := r.lm, &ckptParts{}
+	nr, sr, br := r.rowsOf(s)
+	if nr[1] > nr[0] {
+		var l *Likelihood
+		var err error
+		if r.ps != nil {
+			p.nll, _, l, err = pointValues(lm.Process, lm.Score, lm.Standardisation(), r.ps.Val[nr[0]*r.ps.Dim:nr[1]*r.ps.Dim], r.ps.Dim, 1, nr[0], r.c.NLL)
+		} else {
+			p.nll, p.logp, l, err = NLLPoints(lm.Process, lm.Score, r.data, r.c.NLL, nr[0], nr[1])
+		}
 		if err != nil {
 			return nil, err
 		}
-		r, err := Features(net, imagedata.ToPixels(x), test, trainSet, FeatureConfig{Seed: c.NLL.Seed, Metrics: w.Feature})
+		p.like = *l
+	}
+	if d := lm.Meta.Dim; br[1] > br[0] {
+		l, err := LikelihoodChunks(lm.Process, lm.Score, r.bpdX[br[0]*d:br[1]*d], br[0], r.bpdC, func(_ int, v []float64) error { p.bpd = append(p.bpd, v...); return nil })
 		if err != nil {
 			return nil, err
 		}
-		out := r.Fields()
-		out["sampler"] = res["sampler"]
-		delete(res, "sampler")
+		p.like = *l
+	}
+	if sr[1] > sr[0] {
+		cfg := sampler.Config{Process: lm.Process, Model: lm.Score, Method: r.method, NFE: r.nfe, Seed: r.c.NLL.Seed, FirstIndex: sr[0]}
+		x := make([]float64, 0, (sr[1]-sr[0])*lm.Meta.Dim)
+		st, err := sampler.SampleChunks(cfg, sr[1]-sr[0], r.c.Batch, func(_ int, c []float64) error { x = append(x, c...); return nil })
+		p.stats = st
+		if err != nil {
+			return nil, fmt.Errorf("evaluate: sampling %s: %w", lm.Dir, err)
+		}
+		lm.Unstandardise(x)
+		if len(r.w.Feature) > 0 {
+			p.gen = Embed(r.net, imagedata.ToPixels(x), sr[1]-sr[0])
+		} else {
+			p.x = x
+		}
+	}
+	return p, nil
+}
+
+// report computes the result fields of Checkpoint from the values of all
+// rows.
+func (r *ckptRun) report(p *ckptParts) (map[string]any, error) {
+	lm := r.lm
+	res := map[string]any{"model": fmt.Sprintf("%s (step %d)", lm.Dir, lm.Step), "process": ProcessFields(lm.Process)}
+	smp := map[string]any{"sampler": cmp.Or(r.c.Sampler, lm.Meta.Sampler), "nfe": p.stats.NFE, "seconds": p.stats.Wall.Seconds()}
+	if r.w.NLL {
+		if r.ps != nil {
+			l, logDet := pointSummary(p.like, p.nll), lm.Standardisation().LogDet()
+			res["nll"] = (&NLLResult{Likelihood: l, LogDet: &logDet}).Fields()
+		} else {
+			res["nll"] = NLLFrom(p.like, p.nll, p.logp, r.data).Fields()
+		}
+	}
+	if len(r.w.Sample) > 0 {
+		res["sampler"] = smp
+		sc := SampleConfig{Data: r.data, N: r.n, Seed: r.c.NLL.Seed, Metrics: r.w.Sample}
+		var sr *SampleResult
+		var err error
+		if r.ps != nil { // the held-out rows, beside the floor of as many training rows as samples
+			sc.Data = r.ps.Path
+			sr, err = compare(p.x, r.ps.Val, r.ps.Train[:min(len(p.x), len(r.ps.Train))], r.ps.Dim, sc)
+		} else {
+			sr, err = Samples(p.x, sc)
+		}
+		if err != nil {
+			return nil, err
+		}
+		sr.Fields(res)
+	}
+	if r.w.BPD {
+		res["bpd"] = bpdFrom(p.like, p.bpd, lm.Meta.Dim).Fields()
+	}
+	if len(r.w.Feature) > 0 {
+		f, err := featuresOf(r.net, p.gen, r.test, r.train, FeatureConfig{Seed: r.c.NLL.Seed, Metrics: r.w.Feature})
+		if err != nil {
+			return nil, err
+		}
+		out := f.Fields()
+		out["sampler"] = smp
 		res["features"] = out
 	}
 	return res, nil

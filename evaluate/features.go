@@ -120,11 +120,23 @@ func Features(net *classifier.Net, gen []byte, test, train *imagedata.Dataset, c
 	if n > test.N || n > train.N {
 		return nil, fmt.Errorf("evaluate: %d generated images, but only %d test and %d training images for the comparison", n, test.N, train.N)
 	}
+	return featuresOf(net, Embed(net, gen, n), test, train, c)
+}
+
+// featuresOf is Features of the generated images' embedding g (g.Features.N
+// images): the classifier embeds each image on its own, so the embedding of
+// a set's rows is the rows of its embedding, and merged shards give the
+// single run's g exactly.
+func featuresOf(net *classifier.Net, g Embedded, test, train *imagedata.Dataset, c FeatureConfig) (*FeatureResult, error) {
+	n := g.Features.N
+	if n > test.N || n > train.N {
+		return nil, fmt.Errorf("evaluate: %d generated images, but only %d test and %d training images for the comparison", n, test.N, train.N)
+	}
 	want := c.Metrics
 	if want == nil {
 		want = []FeatureMetric{FD, KID, PR, Classes}
 	}
-	g, t, r := Embed(net, gen, n), Embed(net, test.Pixels, n), Embed(net, train.Pixels, n)
+	t, r := Embed(net, test.Pixels, n), Embed(net, train.Pixels, n)
 	v, err := Score(g, t, want, c.Seed)
 	if err != nil {
 		return nil, err

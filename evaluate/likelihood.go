@@ -323,13 +323,26 @@ func (r *BPDResult) Fields() map[string]any {
 // A zero c.Divergence means Hutchinson here: one VJP per probe instead of
 // one per pixel.
 func BPD(m *model.Loaded, c NLLConfig) (*BPDResult, error) {
+	x, c, err := bpdImages(m, c)
+	if err != nil {
+		return nil, err
+	}
+	l, err := LikelihoodOf(m.Process, m.Score, x, c)
+	if err != nil {
+		return nil, err
+	}
+	return bpdFrom(*l, l.values, m.Meta.Dim), nil
+}
+
+// bpdImages returns the dequantised test images of BPD (n×C·H·W, scaled)
+// and c with N set to their number and the divergence's default.
+func bpdImages(m *model.Loaded, c NLLConfig) ([]float64, NLLConfig, error) {
 	ds, err := dataset.LoadSplit(m.Meta.Data, "test", m.Meta.DataOptions())
 	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
+		return nil, c, fmt.Errorf("evaluate: %w", err)
 	}
-	d := ds.Dim() // C·H·W: bits per sub-pixel
-	if c, side := m.Meta.ImageShape(); d != m.Meta.Dim || ds.Channels() != c || ds.H != side {
-		return nil, fmt.Errorf("evaluate: test images of %s are %d×%d×%d, the model's %d×%d×%d", m.Meta.Data, ds.Channels(), ds.H, ds.W, c, side, side)
+	if ch, side := m.Meta.ImageShape(); ds.Dim() != m.Meta.Dim || ds.Channels() != ch || ds.H != side {
+		return nil, c, fmt.Errorf("evaluate: test images of %s are %d×%d×%d, the model's %d×%d×%d", m.Meta.Data, ds.Channels(), ds.H, ds.W, ch, side, side)
 	}
 	if c.N > 0 {
 		ds = ds.Subset(c.N)
@@ -338,12 +351,16 @@ func BPD(m *model.Loaded, c NLLConfig) (*BPDResult, error) {
 		c.Divergence = likelihood.Hutchinson
 	}
 	c.N = ds.N
-	x := ds.Scaled(rng.New(c.Seed, rng.PurposeEval, 4))
-	l, err := LikelihoodOf(m.Process, m.Score, x, c)
-	if err != nil {
-		return nil, err
-	}
-	return &BPDResult{Likelihood: *l, BPD: likelihood.BitsPerDim(l.NLL, d, 2), BPDSE: l.SE / (float64(d) * math.Ln2), Images: ds.N}, nil
+	return ds.Scaled(rng.New(c.Seed, rng.PurposeEval, 4)), c, nil
+}
+
+// bpdFrom is the BPDResult of every image's NLL (nats) of a model of
+// dimension d (bits per sub-pixel, scale a = 2) with l's NFE, bound and
+// divergence.
+func bpdFrom(l Likelihood, values []float64, d int) *BPDResult {
+	l.N = len(values)
+	l.NLL, l.SE = likelihood.MeanSE(values)
+	return &BPDResult{Likelihood: l, BPD: likelihood.BitsPerDim(l.NLL, d, 2), BPDSE: l.SE / (float64(d) * math.Ln2), Images: len(values)}
 }
 
 // ProcessFields describes a process's parameters in the layout of

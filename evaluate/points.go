@@ -38,6 +38,21 @@ type PointNLL struct {
 // (the change of variables adds LogDet = Σ_j log σ_j, dataset
 // Standardisation.LogDet).
 func pointLikelihood(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, x []float64, d, replicas int, c NLLConfig) (*PointNLL, error) {
+	nll, se, l, err := pointValues(p, m, std, x, d, replicas, 0, c)
+	if err != nil {
+		return nil, err
+	}
+	return &PointNLL{Likelihood: pointSummary(*l, nll), Dim: d, X: x, NLL: nll, SE: se, Replicas: replicas, LogDet: std.LogDet()}, nil
+}
+
+// pointValues solves the points x, which are the points first…first+n−1
+// of a larger set, replicas times each, in the chunks of the global grid of
+// c.Batch solves (point i's replicas are solves i·replicas …), so that a
+// split of the points whose boundaries lie on that grid gives the values
+// of the whole set. It returns each point's mean NLL (LogDet included) and
+// standard error over its replicas, and the solve's NFE, bound and
+// divergence.
+func pointValues(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, x []float64, d, replicas, first int, c NLLConfig) (nll, se []float64, l *Likelihood, err error) {
 	n := len(x) / d
 	z := make([]float64, 0, len(x)*replicas)
 	for i := 0; i < n; i++ {
@@ -47,14 +62,15 @@ func pointLikelihood(p *sde.Process, m score.VJPModel, std *dataset.Standardisat
 	}
 	std.Apply(z)
 	c.N = n * replicas
-	l, err := LikelihoodOf(p, m, z, c.withDefaults())
+	var all []float64
+	l, err = LikelihoodChunks(p, m, z, first*replicas, c, func(_ int, v []float64) error { all = append(all, v...); return nil })
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	r := &PointNLL{Likelihood: *l, Dim: d, X: x, NLL: make([]float64, n), SE: make([]float64, n), Replicas: replicas, LogDet: std.LogDet()}
-	r.Likelihood.N, r.Likelihood.NLL, r.Likelihood.SE = n, 0, 0
+	logDet := std.LogDet()
+	nll, se = make([]float64, n), make([]float64, n)
 	for i := 0; i < n; i++ {
-		v := l.values[i*replicas : (i+1)*replicas]
+		v := all[i*replicas : (i+1)*replicas]
 		mean, ss := 0.0, 0.0
 		for _, u := range v {
 			mean += u / float64(replicas)
@@ -63,16 +79,36 @@ func pointLikelihood(p *sde.Process, m score.VJPModel, std *dataset.Standardisat
 			ss += (u - mean) * (u - mean)
 		}
 		if replicas > 1 {
-			r.SE[i] = math.Sqrt(ss / float64(replicas-1) / float64(replicas))
+			se[i] = math.Sqrt(ss / float64(replicas-1) / float64(replicas))
 		}
-		r.NLL[i] = mean + r.LogDet
-		r.Likelihood.NLL += r.NLL[i] / float64(n)
+		nll[i] = mean + logDet
 	}
-	for _, v := range r.NLL {
-		r.Likelihood.SE += (v - r.Likelihood.NLL) * (v - r.Likelihood.NLL)
+	return nll, se, l, nil
+}
+
+// pointSummary is l with N, NLL and SE over the per-point values nll: their
+// mean and its standard error.
+func pointSummary(l Likelihood, nll []float64) Likelihood {
+	n := len(nll)
+	l.N, l.NLL, l.SE = n, 0, 0
+	for _, v := range nll {
+		l.NLL += v / float64(n)
 	}
-	r.Likelihood.SE = math.Sqrt(r.Likelihood.SE / float64(max(n-1, 1)) / float64(n))
-	return r, nil
+	for _, v := range nll {
+		l.SE += (v - l.NLL) * (v - l.NLL)
+	}
+	l.SE = math.Sqrt(l.SE / float64(max(n-1, 1)) / float64(n))
+	return l
+}
+
+// pointAlign is the points per block of a split of points solved replicas
+// times each in chunks of batch solves: the block's solves are a multiple
+// of batch, so every chunk lies within one block.
+func pointAlign(batch, replicas int) int {
+	g := batch
+	for b := replicas; b != 0; g, b = b, g%b {
+	}
+	return batch / g
 }
 
 // Stochastic reports whether the likelihood estimate of p with divergence

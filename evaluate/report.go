@@ -111,6 +111,15 @@ func fmtVal(v any) string {
 	}
 }
 
+// WriteReport writes res as `phasespace eval` prints it: WriteJSON when
+// asJSON, else WriteTable.
+func WriteReport(w io.Writer, res map[string]any, asJSON bool) error {
+	if asJSON {
+		return WriteJSON(w, res)
+	}
+	return WriteTable(w, res)
+}
+
 // WriteJSON writes v as `phasespace eval --json` prints a report:
 // indented by two spaces, keys sorted, one trailing newline.
 func WriteJSON(w io.Writer, v any) error {

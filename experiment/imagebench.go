@@ -2,6 +2,8 @@ package experiment
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +25,7 @@ import (
 	"phasespace/model"
 	"phasespace/sampler"
 	"phasespace/sde"
+	"phasespace/shard"
 	"phasespace/train"
 )
 
@@ -145,8 +148,13 @@ type ImageBenchConfig struct {
 	// trained with seed 1 for 3 epochs on first use).
 	Classifier string
 	Seed       uint64
-	TrainOnly  bool      // stop after training
-	Log        io.Writer // progress lines (nil: discarded)
+	TrainOnly  bool // stop after training
+	// Shard, when on, makes this process one shard of the benchmark: it
+	// trains and evaluates only its SDEs (shard.Spec.Range of SDEs; more
+	// shards than SDEs leave some empty) into Out/shard-III-of-NNN, for
+	// MergeImageBench, and writes no table; a finished shard is skipped.
+	Shard shard.Spec `json:"-"`
+	Log   io.Writer  `json:"-"` // progress lines (nil: discarded)
 }
 
 func (c ImageBenchConfig) withDefaults() (ImageBenchConfig, error) {
@@ -224,24 +232,40 @@ func BenchModelConfig(kind sde.Kind, c ImageBenchConfig, dir string) (model.Conf
 // ImageBench trains every SDE to the time budget (resuming), then
 // evaluates bits/dim and every sampler column against the classifier
 // floor, writes Out/results.md and the sample grids under Out/grids, and
-// returns the table.
+// returns the table. With c.Shard on it runs that shard only
+// (imageBenchShard) and returns the line that reports it.
 func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 	c, err := c.withDefaults()
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(filepath.Join(c.Out, "grids"), 0o755); err != nil {
-		return "", fmt.Errorf("experiment: %w", err)
+	if c.Shard.On() {
+		return imageBenchShard(ctx, c)
 	}
 	// 1. Training, one SDE after another, each to the same time budget.
+	if err := trainAll(ctx, c); err != nil || c.TrainOnly {
+		return "", err
+	}
+	return benchEvaluate(c, true)
+}
+
+// trainAll trains c.SDEs one after another into Out/<sde>.
+func trainAll(ctx context.Context, c ImageBenchConfig) error {
+	if err := os.MkdirAll(filepath.Join(c.Out, "grids"), 0o755); err != nil {
+		return fmt.Errorf("experiment: %w", err)
+	}
 	for _, k := range c.SDEs {
 		if err := trainForBench(ctx, k, c); err != nil {
-			return "", err
+			return err
 		}
 	}
-	if c.TrainOnly {
-		return "", nil
-	}
+	return nil
+}
+
+// benchEvaluate evaluates bits/dim and the sampler columns of c.SDEs
+// (cached per cell in Out/<sde>/bench-*.json; a model is loaded only for a
+// cell not cached) and, with table, the floor, real.png and results.md.
+func benchEvaluate(c ImageBenchConfig, table bool) (string, error) {
 	// 2. Data and the classifier.
 	trainSet, testSet, err := dataset.LoadSplits(c.Data, dataset.Options{Downsample: !c.FullResolution})
 	if err != nil {
@@ -251,28 +275,36 @@ func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	acc := net.Accuracy(testSet)
 	n := min(c.N, testSet.N)
-	test, real := evaluate.Embed(net, testSet.Pixels, n), evaluate.Embed(net, trainSet.Pixels, n)
-	floor, err := benchScores(real, test, c.Seed)
-	if err != nil {
-		return "", err
-	}
-	floor.SDE, floor.Sampler, floor.Grid = "real", "train vs test", filepath.Join("grids", "real.png")
-	if err := gridOfPixels(filepath.Join(c.Out, floor.Grid), trainSet.Pixels[:40*trainSet.H*trainSet.W], trainSet.H); err != nil {
-		return "", err
-	}
-	// 3. Per SDE: bits/dim and every sampler column.
+	test := evaluate.Embed(net, testSet.Pixels, n)
 	var models []BenchModel
-	rows := []BenchRow{floor}
-	for _, k := range c.SDEs {
-		dir := filepath.Join(c.Out, k.String())
-		m, err := model.Load(dir)
+	var rows []BenchRow
+	if table {
+		floor, err := benchScores(evaluate.Embed(net, trainSet.Pixels, n), test, c.Seed)
 		if err != nil {
 			return "", err
 		}
+		floor.SDE, floor.Sampler, floor.Grid = "real", "train vs test", filepath.Join("grids", "real.png")
+		if err := gridOfPixels(filepath.Join(c.Out, floor.Grid), trainSet.Pixels[:40*trainSet.H*trainSet.W], trainSet.H); err != nil {
+			return "", err
+		}
+		rows = append(rows, floor)
+	}
+	// 3. Per SDE: bits/dim and every sampler column.
+	for _, k := range c.SDEs {
+		dir := filepath.Join(c.Out, k.String())
+		var m *model.Loaded
+		load := func() (err error) {
+			if m == nil {
+				m, err = model.Load(dir)
+			}
+			return err
+		}
 		var bm BenchModel
 		if err := cachedJSON(filepath.Join(dir, "bench-bpd.json"), &bm, func() error {
+			if err := load(); err != nil {
+				return err
+			}
 			t0 := time.Now()
 			r, err := evaluate.BPD(m, evaluate.NLLConfig{N: c.BPDN, Seed: c.Seed + 3, Divergence: likelihood.Hutchinson, RTol: c.RTol, ATol: c.ATol, Batch: c.SampleBatch})
 			if err != nil {
@@ -287,11 +319,14 @@ func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 		bm.TrainMinutes = TrainedMinutes(dir)
 		models = append(models, bm)
 		for _, col := range c.Samplers {
-			if col.Method == sampler.SSCS && m.Process.Order() == 1 {
+			if col.Method == sampler.SSCS && k == sde.VP {
 				continue // SSCS splits a phase-space SDE; VP has none
 			}
 			var r BenchRow
 			if err := cachedJSON(filepath.Join(dir, "bench-"+col.Name()+".json"), &r, func() error {
+				if err := load(); err != nil {
+					return err
+				}
 				if err := m.CheckSampler(col.Method); err != nil {
 					return err
 				}
@@ -320,11 +355,14 @@ func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 			rows = append(rows, r)
 		}
 	}
-	table := BenchTable(c.Data, !c.FullResolution, testSet.H, c.Budget, c.N, acc, models, rows)
-	if err := atomicfile.Write(filepath.Join(c.Out, "results.md"), []byte(table)); err != nil {
+	if !table {
+		return "", nil
+	}
+	out := BenchTable(c.Data, !c.FullResolution, testSet.H, c.Budget, c.N, net.Accuracy(testSet), models, rows)
+	if err := atomicfile.Write(filepath.Join(c.Out, "results.md"), []byte(out)); err != nil {
 		return "", fmt.Errorf("experiment: %w", err)
 	}
-	return table, nil
+	return out, nil
 }
 
 // trainForBench trains (or resumes) one SDE to the time budget.
@@ -475,4 +513,112 @@ func BenchTable(data string, downsample bool, side int, budget time.Duration, n 
 		fmt.Fprintf(&b, "| %s | %s | %s | %.2f | %s | %.3f | %.3f | %.3f | %s | %s |\n", r.SDE, r.Sampler, nfe, r.FD, kid, r.Precision, r.Recall, r.ClassKL, secs, r.Grid)
 	}
 	return b.String()
+}
+
+// imageBenchShard runs shard c.Shard of the benchmark: the SDEs of
+// shard.Spec.Range(len(SDEs), 1), each trained and evaluated (bits/dim and
+// every sampler column, with their grids) in Out/shard-III-of-NNN as
+// ImageBench lays out Out, so that every SDE is trained once, by the shard
+// that evaluates it. The manifest (shard.Run) records the SDEs (its rows)
+// and the configuration, so that a rerun of a finished shard does nothing
+// and MergeImageBench can check the shards and write the table. With
+// TrainOnly the shard trains its SDEs and writes no manifest.
+func imageBenchShard(ctx context.Context, c ImageBenchConfig) (string, error) {
+	lo, hi := c.Shard.Range(len(c.SDEs), 1)
+	sc := c
+	sc.Out, sc.SDEs = shard.Dir(c.Out, c.Shard), c.SDEs[lo:hi]
+	if c.TrainOnly {
+		return "", trainAll(ctx, sc)
+	}
+	rec := c
+	rec.Out, rec.TrainThreads = "", 0 // neither changes a result
+	cfg, err := json.Marshal(rec)
+	if err != nil {
+		return "", fmt.Errorf("experiment: %w", err)
+	}
+	sum := sha256.Sum256(cfg)
+	m := shard.Manifest{Command: "imagebench", Model: "imagebench of " + c.Data, Seed: c.Seed, N: len(c.SDEs), Shard: c.Shard, Rows: [2]int{lo, hi},
+		ConfigHash: hex.EncodeToString(sum[:8]), Result: cfg}
+	skipped, err := shard.Run(sc.Out, &m, func() error {
+		if lo == hi {
+			return nil
+		}
+		if err := trainAll(ctx, sc); err != nil {
+			return err
+		}
+		_, err := benchEvaluate(sc, false)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("shard %v: SDEs %v %s in %s\n", c.Shard, sc.SDEs, map[bool]string{true: "already done", false: "trained and evaluated"}[skipped], sc.Out), nil
+}
+
+// MergeImageBench writes into out what ImageBench writes for the whole
+// benchmark from its shards' directories (checked by shard.Collect: a
+// missing, duplicated or mismatched shard is an error naming it): it copies
+// each shard's cached cells (Out/<sde>/bench-*.json), loss curves and
+// grids (loss.csv and loss.png, bench-*.json, grids/<sde>-*.png), and the
+// classifier a shard trained (unless the configuration names one; every
+// shard trains the same one, seed 1), then computes the floor and writes results.md, as ImageBench does
+// with every cell cached. It returns the table.
+func MergeImageBench(out string, dirs []string) (string, error) {
+	first, parts, partDirs, err := shard.Collect(dirs)
+	if err != nil {
+		return "", err
+	}
+	if first.Command != "imagebench" {
+		return "", fmt.Errorf("experiment: %s holds a shard of %s, not of imagebench", partDirs[0], first.Command)
+	}
+	var c ImageBenchConfig
+	if err := json.Unmarshal(first.Result, &c); err != nil {
+		return "", fmt.Errorf("experiment: %s: configuration: %w", partDirs[0], err)
+	}
+	c.Out = out
+	if c, err = c.withDefaults(); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Join(out, "grids"), 0o755); err != nil {
+		return "", fmt.Errorf("experiment: %w", err)
+	}
+	for i, part := range parts {
+		for _, k := range c.SDEs[part.Rows[0]:part.Rows[1]] {
+			for _, pattern := range []string{filepath.Join(k.String(), "bench-*.json"), filepath.Join(k.String(), "loss.*"), filepath.Join("grids", k.String()+"-*.png")} {
+				if err := copyMatches(partDirs[i], out, pattern); err != nil {
+					return "", err
+				}
+			}
+		}
+		if _, err := os.Stat(filepath.Join(out, "classifier.safetensors")); c.Classifier == "" && err != nil {
+			if err := copyMatches(partDirs[i], out, "classifier.safetensors"); err != nil {
+				return "", err
+			}
+		}
+	}
+	return benchEvaluate(c, true)
+}
+
+// copyMatches copies the files of from that match pattern (relative to
+// from) to the same paths under to, atomically.
+func copyMatches(from, to, pattern string) error {
+	paths, err := filepath.Glob(filepath.Join(from, pattern))
+	if err != nil {
+		return fmt.Errorf("experiment: %w", err)
+	}
+	for _, p := range paths {
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		b, err := os.ReadFile(p)
+		if err == nil {
+			err = os.MkdirAll(filepath.Dir(dst), 0o755)
+		}
+		if err == nil {
+			err = atomicfile.Write(dst, b)
+		}
+		if err != nil {
+			return fmt.Errorf("experiment: %w", err)
+		}
+	}
+	return nil
 }

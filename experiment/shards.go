@@ -21,34 +21,44 @@ import (
 // the chunk grid for the ODE sampler (whose chunks must be those of the
 // single run), so the merged shards are byte for byte the CSV that
 // SampleFile writes for the whole run; std, if set, maps the samples to a
-// point-file run's units (SampleOutput.Standardisation). It returns the
-// shard's directory and manifest.
-func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int, std *dataset.Standardisation) (dir string, done shard.Manifest, skipped bool, err error) {
+// point-file run's units (SampleOutput.Standardisation). It returns the line
+// that reports the shard: its number, from (where it came from), its rows,
+// whether it was already done and its directory.
+func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int, std *dataset.Standardisation, from string) (string, error) {
 	align := 1
 	if cfg.Method == sampler.ODE {
 		align = cmp.Or(batch, sampler.DefaultBatch)
 	}
 	lo, hi := m.Shard.Range(m.N, align)
-	m.Rows, m.Files, dir = [2]int{lo, hi}, []string{"samples.csv"}, shard.Dir(out, m.Shard)
+	m.Rows, m.Files = [2]int{lo, hi}, []string{"samples.csv"}
+	dir, n := shard.Dir(out, m.Shard), m.N
 	cfg.FirstIndex = lo
-	skipped, err = shard.Run(dir, &m, func() error {
+	skipped, err := shard.Run(dir, &m, func() error {
 		_, err := sampleFile(SampleOutput{Path: filepath.Join(dir, "samples.csv"), Standardisation: std}, cfg, hi-lo, batch)
 		return err
 	})
-	return dir, m, skipped, err
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("shard %v (%s): samples [%d, %d) of %d %s in %s\n", m.Shard, from, lo, hi, n, map[bool]string{true: "already done", false: "written"}[skipped], dir), nil
 }
 
 // Merge combines the shard directories dirs of one run into out
-// (shard.Merge: the files of a single process, byte for byte) and, for an
-// eval run, writes out/eval.json, the report of the single run as `eval
-// --json` prints it (evaluate.MergeNLL, evaluate.WriteJSON), and returns
+// (shard.Merge: the files of a single process, byte for byte); for an
+// imagebench run it writes what ImageBench writes (MergeImageBench) and
+// reports results.md as the merged file; for an eval run it writes
+// out/eval.json, the report of the single run as `eval --json` prints it (evaluate.MergeShards, evaluate.WriteJSON), and returns
 // that report (nil for other commands).
 func Merge(out string, dirs []string) (shard.Manifest, map[string]any, error) {
 	m, parts, err := shard.Merge(out, dirs)
+	if err == nil && m.Command == "imagebench" {
+		m.Files = []string{"results.md"}
+		_, err = MergeImageBench(out, dirs)
+	}
 	if err != nil || m.Command != "eval" {
 		return m, nil, err
 	}
-	res, err := evaluate.MergeNLL(out, parts)
+	res, err := evaluate.MergeShards(out, parts)
 	var b bytes.Buffer
 	if err == nil {
 		err = evaluate.WriteJSON(&b, res)

@@ -6,7 +6,8 @@
 # a reachable apt are needed; otherwise it says SKIP and exits 0), starts a
 # one-node cluster on this host (munged, slurmctld, slurmd with the node's
 # real CPU count and memory, state and logs in a temporary directory),
-# submits a job array of 4 sampling shards and a job array of 3 NLL shards
+# submits a job array of 4 sampling shards, a job array of 3 NLL shards and
+# a job array of 2 shards of `eval --ckpt` of a briefly trained checkpoint
 # (sbatch --array --wait), merges each with `phasespace merge`, compares
 # the results with the single-process runs, and stops the daemons it
 # started. The job is tiny (the exact score of 8gaussians, n = 1000) and
@@ -113,6 +114,9 @@ nll=(eval --exact 8gaussians --metrics nll --n 1000 --seed 3 --batch 250 --rtol 
 cd "$work"
 phasespace "${sample[@]}" --out single.csv
 phasespace "${nll[@]}" --json >single-nll.json
+phasespace train --data 8gaussians --steps 200 --hidden 64 --quiet --out ck
+ckpt=(eval --ckpt ck --metrics nll,ed,mmd,sw2,modes --n 1000 --batch 250 --rtol 1e-3 --atol 1e-3)
+phasespace "${ckpt[@]}" --json | sed 's/"seconds": .*/"seconds": wall-clock/' >single-ckpt.json
 
 submit() { # name, array range, command...
 	local name=$1 range=$2
@@ -124,12 +128,15 @@ submit() { # name, array range, command...
 }
 submit sample 0-3 "phasespace ${sample[*]} --out run"
 submit nll 0-2 "phasespace ${nll[*]} --out nll"
+submit ckpt 0-1 "phasespace ${ckpt[*]} --out ckpt"
 
 echo "\$ phasespace merge --out merged run/shard-*"
 phasespace merge --out merged run/shard-*
 echo "\$ phasespace merge --out merged-nll nll/shard-*"
 phasespace merge --out merged-nll nll/shard-* >merged-nll.stdout
 cat merged-nll.stdout
+echo "\$ phasespace merge --out merged-ckpt ckpt/shard-*"
+phasespace merge --out merged-ckpt ckpt/shard-*
 status=0
 if cmp single.csv merged/samples.csv; then
 	echo "PASS: 4 Slurm shards of sample merge into the single run's $(wc -c <single.csv) bytes (sha256 $(sha256sum <single.csv | cut -c1-16))"
@@ -140,6 +147,12 @@ if cmp single-nll.json merged-nll/eval.json; then
 	echo "PASS: 3 Slurm shards of eval nll merge into the single run's $(wc -c <single-nll.json)-byte JSON report"
 else
 	echo "FAIL: merged eval JSON differs from the single run"; diff single-nll.json merged-nll/eval.json || true; status=1
+fi
+# The sampler's seconds are wall-clock time (the merge sums the shards').
+if sed 's/"seconds": .*/"seconds": wall-clock/' merged-ckpt/eval.json | cmp single-ckpt.json -; then
+	echo "PASS: 2 Slurm shards of eval --ckpt merge into the single run's $(wc -c <single-ckpt.json)-byte JSON report (the sampler's seconds aside)"
+else
+	echo "FAIL: merged eval --ckpt JSON differs from the single run"; diff single-ckpt.json merged-ckpt/eval.json || true; status=1
 fi
 rm -rf "$work"
 exit $status

@@ -21,48 +21,9 @@ import (
 // another run (other command, model, seed, N, shard count or settings), a
 // shard given twice, a missing shard, and rows that do not join up.
 func Merge(out string, dirs []string) (Manifest, []Manifest, error) {
-	if len(dirs) == 0 {
-		return Manifest{}, nil, fmt.Errorf("shard: no shard directories to merge")
-	}
-	byIndex := map[int]string{}
-	var first Manifest
-	var ms []Manifest
-	for k, dir := range dirs {
-		m, err := Read(dir)
-		if err != nil {
-			return Manifest{}, nil, err
-		}
-		if _, err := check(m.Shard, dir); err != nil && m.Shard.On() {
-			return Manifest{}, nil, err
-		}
-		if k == 0 {
-			first = m
-			if !m.Shard.On() {
-				return Manifest{}, nil, fmt.Errorf("shard: %s is not a shard (shard %q)", dir, m.Shard)
-			}
-			ms = make([]Manifest, m.Shard.Count)
-		} else if f := otherRun(first, m); f != "" {
-			return Manifest{}, nil, fmt.Errorf("shard: %s is a shard of another run than %s: %s", dir, dirs[0], f)
-		}
-		if prev, dup := byIndex[m.Shard.Index]; dup {
-			return Manifest{}, nil, fmt.Errorf("shard: shard %v is given twice: %s and %s", m.Shard, prev, dir)
-		}
-		byIndex[m.Shard.Index] = dir
-		ms[m.Shard.Index] = m
-	}
-	next := 0
-	for i, m := range ms {
-		dir, ok := byIndex[i]
-		if !ok {
-			return Manifest{}, nil, fmt.Errorf("shard: shard %d/%d is missing (expected %s, given %d directories)", i, first.Shard.Count, filepath.Base(Dir("", Spec{i, first.Shard.Count})), len(dirs))
-		}
-		if m.Rows[0] != next || m.Rows[1] < m.Rows[0] {
-			return Manifest{}, nil, fmt.Errorf("shard: %s holds rows %d…%d, want rows from %d", dir, m.Rows[0], m.Rows[1]-1, next)
-		}
-		next = m.Rows[1]
-	}
-	if next != first.N {
-		return Manifest{}, nil, fmt.Errorf("shard: the shards hold rows 0…%d of n = %d", next-1, first.N)
+	first, ms, partDirs, err := Collect(dirs)
+	if err != nil {
+		return Manifest{}, nil, err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return Manifest{}, nil, fmt.Errorf("shard: %w", err)
@@ -70,7 +31,7 @@ func Merge(out string, dirs []string) (Manifest, []Manifest, error) {
 	for _, name := range first.Files {
 		err := atomicfile.WriteFunc(filepath.Join(out, name), func(w io.Writer) error {
 			for i := range ms {
-				if err := appendFile(w, filepath.Join(byIndex[i], name)); err != nil {
+				if err := appendFile(w, filepath.Join(partDirs[i], name)); err != nil {
 					return err
 				}
 			}
@@ -83,6 +44,62 @@ func Merge(out string, dirs []string) (Manifest, []Manifest, error) {
 	merged := first
 	merged.Shard, merged.Rows, merged.Result = Spec{}, [2]int{0, first.N}, nil
 	return merged, ms, merged.Write(out)
+}
+
+// Collect checks that dirs hold every shard of one run exactly once, as
+// Merge does (with the same errors), and returns the first directory's
+// manifest, the shards' manifests in shard order and their directories in
+// the same order; it writes nothing. A command whose shards hold other
+// outputs than rows (a grid's cells) merges them itself.
+func Collect(dirs []string) (Manifest, []Manifest, []string, error) {
+	if len(dirs) == 0 {
+		return Manifest{}, nil, nil, fmt.Errorf("shard: no shard directories to merge")
+	}
+	byIndex := map[int]string{}
+	var first Manifest
+	var ms []Manifest
+	for k, dir := range dirs {
+		m, err := Read(dir)
+		if err != nil {
+			return Manifest{}, nil, nil, err
+		}
+		if _, err := check(m.Shard, dir); err != nil && m.Shard.On() {
+			return Manifest{}, nil, nil, err
+		}
+		if k == 0 {
+			first = m
+			if !m.Shard.On() {
+				return Manifest{}, nil, nil, fmt.Errorf("shard: %s is not a shard (shard %q)", dir, m.Shard)
+			}
+			ms = make([]Manifest, m.Shard.Count)
+		} else if f := otherRun(first, m); f != "" {
+			return Manifest{}, nil, nil, fmt.Errorf("shard: %s is a shard of another run than %s: %s", dir, dirs[0], f)
+		}
+		if prev, dup := byIndex[m.Shard.Index]; dup {
+			return Manifest{}, nil, nil, fmt.Errorf("shard: shard %v is given twice: %s and %s", m.Shard, prev, dir)
+		}
+		byIndex[m.Shard.Index] = dir
+		ms[m.Shard.Index] = m
+	}
+	next := 0
+	for i, m := range ms {
+		dir, ok := byIndex[i]
+		if !ok {
+			return Manifest{}, nil, nil, fmt.Errorf("shard: shard %d/%d is missing (expected %s, given %d directories)", i, first.Shard.Count, filepath.Base(Dir("", Spec{i, first.Shard.Count})), len(dirs))
+		}
+		if m.Rows[0] != next || m.Rows[1] < m.Rows[0] {
+			return Manifest{}, nil, nil, fmt.Errorf("shard: %s holds rows %d…%d, want rows from %d", dir, m.Rows[0], m.Rows[1]-1, next)
+		}
+		next = m.Rows[1]
+	}
+	if next != first.N {
+		return Manifest{}, nil, nil, fmt.Errorf("shard: the shards hold rows 0…%d of n = %d", next-1, first.N)
+	}
+	partDirs := make([]string, len(ms))
+	for i := range ms {
+		partDirs[i] = byIndex[i]
+	}
+	return first, ms, partDirs, nil
 }
 
 func appendFile(w io.Writer, path string) error {

@@ -63,8 +63,8 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.IntVar(&f.nfe, "nfe", 0, "--ckpt sample metrics: NFE (default from the checkpoint)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 	fs.IntVar(&f.nll.Batch, "batch", 0, fmt.Sprintf("samples drawn and nll points solved at once (0: %d): memory grows with it, not with --n", sampler.DefaultBatch))
-	fs.StringVar(&f.out, "out", "", "--exact nll of one shard (--shard): the directory of the shards, for phasespace merge")
-	f.shard = shardFlags(fs, "nll points")
+	fs.StringVar(&f.out, "out", "", "with --shard: the directory of the shards, for phasespace merge")
+	f.shard = shardFlags(fs, "points and samples")
 	fs.StringVar(&f.classifier, "classifier", "", "images: classifier weights from `phasespace classifier` (for fd, kid, pr, classes)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -144,12 +144,13 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 		return err
 	}
 	if res["model"], res["process"] = "exact score of "+f.exactName, evaluate.ProcessFields(p); f.points != "" {
-		return f.evalPoints(p, o, nil, res)
+		return f.evalPoints("exact "+f.exactName, p, o, nil, res)
 	}
-	if sh, from, err := f.shard(); err != nil || sh.On() {
-		return firstErr(err, f.nllShard(res, p, o, sh, from))
+	data := cmp.Or(f.data, f.exactName)
+	if ok, err := f.sharded("exact "+f.exactName, res, func(s evaluate.Shard) (report, error) { return evaluate.NLLShard(s, p, o, data, f.nll) }); ok || err != nil {
+		return err
 	}
-	r, err := evaluate.NLL(p, o, cmp.Or(f.data, f.exactName), f.nll)
+	r, err := evaluate.NLL(p, o, data, f.nll)
 	if err == nil {
 		res["nll"] = r.Fields()
 	}
@@ -169,9 +170,13 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 	if err := f.checkFlags("ckpt", lm.Process.Kind, image); err != nil {
 		return err
 	} else if f.points != "" {
-		return f.evalPoints(lm.Process, lm.Score, lm.Standardisation(), res)
+		return f.evalPoints(lm.Identity(), lm.Process, lm.Score, lm.Standardisation(), res)
 	}
-	r, err := evaluate.Checkpoint(lm, evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch})
+	c, r := evaluate.CheckpointConfig{Metrics: f.want, Data: f.data, NLL: f.nll, Sampler: f.sampler, NFE: f.nfe, Classifier: f.classifier, Batch: f.nll.Batch}, map[string]any(nil)
+	ok, err := f.sharded(lm.Identity(), res, func(s evaluate.Shard) (report, error) { return evaluate.CheckpointShard(s, lm, c) })
+	if !ok && err == nil {
+		r, err = evaluate.Checkpoint(lm, c)
+	}
 	if errors.Is(err, model.ErrVelocityOnly) {
 		return checkFullScore(lm, sampler.GDDIM)
 	}
@@ -181,8 +186,11 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 
 // evalPoints evaluates the NLL of the --points under a model whose data
 // were standardised by std (nil: none), writing --per-point if given.
-func (f *evalFlags) evalPoints(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, res map[string]any) error {
-	r, err := evaluate.PointsNLL(p, m, std, f.points, f.nll)
+func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, sd *dataset.Standardisation, res map[string]any) error {
+	if ok, err := f.sharded(model, res, func(s evaluate.Shard) (report, error) { return evaluate.PointsShard(s, p, m, sd, f.points, f.nll) }); ok || err != nil {
+		return err
+	}
+	r, err := evaluate.PointsNLL(p, m, sd, f.points, f.nll)
 	if err == nil && f.perPoint != "" {
 		res["per_point"], err = f.perPoint, r.WriteCSV(f.perPoint)
 	}
@@ -192,23 +200,20 @@ func (f *evalFlags) evalPoints(p *sde.Process, m score.VJPModel, std *dataset.St
 	return evalError(err)
 }
 
-func printEval(w io.Writer, res map[string]any, asJSON bool) error {
-	if asJSON {
-		return printJSON(w, res)
-	}
-	return evaluate.WriteTable(w, res)
-}
-
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
 func checkTolerances(rtol, atol float64) error {
 	return firstErr(inUnit("rtol", rtol), inUnit("atol", atol))
 }
 
-// nllShard evaluates the NLL of shard sh's points (from: where it came
-// from) into --out DIR/shard-i-of-N, unless that shard is done.
-func (f *evalFlags) nllShard(res map[string]any, p *sde.Process, o score.VJPModel, sh shard.Spec, from string) error {
-	m := shard.Manifest{Command: "eval", Model: "exact " + f.exactName, Seed: f.nll.Seed, N: f.nll.N, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}
-	r, err := evaluate.NLLShard(f.out, m, p, o, cmp.Or(f.data, f.exactName), f.nll, maps.Clone(res), from)
-	res["shard"] = r
-	return evalError(err)
+type report = map[string]any // the result fields of an evaluation (evaluate.WriteReport)
+// sharded runs the shard of this run of model, if it is one (ok), with run,
+// its report under res["shard"].
+func (f *evalFlags) sharded(model string, res map[string]any, run func(evaluate.Shard) (report, error)) (ok bool, err error) {
+	sh, from, err := f.shard()
+	if err == nil && sh.On() && f.perPoint != "" {
+		err = usagef("--per-point: a shard (%v) keeps its values in --out DIR, and phasespace merge writes DIR/per-point.csv", sh)
+	} else if err == nil && sh.On() {
+		res["shard"], err = run(evaluate.Shard{Out: f.out, From: from, Fields: maps.Clone(res), Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}})
+	}
+	return sh.On(), evalError(err)
 }

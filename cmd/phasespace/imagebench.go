@@ -45,10 +45,13 @@ func runImageBench(args []string, stdout io.Writer) error {
 	fs.Uint64Var(&c.Seed, "seed", 0, "seed of training and sampling (every sampler starts from the same noise)")
 	fs.StringVar(&c.Out, "out", "", "output directory (required; an interrupted run resumes from it)")
 	fs.BoolVar(&c.TrainOnly, "train-only", false, "stop after training (to train SDEs in parallel, one pinned core each, then evaluate with a second command)")
+	sh := shardFlags(fs, "SDEs (each trained and evaluated by one shard)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	err := firstErr(refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "budget": c.Budget == 0, "sample-batch": c.SampleBatch == 0}),
+	var shErr error
+	c.Shard, _, shErr = sh()
+	err := firstErr(shErr, refuseZeros(map[string]bool{"num-res": c.NumRes == 0, "batch": c.Batch == 0, "lr": c.LR == 0, "budget": c.Budget == 0, "sample-batch": c.SampleBatch == 0}),
 		checkTolerances(c.RTol, c.ATol), parseFlag(&c.Param, "param", *param, sde.ParseFactor, "L, R"))
 	if c.FullResolution = !*downsample; err != nil {
 		return err

@@ -21,8 +21,8 @@ func warnf(format string, a ...any) {
 	fmt.Fprintf(os.Stderr, "phasespace: warning: "+format+"\n", a...)
 }
 
-// printJSON writes v as indented JSON.
-var printJSON = evaluate.WriteJSON
+// printJSON writes v as indented JSON; printEval writes an eval report.
+var printJSON, printEval = evaluate.WriteJSON, evaluate.WriteReport
 
 // refuseZeros refuses, as a usage error, the first flag (in name order)
 // given as 0 where the library would read 0 as its default.

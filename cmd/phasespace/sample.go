@@ -160,10 +160,7 @@ func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sample
 	if f.traj != "" || experiment.IsPNG(f.out) {
 		return usagef("a shard (%s) writes CSV into --out DIR: --out %s and --trajectories do not apply", from, f.out)
 	}
-	m := shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards")}
-	dir, m, skipped, err := experiment.SampleShard(f.out, m, cfg, f.batch, f.std)
-	if err == nil {
-		fmt.Fprintf(stdout, "shard %v (%s): samples [%d, %d) of %d %s in %s\n", sh, from, m.Rows[0], m.Rows[1], f.n, map[bool]string{true: "already done", false: "written"}[skipped], dir)
-	}
+	line, err := experiment.SampleShard(f.out, shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards")}, cfg, f.batch, f.std, from)
+	fmt.Fprint(stdout, line)
 	return err
 }
