@@ -100,7 +100,7 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 	if w.NLL {
 		r, err := (*NLLResult)(nil), error(nil)
 		if ps != nil {
-			r, err = heldOutNLL(lm.Process, lm.Score, lm.Standardisation(), ps, c.NLL)
+			r, err = HeldOutNLL(lm.Process, lm.Score, lm.Standardisation(), ps, c.NLL)
 		} else {
 			r, err = NLL(lm.Process, lm.Score, data, c.NLL)
 		}
@@ -118,7 +118,7 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		r, err := (*SampleResult)(nil), error(nil)
 		if ps != nil { // the held-out rows, beside the floor of as many training rows as samples
 			sc.Data = ps.Path
-			r, err = compare(x, ps.Val, ps.Train[:min(len(x), len(ps.Train))], ps.Dim, sc)
+			r, err = HeldOutSamples(x, ps, sc)
 		} else {
 			r, err = Samples(x, sc)
 		}

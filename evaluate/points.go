@@ -157,10 +157,12 @@ func (r *PointNLL) WriteCSV(path string) error {
 	return nil
 }
 
-// heldOutNLL evaluates the NLL of the first min(c.N, rows) held-out rows of
-// a point-file run's data (ps.Val) under the loaded score model, in nats of
-// the data's units (the standardisation's log-determinant included).
-func heldOutNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, ps *dataset.PointSet, c NLLConfig) (*NLLResult, error) {
+// HeldOutNLL evaluates the NLL of the first min(c.N, rows) held-out rows of
+// a point-file run's data (ps.Val, dataset.OpenPointSet) under the score
+// model m of process p trained on z = std(x), in nats of the data's units
+// (the standardisation's log-determinant included, NLLResult.LogDet).
+// Errors are those of LikelihoodOf.
+func HeldOutNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, ps *dataset.PointSet, c NLLConfig) (*NLLResult, error) {
 	c = c.withDefaults()
 	x := ps.Val[:min(c.N*ps.Dim, len(ps.Val))]
 	r, err := pointLikelihood(p, m, std, x, ps.Dim, 1, c)
@@ -168,4 +170,21 @@ func heldOutNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, 
 		return nil, err
 	}
 	return &NLLResult{Likelihood: r.Likelihood, LogDet: &r.LogDet}, nil
+}
+
+// HeldOutSamples compares the n×ps.Dim samples x (data units) with the
+// held-out rows of a point-file run's data (ps.Val) as Samples does, each
+// metric beside its floor: the same metric between min(n, training rows)
+// training rows (ps.Train, in the split's order) and the held-out rows.
+// c.Data names the file in the result (empty: ps.Path); c.N and c.Dim are
+// ignored. Errors: fewer than 2 samples or a length of x that is not a
+// multiple of ps.Dim, and those of Samples' metrics.
+func HeldOutSamples(x []float64, ps *dataset.PointSet, c SampleConfig) (*SampleResult, error) {
+	if d := ps.Dim; len(x) < 2*d || len(x)%d != 0 {
+		return nil, fmt.Errorf("evaluate: %d sample values: want n×%d with n >= 2", len(x), d)
+	}
+	if c.Data == "" {
+		c.Data = ps.Path
+	}
+	return compare(x, ps.Val, ps.Train[:min(len(x), len(ps.Train))], ps.Dim, c)
 }
