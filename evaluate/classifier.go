@@ -1,6 +1,8 @@
 package evaluate
 
 import (
+	"path/filepath"
+	"strings"
 	"time"
 
 	"phasespace/classifier"
@@ -34,8 +36,13 @@ type ClassifierReport struct {
 // split of c.Data, saves it to c.Out, and measures its test accuracy and
 // the real-vs-real floors of FD, KID and precision/recall (the first N
 // training against the first N test images). Errors: those of
-// dataset.LoadSplits, classifier.Train and saving.
+// dataset.LoadSplits, classifier.Train and saving; before any work, an Out
+// that does not end in .safetensors (any case) is a *ConfigError naming
+// the extension.
 func TrainClassifier(c ClassifierConfig) (*ClassifierReport, error) {
+	if ext := filepath.Ext(c.Out); !strings.EqualFold(ext, ".safetensors") {
+		return nil, configErr("Out", "%s: extension %q: the weights are written as safetensors, valid is .safetensors", c.Out, ext)
+	}
 	trainSet, testSet, err := dataset.LoadSplits(c.Data, c.Options)
 	if err != nil {
 		return nil, err

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"phasespace/dataset"
 	"phasespace/internal/atomicfile"
@@ -109,6 +112,23 @@ func PointsNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, p
 	}
 	r.Path = path
 	return r, nil
+}
+
+// PointsNLLTo is PointsNLL followed, when out is not empty, by WriteCSV
+// to out. out is checked before any work: a name that does not end in
+// .csv (any case) is a *ConfigError for field Per-Point naming the
+// extension, a missing directory an *atomicfile.PathError.
+func PointsNLLTo(out string, p *sde.Process, m score.VJPModel, std *dataset.Standardisation, path string, c NLLConfig) (*PointNLL, error) {
+	if ext := filepath.Ext(out); out != "" && !strings.EqualFold(ext, ".csv") {
+		return nil, configErr("Per-Point", "%s: extension %q is not a table format: the per-point table is CSV, valid is .csv", out, ext)
+	} else if st, err := os.Stat(filepath.Dir(out)); out != "" && (err != nil || !st.IsDir()) {
+		return nil, &atomicfile.PathError{Path: out, Err: fmt.Errorf("evaluate: per-point NLL: writing %s: directory %s does not exist (nothing was computed)", out, filepath.Dir(out))}
+	}
+	r, err := PointsNLL(p, m, std, path, c)
+	if err == nil && out != "" {
+		err = r.WriteCSV(out)
+	}
+	return r, err
 }
 
 // Fields returns the layout of `phasespace eval --json` under "nll": the

@@ -179,3 +179,27 @@ func TestGridRefusesDataItCannotScore(t *testing.T) {
 		}
 	}
 }
+
+// WriteSamples and WritePoints write .csv and .png only: any other
+// extension is a *ConfigError for Out that names it, and nothing is
+// written (before: a CSV under any name).
+func TestSampleOutputsNeedAKnownExtension(t *testing.T) {
+	dir := t.TempDir()
+	x := []float64{0, 1, 2, 3, 4, 5}
+	for _, name := range []string{"a.txt", "a", "a.csv.bak"} {
+		path := filepath.Join(dir, name)
+		for _, err := range []error{WriteSamples(path, "", x, 2, 0), WritePoints(path, "", x, 3)} {
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Field != "Out" || !strings.Contains(err.Error(), ".csv") || !strings.Contains(err.Error(), ".png") ||
+				(filepath.Ext(name) != "" && !strings.Contains(err.Error(), filepath.Ext(name))) {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s was written", name)
+		}
+	}
+	if err := WritePoints(filepath.Join(dir, "a.CSV"), "", x, 3); err != nil {
+		t.Error(err)
+	}
+}

@@ -62,7 +62,7 @@ func Load(dir string) (*Loaded, error) {
 		if err != nil {
 			c2, skipped2, err2 := checkpoint.Latest(dir)
 			if err2 != nil {
-				return nil, fmt.Errorf("model: no checkpoint in %s: %v", dir, err)
+				return nil, &noCheckpoint{dir, fmt.Errorf("model: no checkpoint in %s: %v", dir, err)}
 			}
 			c, skipped = c2, skipped2
 		}
@@ -95,6 +95,16 @@ func Load(dir string) (*Loaded, error) {
 	return &Loaded{Meta: m, Process: obj.Process, Objective: obj, Net: net,
 		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped, files: c.Manifest.Files}, nil
 }
+
+// noCheckpoint is Load's error for a directory without a checkpoint;
+// FilePath names the directory.
+type noCheckpoint struct {
+	dir string
+	err error
+}
+
+func (e *noCheckpoint) Error() string    { return e.err.Error() }
+func (e *noCheckpoint) FilePath() string { return e.dir }
 
 // Sample draws n samples (n×Dim row-major) from the loaded model with the
 // given sampler and NFE, in the data's units (a point-file run's samples

@@ -182,9 +182,9 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 // evalPoints evaluates the NLL of the --points under a model whose data
 // were standardised by std (nil: none), writing --per-point if given.
 func (f *evalFlags) evalPoints(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, res map[string]any) error {
-	r, err := evaluate.PointsNLL(p, m, std, f.points, f.nll)
+	r, err := evaluate.PointsNLLTo(f.perPoint, p, m, std, f.points, f.nll)
 	if err == nil && f.perPoint != "" {
-		res["per_point"], err = f.perPoint, r.WriteCSV(f.perPoint)
+		res["per_point"] = f.perPoint
 	}
 	if err == nil {
 		res["nll"] = r.Fields()
