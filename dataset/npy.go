@@ -157,4 +157,4 @@ func (e *FileError) Error() string { return e.Err.Error() }
 
 // FilePath returns the file's path.
 func (e *FileError) FilePath() string { return e.Path }
-func (e *FileError) Unwrap() error { return e.Err }
+func (e *FileError) Unwrap() error    { return e.Err }
