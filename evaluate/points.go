@@ -28,6 +28,7 @@ type PointNLL struct {
 	Likelihood           // the summary over points: NLL is the mean of NLL below
 	Path       string    // the points' file
 	Dim        int       // d
+	Columns    []string  // the file's column names (a CSV header row; nil: x1 … xd)
 	X          []float64 // the points, n×d, data units
 	NLL        []float64 // per point, nats in the data's units
 	SE         []float64 // per point, standard error over the replicas (0: deterministic)
@@ -95,7 +96,7 @@ func (c NLLConfig) Stochastic(p *sde.Process) bool {
 // dimension other than the model's (*ConfigError, Field "Points"), and
 // those of LikelihoodOf.
 func PointsNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, path string, c NLLConfig) (*PointNLL, error) {
-	x, d, err := dataset.ReadPoints(path)
+	x, d, names, err := dataset.ReadPointsNamed(path)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func PointsNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, p
 	if err != nil {
 		return nil, err
 	}
-	r.Path = path
+	r.Path, r.Columns = path, names
 	return r, nil
 }
 
@@ -140,13 +141,18 @@ func (r *PointNLL) Fields() map[string]any {
 	return out
 }
 
-// Header returns the per-point table's column names: x1 … xd, then
-// "nll_nats (<bound>)", "bits_per_dim" (NLL/(d ln 2)) and "se_nats (<n>
-// replicas)" (0 for a deterministic estimate).
+// Header returns the per-point table's column names: the input's own
+// (Columns, from a CSV header row) or x1 … xd, then "nll_nats (<bound>)",
+// "bits_per_dim" (NLL/(d ln 2)) and "se_nats (<n> replicas)" (0 for a
+// deterministic estimate).
 func (r *PointNLL) Header() []string {
 	h := make([]string, 0, r.Dim+3)
 	for j := 1; j <= r.Dim; j++ {
-		h = append(h, "x"+strconv.Itoa(j))
+		if len(r.Columns) == r.Dim {
+			h = append(h, r.Columns[j-1])
+		} else {
+			h = append(h, "x"+strconv.Itoa(j))
+		}
 	}
 	return append(h, "nll_nats ("+r.BoundText()+", "+r.Divergence.String()+" divergence)", "bits_per_dim",
 		fmt.Sprintf("se_nats (%d replicas)", r.Replicas))
