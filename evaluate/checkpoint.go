@@ -48,7 +48,9 @@ type CheckpointConfig struct {
 // naming the file if it moved) the NLL of min(NLL.N, held-out) held-out
 // rows in the data's units and the sample metrics of NLL.N samples against
 // the held-out rows, beside the floor of as many training rows; for images bits/dim (BPD) and the feature metrics of
-// min(NLL.N, test images) samples (Features). It returns the result fields
+// min(NLL.N, test images) samples (Features) with the classifier
+// c.Classifier saved for the model's channels and side
+// (classifier.LoadChannels; another shape is a *ConfigError). It returns the result fields
 // (for WriteTable or JSON): model, process, nll, the sample metrics with
 // floor and sampler, bpd, features. A configuration that does not fit the
 // checkpoint is a *ConfigError, checked before any work; a sampler that
@@ -68,15 +70,22 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		return nil, configErr("Metrics", "bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
 	case image && (w.NLL || len(w.Sample) > 0):
 		return nil, configErr("Metrics", "%s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", Metrics{Sample: w.Sample, NLL: w.NLL})
-	case len(w.Feature) > 0 && lm.Meta.Channels > 1:
-		ch, side := lm.Meta.ImageShape()
-		return nil, configErr("Metrics", "the built-in classifier takes 1-channel 28×28 or 14×14 images; this model makes %d-channel %d×%d images: evaluate it with bpd", ch, side, side)
 	case len(w.Feature) > 0 && c.Classifier == "":
 		return nil, configErr("Classifier", "fd, kid, pr and classes need the classifier's weights")
 	case sampled && err != nil:
 		return nil, err
 	case sampled && m != sampler.ODE && nfe < 2:
 		return nil, configErr("NFE", "%d score evaluations: %v needs >= 2", nfe, m)
+	}
+	var net *classifier.Net // the feature metrics' classifier, for the model's image shape
+	if len(w.Feature) > 0 {
+		ch, side := lm.Meta.ImageShape()
+		if net, err = classifier.LoadChannels(c.Classifier, ch, side); errors.Is(err, classifier.ErrShape) {
+			return nil, configErr("Classifier", "%v; this model makes %d-channel %d×%d images: train the project's classifier on labelled images of that shape "+
+				"(phasespace classifier --data DIR, with the run's image size: a folder with one subfolder per class) or evaluate with bpd", err, ch, side, side)
+		} else if err != nil {
+			return nil, fmt.Errorf("evaluate: classifier: %w", err)
+		}
 	}
 	var ps *dataset.PointSet // a point-file run's data, split as in training
 	if lm.Meta.Points != nil {
@@ -138,10 +147,6 @@ func Checkpoint(lm *model.Loaded, c CheckpointConfig) (map[string]any, error) {
 		trainSet, test, err := dataset.LoadSplits(lm.Meta.Data, lm.Meta.DataOptions())
 		if err != nil {
 			return nil, err
-		}
-		net, err := classifier.Load(c.Classifier, test.H)
-		if err != nil {
-			return nil, fmt.Errorf("evaluate: classifier: %w", err)
 		}
 		x, err := sample(min(n, test.N))
 		if err != nil {
