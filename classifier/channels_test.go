@@ -87,6 +87,13 @@ func TestClassifierOnRGBImages(t *testing.T) {
 	if _, err := Train(&unlabelled, TrainConfig{Epochs: 1}); err == nil || !strings.Contains(err.Error(), "no labels") || !strings.Contains(err.Error(), "subfolder per class") {
 		t.Errorf("unlabelled images: %v", err)
 	}
+	// A set smaller than the default batch of 128 trains on whole-set
+	// batches (before: no step at all, chance accuracy).
+	if small, err := Train(ds, TrainConfig{Epochs: 15, LR: 3e-3, Seed: 2}); err != nil {
+		t.Error(err)
+	} else if acc := small.Accuracy(ds); acc < 0.9 {
+		t.Errorf("48 images, default batch: accuracy %.3f, want >= 0.9", acc)
+	}
 	if _, err := NewChannels(5, 8, 0); err == nil {
 		t.Error("5 channels accepted")
 	}

@@ -14,7 +14,7 @@ import (
 // TrainConfig controls Train.
 type TrainConfig struct {
 	Epochs   int     // passes over the training set (default 2)
-	Batch    int     // default 128
+	Batch    int     // default 128; at most the images of the set
 	LR       float64 // Adam learning rate (default 1e-3)
 	Seed     uint64
 	Progress func(epoch, step int, loss float64)
@@ -44,6 +44,7 @@ func Train(ds *imagedata.Dataset, c TrainConfig) (*Net, error) {
 	if c.Batch == 0 {
 		c.Batch = 128
 	}
+	c.Batch = min(c.Batch, ds.N) // a set smaller than a batch trains on whole-set batches
 	if c.LR == 0 {
 		c.LR = 1e-3
 	}

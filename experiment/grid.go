@@ -280,6 +280,9 @@ func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string,
 		return "", fmt.Errorf("experiment: %s: %w", dir, err)
 	}
 	title := fmt.Sprintf("%s, %s, %d steps, %v %d NFE", data, r, steps, method, nfe)
+	if method == sampler.ODE {
+		title = fmt.Sprintf("%s, %s, %d steps, probability-flow ODE", data, r, steps)
+	}
 	if err := WritePoints(filepath.Join(dir, "samples.png"), title, x, m.Meta.Dim); err != nil {
 		return "", err
 	}
