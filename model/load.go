@@ -190,7 +190,7 @@ func (l *Loaded) PointSet(path string) (*dataset.PointSet, error) {
 	}
 	if j := pm.Standardisation.Differs(ps.Standardised, 1e-9); j >= 0 {
 		s, t := pm.Standardisation, ps.Standardised
-		return nil, fmt.Errorf("model: %s: its training rows (split as in training) have mean %g and std %g in column %d, checkpoint %s stored %g and %g: not the training file, or its rows were changed or reordered",
+		return nil, fmt.Errorf("model: %s: its training rows (split as in training) have mean %.6g and std %.6g in column %d, checkpoint %s stored %.6g and %.6g: not the training file, or its rows were changed or reordered",
 			path, t.Mean[j], t.Scale[j], j+1, l.Dir, s.Mean[j], s.Scale[j])
 	}
 	return ps, nil
