@@ -1,11 +1,13 @@
 // Package classifier is the project's own image classifier for 28×28 (or
-// 14×14) single-channel images such as MNIST and Fashion-MNIST. Its
+// 14×14) single-channel images such as MNIST and Fashion-MNIST, or for
+// square C-channel images of any size 8..256 (an RGB image folder with
+// class subfolders) when trained on them. Its
 // penultimate 128-d activations are the feature space in which generated
 // images are compared with real ones (FD, KID, precision/recall): standard
 // Inception features are not available offline, so those numbers are
 // reported as FD/KID of this classifier, never as FID.
 //
-// Architecture: conv 3×3 (1→32) → GroupNorm+SiLU → conv 3×3 stride 2
+// Architecture: conv 3×3 (C→32) → GroupNorm+SiLU → conv 3×3 stride 2
 // (32→64) → GroupNorm+SiLU → conv 3×3 stride 2 (64→64) → GroupNorm+SiLU →
 // flatten → Linear+SiLU (→128, the features) → Linear (→10), trained with
 // softmax cross-entropy and Adam from a fixed seed.
@@ -21,7 +23,8 @@ import (
 
 // Net is the classifier. It is not safe for concurrent use.
 type Net struct {
-	Size     int
+	Size     int // images are Size×Size
+	Channels int // of C planes (1: grayscale)
 	convs    []*nn.Conv2d
 	norms    []*nn.GroupNorm
 	fc1, fc2 *nn.Linear
@@ -29,6 +32,7 @@ type Net struct {
 
 	b, side      int
 	flat, dflat  []float32
+	xin          []float32 // the input batch channel-major (C > 1)
 	feat, logits []float32
 }
 
@@ -38,15 +42,27 @@ const Classes = 10
 // FeatureDim is the width of the feature layer.
 const FeatureDim = 128
 
-// New builds the classifier for size×size images with weights from seed.
-// It returns an error for a size outside 8..256.
-func New(size int, seed uint64) (*Net, error) {
+// MaxChannels is the most image channels NewChannels takes.
+const MaxChannels = 4
+
+// New builds the classifier for 1-channel size×size images with weights
+// from seed. It returns an error for a size outside 8..256.
+func New(size int, seed uint64) (*Net, error) { return NewChannels(1, size, seed) }
+
+// NewChannels builds the classifier for size×size images of channels
+// planes with weights from seed; for one channel it is New, weight for
+// weight. It returns an error for a size outside 8..256 or channels
+// outside 1..MaxChannels.
+func NewChannels(channels, size int, seed uint64) (*Net, error) {
 	if size < 8 || size > 256 {
 		return nil, fmt.Errorf("classifier: image size %d, want 8..256 (28 or 14)", size)
 	}
+	if channels < 1 || channels > MaxChannels {
+		return nil, fmt.Errorf("classifier: %d image channels, want 1..%d (1 gray, 3 RGB)", channels, MaxChannels)
+	}
 	r := rand.New(rand.NewPCG(seed, 0xc1a55))
-	n := &Net{Size: size}
-	ch := []int{1, 32, 64, 64}
+	n := &Net{Size: size, Channels: channels}
+	ch := []int{channels, 32, 64, 64}
 	strides := []int{1, 2, 2}
 	for i := 0; i < 3; i++ {
 		n.convs = append(n.convs, nn.NewConv2d(fmt.Sprintf("conv%d", i), ch[i], ch[i+1], 3, strides[i], 1, r, &n.scratch))
@@ -72,12 +88,21 @@ func (n *Net) Params() []*nn.Param {
 	return append(ps, n.fc2.Params()...)
 }
 
-// forward maps a batch of images (b×size×size, values in [0, 1]) to logits;
-// features are kept in n.feat.
+// forward maps a batch of images (b×C×size×size, values in [0, 1]) to
+// logits; features are kept in n.feat.
 func (n *Net) forward(x []float32, b int, train bool) []float32 {
 	n.b = b
 	h, w := n.Size, n.Size
 	y := x
+	if c, hw := n.Channels, h*w; c > 1 { // B×C×H×W → C×B×H×W, the convolutions' layout
+		n.xin = grow(n.xin, b*c*hw)
+		for bi := 0; bi < b; bi++ {
+			for ci := 0; ci < c; ci++ {
+				copy(n.xin[(ci*b+bi)*hw:(ci*b+bi+1)*hw], x[(bi*c+ci)*hw:(bi*c+ci+1)*hw])
+			}
+		}
+		y = n.xin
+	}
 	for i := range n.convs {
 		y, h, w = n.convs[i].Forward(y, b, h, w, train)
 		y, h, w = n.norms[i].Forward(y, b, h, w, train)

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -12,10 +13,16 @@ import (
 // Finite-difference check of the whole backward pass through one weight of
 // each layer (float32 network, so a loose tolerance with a large step).
 func TestGradientMatchesFiniteDifference(t *testing.T) {
-	n, _ := New(8, 3)
+	for _, c := range []int{1, 3} {
+		t.Run(fmt.Sprintf("%d channels", c), func(t *testing.T) { gradientCheck(t, c) })
+	}
+}
+
+func gradientCheck(t *testing.T, channels int) {
+	n, _ := NewChannels(channels, 8, 3)
 	r := rand.New(rand.NewPCG(1, 2))
 	const b = 3
-	x := make([]float32, b*64)
+	x := make([]float32, b*channels*64)
 	for i := range x {
 		x[i] = r.Float32()
 	}

@@ -1,6 +1,8 @@
 package classifier
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -12,20 +14,24 @@ import (
 // TrainConfig controls Train.
 type TrainConfig struct {
 	Epochs   int     // passes over the training set (default 2)
-	Batch    int     // default 128
+	Batch    int     // default 128; at most the images of the set
 	LR       float64 // Adam learning rate (default 1e-3)
 	Seed     uint64
 	Progress func(epoch, step int, loss float64)
 }
 
-// Train fits a new classifier on ds (labels required) by Adam on the
-// cross-entropy loss and returns it; batches are shuffled from c.Seed. It
-// returns an error for unlabelled, non-square or multi-channel images, a
-// label outside 0..Classes−1, an invalid image
-// size (New) or a NaN loss (naming the epoch and step).
+// Train fits a new classifier for ds's images (C = ds.Channels() planes,
+// NewChannels) on ds (labels required) by Adam on the cross-entropy loss
+// and returns it; batches are shuffled from c.Seed. It returns an error
+// for unlabelled or non-square images, a label outside 0..Classes−1, an
+// invalid image size or channel count (NewChannels) or a NaN loss (naming
+// the epoch and step).
 func Train(ds *imagedata.Dataset, c TrainConfig) (*Net, error) {
-	if ds.Labels == nil || ds.H != ds.W || ds.Channels() != 1 {
-		return nil, fmt.Errorf("classifier: training needs square labelled 1-channel images (%s: %d-channel %d×%d, labels %v)", ds.Name, ds.Channels(), ds.W, ds.H, ds.Labels != nil)
+	if ds.Labels == nil {
+		return nil, fmt.Errorf("classifier: %s has no labels: the classifier learns classes, so it trains on labelled images (an image folder with one subfolder per class, DIR/CLASS/*.png, or an IDX set)", ds.Name)
+	}
+	if ds.H != ds.W {
+		return nil, fmt.Errorf("classifier: %s: images are %d×%d: training needs square images (resize them to S×S with an image size)", ds.Name, ds.W, ds.H)
 	}
 	for i, l := range ds.Labels {
 		if int(l) >= Classes {
@@ -38,16 +44,17 @@ func Train(ds *imagedata.Dataset, c TrainConfig) (*Net, error) {
 	if c.Batch == 0 {
 		c.Batch = 128
 	}
+	c.Batch = min(c.Batch, ds.N) // a set smaller than a batch trains on whole-set batches
 	if c.LR == 0 {
 		c.LR = 1e-3
 	}
-	n, err := New(ds.H, c.Seed)
+	n, err := NewChannels(ds.Channels(), ds.H, c.Seed)
 	if err != nil {
 		return nil, err
 	}
 	opt := nn.NewAdam(c.LR)
 	ps := n.Params()
-	d := ds.H * ds.W
+	d := ds.Dim()
 	x := make([]float32, c.Batch*d)
 	labels := make([]byte, c.Batch)
 	grad := make([]float32, c.Batch*Classes)
@@ -77,10 +84,11 @@ func Train(ds *imagedata.Dataset, c TrainConfig) (*Net, error) {
 	return n, nil
 }
 
-// Evaluate returns, for images (n×size×size bytes), the predicted classes
-// and the n×FeatureDim features (row-major float64).
+// Evaluate returns, for images (n×C×size×size bytes: C planes of
+// size×size per image), the predicted classes and the n×FeatureDim
+// features (row-major float64).
 func (n *Net) Evaluate(images []byte, count int) (pred []int, feats []float64) {
-	d := n.Size * n.Size
+	d := max(n.Channels, 1) * n.Size * n.Size
 	const batch = 256
 	x := make([]float32, batch*d)
 	pred = make([]int, count)
@@ -118,25 +126,42 @@ func (n *Net) Accuracy(ds *imagedata.Dataset) float64 {
 }
 
 // Save writes the weights as safetensors (with the image size in the
-// metadata); it returns the write error, if any.
+// metadata, and the channels when there are more than one, so that a
+// 1-channel classifier's file is as before); it returns the write error,
+// if any.
 func (n *Net) Save(path string) error {
-	return nn.SaveParams(path, n.Params(), map[string]string{"classifier_size": fmt.Sprint(n.Size)})
+	meta := map[string]string{"classifier_size": fmt.Sprint(n.Size)}
+	if n.Channels > 1 {
+		meta["classifier_channels"] = fmt.Sprint(n.Channels)
+	}
+	return nn.SaveParams(path, n.Params(), meta)
 }
 
-// Load reads a classifier saved by Save for size×size images. It returns an
-// error for an invalid size, an unreadable or malformed file, weights that
-// do not match the architecture, or a file saved for another image size.
-func Load(path string, size int) (*Net, error) {
-	n, err := New(size, 0)
+// ErrShape is wrapped by LoadChannels' error for a file saved for another
+// image size or channel count.
+var ErrShape = errors.New("classifier: the weights are for other images")
+
+// Load reads a classifier saved by Save for 1-channel size×size images
+// (LoadChannels).
+func Load(path string, size int) (*Net, error) { return LoadChannels(path, 1, size) }
+
+// LoadChannels reads a classifier saved by Save for size×size images of
+// channels planes. It returns an error for an invalid size or channel
+// count, an unreadable or malformed file, weights that do not match the
+// architecture, or a file saved for another image size or channel count
+// (wrapping ErrShape, with the shape it was saved for).
+func LoadChannels(path string, channels, size int) (*Net, error) {
+	n, err := NewChannels(channels, size, 0)
 	if err != nil {
 		return nil, err
 	}
-	meta, err := nn.LoadParams(path, n.Params())
+	meta, err := nn.LoadParams(path, n.Params()) // the metadata also when the weights do not fit
+	stored := cmp.Or(meta["classifier_channels"], "1")
+	if meta != nil && (meta["classifier_size"] != fmt.Sprint(size) || stored != fmt.Sprint(channels)) {
+		return nil, fmt.Errorf("%w: %s takes %s-channel %s×%s images, not %d-channel %d×%d", ErrShape, path, stored, meta["classifier_size"], meta["classifier_size"], channels, size, size)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if meta["classifier_size"] != fmt.Sprint(size) {
-		return nil, fmt.Errorf("classifier: %s is for %s×%s images, not %d", path, meta["classifier_size"], meta["classifier_size"], size)
 	}
 	return n, nil
 }

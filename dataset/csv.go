@@ -78,9 +78,16 @@ func WriteCSVRows(w io.Writer, x []float64, d int) error {
 // cell, NaN or ±Inf, a row with another number of columns, an empty or a
 // header-only file, more than MaxCSVRows rows.
 func ReadCSV(path string) ([]float64, int, error) {
+	x, d, _, err := readCSV(path)
+	return x, d, err
+}
+
+// readCSV is ReadCSV that also returns the header row's column names (nil
+// when the file has none).
+func readCSV(path string) (_ []float64, _ int, names []string, _ error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, fmt.Errorf("dataset: %w", err)
+		return nil, 0, nil, fmt.Errorf("dataset: %w", err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
@@ -94,9 +101,9 @@ func ReadCSV(path string) ([]float64, int, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, 0, fmt.Errorf("dataset: %s:%d: %v: want comma-separated numbers", path, pe.StartLine, pe.Err)
+			return nil, 0, nil, fmt.Errorf("dataset: %s:%d: %v: want comma-separated numbers", path, pe.StartLine, pe.Err)
 		} else if err != nil {
-			return nil, 0, fmt.Errorf("dataset: %s: %w", path, err)
+			return nil, 0, nil, fmt.Errorf("dataset: %s: %w", path, err)
 		}
 		line, _ := r.FieldPos(0)
 		row, bad := make([]float64, len(fields)), -1
@@ -109,31 +116,34 @@ func ReadCSV(path string) ([]float64, int, error) {
 		switch {
 		case bad >= 0 && rec == 0:
 			header = len(fields)
+			for _, s := range fields {
+				names = append(names, strings.TrimSpace(s))
+			}
 			continue
 		case bad >= 0:
-			return nil, 0, fmt.Errorf("dataset: %s:%d: column %d is %q, not a number: want %d comma-separated numbers per row", path, line, bad+1, fields[bad], max(d, len(fields)))
+			return nil, 0, nil, fmt.Errorf("dataset: %s:%d: column %d is %q, not a number: want %d comma-separated numbers per row", path, line, bad+1, fields[bad], max(d, len(fields)))
 		case d == 0 && header > 0 && len(row) != header:
-			return nil, 0, fmt.Errorf("dataset: %s:%d: %d columns, the header row has %d: every row needs the same number", path, line, len(row), header)
+			return nil, 0, nil, fmt.Errorf("dataset: %s:%d: %d columns, the header row has %d: every row needs the same number", path, line, len(row), header)
 		case d == 0:
 			d = len(row)
 		case len(row) != d:
-			return nil, 0, fmt.Errorf("dataset: %s:%d: %d columns, earlier rows have %d: every row needs the same number", path, line, len(row), d)
+			return nil, 0, nil, fmt.Errorf("dataset: %s:%d: %d columns, earlier rows have %d: every row needs the same number", path, line, len(row), d)
 		}
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, 0, fmt.Errorf("dataset: %s:%d: column %d is %v: samples must be finite numbers", path, line, j+1, v)
+				return nil, 0, nil, fmt.Errorf("dataset: %s:%d: column %d is %v: samples must be finite numbers", path, line, j+1, v)
 			}
 		}
 		out = append(out, row...)
 		if len(out)/d > MaxCSVRows {
-			return nil, 0, fmt.Errorf("dataset: %s: more than %d samples", path, MaxCSVRows)
+			return nil, 0, nil, fmt.Errorf("dataset: %s: more than %d samples", path, MaxCSVRows)
 		}
 	}
 	switch {
 	case len(out) == 0 && header > 0:
-		return nil, 0, fmt.Errorf("dataset: %s: a header row and no samples: want at least one row of numbers", path)
+		return nil, 0, nil, fmt.Errorf("dataset: %s: a header row and no samples: want at least one row of numbers", path)
 	case len(out) == 0:
-		return nil, 0, fmt.Errorf("dataset: %s: empty file, no samples: want rows of comma-separated numbers", path)
+		return nil, 0, nil, fmt.Errorf("dataset: %s: empty file, no samples: want rows of comma-separated numbers", path)
 	}
-	return out, d, nil
+	return out, d, names, nil
 }

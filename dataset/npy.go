@@ -135,15 +135,22 @@ func IsPoints(name string) bool {
 // ReadPoints reads a point-cloud file: ReadNPY for .npy, ReadCSV
 // otherwise. Every error is a *FileError.
 func ReadPoints(path string) ([]float64, int, error) {
-	read := ReadCSV
+	x, d, _, err := ReadPointsNamed(path)
+	return x, d, err
+}
+
+// ReadPointsNamed is ReadPoints that also returns the column names of a
+// CSV file's header row (nil for a CSV without one and for NPY).
+func ReadPointsNamed(path string) (x []float64, d int, names []string, err error) {
 	if strings.HasSuffix(strings.ToLower(path), ".npy") {
-		read = ReadNPY
+		x, d, err = ReadNPY(path)
+	} else {
+		x, d, names, err = readCSV(path)
 	}
-	x, d, err := read(path)
 	if err != nil {
-		return nil, 0, &FileError{Path: path, Err: err}
+		return nil, 0, nil, &FileError{Path: path, Err: err}
 	}
-	return x, d, nil
+	return x, d, names, nil
 }
 
 // FileError is an error of a data file that cannot be read or whose
@@ -154,4 +161,7 @@ type FileError struct {
 }
 
 func (e *FileError) Error() string { return e.Err.Error() }
-func (e *FileError) Unwrap() error { return e.Err }
+
+// FilePath returns the file's path.
+func (e *FileError) FilePath() string { return e.Path }
+func (e *FileError) Unwrap() error    { return e.Err }

@@ -81,6 +81,22 @@ func (s *Standardisation) LogDet() float64 {
 	return t
 }
 
+// Differs returns the first dimension j whose mean or scale differ
+// between s and t by more than rel relative to the larger magnitude (and
+// 0 when their dimensions differ), or −1 when they agree.
+func (s *Standardisation) Differs(t *Standardisation, rel float64) int {
+	if s.Dim() != t.Dim() {
+		return 0
+	}
+	far := func(a, b float64) bool { return math.Abs(a-b) > rel*math.Max(math.Abs(a), math.Abs(b)) }
+	for j := range s.Dim() {
+		if far(s.Mean[j], t.Mean[j]) || far(s.Scale[j], t.Scale[j]) {
+			return j
+		}
+	}
+	return -1
+}
+
 // Split returns a seeded partition of rows 0..n−1 into train and val,
 // val holding round(valFrac·n) rows: with π = rng.New(seed,
 // rng.PurposeSplit).Perm(n), val = π[:round(valFrac·n)] and train = the

@@ -49,7 +49,9 @@ type CheckpointConfig struct {
 // naming the file if it moved) the NLL of min(NLL.N, held-out) held-out
 // rows in the data's units and the sample metrics of NLL.N samples against
 // the held-out rows, beside the floor of as many training rows; for images bits/dim (BPD) and the feature metrics of
-// min(NLL.N, test images) samples (Features). It returns the result fields
+// min(NLL.N, test images) samples (Features) with the classifier
+// c.Classifier saved for the model's channels and side
+// (classifier.LoadChannels; another shape is a *ConfigError). It returns the result fields
 // (for WriteTable or JSON): model, process, nll, the sample metrics with
 // floor and sampler, bpd, features. A configuration that does not fit the
 // checkpoint is a *ConfigError, checked before any work; a sampler that
@@ -102,9 +104,6 @@ func planCheckpoint(lm *model.Loaded, c CheckpointConfig) (*ckptRun, error) {
 		return nil, configErr("Metrics", "bpd needs an image checkpoint; %s was trained on %s", lm.Dir, lm.Meta.Data)
 	case image && (w.NLL || len(w.Sample) > 0):
 		return nil, configErr("Metrics", "%s: image checkpoints are evaluated with bpd, fd, kid, pr, classes", Metrics{Sample: w.Sample, NLL: w.NLL})
-	case len(w.Feature) > 0 && lm.Meta.Channels > 1:
-		ch, side := lm.Meta.ImageShape()
-		return nil, configErr("Metrics", "the built-in classifier takes 1-channel 28×28 or 14×14 images; this model makes %d-channel %d×%d images: evaluate it with bpd", ch, side, side)
 	case len(w.Feature) > 0 && c.Classifier == "":
 		return nil, configErr("Classifier", "fd, kid, pr and classes need the classifier's weights")
 	case sampled && err != nil:
@@ -133,7 +132,11 @@ func planCheckpoint(lm *model.Loaded, c CheckpointConfig) (*ckptRun, error) {
 		if r.train, r.test, err = dataset.LoadSplits(lm.Meta.Data, lm.Meta.DataOptions()); err != nil {
 			return nil, err
 		}
-		if r.net, err = classifier.Load(c.Classifier, r.test.H); err != nil {
+		ch, side := lm.Meta.ImageShape() // the classifier must take the model's image shape
+		if r.net, err = classifier.LoadChannels(c.Classifier, ch, side); errors.Is(err, classifier.ErrShape) {
+			return nil, configErr("Classifier", "%v; this model makes %d-channel %d×%d images: train the project's classifier on labelled images of that shape "+
+				"(phasespace classifier --data DIR, with the run's image size: a folder with one subfolder per class) or evaluate with bpd", err, ch, side, side)
+		} else if err != nil {
 			return nil, fmt.Errorf("evaluate: classifier: %w", err)
 		}
 	}
@@ -254,7 +257,7 @@ func (r *ckptRun) report(p *ckptParts) (map[string]any, error) {
 		var err error
 		if r.ps != nil { // the held-out rows, beside the floor of as many training rows as samples
 			sc.Data = r.ps.Path
-			sr, err = compare(p.x, r.ps.Val, r.ps.Train[:min(len(p.x), len(r.ps.Train))], r.ps.Dim, sc)
+			sr, err = HeldOutSamples(p.x, r.ps, sc)
 		} else {
 			sr, err = Samples(p.x, sc)
 		}

@@ -1,6 +1,8 @@
 package evaluate
 
 import (
+	"path/filepath"
+	"strings"
 	"time"
 
 	"phasespace/classifier"
@@ -30,15 +32,24 @@ type ClassifierReport struct {
 	Floor FeatureScores
 }
 
-// TrainClassifier trains the project's image classifier on the training
-// split of c.Data, saves it to c.Out, and measures its test accuracy and
+// TrainClassifier trains the project's image classifier (1 or 3 channels,
+// as the images: classifier.Train) on the training split of c.Data, saves it to c.Out, and measures its test accuracy and
 // the real-vs-real floors of FD, KID and precision/recall (the first N
 // training against the first N test images). Errors: those of
-// dataset.LoadSplits, classifier.Train and saving.
+// dataset.LoadSplits, classifier.Train and saving; unlabelled images (a
+// *ConfigError for Data); before any work, an Out
+// that does not end in .safetensors (any case) is a *ConfigError naming
+// the extension.
 func TrainClassifier(c ClassifierConfig) (*ClassifierReport, error) {
+	if ext := filepath.Ext(c.Out); !strings.EqualFold(ext, ".safetensors") {
+		return nil, configErr("Out", "%s: extension %q: the weights are written as safetensors, valid is .safetensors", c.Out, ext)
+	}
 	trainSet, testSet, err := dataset.LoadSplits(c.Data, c.Options)
 	if err != nil {
 		return nil, err
+	}
+	if trainSet.Labels == nil {
+		return nil, configErr("Data", "%s has no labels: the classifier learns classes, so it trains on labelled images (an image folder with one subfolder per class, DIR/CLASS/*.png, or an IDX set)", c.Data)
 	}
 	t0 := time.Now()
 	net, err := classifier.Train(trainSet, classifier.TrainConfig{Epochs: c.Epochs, Seed: c.Seed, Progress: c.Progress})

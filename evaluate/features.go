@@ -107,14 +107,18 @@ type FeatureResult struct {
 	Metrics      []FeatureMetric // the metrics computed
 }
 
-// Features compares n generated images (n×H×W bytes, see
-// imagedata.ToPixels) with the first n test images in the classifier's
-// feature space, n at most test.N, and gives the floor of the first n
-// training images against the same test images.
+// Features compares n generated images (n×C×H×W bytes, C planes per
+// image, see imagedata.ToPixels) with the first n test images in the
+// classifier's feature space, n at most test.N, and gives the floor of
+// the first n training images against the same test images. The
+// classifier must take the test images' channels and size.
 func Features(net *classifier.Net, gen []byte, test, train *imagedata.Dataset, c FeatureConfig) (*FeatureResult, error) {
-	px := test.H * test.W
+	px := test.Dim()
 	if len(gen) == 0 || len(gen)%px != 0 {
-		return nil, fmt.Errorf("evaluate: %d generated pixels: want n×%d×%d", len(gen), test.H, test.W)
+		return nil, fmt.Errorf("evaluate: %d generated pixels: want n×%d×%d×%d", len(gen), test.Channels(), test.H, test.W)
+	}
+	if net.Channels != test.Channels() || net.Size != test.H || test.H != test.W {
+		return nil, fmt.Errorf("evaluate: the classifier takes %d-channel %d×%d images, the test images are %d-channel %d×%d", net.Channels, net.Size, net.Size, test.Channels(), test.W, test.H)
 	}
 	n := len(gen) / px
 	if n > test.N || n > train.N {

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"phasespace/dataset"
 	"phasespace/internal/atomicfile"
@@ -25,6 +28,7 @@ type PointNLL struct {
 	Likelihood           // the summary over points: NLL is the mean of NLL below
 	Path       string    // the points' file
 	Dim        int       // d
+	Columns    []string  // the file's column names (a CSV header row; nil: x1 … xd)
 	X          []float64 // the points, n×d, data units
 	NLL        []float64 // per point, nats in the data's units
 	SE         []float64 // per point, standard error over the replicas (0: deterministic)
@@ -128,7 +132,7 @@ func (c NLLConfig) Stochastic(p *sde.Process) bool {
 // dimension other than the model's (*ConfigError, Field "Points"), and
 // those of LikelihoodOf.
 func PointsNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, path string, c NLLConfig) (*PointNLL, error) {
-	x, d, err := dataset.ReadPoints(path)
+	x, d, names, err := dataset.ReadPointsNamed(path)
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +147,25 @@ func PointsNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, p
 	if err != nil {
 		return nil, err
 	}
-	r.Path = path
+	r.Path, r.Columns = path, names
 	return r, nil
+}
+
+// PointsNLLTo is PointsNLL followed, when out is not empty, by WriteCSV
+// to out. out is checked before any work: a name that does not end in
+// .csv (any case) is a *ConfigError for field Per-Point naming the
+// extension, a missing directory an *atomicfile.PathError.
+func PointsNLLTo(out string, p *sde.Process, m score.VJPModel, std *dataset.Standardisation, path string, c NLLConfig) (*PointNLL, error) {
+	if ext := filepath.Ext(out); out != "" && !strings.EqualFold(ext, ".csv") {
+		return nil, configErr("Per-Point", "%s: extension %q is not a table format: the per-point table is CSV, valid is .csv", out, ext)
+	} else if st, err := os.Stat(filepath.Dir(out)); out != "" && (err != nil || !st.IsDir()) {
+		return nil, &atomicfile.PathError{Path: out, Err: fmt.Errorf("evaluate: per-point NLL: writing %s: directory %s does not exist (nothing was computed)", out, filepath.Dir(out))}
+	}
+	r, err := PointsNLL(p, m, std, path, c)
+	if err == nil && out != "" {
+		err = r.WriteCSV(out)
+	}
+	return r, err
 }
 
 // Fields returns the layout of `phasespace eval --json` under "nll": the
@@ -156,13 +177,18 @@ func (r *PointNLL) Fields() map[string]any {
 	return out
 }
 
-// Header returns the per-point table's column names: x1 … xd, then
-// "nll_nats (<bound>)", "bits_per_dim" (NLL/(d ln 2)) and "se_nats (<n>
-// replicas)" (0 for a deterministic estimate).
+// Header returns the per-point table's column names: the input's own
+// (Columns, from a CSV header row) or x1 … xd, then "nll_nats (<bound>)",
+// "bits_per_dim" (NLL/(d ln 2)) and "se_nats (<n> replicas)" (0 for a
+// deterministic estimate).
 func (r *PointNLL) Header() []string {
 	h := make([]string, 0, r.Dim+3)
 	for j := 1; j <= r.Dim; j++ {
-		h = append(h, "x"+strconv.Itoa(j))
+		if len(r.Columns) == r.Dim {
+			h = append(h, r.Columns[j-1])
+		} else {
+			h = append(h, "x"+strconv.Itoa(j))
+		}
 	}
 	return append(h, "nll_nats ("+r.BoundText()+", "+r.Divergence.String()+" divergence)", "bits_per_dim",
 		fmt.Sprintf("se_nats (%d replicas)", r.Replicas))
@@ -193,10 +219,12 @@ func (r *PointNLL) WriteCSV(path string) error {
 	return nil
 }
 
-// heldOutNLL evaluates the NLL of the first min(c.N, rows) held-out rows of
-// a point-file run's data (ps.Val) under the loaded score model, in nats of
-// the data's units (the standardisation's log-determinant included).
-func heldOutNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, ps *dataset.PointSet, c NLLConfig) (*NLLResult, error) {
+// HeldOutNLL evaluates the NLL of the first min(c.N, rows) held-out rows of
+// a point-file run's data (ps.Val, dataset.OpenPointSet) under the score
+// model m of process p trained on z = std(x), in nats of the data's units
+// (the standardisation's log-determinant included, NLLResult.LogDet).
+// Errors are those of LikelihoodOf.
+func HeldOutNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, ps *dataset.PointSet, c NLLConfig) (*NLLResult, error) {
 	c = c.withDefaults()
 	x := ps.Val[:min(c.N*ps.Dim, len(ps.Val))]
 	r, err := pointLikelihood(p, m, std, x, ps.Dim, 1, c)
@@ -204,4 +232,21 @@ func heldOutNLL(p *sde.Process, m score.VJPModel, std *dataset.Standardisation, 
 		return nil, err
 	}
 	return &NLLResult{Likelihood: r.Likelihood, LogDet: &r.LogDet}, nil
+}
+
+// HeldOutSamples compares the n×ps.Dim samples x (data units) with the
+// held-out rows of a point-file run's data (ps.Val) as Samples does, each
+// metric beside its floor: the same metric between min(n, training rows)
+// training rows (ps.Train, in the split's order) and the held-out rows.
+// c.Data names the file in the result (empty: ps.Path); c.N and c.Dim are
+// ignored. Errors: fewer than 2 samples or a length of x that is not a
+// multiple of ps.Dim, and those of Samples' metrics.
+func HeldOutSamples(x []float64, ps *dataset.PointSet, c SampleConfig) (*SampleResult, error) {
+	if d := ps.Dim; len(x) < 2*d || len(x)%d != 0 {
+		return nil, fmt.Errorf("evaluate: %d sample values: want n×%d with n >= 2", len(x), d)
+	}
+	if c.Data == "" {
+		c.Data = ps.Path
+	}
+	return compare(x, ps.Val, ps.Train[:min(len(x), len(ps.Train))], ps.Dim, c)
 }

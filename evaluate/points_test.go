@@ -1,12 +1,16 @@
 package evaluate
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"gonum.org/v1/gonum/mat"
 
 	"phasespace/dataset"
 	"phasespace/exact"
@@ -137,6 +141,38 @@ func TestSamplesAgainstAPointFile(t *testing.T) {
 			t.Errorf("d=%d: samples of another dimension accepted", d)
 		} else if !errors.As(err, &ce) {
 			t.Errorf("d=%d: %v is not a ConfigError", d, err)
+		}
+	}
+}
+
+// The per-point table names the coordinate columns as the input does: a
+// CSV header row's names (a quoted name with a comma stays one column),
+// x1 … xd for a headerless CSV and for NPY.
+func TestPerPointColumnsFollowTheInput(t *testing.T) {
+	p, _ := sde.NewVP(sde.DefaultVP())
+	mix, _ := toy.Mixture("gaussian")
+	o, err := exact.New(p, mix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	named, plain := filepath.Join(dir, "named.csv"), filepath.Join(dir, "plain.csv")
+	os.WriteFile(named, []byte("# a comment\n longitude ,\"lat, deg\"\n0.5,1\n-1,0.25\n"), 0o644)
+	os.WriteFile(plain, []byte("0.5,1\n-1,0.25\n"), 0o644)
+	npyPath := filepath.Join(dir, "p.npy")
+	var b bytes.Buffer // a (2, 2) float64 array, written with npyio
+	if err := npy.Write(&b, mat.NewDense(2, 2, []float64{0.5, 1, -1, 0.25})); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(npyPath, b.Bytes(), 0o644)
+	for path, want := range map[string]string{named: `longitude,"lat, deg",`, plain: "x1,x2,", npyPath: "x1,x2,"} {
+		r, err := PointsNLLTo(filepath.Join(dir, "out.csv"), p, o, nil, path, NLLConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := os.ReadFile(filepath.Join(dir, "out.csv"))
+		if !strings.HasPrefix(string(body), want+`"nll_nats`) || len(r.NLL) != 2 {
+			t.Errorf("%s: table starts %q, want %q", filepath.Base(path), strings.SplitN(string(body), "\n", 2)[0], want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"phasespace/dataset"
 	"phasespace/evaluate"
 	"phasespace/internal/atomicfile"
 	"phasespace/model"
@@ -71,13 +73,17 @@ func DefaultGridRuns() []Run {
 
 // GridConfig configures Grid. Zero fields mean the defaults named.
 type GridConfig struct {
-	Out        string   // directory for the runs and results.md (required)
-	Data       []string // toy data sets (nil: DefaultGridData())
-	Runs       []Run    // SDE/objective columns (nil: DefaultGridRuns()); PSLD uses Γ = 0.01, ν = 4.01
-	Steps      int64    // training steps per cell (0: 5000)
-	LR         float64  // learning rate (0: 3e-3), after a 200-step warm-up
-	N          int      // evaluation points and samples (0: 2000)
-	NFE        int      // SSCS NFE of the sample metrics (0: 200); VP uses the ODE sampler
+	Out string // directory for the runs and results.md (required)
+	// Data are toy sets or point files (.csv, .npy; dataset.OpenPointSet)
+	// (nil: DefaultGridData()). A point file's cells train on its training
+	// rows (the held-out split of model.Config with Seed) and are scored
+	// against its held-out rows in the data's units.
+	Data       []string
+	Runs       []Run   // SDE/objective columns (nil: DefaultGridRuns()); PSLD uses Γ = 0.01, ν = 4.01
+	Steps      int64   // training steps per cell (0: 5000)
+	LR         float64 // learning rate (0: 3e-3), after a 200-step warm-up
+	N          int     // evaluation points and samples (0: 2000)
+	NFE        int     // SSCS NFE of the sample metrics (0: 200); VP uses the ODE sampler
 	Seed       uint64
 	RTol, ATol float64 // tolerances of the NLL solve (0: 1e-5 each)
 	// Rows receives each finished row as it is written (nil: discarded).
@@ -90,10 +96,21 @@ type GridConfig struct {
 }
 
 // GridHeader is the header of results.md.
-const GridHeader = "| data | SDE | objective | steps | NLL (nats) | true NLL, same points | H(p) | MMD² (floor) | ED (floor) | train min |\n|---|---|---|---|---|---|---|---|---|---|\n"
+const GridHeader = "| data | SDE | objective | steps | NLL (nats) | true NLL, same points | H(p) | MMD² (floor) | ED (floor) | SW2 (floor) | train min |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
 
 // Grid trains and evaluates every (data, run) cell not finished earlier and
-// rebuilds Out/results.md after each, returning its path. A cell is finished
+// rebuilds Out/results.md after each, returning its path. A toy cell is
+// scored on fresh draws: NLL (exact divergence) beside the true NLL of the
+// same points and H(p), and MMD², ED and SW2 of N samples beside their
+// real-vs-real floors (evaluate.Samples). A point-file cell is scored on
+// the file's held-out rows in the data's units: the NLL of min(N, held-out)
+// rows (evaluate.HeldOutNLL; true NLL and H(p) unknown, "–") and the
+// sample metrics against the held-out rows beside the floor of as many
+// training rows (evaluate.HeldOutSamples; for d = 1 the SW2 cell is the
+// 1-D W2). Each cell also draws its samples into samples.png
+// (WritePoints: a scatter for d = 2, a histogram for d = 1, a pair plot
+// for d > 2). Data that cannot be scored is refused before any training
+// (a *ConfigError, Field Data, or a point file's *dataset.FileError). A cell is finished
 // when its directory holds row.md. Cancelling ctx stops training with a
 // checkpoint; Grid then returns an error and never evaluates a
 // half-trained cell.
@@ -116,10 +133,8 @@ func Grid(ctx context.Context, c GridConfig) (string, error) {
 	if steps < 1 || n < 2 || nfe < 2 {
 		return "", fmt.Errorf("experiment: steps %d, n %d, nfe %d: want steps >= 1, n >= 2, nfe >= 2", steps, n, nfe)
 	}
-	for _, d := range data { // before any training: the grid evaluates on fresh toy draws
-		if _, err := toy.Sample(d, 1, 0); err != nil {
-			return "", fmt.Errorf("experiment: the grid compares fresh draws of 2-D toy sets, not %q: %w", d, err)
-		}
+	if err := checkGridData(data, c.Seed); err != nil { // before any training
+		return "", err
 	}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return "", fmt.Errorf("experiment: %w", err)
@@ -160,8 +175,40 @@ func Grid(ctx context.Context, c GridConfig) (string, error) {
 	return table, nil
 }
 
+// cellDir is a cell's directory: out/NAME-sde-objective, NAME the toy
+// set or the point file's base name (helix.csv).
 func cellDir(out, data string, r Run) string {
-	return filepath.Join(out, data+"-"+r.SDE.String()+"-"+r.Objective.String())
+	return filepath.Join(out, filepath.Base(data)+"-"+r.SDE.String()+"-"+r.Objective.String())
+}
+
+// checkGridData refuses, before any training, data the grid cannot score:
+// a name that is neither a toy set nor a point file (an image set or an
+// unknown name: a *ConfigError), an unreadable or invalid point file (its
+// *dataset.FileError), a file too small for the split and one batch, and
+// two point files of one base name (their cells would share a directory).
+func checkGridData(data []string, seed uint64) error {
+	base := map[string]string{}
+	for _, d := range data {
+		if !dataset.IsPoints(d) {
+			if _, err := toy.Sample(d, 1, 0); err != nil {
+				return configErr("Data", "%q is neither a toy set (%s) nor a point file (.csv, .npy): the results grid trains the MLP on these; image sets are compared with imagebench",
+					d, strings.Join(toy.Names(), ", "))
+			}
+			continue
+		}
+		_, err := dataset.OpenPointSet(d, dataset.PointOptions{Seed: seed, Batch: model.DefaultBatch})
+		var fe *dataset.FileError
+		if errors.As(err, &fe) {
+			return err
+		} else if err != nil {
+			return configErr("Data", "%v", err)
+		}
+		if other, ok := base[filepath.Base(d)]; ok && other != d {
+			return configErr("Data", "%s and %s share the name %s, so their cells would share a directory: rename one", other, d, filepath.Base(d))
+		}
+		base[filepath.Base(d)] = d
+	}
+	return nil
 }
 
 // GridModel is the training configuration of one grid cell.
@@ -197,7 +244,19 @@ func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string,
 	if err != nil {
 		return "", err
 	}
-	nll, err := evaluate.NLL(m.Process, m.Score, data, evaluate.NLLConfig{N: n, Seed: c.Seed + 7, RTol: c.RTol, ATol: c.ATol})
+	var ps *dataset.PointSet // a point file's rows, split as in training
+	if dataset.IsPoints(data) {
+		if ps, err = m.PointSet(""); err != nil {
+			return "", fmt.Errorf("experiment: %s: %w", dir, err)
+		}
+	}
+	nc := evaluate.NLLConfig{N: n, Seed: c.Seed + 7, RTol: c.RTol, ATol: c.ATol}
+	var nll *evaluate.NLLResult
+	if ps != nil {
+		nll, err = evaluate.HeldOutNLL(m.Process, m.Score, m.Standardisation(), ps, nc)
+	} else {
+		nll, err = evaluate.NLL(m.Process, m.Score, data, nc)
+	}
 	if err != nil {
 		return "", fmt.Errorf("experiment: %s: %w", dir, err)
 	}
@@ -209,9 +268,23 @@ func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string,
 	if err != nil {
 		return "", fmt.Errorf("experiment: sampling %s: %w", dir, err)
 	}
-	s, err := evaluate.Samples(x, evaluate.SampleConfig{Data: data, N: n, Seed: c.Seed + 9, Metrics: []evaluate.SampleMetric{evaluate.ED, evaluate.MMD}})
+	m.Unstandardise(x) // a point file's units (a toy set: unchanged)
+	sc := evaluate.SampleConfig{Data: data, N: n, Seed: c.Seed + 9, Metrics: []evaluate.SampleMetric{evaluate.ED, evaluate.MMD, evaluate.SW2}}
+	var s *evaluate.SampleResult
+	if ps != nil {
+		s, err = evaluate.HeldOutSamples(x, ps, sc)
+	} else {
+		s, err = evaluate.Samples(x, sc)
+	}
 	if err != nil {
 		return "", fmt.Errorf("experiment: %s: %w", dir, err)
+	}
+	title := fmt.Sprintf("%s, %s, %d steps, %v %d NFE", data, r, steps, method, nfe)
+	if method == sampler.ODE {
+		title = fmt.Sprintf("%s, %s, %d steps, probability-flow ODE", data, r, steps)
+	}
+	if err := WritePoints(filepath.Join(dir, "samples.png"), title, x, m.Meta.Dim); err != nil {
+		return "", err
 	}
 	return GridRow(data, r, steps, nll, s, minutes), nil
 }
@@ -225,8 +298,15 @@ func GridRow(data string, r Run, steps int64, nll *evaluate.NLLResult, s *evalua
 	if nll.Entropy != nil {
 		h = fmt.Sprintf("%.4f", *nll.Entropy)
 	}
-	return fmt.Sprintf("| %s | %s | %s | %d | %.3f ± %.3f | %s | %s | %.4f (%.4f) | %.4f (%.4f) | %.1f |\n",
-		data, r.SDE, r.Objective, steps, nll.NLL, nll.SE, trueNLL, h, s.MMD2.Value, s.MMD2.Floor, s.ED.Value, s.ED.Floor, minutes)
+	sw2 := "–"
+	if s.SW2 != nil {
+		sw2 = fmt.Sprintf("%.4f (%.4f)", s.SW2.Value, s.SW2.Floor)
+		if s.Dim == 1 {
+			sw2 += " 1-D W2"
+		}
+	}
+	return fmt.Sprintf("| %s | %s | %s | %d | %.3f ± %.3f | %s | %s | %.4f (%.4f) | %.4f (%.4f) | %s | %.1f |\n",
+		data, r.SDE, r.Objective, steps, nll.NLL, nll.SE, trueNLL, h, s.MMD2.Value, s.MMD2.Floor, s.ED.Value, s.ED.Floor, sw2, minutes)
 }
 
 // rebuildGrid writes results.md from the cells' row.md files: this grid's
@@ -246,13 +326,24 @@ func rebuildGrid(table, out string, cells []string) error {
 		}
 		seen[dir] = true
 		if raw, err := os.ReadFile(filepath.Join(dir, "row.md")); err == nil {
-			b.Write(raw)
+			b.WriteString(padRow(string(raw)))
 		}
 	}
 	if err := atomicfile.Write(table, []byte(b.String())); err != nil {
 		return fmt.Errorf("experiment: %w", err)
 	}
 	return nil
+}
+
+// padRow gives a row written before the SW2 column existed (10 cells) an
+// empty SW2 cell, so that the table stays rectangular; other rows are
+// returned as they are.
+func padRow(row string) string {
+	if strings.Count(row, "|") != 11 {
+		return row
+	}
+	i := strings.LastIndex(strings.TrimRight(row, "|\n "), "|")
+	return row[:i] + "| – " + row[i:]
 }
 
 func orInt(v, d int) int {

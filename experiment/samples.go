@@ -17,12 +17,29 @@ import (
 // IsPNG reports whether path names a PNG file (by its extension, any case).
 func IsPNG(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".png") }
 
+// CheckSampleOutput refuses a samples file whose extension is neither
+// .csv nor .png (any case) with a *ConfigError for field Out that names
+// the extension and the valid ones.
+func CheckSampleOutput(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".png":
+		return nil
+	case "":
+		return configErr("Out", "%s has no extension: valid are .csv (one sample per line) and .png (a plot)", path)
+	}
+	return configErr("Out", "%s: extension %s is not a samples format: valid are .csv (one sample per line) and .png (a plot)", path, filepath.Ext(path))
+}
+
 // WriteSamples writes n×d row-major samples x to path, choosing the format
 // by the extension: a .png holds a grid of square images of c channels
 // (figure.SampleImages; d other than 2) or, for d = 2, a scatter and a density panel titled
-// title; any other name gets a CSV with one sample per line
-// (dataset.WriteCSV). Errors start with "experiment:" and name the path.
+// title; a .csv one sample per line (dataset.WriteCSV). Errors start with
+// "experiment:" and name the path; another extension is refused
+// (CheckSampleOutput).
 func WriteSamples(path, title string, x []float64, d, c int) error {
+	if err := CheckSampleOutput(path); err != nil {
+		return err
+	}
 	var err error
 	switch {
 	case IsPNG(path) && d != 2:
@@ -42,8 +59,8 @@ func WriteSamples(path, title string, x []float64, d, c int) error {
 // the format by the extension: a .png holds, titled title, a histogram for
 // d = 1, a scatter and a density panel for d = 2 (as WriteSamples) and the
 // pair-plot matrix of the first figure.MaxPairDims dimensions for d > 2;
-// any other name gets a CSV (dataset.WriteCSV). Errors start with
-// "experiment:" and name the path.
+// a .csv a CSV (dataset.WriteCSV). Errors start with "experiment:" and
+// name the path; another extension is refused (CheckSampleOutput).
 func WritePoints(path, title string, x []float64, d int) error {
 	var err error
 	switch {
@@ -82,13 +99,17 @@ type SampleOutput struct {
 // are those of one WriteSamples of all samples; a PNG needs every point
 // and holds the n×d positions (not the network's activations). A PNG's
 // title is o.Name, the process, the sampler and the NFE. cfg.Callback is
-// replaced. Errors are those of SampleChunks, WriteSamples and
-// figure.Trajectories.
+// replaced. Errors: before any sampling, an o.Path of another extension
+// (CheckSampleOutput) or in a missing directory; then those of
+// SampleChunks, WriteSamples and figure.Trajectories.
 func SampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats, error) {
+	if err := CheckSampleOutput(o.Path); err != nil {
+		return sampler.Stats{}, err
+	}
 	for _, p := range []string{o.Path, o.Trajectories} {
 		if dir := filepath.Dir(p); p != "" {
 			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return sampler.Stats{}, fmt.Errorf("experiment: writing samples to %s: directory %s does not exist (nothing was sampled)", p, dir)
+				return sampler.Stats{}, &atomicfile.PathError{Path: p, Err: fmt.Errorf("experiment: writing samples to %s: directory %s does not exist (nothing was sampled)", p, dir)}
 			}
 		}
 	}

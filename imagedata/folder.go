@@ -1,6 +1,7 @@
 package imagedata
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -173,20 +174,45 @@ func listFolder(dir string) (files []string, labels []byte, classes []string, er
 	return files, labels, subdirs, nil
 }
 
-// decodeFile decodes one PNG or JPEG file; errors are *fs.PathError.
+// MaxImagePixels bounds the pixels (width × height) of one image of a
+// folder, checked from its header before it is decoded, so that a file
+// claiming a huge size cannot exhaust memory: 2^26, e.g. 8192×8192.
+const MaxImagePixels = 1 << 26
+
+// decodeFile decodes one PNG or JPEG file (decodeImage); errors are
+// *fs.PathError.
 func decodeFile(p string) (image.Image, error) {
-	f, err := os.Open(p)
+	raw, err := os.ReadFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("imagedata: %w", err)
 	}
-	defer f.Close()
-	img, format, err := image.Decode(f)
+	return decodeImage(raw, p, MaxImagePixels)
+}
+
+// decodeImage decodes the PNG or JPEG image raw of the file p with the
+// standard library's decoders, refusing from its header an image of more
+// than maxPixels pixels. Errors are *fs.PathError naming p: not a PNG or
+// JPEG, truncated or corrupt data, an empty or too large image. It never
+// panics (FuzzDecodeImage).
+func decodeImage(raw []byte, p string, maxPixels int) (image.Image, error) {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("imagedata: %w", &fs.PathError{Op: "decode", Path: p, Err: fmt.Errorf(format, a...)})
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
+	switch {
+	case err != nil:
+		return nil, bad("%v: not a complete PNG or JPEG image", err)
+	case cfg.Width <= 0 || cfg.Height <= 0:
+		return nil, bad("%s image of size %d×%d", format, cfg.Width, cfg.Height)
+	case int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels):
+		return nil, bad("%s image of %d×%d pixels: at most %d pixels per image", format, cfg.Width, cfg.Height, maxPixels)
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("imagedata: %w", &fs.PathError{Op: "decode", Path: p,
-			Err: fmt.Errorf("%v: not a complete PNG or JPEG image", err)})
+		return nil, bad("%v: not a complete PNG or JPEG image", err)
 	}
 	if b := img.Bounds(); b.Empty() {
-		return nil, fmt.Errorf("imagedata: %w", &fs.PathError{Op: "decode", Path: p, Err: fmt.Errorf("%s image of size %d×%d", format, b.Dx(), b.Dy())})
+		return nil, bad("%s image of size %d×%d", format, b.Dx(), b.Dy())
 	}
 	return img, nil
 }

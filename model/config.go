@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -202,7 +203,11 @@ func Setup(c Config) (*Run, error) {
 		Sampler: "sscs", NFE: 200, Net: nm}
 	if pts, ok := src.(*dataset.Points); ok {
 		ps := pts.Set()
-		meta.Points = &PointsMeta{Rows: ps.Rows, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
+		abs, err := filepath.Abs(c.Data)
+		if err != nil {
+			return nil, fmt.Errorf("model: %s: %w", c.Data, err)
+		}
+		meta.Points = &PointsMeta{Path: abs, Rows: ps.Rows, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
 	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"phasespace/checkpoint"
 	"phasespace/dataset"
@@ -59,7 +62,7 @@ func Load(dir string) (*Loaded, error) {
 		if err != nil {
 			c2, skipped2, err2 := checkpoint.Latest(dir)
 			if err2 != nil {
-				return nil, fmt.Errorf("model: no checkpoint in %s: %v", dir, err)
+				return nil, &noCheckpoint{dir, fmt.Errorf("model: no checkpoint in %s: %v", dir, err)}
 			}
 			c, skipped = c2, skipped2
 		}
@@ -92,6 +95,16 @@ func Load(dir string) (*Loaded, error) {
 	return &Loaded{Meta: m, Process: obj.Process, Objective: obj, Net: net,
 		Score: &objective.ScoreModel{Config: obj, Net: net, D: m.Dim}, Step: c.Manifest.Step, Dir: c.Dir, Skipped: skipped, files: c.Manifest.Files}, nil
 }
+
+// noCheckpoint is Load's error for a directory without a checkpoint;
+// FilePath names the directory.
+type noCheckpoint struct {
+	dir string
+	err error
+}
+
+func (e *noCheckpoint) Error() string    { return e.err.Error() }
+func (e *noCheckpoint) FilePath() string { return e.dir }
 
 // Sample draws n samples (n×Dim row-major) from the loaded model with the
 // given sampler and NFE, in the data's units (a point-file run's samples
@@ -146,18 +159,27 @@ func (l *Loaded) Standardisation() *dataset.Standardisation {
 // place (x = mean + scale·z for a point-file run; otherwise a no-op).
 func (l *Loaded) Unstandardise(z []float64) { l.Standardisation().Invert(z) }
 
-// PointSet reopens the point file of a point-file run (path, or Meta.Data
-// when path is empty) with the run's split (Meta.Points.ValFrac,
-// Meta.Seed): its Val rows are the held-out points. It is an error when the
-// run was not on a point file, or when the file's rows or dimension differ
-// from the run's.
+// PointSet reopens the point file of a point-file run with the run's
+// split (Meta.Points.ValFrac, Meta.Seed): its Val rows are the held-out
+// points. path names the file if it moved; when it is empty the file is
+// looked for where the training config says: Meta.Points.Path (the
+// absolute path recorded at training), then Meta.Data as given, relative
+// to the working directory, to the run's output directory and to the
+// checkpoint directory. Errors: a run that was not on a point file; a file
+// found nowhere (a *dataset.FileError for Meta.Data that lists the paths
+// tried and says how to give the file); the reader's errors; a file whose
+// rows, dimension or training rows' standardisation differ from the
+// run's (not the training file).
 func (l *Loaded) PointSet(path string) (*dataset.PointSet, error) {
 	pm := l.Meta.Points
 	if pm == nil {
 		return nil, fmt.Errorf("model: checkpoint %s was trained on %s, not on a point file", l.Dir, l.Meta.Data)
 	}
 	if path == "" {
-		path = l.Meta.Data
+		var err error
+		if path, err = l.findPoints(); err != nil {
+			return nil, err
+		}
 	}
 	ps, err := dataset.OpenPointSet(path, dataset.PointOptions{ValFrac: pm.ValFrac, Seed: l.Meta.Seed})
 	if err != nil {
@@ -166,7 +188,36 @@ func (l *Loaded) PointSet(path string) (*dataset.PointSet, error) {
 	if ps.Rows != pm.Rows || ps.Dim != l.Meta.Dim {
 		return nil, fmt.Errorf("model: %s has %d rows of %d values; checkpoint %s was trained on %d rows of %d: not the training file", path, ps.Rows, ps.Dim, l.Dir, pm.Rows, l.Meta.Dim)
 	}
+	if j := pm.Standardisation.Differs(ps.Standardised, 1e-9); j >= 0 {
+		s, t := pm.Standardisation, ps.Standardised
+		return nil, fmt.Errorf("model: %s: its training rows (split as in training) have mean %.6g and std %.6g in column %d, checkpoint %s stored %.6g and %.6g: not the training file, or its rows were changed or reordered",
+			path, t.Mean[j], t.Scale[j], j+1, l.Dir, s.Mean[j], s.Scale[j])
+	}
 	return ps, nil
+}
+
+// findPoints returns the first existing place of a point-file run's file
+// (PointSet's order), or the *dataset.FileError that lists them.
+func (l *Loaded) findPoints() (string, error) {
+	data := l.Meta.Data
+	var tried []string
+	if p := l.Meta.Points.Path; p != "" {
+		tried = append(tried, p)
+	}
+	tried = append(tried, data)
+	if !filepath.IsAbs(data) {
+		if parent := filepath.Dir(l.Dir); filepath.Base(parent) == "checkpoints" {
+			tried = append(tried, filepath.Join(filepath.Dir(parent), data)) // the run's output directory
+		}
+		tried = append(tried, filepath.Join(l.Dir, data))
+	}
+	for _, p := range tried {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	return "", &dataset.FileError{Path: data, Err: fmt.Errorf("model: checkpoint %s: the point file %s of its training config is not found (tried %s): give the file's new path (eval --data FILE)",
+		l.Dir, data, strings.Join(tried, ", "))}
 }
 
 // ErrVelocityOnly is wrapped by CheckSampler's error for a sampler that

@@ -120,6 +120,10 @@ type Meta struct {
 // the held-out fraction (split with Meta.Seed, dataset.Split) and the
 // standardisation fitted on the training rows, z = (x − mean)/scale.
 type PointsMeta struct {
+	// Path is the file made absolute at training time (empty in
+	// checkpoints written before it was recorded); Meta.Data keeps the
+	// path as given.
+	Path            string                   `json:"path,omitempty"`
 	Rows            int                      `json:"rows"`
 	ValFrac         float64                  `json:"val_frac"`
 	Standardisation *dataset.Standardisation `json:"standardisation"`

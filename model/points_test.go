@@ -72,3 +72,61 @@ func TestPointFileRun(t *testing.T) {
 		t.Error("PointSet of a toy run")
 	}
 }
+
+// A point-file run started with a relative path records the absolute one,
+// so that its checkpoint finds the file from any working directory; a
+// checkpoint without it (older versions) looks relative to the working
+// directory, then to the run's directory; a file found nowhere is an error
+// that says the path came from the training config, lists the paths tried
+// and how to give the file; a file given in its place with the same rows
+// and dimension but other values is refused by its standardisation.
+func TestPointFileFoundFromAnotherDirectory(t *testing.T) {
+	work, elsewhere := t.TempDir(), t.TempDir()
+	x := make([]float64, 0, 2*80)
+	for i := 0; i < 80; i++ {
+		x = append(x, float64(i%7), 3*math.Sin(float64(i)))
+	}
+	dataset.WriteCSV(filepath.Join(work, "pts.csv"), x, 2)
+	t.Chdir(work)
+	c := Config{Data: "pts.csv", Net: Net{Hidden: 8, Layers: 1}, Steps: 1, Batch: 8, OutDir: filepath.Join(work, "run")}
+	if _, err := Train(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(elsewhere)
+	l, err := Load(c.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Meta.Data != "pts.csv" || l.Meta.Points.Path != filepath.Join(work, "pts.csv") {
+		t.Fatalf("recorded data %q, path %q", l.Meta.Data, l.Meta.Points.Path)
+	}
+	if ps, err := l.PointSet(""); err != nil || ps.Path != filepath.Join(work, "pts.csv") {
+		t.Fatalf("from another directory: %v", err)
+	}
+	// An older checkpoint: no absolute path. Not in the working directory,
+	// but beside the run's output directory's content.
+	l.Meta.Points.Path = ""
+	_, err = l.PointSet("")
+	var fe *dataset.FileError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "training config") || !strings.Contains(err.Error(), filepath.Join(c.OutDir, "pts.csv")) ||
+		!strings.Contains(err.Error(), "--data FILE") {
+		t.Errorf("a file found nowhere: %v", err)
+	}
+	dataset.WriteCSV(filepath.Join(c.OutDir, "pts.csv"), x, 2)
+	if ps, err := l.PointSet(""); err != nil || ps.Path != filepath.Join(c.OutDir, "pts.csv") {
+		t.Errorf("relative to the run directory: %v", err)
+	}
+	dataset.WriteCSV(filepath.Join(elsewhere, "pts.csv"), x, 2)
+	if ps, err := l.PointSet(""); err != nil || ps.Path != "pts.csv" {
+		t.Errorf("relative to the working directory first: %v", err)
+	}
+	// The same rows and dimension, other values: not the training file.
+	y := append([]float64(nil), x...)
+	for i := range y {
+		y[i] *= 2
+	}
+	dataset.WriteCSV(filepath.Join(elsewhere, "other.csv"), y, 2)
+	if _, err := l.PointSet("other.csv"); err == nil || !strings.Contains(err.Error(), "not the training file") || !strings.Contains(err.Error(), "stored") {
+		t.Errorf("another file of the same shape: %v", err)
+	}
+}

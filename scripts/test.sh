@@ -22,7 +22,7 @@ go vet -tags noasm ./...
 # the kernels themselves are held bit for bit to the assembly in gemm and nn.
 go test -count=1 -short -tags noasm -timeout 15m $(go list ./... | grep -v '/cmd/phasespace$')
 fuzztime="${FUZZTIME:-20000x}"
-for target in imagedata:FuzzReadIDX checkpoint:FuzzLoadManifest cmd/phasespace:FuzzKernelFlags dataset:FuzzReadCSV dataset:FuzzReadNPY nn/safetensors:FuzzRead; do
+for target in imagedata:FuzzReadIDX imagedata:FuzzDecodeImage checkpoint:FuzzLoadManifest cmd/phasespace:FuzzKernelFlags dataset:FuzzReadCSV dataset:FuzzReadNPY nn/safetensors:FuzzRead; do
 	pkg="${target%%:*}" name="${target##*:}"
 	if ! log=$(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "./$pkg" 2>&1); then
 		echo "$log"

@@ -42,7 +42,7 @@ func runClassifier(args []string, stdout io.Writer) error {
 			}
 		}})
 	if err != nil {
-		return err
+		return evalError(err)
 	}
 	f := r.Floor
 	res := map[string]any{

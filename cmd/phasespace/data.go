@@ -46,7 +46,7 @@ func runData(args []string, stdout io.Writer) error {
 		return usagef("--name: %v", err)
 	}
 	if err := experiment.WriteSamples(*out, fmt.Sprintf("%s (n=%d)", *name, *n), x, 2, 0); err != nil {
-		return err
+		return configError(err)
 	}
 	fmt.Fprintf(stdout, "wrote %d samples of %s (seed %d) to %s\n", *n, *name, *seed, *out)
 	return nil

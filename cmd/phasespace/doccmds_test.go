@@ -38,8 +38,9 @@ import (
 // Running: the commands of one document run in order, in-process through
 // run (the entry point of main), in one temporary directory, so that later
 // commands find the checkpoints and files that earlier ones wrote. The
-// directory starts with a copy of the point files (.csv, .npy) under the
-// repository's examples/, at the same relative paths.
+// directory starts with a copy of the point files (.csv, .npy) and images
+// (.png, .jpg, .jpeg) under the repository's examples/, at the same
+// relative paths.
 //
 // The scale-down rule, the same for every command: each flag below that
 // the subcommand defines is set from its documented value, or from its
@@ -145,12 +146,12 @@ func TestDocumentedCommandsRun(t *testing.T) {
 	}
 }
 
-// copyExampleData copies the point files under root/examples into the
-// current directory, at the same relative paths.
+// copyExampleData copies the point files and images under root/examples
+// into the current directory, at the same relative paths.
 func copyExampleData(t *testing.T, root string) {
 	t.Helper()
 	err := filepath.WalkDir(filepath.Join(root, "examples"), func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !dataset.IsPoints(p) {
+		if err != nil || e.IsDir() || !dataset.IsPoints(p) && !slices.Contains(imagedata.FolderFormats, strings.ToLower(filepath.Ext(p))) {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)

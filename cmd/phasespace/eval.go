@@ -190,9 +190,9 @@ func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, s
 	if ok, err := f.sharded(model, res, func(s evaluate.Shard) (report, error) { return evaluate.PointsShard(s, p, m, sd, f.points, f.nll) }); ok || err != nil {
 		return err
 	}
-	r, err := evaluate.PointsNLL(p, m, sd, f.points, f.nll)
+	r, err := evaluate.PointsNLLTo(f.perPoint, p, m, sd, f.points, f.nll)
 	if err == nil && f.perPoint != "" {
-		res["per_point"], err = f.perPoint, r.WriteCSV(f.perPoint)
+		res["per_point"] = f.perPoint
 	}
 	if err == nil {
 		res["nll"] = r.Fields()

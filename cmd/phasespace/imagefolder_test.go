@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"phasespace/checkpoint"
+	"phasespace/classifier"
 	"phasespace/likelihood"
 	"phasespace/nn"
 	"phasespace/train"
@@ -134,9 +135,12 @@ func TestImageFolderRGBTrainSampleEval(t *testing.T) {
 	if want := likelihood.BitsPerDim(r.BPD.NLL, 3*8*8, 2); r.BPD.Images != 3 || math.Abs(r.BPD.BPD-want) > 1e-12*math.Abs(want) {
 		t.Errorf("bpd %v of %d images, nll %v: want %v (per sub-pixel, 192 dimensions)", r.BPD.BPD, r.BPD.Images, r.BPD.NLL, want)
 	}
-	code, _, errs = runCLI(t, "eval", "--ckpt", run, "--metrics", "fd", "--classifier", "none.safetensors")
-	if want := "the built-in classifier takes 1-channel 28×28 or 14×14 images; this model makes 3-channel 8×8 images"; code != 2 || !strings.Contains(errs, want) {
-		t.Errorf("eval fd of an RGB model: exit %d, %q; want 2 and %q", code, errs, want)
+	gray, _ := classifier.New(8, 1) // a 1-channel classifier does not fit an RGB model
+	grayPath := filepath.Join(t.TempDir(), "gray.safetensors")
+	gray.Save(grayPath)
+	code, _, errs = runCLI(t, "eval", "--ckpt", run, "--metrics", "fd", "--classifier", grayPath)
+	if want := "takes 1-channel 8×8 images, not 3-channel 8×8; this model makes 3-channel 8×8 images: train the project's classifier"; code != 2 || !strings.Contains(errs, want) || !strings.Contains(errs, "--classifier") {
+		t.Errorf("eval fd of an RGB model with a gray classifier: exit %d, %q; want 2 and %q", code, errs, want)
 	}
 
 	vp := filepath.Join(t.TempDir(), "vp")
@@ -307,5 +311,47 @@ func TestImageFolderClassifierAndFeatures(t *testing.T) {
 	code, out, errs = runCLI(t, "eval", "--ckpt", run, "--metrics", "fd,kid", "--classifier", clf, "--n", "8", "--sampler", "em", "--nfe", "3", "--json")
 	if code != 0 || !strings.Contains(out, `"fd"`) {
 		t.Fatalf("eval fd,kid: exit %d: %s%s", code, out, errs)
+	}
+}
+
+// TestImageFolderRGBClassifierAndFeatures: a labelled RGB folder trains a
+// 3-channel classifier, and the feature metrics of an RGB model use it
+// (before: refused for any classifier); an unlabelled folder is refused
+// with a message that asks for class subfolders.
+func TestImageFolderRGBClassifierAndFeatures(t *testing.T) {
+	data := writeImageFolder(t, 16, 8, 8, true)
+	dir := t.TempDir()
+	clf := filepath.Join(dir, "rgb.safetensors")
+	code, out, errs := runCLI(t, "classifier", "--data", data, "--epochs", "1", "--floor-n", "100", "--out", clf, "--json")
+	if code != 0 {
+		t.Fatalf("classifier: exit %d: %s", code, errs)
+	}
+	if net, err := classifier.LoadChannels(clf, 3, 8); err != nil || net.Channels != 3 {
+		t.Fatalf("the weights are not a 3-channel 8×8 classifier: %v (%s)", err, out)
+	}
+	run := filepath.Join(dir, "run")
+	if code, _, errs := runCLI(t, "train", "--data", data, "--channels", "8", "--num-res", "1", "--batch", "8", "--steps", "2", "--quiet", "--out", run); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	code, out, errs = runCLI(t, "eval", "--ckpt", run, "--metrics", "fd,kid", "--classifier", clf, "--n", "8", "--sampler", "em", "--nfe", "3", "--json")
+	var r struct {
+		Features struct {
+			N  int
+			FD float64 `json:"fd"`
+		} `json:"features"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Features.N != 8 || math.IsNaN(r.Features.FD) {
+		t.Fatalf("eval fd,kid of an RGB model: exit %d: %s%s", code, out, errs)
+	}
+	flat := filepath.Join(t.TempDir(), "flat") // the same images, no class subfolders
+	os.MkdirAll(flat, 0o755)
+	files, _ := filepath.Glob(filepath.Join(data, "*", "*"))
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		os.WriteFile(filepath.Join(flat, filepath.Base(filepath.Dir(f))+filepath.Base(f)), raw, 0o644)
+	}
+	code, _, errs = runCLI(t, "classifier", "--data", flat, "--epochs", "1", "--out", filepath.Join(dir, "x.safetensors"))
+	if code != 2 || !strings.Contains(errs, "no labels") || !strings.Contains(errs, "one subfolder per class") {
+		t.Errorf("classifier on an unlabelled folder: exit %d, %q", code, errs)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"phasespace/internal/flagrule"
 )
 
 // command is one subcommand: its one-line summary and its entry point. run
@@ -65,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintf(stderr, "phasespace %s: %v\n", args[0], err)
+	fmt.Fprintf(stderr, "phasespace %s: %v\n", args[0], flagrule.NameFile(lastFlagSet, err))
 	if errors.As(err, new(usageError)) {
 		return 2
 	}
@@ -88,14 +90,15 @@ func printUsage(w io.Writer) {
 func newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("phasespace "+name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
-	if flagSetMade != nil {
+	if lastFlagSet = fs; flagSetMade != nil {
 		flagSetMade(fs)
 	}
 	return fs
 }
 
-// flagSetMade, set by tests, sees every command's flag set as it is made.
-var flagSetMade func(*flag.FlagSet)
+// flagSetMade, set by tests, sees every command's flag set as it is made;
+// lastFlagSet is the latest, whose file flags run names in errors.
+var flagSetMade, lastFlagSet = (func(*flag.FlagSet))(nil), (*flag.FlagSet)(nil)
 
 // parseFlags parses args with fs, turning flag-package errors into usage
 // errors. A parse error is printed once (by run), with a pointer to -h

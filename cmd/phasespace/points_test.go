@@ -118,7 +118,7 @@ func TestPointsNPY3DAndPerPoint(t *testing.T) {
 	}
 	body, _ := os.ReadFile(table)
 	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], `x1,x2,x3,"nll_nats (augmented`) || !strings.Contains(lines[0], "se_nats (8 replicas)") || !strings.Contains(stdout, "per_point") {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], `x,y,z,"nll_nats (augmented`) || !strings.Contains(lines[0], "se_nats (8 replicas)") || !strings.Contains(stdout, "per_point") {
 		t.Errorf("per-point table:\n%s\nstdout:\n%s", body, stdout)
 	}
 	code, stdout, errs = runCLI(t, "eval", "--ckpt", run, "--n", "20", "--nfe", "10", "--metrics", "ed,mmd,sw2")

@@ -21,7 +21,7 @@ func init() {
 // recommended sampler, rows appended to results.md as they finish.
 func runResults(args []string, stdout io.Writer) error {
 	fs := newFlagSet("results")
-	datasets := fs.String("data", strings.Join(experiment.DefaultGridData(), ","), "comma-separated toy data sets")
+	datasets := fs.String("data", strings.Join(experiment.DefaultGridData(), ","), "comma-separated toy sets or point files (.csv, .npy: scored on their held-out rows)")
 	combos := fs.String("runs", "vp/dsm,cld/hsm,cld/dsm,psld/hsm,psld/dsm", "comma-separated sde/objective pairs (psld uses Γ = 0.01)")
 	c := experiment.GridConfig{Rows: stdout}
 	fs.Int64Var(&c.Steps, "steps", 5000, "training steps per run")
@@ -53,7 +53,7 @@ func runResults(args []string, stdout io.Writer) error {
 	defer stop()
 	table, err := experiment.Grid(ctx, c)
 	if err != nil {
-		return err
+		return configError(err)
 	}
 	fmt.Fprintf(stdout, "table: %s%s\n", table, map[bool]string{true: fmt.Sprintf(" (shard %v from %s: its cells only)", c.Shard, from)}[c.Shard.On()])
 	return nil

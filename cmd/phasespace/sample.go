@@ -68,7 +68,7 @@ func runSample(args []string, stdout io.Writer) error {
 	}
 	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels, Standardisation: f.std}, cfg, f.n, f.batch)
 	if err != nil {
-		return err
+		return configError(err)
 	}
 	fmt.Fprintf(stdout, "sampled %d points of %s with %v %v: %d NFE (%s), %d steps, %v (%.0f samples/s)\n",
 		f.n, name, cfg.Process.Kind, cfg.Method, st.NFE, st.Note(cfg), st.Steps, st.Wall.Round(time.Millisecond), st.SamplesPerSecond(f.n))

@@ -21,9 +21,9 @@ func WriteFunc(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-")
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("writing %s: directory %s does not exist: %w", path, dir, fs.ErrNotExist)
+		return pathErr(path, fmt.Errorf("writing %s: directory %s does not exist: %w", path, dir, fs.ErrNotExist))
 	} else if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return pathErr(path, fmt.Errorf("writing %s: %w", path, err))
 	}
 	tmp := f.Name()
 	f.Chmod(0o644) // CreateTemp makes 0600 files; outputs are ordinary files
@@ -36,7 +36,7 @@ func WriteFunc(path string, write func(io.Writer) error) error {
 	cerr := f.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w (nothing written)", path, err)
+		return pathErr(path, fmt.Errorf("writing %s: %w (nothing written)", path, err))
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
@@ -65,3 +65,18 @@ func SyncDir(dir string) error {
 	}
 	return nil
 }
+
+// PathError is a failure to write the file Path; its message is Err's,
+// which names the path.
+type PathError struct {
+	Path string
+	Err  error
+}
+
+func (e *PathError) Error() string { return e.Err.Error() }
+func (e *PathError) Unwrap() error { return e.Err }
+
+// FilePath returns the path written.
+func (e *PathError) FilePath() string { return e.Path }
+
+func pathErr(path string, err error) error { return &PathError{Path: path, Err: err} }

@@ -5,13 +5,19 @@
 //
 // It exists so that cmd/phasespace keeps only its table (which flag needs
 // which SDE, sampler, data or metric) and not the machinery; the
-// circumstances are the command's own type C.
+// circumstances are the command's own type C. NameFile, likewise, names
+// the flag whose file an error is about.
 package flagrule
 
 import (
 	"flag"
+	"fmt"
+	"io/fs"
+	"math"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -85,4 +91,83 @@ func Check[C any](t Table[C], fs *flag.FlagSet, u C) (refused, missing []string)
 	})
 	sort.Strings(missing)
 	return refused, missing
+}
+
+// NameFile prefixes err with "--name VALUE: " when it is about the file or
+// directory VALUE of a flag given on the command line parsed by fs, or
+// about a path inside that directory: an error in err's chain is an
+// *fs.PathError or has a FilePath() string method naming the path. An
+// error that already starts with "--" (it names its flag), a nil fs and
+// errors about no given flag's file come back unchanged; the prefixed
+// error wraps err.
+func NameFile(fs *flag.FlagSet, err error) error {
+	if fs == nil || err == nil || strings.HasPrefix(err.Error(), "--") {
+		return err
+	}
+	paths := filePaths(err, nil)
+	best, bestScore := (*flag.Flag)(nil), 0 // an exact match beats the innermost directory
+	fs.Visit(func(f *flag.Flag) {
+		v := f.Value.String()
+		if v == "" || !isStringFlag(f) {
+			return
+		}
+		for _, p := range paths {
+			if sc := match(p, v); sc > bestScore {
+				best, bestScore = f, sc
+			}
+		}
+	})
+	if best != nil {
+		return fmt.Errorf("--%s %s: %w", best.Name, best.Value, err)
+	}
+	return err
+}
+
+// filePaths appends the paths named by the errors of err's tree.
+func filePaths(err error, out []string) []string {
+	if pe, ok := err.(*fs.PathError); ok {
+		out = append(out, pe.Path)
+	}
+	if fp, ok := err.(interface{ FilePath() string }); ok {
+		out = append(out, fp.FilePath())
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if e := u.Unwrap(); e != nil {
+			out = filePaths(e, out)
+		}
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			out = filePaths(e, out)
+		}
+	}
+	return out
+}
+
+// match scores how well path p belongs to the flag value v: 0 not at all,
+// len(v) when p lies inside the directory v (never for "." or "/"), and
+// more than any such when p is v.
+func match(p, v string) int {
+	p, v = filepath.Clean(p), filepath.Clean(v)
+	ap, err1 := filepath.Abs(p)
+	av, err2 := filepath.Abs(v)
+	switch {
+	case p == v || err1 == nil && err2 == nil && ap == av:
+		return math.MaxInt
+	case v == "." || v == string(filepath.Separator):
+		return 0
+	case strings.HasPrefix(p, v+string(filepath.Separator)) || err1 == nil && err2 == nil && strings.HasPrefix(ap, av+string(filepath.Separator)):
+		return len(v)
+	}
+	return 0
+}
+
+// isStringFlag reports whether f takes a free string (not a number or a
+// switch), so that its value can be a path.
+func isStringFlag(f *flag.Flag) bool {
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return false
+	}
+	_, isNum := strconv.ParseFloat(f.Value.String(), 64)
+	return isNum != nil
 }

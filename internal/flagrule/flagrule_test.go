@@ -1,7 +1,10 @@
 package flagrule
 
 import (
+	"errors"
 	"flag"
+	"fmt"
+	fs2 "io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -32,5 +35,38 @@ func TestCheck(t *testing.T) {
 	refused, _ = Check(table, fs, ctx{sampler: "ode"})
 	if len(refused) != 1 || !strings.HasPrefix(refused[0], "--order") {
 		t.Fatalf("with --sampler ode: refused %q, want only --order", refused)
+	}
+}
+
+// NameFile names the flag whose file or directory an error is about (the
+// path itself or one inside the directory), through wrapped and joined
+// errors, and leaves other errors alone.
+func TestNameFile(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.String("points", "", "")
+	fs.String("ckpt", "", "")
+	fs.String("out", "", "")
+	fs.String("unset", "f.csv", "")
+	fs.Int("n", 0, "")
+	if err := fs.Parse([]string{"--points", "p.csv", "--ckpt", "run", "--out", ".", "--n", "5"}); err != nil {
+		t.Fatal(err)
+	}
+	open := func(p string) error { return &fs2.PathError{Op: "open", Path: p, Err: fs2.ErrNotExist} }
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("dataset: %w", open("p.csv")), "--points p.csv: dataset: open p.csv: file does not exist"},
+		{errors.Join(errors.New("a"), fmt.Errorf("b: %w", open("run/checkpoints/step-1"))), "--ckpt run: a\nb: open run/checkpoints/step-1: file does not exist"},
+		{fmt.Errorf("c: %w", open("other.csv")), "c: open other.csv: file does not exist"},
+		{open("f.csv"), "open f.csv: file does not exist"},         // --unset was not given
+		{open("5"), "open 5: file does not exist"},                 // --n is a number
+		{open("sub/x.csv"), "open sub/x.csv: file does not exist"}, // "." holds every relative path: only "." itself
+		{open("."), "--out .: open .: file does not exist"},
+		{fmt.Errorf("--points p.csv: %w", open("p.csv")), "--points p.csv: open p.csv: file does not exist"},
+	} {
+		if got := NameFile(fs, tc.err); got.Error() != tc.want {
+			t.Errorf("NameFile(%q) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }
