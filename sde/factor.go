@@ -41,5 +41,5 @@ func ParseFactor(s string) (Factor, error) {
 	case "R", "r":
 		return FactorR, nil
 	}
-	return 0, fmt.Errorf("sde: unknown square root %q (valid: L, the Cholesky factor and each SDE's default parameterisation; R, gDDIM's R_t)", s)
+	return 0, fmt.Errorf("sde: unknown parameterisation %q (valid: L, each SDE's default, through the Cholesky factor L_t; R, the full ε under gDDIM's R_t)", s)
 }

@@ -191,7 +191,7 @@ func TestFlagApplicabilityBeyondTheSDE(t *testing.T) {
 		{[]string{"train", "--param", "R", "--mixed-score"}, "--mixed-score does not apply with --param R: it applies only with --param L"},
 		{[]string{"train", "--param", "R"}, ""},
 		{[]string{"train", "--sde", "psld", "--param", "R", "--objective", "dsm", "--weighting", "ml", "--importance-t"}, ""},
-		{[]string{"train", "--param", "K"}, "--param: objective: unknown parameterisation \"K\""},
+		{[]string{"train", "--param", "K"}, "--param: sde: unknown parameterisation \"K\""},
 		{[]string{"eval", "--exact", "8gaussians", "--sde", "vp", "--iw", "8"}, "--iw does not apply to --sde vp"},
 		{[]string{"eval", "--exact", "8gaussians", "--probes", "4"}, "--probes does not apply with --divergence exact"},
 		{[]string{"eval", "--exact", "8gaussians", "--divergence", "hutchinson", "--probes", "4", "--probe", "gaussian"}, ""},
