@@ -92,6 +92,25 @@ func (c *Conv2d) chunks(nbc, per int, body func(ch int, col []float32, b0, nb in
 
 // Forward implements Layer.
 func (c *Conv2d) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int) {
+	c.product(x, b, h, w)
+	n := b * c.oh * c.ow
+	pfor(c.Cout, max(1, elemGrain/n), func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			bo := c.B.Data[o]
+			row := c.y[o*n : o*n+n]
+			for i := range row {
+				row[i] += bo
+			}
+		}
+	})
+	return c.y, c.oh, c.ow
+}
+
+// product is Forward without the bias: c.y = W·col, for a caller that adds
+// the bias in its own pass over the output (ResBlock adds it with the time
+// embedding or the skip connection, in the order Forward and the caller's
+// separate pass would: (y + B[o]) first, so the results are the same).
+func (c *Conv2d) product(x []float32, b, h, w int) {
 	c.x, c.b, c.h, c.w = x, b, h, w
 	c.oh, c.ow = c.outSize(h), c.outSize(w)
 	ohw := c.oh * c.ow
@@ -108,16 +127,6 @@ func (c *Conv2d) Forward(x []float32, b, h, w int, _ bool) ([]float32, int, int)
 			sgemmSerial(false, false, c.Cout, nb*ohw, kk, 1, c.W.Data, kk, col, nb*ohw, 0, c.y[b0*ohw:], n)
 		})
 	}
-	pfor(c.Cout, max(1, elemGrain/n), func(lo, hi int) {
-		for o := lo; o < hi; o++ {
-			bo := c.B.Data[o]
-			row := c.y[o*n : o*n+n]
-			for i := range row {
-				row[i] += bo
-			}
-		}
-	})
-	return c.y, c.oh, c.ow
 }
 
 // im2col writes, for samples b0..b0+nb−1 of the cin×b×h×w input x,

@@ -64,30 +64,39 @@ func (rb *ResBlock) Forward(x []float32, b, h, w int, train bool) ([]float32, in
 	rb.b, rb.hw = b, h*w
 	hw, co := rb.hw, rb.Cout
 	a, _, _ := rb.GN1.Forward(x, b, h, w, train)
-	c1, _, _ := rb.Conv1.Forward(a, b, h, w, train)
+	// Each convolution's bias is added in the pass that adds the time
+	// embedding or the skip connection (one pass over the output instead of
+	// two, the same two roundings in the same order).
+	rb.Conv1.product(a, b, h, w)
+	c1, b1 := rb.Conv1.y, rb.Conv1.B.Data
 	tp := rb.Temb.Forward(rb.St, b) // b×Cout
-	rb.h1 = grow(rb.h1, len(c1))
+	rb.h1 = grow(rb.h1, co*b*hw)
 	pfor(co*b, max(1, elemGrain/hw), func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			c, bb := t/b, t%b
-			add := tp[bb*co+c]
+			bo, add := b1[c], tp[bb*co+c]
 			src, dst := c1[t*hw:(t+1)*hw], rb.h1[t*hw:(t+1)*hw]
 			for i, v := range src {
-				dst[i] = v + add
+				dst[i] = (v + bo) + add
 			}
 		}
 	})
 	g2, _, _ := rb.GN2.Forward(rb.h1, b, h, w, train)
 	rb.Drop.apply(g2, train)
-	c2, _, _ := rb.Conv2.Forward(g2, b, h, w, train)
+	rb.Conv2.product(g2, b, h, w)
+	c2, b2 := rb.Conv2.y, rb.Conv2.B.Data
 	skip := x
 	if rb.Skip != nil {
 		skip, _, _ = rb.Skip.Forward(x, b, h, w, train)
 	}
-	rb.y = grow(rb.y, len(c2))
-	pfor(len(c2), elemGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			rb.y[i] = skip[i] + c2[i]
+	rb.y = grow(rb.y, co*b*hw)
+	pfor(co*b, max(1, elemGrain/hw), func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			bo := b2[t/b]
+			src, sk, dst := c2[t*hw:(t+1)*hw], skip[t*hw:(t+1)*hw], rb.y[t*hw:(t+1)*hw]
+			for i, v := range src {
+				dst[i] = sk[i] + (v + bo)
+			}
 		}
 	})
 	return rb.y, h, w

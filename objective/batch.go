@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"sync/atomic"
 
 	"phasespace/internal/parallel"
 	"phasespace/rng"
@@ -23,7 +24,8 @@ type Batch struct {
 	quad   [][3]float64
 
 	scratch []prepScratch // per-goroutine random streams
-	errs    []error       // per-goroutine first error
+	errs    []error       // per-chunk first error
+	job     PrepareJob    // the preparation in progress (StartPrepare)
 }
 
 func resize[T any](s []T, n int) []T {
@@ -41,11 +43,48 @@ func resize[T any](s []T, n int) []T {
 // (seed, step, index) alone, so the batch is the same whatever the number of
 // goroutines or the batch size.
 func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error {
-	if err := c.Validate(); err != nil {
+	n := len(x0) / max(d, 1)
+	w := min(runtime.GOMAXPROCS(0), max(1, n/prepareGrain))
+	j, err := c.StartPrepare(b, x0, d, seed, step, w)
+	if err != nil {
 		return err
 	}
+	parallel.Workers(w, w, func(worker, _, _ int) { j.Work(worker) })
+	return j.Err()
+}
+
+// prepareGrain is the number of samples a goroutine claims at a time: a
+// sample costs about half a microsecond (a kernel evaluation and its
+// draws), so a chunk is tens of microseconds, long against the atomic
+// claim and short enough for a goroutine that joins late to share the rest.
+const prepareGrain = 32
+
+// PrepareJob is one Prepare split into chunks of samples that goroutines
+// claim one at a time (Work), so that goroutines busy with other work when
+// the preparation starts can join it when they are free: the training loop
+// prepares the next step's batch on one core while the other sums the
+// gradient norm and then helps. Each sample's values depend on (seed,
+// step, index) alone, so the batch is the same whoever prepares which
+// chunk.
+type PrepareJob struct {
+	c          *Config
+	b          *Batch
+	x0         []float64
+	seed, step uint64
+	chunks     int
+	next       atomic.Int64 // the next chunk to claim
+}
+
+// StartPrepare validates the arguments of Prepare (errors as Prepare's),
+// sizes b for the batch and returns the job that fills it: call Work from
+// up to workers goroutines, each with its own index 0 ≤ worker < workers,
+// then Err once every Work call has returned.
+func (c *Config) StartPrepare(b *Batch, x0 []float64, d int, seed, step uint64, workers int) (*PrepareJob, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
 	if d < 1 || len(x0)%d != 0 {
-		return fmt.Errorf("objective: data length %d is not a multiple of dimension %d", len(x0), d)
+		return nil, fmt.Errorf("objective: data length %d is not a multiple of dimension %d", len(x0), d)
 	}
 	n := len(x0) / d
 	b.N, b.D, b.InDim, b.OutDim = n, d, c.InDim(d), c.OutDim(d)
@@ -57,18 +96,35 @@ func (c *Config) Prepare(b *Batch, x0 []float64, d int, seed, step uint64) error
 	if c.ImportanceT {
 		c.proposal() // build the cache before the goroutines read it
 	}
-	// Sub-ranges of at least prepareGrain samples: a sample costs about a
-	// microsecond (a kernel evaluation and its draws).
-	const prepareGrain = 64
-	w := min(runtime.GOMAXPROCS(0), max(1, n/prepareGrain))
-	for len(b.scratch) < w {
+	for len(b.scratch) < workers {
 		b.scratch = append(b.scratch, prepScratch{time: rng.NewStream(), noise: rng.NewStream()})
 	}
-	b.errs = resize(b.errs, w)
-	parallel.Workers(n, w, func(worker, lo, hi int) {
-		b.errs[worker] = c.prepareRows(b, x0, seed, step, lo, hi, &b.scratch[worker])
-	})
-	for _, err := range b.errs { // the lowest failing sample's error
+	j := &b.job
+	j.c, j.b, j.x0, j.seed, j.step = c, b, x0, seed, step
+	j.chunks = (n + prepareGrain - 1) / prepareGrain
+	j.next.Store(0)
+	b.errs = resize(b.errs, j.chunks)
+	clear(b.errs)
+	return j, nil
+}
+
+// Work prepares chunks until none is left to claim; worker (below the
+// workers given to StartPrepare) picks the goroutine's scratch.
+func (j *PrepareJob) Work(worker int) {
+	b := j.b
+	for {
+		k := int(j.next.Add(1) - 1)
+		if k >= j.chunks {
+			return
+		}
+		lo := k * prepareGrain
+		b.errs[k] = j.c.prepareRows(b, j.x0, j.seed, j.step, lo, min(lo+prepareGrain, b.N), &b.scratch[worker])
+	}
+}
+
+// Err is the error of the lowest failing sample, nil if none failed.
+func (j *PrepareJob) Err() error {
+	for _, err := range j.b.errs {
 		if err != nil {
 			return err
 		}

@@ -82,3 +82,78 @@ func TestPrepareDoesNotDependOnGoroutinesOrBatchSize(t *testing.T) {
 		}
 	}
 }
+
+// A PrepareJob worked by one goroutine, by two at once, or by one that
+// joins after the other has taken every chunk but the last (the training
+// loop's case: the norm's goroutine joins late) fills the batch bit for bit
+// as Prepare at GOMAXPROCS 1, and a batch reused for a smaller one is
+// refilled the same way.
+func TestPrepareJobDoesNotDependOnWhoWorks(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const n, d, seed, step = 200, 2, 3, 11
+	x0 := make([]float64, n*d)
+	r := newTestRand(4)
+	for i := range x0 {
+		x0[i] = r.NormFloat64()
+	}
+	bits := func(b *Batch) []uint64 {
+		var out []uint64
+		for _, v := range b.Input {
+			out = append(out, uint64(math.Float32bits(v)))
+		}
+		for _, v := range append(append([]float64{}, b.Times...), b.Target...) {
+			out = append(out, math.Float64bits(v))
+		}
+		for _, q := range b.quad {
+			for _, v := range q {
+				out = append(out, math.Float64bits(v))
+			}
+		}
+		return out
+	}
+	for k, c := range configs(t) {
+		runtime.GOMAXPROCS(1)
+		var ref Batch
+		if err := c.Prepare(&ref, x0, d, seed, step); err != nil {
+			t.Fatal(err)
+		}
+		want := bits(&ref)
+		runtime.GOMAXPROCS(2)
+		var b Batch
+		for _, mode := range []string{"one", "both", "late"} {
+			if err := c.Prepare(&b, x0[:7*d], d, seed, step); err != nil { // dirty and resized
+				t.Fatal(err)
+			}
+			j, err := c.StartPrepare(&b, x0, d, seed, step, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch mode {
+			case "one":
+				j.Work(1)
+			case "both":
+				done := make(chan struct{})
+				go func() { j.Work(0); close(done) }()
+				j.Work(1)
+				<-done
+			case "late":
+				j.chunks-- // hold back the last chunk while worker 1 takes the rest
+				j.Work(1)
+				j.chunks++
+				j.Work(0)
+			}
+			if err := j.Err(); err != nil {
+				t.Fatal(err)
+			}
+			got := bits(&b)
+			if len(got) != len(want) {
+				t.Fatalf("config %d, %s: %d values, want %d", k, mode, len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("config %d, %s: value %d differs from Prepare at GOMAXPROCS 1", k, mode, i)
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,8 @@ package toy
 import (
 	"math"
 	"testing"
+
+	"phasespace/rng"
 )
 
 // The scale s = √(mean per-coordinate variance) of each set, from
@@ -107,5 +109,28 @@ func TestSamplesDoNotDependOnCount(t *testing.T) {
 	}
 	if _, err := Sample("nope", 3, 1); err == nil {
 		t.Fatal("unknown name accepted")
+	}
+}
+
+// TestSampleIsOneStreamPerSample: sample i of every set is what the
+// generator draws from its own rng.New(seed, PurposeData, i) stream (Sample
+// reuses one reset stream instead of allocating one per sample), and
+// Sample allocates only its result and that stream.
+func TestSampleIsOneStreamPerSample(t *testing.T) {
+	for _, name := range Names() {
+		got, err := Sample(name, 50, 11)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 50; i++ {
+			want := make([]float64, 2)
+			generators[name](rng.New(11, rng.PurposeData, uint64(i)), want)
+			if got[2*i] != want[0] || got[2*i+1] != want[1] {
+				t.Fatalf("%s: sample %d = %v, its own stream gives %v", name, i, got[2*i:2*i+2], want)
+			}
+		}
+	}
+	if a := testing.AllocsPerRun(5, func() { Sample("8gaussians", 512, 3) }); a > 3 {
+		t.Errorf("Sample(512) allocates %v times, want at most 3 (result, stream, generator)", a)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"phasespace/checkpoint"
@@ -343,15 +344,24 @@ func Run(ctx context.Context, cfg *Config, start State) (State, error) {
 		} else {
 			cfg.Engine.Backward(grad)
 			if step+1 < cfg.Steps {
+				// One goroutine sums the norm (serial) and then joins the
+				// preparation the other started, if it has: the batch is
+				// the same whoever prepares which chunk of it.
+				var job atomic.Pointer[objective.PrepareJob]
 				parallel.Split(2, 2, func(lo, hi int) {
 					for task := lo; task < hi; task++ {
 						if task == 0 {
 							gnorm = cfg.Engine.GradNorm()
-						} else {
-							next.prepare(cfg, step+1)
+							if j := job.Load(); j != nil {
+								j.Work(0)
+							}
+						} else if j := next.start(cfg, step+1); j != nil {
+							job.Store(j)
+							j.Work(1)
 						}
 					}
 				})
+				next.finish(job.Load())
 			} else {
 				gnorm = cfg.Engine.GradNorm()
 			}
@@ -416,7 +426,8 @@ type stepBatch struct {
 	err   error // the step's data or preparation error, wrapped for Run
 }
 
-// prepare draws step's data and prepares its batch (0-based step).
+// prepare draws step's data and prepares its batch (0-based step) on up
+// to GOMAXPROCS goroutines.
 func (b *stepBatch) prepare(cfg *Config, step int64) {
 	b.step, b.ready, b.err = step, true, nil
 	if err := cfg.Data.Batch(b.x0, cfg.BatchSize, cfg.Seed, step); err != nil {
@@ -425,6 +436,33 @@ func (b *stepBatch) prepare(cfg *Config, step int64) {
 	}
 	if err := cfg.Objective.Prepare(&b.batch, b.x0, cfg.Data.Dim(), cfg.Seed, uint64(step)); err != nil {
 		b.err = fmt.Errorf("train: step %d: %w", step+1, err)
+	}
+}
+
+// start is prepare split for two goroutines: it draws step's data and
+// returns the preparation job (objective.PrepareJob, workers 0 and 1) for
+// both to work on, or nil after an error (kept for finish). finish(job)
+// records the job's error once every Work call has returned.
+func (b *stepBatch) start(cfg *Config, step int64) *objective.PrepareJob {
+	b.step, b.ready, b.err = step, true, nil
+	if err := cfg.Data.Batch(b.x0, cfg.BatchSize, cfg.Seed, step); err != nil {
+		b.err = fmt.Errorf("train: step %d: data: %w", step+1, err)
+		return nil
+	}
+	j, err := cfg.Objective.StartPrepare(&b.batch, b.x0, cfg.Data.Dim(), cfg.Seed, uint64(step), 2)
+	if err != nil {
+		b.err = fmt.Errorf("train: step %d: %w", step+1, err)
+		return nil
+	}
+	return j
+}
+
+func (b *stepBatch) finish(j *objective.PrepareJob) {
+	if j == nil {
+		return
+	}
+	if err := j.Err(); err != nil {
+		b.err = fmt.Errorf("train: step %d: %w", b.step+1, err)
 	}
 }
 
