@@ -44,8 +44,8 @@ func runImageBench(args []string, stdout io.Writer) error {
 	fs.StringVar(&c.Classifier, "classifier", "", "classifier weights (default OUT/classifier.safetensors, trained with seed 1 and 3 epochs on first use)")
 	fs.Uint64Var(&c.Seed, "seed", 0, "seed of training and sampling (every sampler starts from the same noise)")
 	fs.StringVar(&c.Out, "out", "", "output directory (required; an interrupted run resumes from it)")
-	fs.BoolVar(&c.TrainOnly, "train-only", false, "stop after training (to train SDEs in parallel, one pinned core each, then evaluate with a second command)")
-	sh := shardFlags(fs, "SDEs (each trained and evaluated by one shard)")
+	fs.BoolVar(&c.TrainOnly, "train-only", false, "stop after training (to train SDEs in parallel, one pinned core each, or as a --shard array, then evaluate with a second command)")
+	sh := shardFlags(fs, "cells (each SDE's bits/dim and sampler columns, from the models in OUT; with --train-only: of the SDEs, trained into OUT)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
