@@ -163,6 +163,12 @@ func TestImageBenchShardsMergeToSingleRun(t *testing.T) {
 			t.Errorf("merge %v: exit %d, %q; want an error naming %q", c.dirs, code, errs, c.want)
 		}
 	}
+	if err := os.Remove(filepath.Join(dirs3[0], "vp", "bench-bpd.json")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, append([]string{"merge", "--out", filepath.Join(root, "bad")}, dirs3...)...); code != 1 || !strings.Contains(errs, dirs3[0]+" lacks its cell "+filepath.Join("vp", "bench-bpd.json")) {
+		t.Errorf("merge of a shard that lost a cell: exit %d, %s", code, errs)
+	}
 	// Without --classifier a cell shard needs OUT's, which the train shard 0 writes.
 	noClf := slices.Clone(args[:len(args)-2])
 	if code, _, errs := runCLI(t, append(noClf, "--out", other, "--shard", "0/3")...); code != 1 || !strings.Contains(errs, "no classifier "+filepath.Join(other, "classifier.safetensors")) || !strings.Contains(errs, "--train-only shard 0/N") {
