@@ -2,15 +2,15 @@ package experiment
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -149,10 +149,12 @@ type ImageBenchConfig struct {
 	Classifier string
 	Seed       uint64
 	TrainOnly  bool // stop after training
-	// Shard, when on, makes this process one shard of the benchmark: it
-	// trains and evaluates only its SDEs (shard.Spec.Range of SDEs; more
-	// shards than SDEs leave some empty) into Out/shard-III-of-NNN, for
-	// MergeImageBench, and writes no table; a finished shard is skipped.
+	// Shard, when on, makes this process one shard of the benchmark
+	// (imageBenchShard): with TrainOnly it trains the SDEs of
+	// shard.Spec.Range over SDEs into Out/<sde> (and, shard 0, the
+	// classifier); without it, it evaluates the cells of shard.Spec.Range
+	// over BenchCells into Out/shard-III-of-NNN, for MergeImageBench, and
+	// writes no table; a finished shard is skipped.
 	Shard shard.Spec `json:"-"`
 	Log   io.Writer  `json:"-"` // progress lines (nil: discarded)
 }
@@ -232,7 +234,8 @@ func BenchModelConfig(kind sde.Kind, c ImageBenchConfig, dir string) (model.Conf
 // ImageBench trains every SDE to the time budget (resuming), then
 // evaluates bits/dim and every sampler column against the classifier
 // floor, writes Out/results.md and the sample grids under Out/grids, and
-// returns the table. With c.Shard on it runs that shard only
+// returns the table. An SDE whose Out/<sde>/trained.json matches c is not
+// trained again. With c.Shard on it runs that shard only
 // (imageBenchShard) and returns the line that reports it.
 func ImageBench(ctx context.Context, c ImageBenchConfig) (string, error) {
 	c, err := c.withDefaults()
@@ -264,110 +267,189 @@ func trainAll(ctx context.Context, c ImageBenchConfig) error {
 
 // benchEvaluate evaluates bits/dim and the sampler columns of c.SDEs
 // (cached per cell in Out/<sde>/bench-*.json; a model is loaded only for a
-// cell not cached) and, with table, the floor, real.png and results.md.
-func benchEvaluate(c ImageBenchConfig, table bool) (string, error) {
+// cell not cached), the real-vs-real floor and real.png, and writes
+// results.md. mayTrain lets it train the classifier on first use.
+func benchEvaluate(c ImageBenchConfig, mayTrain bool) (string, error) {
 	// 2. Data and the classifier.
-	trainSet, testSet, err := dataset.LoadSplits(c.Data, dataset.Options{Downsample: !c.FullResolution})
-	if err != nil {
-		return "", fmt.Errorf("experiment: %w", err)
-	}
-	net, err := benchClassifier(c, trainSet, testSet)
+	e, err := newBenchEval(c, c.Out, mayTrain)
 	if err != nil {
 		return "", err
 	}
-	n := min(c.N, testSet.N)
-	test := evaluate.Embed(net, testSet.Pixels, n)
-	var models []BenchModel
-	var rows []BenchRow
-	if table {
-		floor, err := benchScores(evaluate.Embed(net, trainSet.Pixels, n), test, c.Seed)
+	trainSet := e.train
+	floor, err := benchScores(evaluate.Embed(e.net, trainSet.Pixels, e.n), e.test, c.Seed)
+	if err != nil {
+		return "", err
+	}
+	floor.SDE, floor.Sampler, floor.Grid = "real", "train vs test", filepath.Join("grids", "real.png")
+	if err := gridOfPixels(filepath.Join(c.Out, floor.Grid), trainSet.Pixels[:40*trainSet.H*trainSet.W], trainSet.H); err != nil {
+		return "", err
+	}
+	models, rows := []BenchModel{}, []BenchRow{floor}
+	// 3. Per SDE: bits/dim and every sampler column.
+	for _, cell := range BenchCells(c.SDEs, c.Samplers) {
+		if cell.BPD {
+			bm, err := e.bpd(cell.SDE)
+			if err != nil {
+				return "", err
+			}
+			bm.TrainMinutes = TrainedMinutes(filepath.Join(c.Out, cell.SDE.String()))
+			models = append(models, bm)
+			continue
+		}
+		r, err := e.column(cell.SDE, cell.Sampler)
 		if err != nil {
 			return "", err
 		}
-		floor.SDE, floor.Sampler, floor.Grid = "real", "train vs test", filepath.Join("grids", "real.png")
-		if err := gridOfPixels(filepath.Join(c.Out, floor.Grid), trainSet.Pixels[:40*trainSet.H*trainSet.W], trainSet.H); err != nil {
-			return "", err
-		}
-		rows = append(rows, floor)
+		rows = append(rows, r)
 	}
-	// 3. Per SDE: bits/dim and every sampler column.
-	for _, k := range c.SDEs {
-		dir := filepath.Join(c.Out, k.String())
-		var m *model.Loaded
-		load := func() (err error) {
-			if m == nil {
-				m, err = model.Load(dir)
-			}
-			return err
-		}
-		var bm BenchModel
-		if err := cachedJSON(filepath.Join(dir, "bench-bpd.json"), &bm, func() error {
-			if err := load(); err != nil {
-				return err
-			}
-			t0 := time.Now()
-			r, err := evaluate.BPD(m, evaluate.NLLConfig{N: c.BPDN, Seed: c.Seed + 3, Divergence: likelihood.Hutchinson, RTol: c.RTol, ATol: c.ATol, Batch: c.SampleBatch})
-			if err != nil {
-				return err
-			}
-			bm = BenchModel{SDE: k.String(), Steps: m.Step, BPD: r.BPD, BPDSE: r.BPDSE, BPDNFE: r.NFE, BPDImages: r.Images}
-			fmt.Fprintf(c.Log, "%s: %.3f ± %.3f bits/dim on %d test images (%d NFE, %v)\n", k, bm.BPD, bm.BPDSE, bm.BPDImages, bm.BPDNFE, time.Since(t0).Round(time.Second))
-			return nil
-		}); err != nil {
-			return "", err
-		}
-		bm.TrainMinutes = TrainedMinutes(dir)
-		models = append(models, bm)
-		for _, col := range c.Samplers {
-			if col.Method == sampler.SSCS && k == sde.VP {
-				continue // SSCS splits a phase-space SDE; VP has none
-			}
-			var r BenchRow
-			if err := cachedJSON(filepath.Join(dir, "bench-"+col.Name()+".json"), &r, func() error {
-				if err := load(); err != nil {
-					return err
-				}
-				if err := m.CheckSampler(col.Method); err != nil {
-					return err
-				}
-				cfg := sampler.Config{Process: m.Process, Model: m.Score, Method: col.Method, NFE: col.NFE, Seed: c.Seed + 11, RTol: col.RTol, ATol: col.RTol}
-				t0 := time.Now()
-				x := make([]float64, 0, n*testSet.H*testSet.W)
-				st, err := sampler.SampleChunks(cfg, n, c.SampleBatch, func(_ int, c []float64) error { x = append(x, c...); return nil })
-				if err != nil {
-					return fmt.Errorf("experiment: %s %s: %w", k, col.Name(), err)
-				}
-				secs := time.Since(t0).Seconds()
-				pix := imagedata.ToPixels(x)
-				if r, err = benchScores(evaluate.Embed(net, pix, n), test, c.Seed); err != nil {
-					return err
-				}
-				r.SDE, r.Sampler, r.NFE, r.Seconds = k.String(), col.Name(), st.NFE, secs
-				r.Grid = filepath.Join("grids", k.String()+"-"+col.Name()+".png")
-				if err := gridOfPixels(filepath.Join(c.Out, r.Grid), pix[:min(40, n)*testSet.H*testSet.W], testSet.H); err != nil {
-					return err
-				}
-				fmt.Fprintf(c.Log, "%s %s: FD %.2f, KID %.3f, %d NFE, %.0f s\n", k, col.Name(), r.FD, r.KID, r.NFE, secs)
-				return nil
-			}); err != nil {
-				return "", err
-			}
-			rows = append(rows, r)
-		}
-	}
-	if !table {
-		return "", nil
-	}
-	out := BenchTable(c.Data, !c.FullResolution, testSet.H, c.Budget, c.N, net.Accuracy(testSet), models, rows)
+	out := BenchTable(c.Data, !c.FullResolution, e.side, c.Budget, c.N, e.net.Accuracy(e.testSet), models, rows)
 	if err := atomicfile.Write(filepath.Join(c.Out, "results.md"), []byte(out)); err != nil {
 		return "", fmt.Errorf("experiment: %w", err)
 	}
 	return out, nil
 }
 
-// trainForBench trains (or resumes) one SDE to the time budget.
+// BenchCell is one unit of the benchmark's evaluation: the bits/dim of an
+// SDE (BPD) or one sampler column of it.
+type BenchCell struct {
+	SDE     sde.Kind
+	BPD     bool
+	Sampler BenchSampler // the column when !BPD
+}
+
+// File returns the cell's cached result relative to the run directory:
+// <sde>/bench-bpd.json or <sde>/bench-<sampler>.json.
+func (b BenchCell) File() string {
+	name := "bpd"
+	if !b.BPD {
+		name = b.Sampler.Name()
+	}
+	return filepath.Join(b.SDE.String(), "bench-"+name+".json")
+}
+
+// BenchCells lists the cells of the benchmark in the order of its table:
+// per SDE of sdes, its bits/dim and then one cell per sampler column, less
+// SSCS for VP (SSCS splits a phase-space SDE; VP has none).
+func BenchCells(sdes []sde.Kind, samplers []BenchSampler) []BenchCell {
+	var out []BenchCell
+	for _, k := range sdes {
+		out = append(out, BenchCell{SDE: k, BPD: true})
+		for _, col := range samplers {
+			if !(col.Method == sampler.SSCS && k == sde.VP) {
+				out = append(out, BenchCell{SDE: k, Sampler: col})
+			}
+		}
+	}
+	return out
+}
+
+// benchEval evaluates cells of the benchmark with the models of
+// models/<sde>, caching each cell's result and grid under c.Out.
+type benchEval struct {
+	c              ImageBenchConfig
+	models         string
+	train, testSet *imagedata.Dataset
+	net            *classifier.Net
+	test           evaluate.Embedded // the first n test images
+	n, side        int
+	loaded         map[sde.Kind]*model.Loaded
+}
+
+// newBenchEval loads the data and the classifier (benchClassifier) and
+// embeds the first min(N, test images) test images.
+func newBenchEval(c ImageBenchConfig, models string, mayTrain bool) (*benchEval, error) {
+	trainSet, testSet, err := dataset.LoadSplits(c.Data, dataset.Options{Downsample: !c.FullResolution})
+	if err != nil {
+		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	net, err := benchClassifier(c, trainSet, testSet, mayTrain)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(c.Out, "grids"), 0o755); err != nil {
+		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	n := min(c.N, testSet.N)
+	return &benchEval{c: c, models: models, train: trainSet, testSet: testSet, net: net, n: n, side: testSet.H,
+		test: evaluate.Embed(net, testSet.Pixels, n), loaded: map[sde.Kind]*model.Loaded{}}, nil
+}
+
+// load returns the model of SDE k, loaded on first use.
+func (e *benchEval) load(k sde.Kind) (*model.Loaded, error) {
+	if m := e.loaded[k]; m != nil {
+		return m, nil
+	}
+	m, err := model.Load(filepath.Join(e.models, k.String()))
+	e.loaded[k] = m
+	return m, err
+}
+
+// bpd returns the bits/dim cell of SDE k (cached).
+func (e *benchEval) bpd(k sde.Kind) (BenchModel, error) {
+	c := e.c
+	var bm BenchModel
+	err := cachedJSON(filepath.Join(c.Out, BenchCell{SDE: k, BPD: true}.File()), &bm, func() error {
+		m, err := e.load(k)
+		if err != nil {
+			return err
+		}
+		t0 := time.Now()
+		r, err := evaluate.BPD(m, evaluate.NLLConfig{N: c.BPDN, Seed: c.Seed + 3, Divergence: likelihood.Hutchinson, RTol: c.RTol, ATol: c.ATol, Batch: c.SampleBatch})
+		if err != nil {
+			return err
+		}
+		bm = BenchModel{SDE: k.String(), Steps: m.Step, BPD: r.BPD, BPDSE: r.BPDSE, BPDNFE: r.NFE, BPDImages: r.Images}
+		fmt.Fprintf(c.Log, "%s: %.3f ± %.3f bits/dim on %d test images (%d NFE, %v)\n", k, bm.BPD, bm.BPDSE, bm.BPDImages, bm.BPDNFE, time.Since(t0).Round(time.Second))
+		return nil
+	})
+	return bm, err
+}
+
+// column returns the cell of SDE k and sampler column col (cached), and
+// writes its grid.
+func (e *benchEval) column(k sde.Kind, col BenchSampler) (BenchRow, error) {
+	c, n := e.c, e.n
+	var r BenchRow
+	err := cachedJSON(filepath.Join(c.Out, BenchCell{SDE: k, Sampler: col}.File()), &r, func() error {
+		m, err := e.load(k)
+		if err != nil {
+			return err
+		}
+		if err := m.CheckSampler(col.Method); err != nil {
+			return err
+		}
+		cfg := sampler.Config{Process: m.Process, Model: m.Score, Method: col.Method, NFE: col.NFE, Seed: c.Seed + 11, RTol: col.RTol, ATol: col.RTol}
+		t0 := time.Now()
+		x := make([]float64, 0, n*e.side*e.side)
+		st, err := sampler.SampleChunks(cfg, n, c.SampleBatch, func(_ int, c []float64) error { x = append(x, c...); return nil })
+		if err != nil {
+			return fmt.Errorf("experiment: %s %s: %w", k, col.Name(), err)
+		}
+		secs := time.Since(t0).Seconds()
+		pix := imagedata.ToPixels(x)
+		if r, err = benchScores(evaluate.Embed(e.net, pix, n), e.test, c.Seed); err != nil {
+			return err
+		}
+		r.SDE, r.Sampler, r.NFE, r.Seconds = k.String(), col.Name(), st.NFE, secs
+		r.Grid = filepath.Join("grids", k.String()+"-"+col.Name()+".png")
+		if err := gridOfPixels(filepath.Join(c.Out, r.Grid), pix[:min(40, n)*e.side*e.side], e.side); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.Log, "%s %s: FD %.2f, KID %.3f, %d NFE, %.0f s\n", k, col.Name(), r.FD, r.KID, r.NFE, secs)
+		return nil
+	})
+	return r, err
+}
+
+// trainForBench trains (or resumes) one SDE to the time budget or the step
+// cap and then records it in Out/<sde>/trained.json (benchTrained); an SDE
+// whose trained.json matches c is not touched.
 func trainForBench(ctx context.Context, kind sde.Kind, c ImageBenchConfig) error {
 	dir := filepath.Join(c.Out, kind.String())
+	if checkTrained(c, kind) == nil {
+		fmt.Fprintf(c.Log, "%s: already trained (%s)\n", kind, filepath.Join(dir, trainedName))
+		return nil
+	}
 	mc, err := BenchModelConfig(kind, c, dir)
 	if err != nil {
 		return err
@@ -389,16 +471,78 @@ func trainForBench(ctx context.Context, kind sde.Kind, c ImageBenchConfig) error
 	if st.Seconds < c.Budget.Seconds() && st.Step < mc.Steps {
 		return fmt.Errorf("experiment: %s: training stopped at %.1f of %v; run again to continue", dir, st.Seconds/60, c.Budget)
 	}
+	raw, err := json.MarshalIndent(benchTrainedOf(c, kind), "", "  ")
+	if err == nil {
+		err = atomicfile.Write(filepath.Join(dir, trainedName), append(raw, '\n'))
+	}
+	if err != nil {
+		return fmt.Errorf("experiment: %w", err)
+	}
 	return nil
 }
 
-// benchClassifier loads the classifier, or trains and saves it on first use.
-func benchClassifier(c ImageBenchConfig, trainSet, testSet *imagedata.Dataset) (*classifier.Net, error) {
+// trainedName is the file that marks an SDE's training finished.
+const trainedName = "trained.json"
+
+// benchTrained is every setting that an SDE's training depends on,
+// written to Out/<sde>/trained.json once the training has reached the
+// budget or the step cap: the cell shards evaluate only a model whose
+// trained.json matches their own settings.
+type benchTrained struct {
+	SDE            string  `json:"sde"`
+	Data           string  `json:"data"`
+	FullResolution bool    `json:"full_resolution"`
+	Budget         string  `json:"budget"`
+	Steps          int64   `json:"steps"`
+	Param          string  `json:"param"`
+	Channels       []int   `json:"channels"`
+	NumRes         int     `json:"num_res"`
+	Batch          int     `json:"batch"`
+	LR             float64 `json:"lr"`
+	Seed           uint64  `json:"seed"`
+}
+
+func benchTrainedOf(c ImageBenchConfig, k sde.Kind) benchTrained {
+	return benchTrained{SDE: k.String(), Data: c.Data, FullResolution: c.FullResolution, Budget: c.Budget.String(), Steps: c.Steps,
+		Param: c.Param.String(), Channels: c.Channels, NumRes: c.NumRes, Batch: c.Batch, LR: c.LR, Seed: c.Seed}
+}
+
+// checkTrained returns nil when Out/<k>/trained.json records a finished
+// training with c's settings, and otherwise an error naming the SDE, the
+// file and (for other settings) the first field that differs.
+func checkTrained(c ImageBenchConfig, k sde.Kind) error {
+	path := filepath.Join(c.Out, k.String(), trainedName)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("experiment: SDE %s is not trained yet (no %s): run imagebench --train-only with the same flags first (--shard i/M over the SDEs, or one process)", k, path)
+	}
+	var have map[string]any
+	want, _ := json.Marshal(benchTrainedOf(c, k))
+	var w map[string]any
+	if err := json.Unmarshal(raw, &have); err != nil {
+		return fmt.Errorf("experiment: %s: %w", path, err)
+	}
+	_ = json.Unmarshal(want, &w)
+	for _, f := range slices.Sorted(maps.Keys(w)) {
+		if fmt.Sprint(have[f]) != fmt.Sprint(w[f]) {
+			return fmt.Errorf("experiment: SDE %s was trained with other settings (%s: %v there, %v here in %s): train it again with imagebench --train-only and these flags, or use the flags it was trained with", k, f, have[f], w[f], path)
+		}
+	}
+	return nil
+}
+
+// benchClassifier loads the classifier, or (mayTrain, without
+// c.Classifier) trains and saves it on first use; without mayTrain a
+// missing Out/classifier.safetensors is an error saying where it comes from.
+func benchClassifier(c ImageBenchConfig, trainSet, testSet *imagedata.Dataset, mayTrain bool) (*classifier.Net, error) {
 	path := c.Classifier
 	if path == "" {
 		path = filepath.Join(c.Out, "classifier.safetensors")
 	}
 	if _, err := os.Stat(path); c.Classifier == "" && err != nil {
+		if !mayTrain {
+			return nil, fmt.Errorf("experiment: no classifier %s: the imagebench --train-only shard 0/N trains it, or give --classifier (phasespace classifier --data %s --out FILE)", path, c.Data)
+		}
 		fmt.Fprintf(c.Log, "training the %dx%d classifier (3 epochs, seed 1) into %s\n", testSet.H, testSet.W, path)
 		net, err := classifier.Train(trainSet, classifier.TrainConfig{Epochs: 3, Seed: 1})
 		if err != nil {
@@ -480,6 +624,9 @@ func cachedJSON(path string, v any, compute func() error) error {
 		return err
 	}
 	raw, err := json.MarshalIndent(v, "", "  ")
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(path), 0o755)
+	}
 	if err != nil {
 		return fmt.Errorf("experiment: %w", err)
 	}
@@ -513,112 +660,4 @@ func BenchTable(data string, downsample bool, side int, budget time.Duration, n 
 		fmt.Fprintf(&b, "| %s | %s | %s | %.2f | %s | %.3f | %.3f | %.3f | %s | %s |\n", r.SDE, r.Sampler, nfe, r.FD, kid, r.Precision, r.Recall, r.ClassKL, secs, r.Grid)
 	}
 	return b.String()
-}
-
-// imageBenchShard runs shard c.Shard of the benchmark: the SDEs of
-// shard.Spec.Range(len(SDEs), 1), each trained and evaluated (bits/dim and
-// every sampler column, with their grids) in Out/shard-III-of-NNN as
-// ImageBench lays out Out, so that every SDE is trained once, by the shard
-// that evaluates it. The manifest (shard.Run) records the SDEs (its rows)
-// and the configuration, so that a rerun of a finished shard does nothing
-// and MergeImageBench can check the shards and write the table. With
-// TrainOnly the shard trains its SDEs and writes no manifest.
-func imageBenchShard(ctx context.Context, c ImageBenchConfig) (string, error) {
-	lo, hi := c.Shard.Range(len(c.SDEs), 1)
-	sc := c
-	sc.Out, sc.SDEs = shard.Dir(c.Out, c.Shard), c.SDEs[lo:hi]
-	if c.TrainOnly {
-		return "", trainAll(ctx, sc)
-	}
-	rec := c
-	rec.Out, rec.TrainThreads = "", 0 // neither changes a result
-	cfg, err := json.Marshal(rec)
-	if err != nil {
-		return "", fmt.Errorf("experiment: %w", err)
-	}
-	sum := sha256.Sum256(cfg)
-	m := shard.Manifest{Command: "imagebench", Model: "imagebench of " + c.Data, Seed: c.Seed, N: len(c.SDEs), Shard: c.Shard, Rows: [2]int{lo, hi},
-		ConfigHash: hex.EncodeToString(sum[:8]), Result: cfg}
-	skipped, err := shard.Run(sc.Out, &m, func() error {
-		if lo == hi {
-			return nil
-		}
-		if err := trainAll(ctx, sc); err != nil {
-			return err
-		}
-		_, err := benchEvaluate(sc, false)
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("shard %v: SDEs %v %s in %s\n", c.Shard, sc.SDEs, map[bool]string{true: "already done", false: "trained and evaluated"}[skipped], sc.Out), nil
-}
-
-// MergeImageBench writes into out what ImageBench writes for the whole
-// benchmark from its shards' directories (checked by shard.Collect: a
-// missing, duplicated or mismatched shard is an error naming it): it copies
-// each shard's cached cells (Out/<sde>/bench-*.json), loss curves and
-// grids (loss.csv and loss.png, bench-*.json, grids/<sde>-*.png), and the
-// classifier a shard trained (unless the configuration names one; every
-// shard trains the same one, seed 1), then computes the floor and writes results.md, as ImageBench does
-// with every cell cached. It returns the table.
-func MergeImageBench(out string, dirs []string) (string, error) {
-	first, parts, partDirs, err := shard.Collect(dirs)
-	if err != nil {
-		return "", err
-	}
-	if first.Command != "imagebench" {
-		return "", fmt.Errorf("experiment: %s holds a shard of %s, not of imagebench", partDirs[0], first.Command)
-	}
-	var c ImageBenchConfig
-	if err := json.Unmarshal(first.Result, &c); err != nil {
-		return "", fmt.Errorf("experiment: %s: configuration: %w", partDirs[0], err)
-	}
-	c.Out = out
-	if c, err = c.withDefaults(); err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(filepath.Join(out, "grids"), 0o755); err != nil {
-		return "", fmt.Errorf("experiment: %w", err)
-	}
-	for i, part := range parts {
-		for _, k := range c.SDEs[part.Rows[0]:part.Rows[1]] {
-			for _, pattern := range []string{filepath.Join(k.String(), "bench-*.json"), filepath.Join(k.String(), "loss.*"), filepath.Join("grids", k.String()+"-*.png")} {
-				if err := copyMatches(partDirs[i], out, pattern); err != nil {
-					return "", err
-				}
-			}
-		}
-		if _, err := os.Stat(filepath.Join(out, "classifier.safetensors")); c.Classifier == "" && err != nil {
-			if err := copyMatches(partDirs[i], out, "classifier.safetensors"); err != nil {
-				return "", err
-			}
-		}
-	}
-	return benchEvaluate(c, true)
-}
-
-// copyMatches copies the files of from that match pattern (relative to
-// from) to the same paths under to, atomically.
-func copyMatches(from, to, pattern string) error {
-	paths, err := filepath.Glob(filepath.Join(from, pattern))
-	if err != nil {
-		return fmt.Errorf("experiment: %w", err)
-	}
-	for _, p := range paths {
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		b, err := os.ReadFile(p)
-		if err == nil {
-			err = os.MkdirAll(filepath.Dir(dst), 0o755)
-		}
-		if err == nil {
-			err = atomicfile.Write(dst, b)
-		}
-		if err != nil {
-			return fmt.Errorf("experiment: %w", err)
-		}
-	}
-	return nil
 }

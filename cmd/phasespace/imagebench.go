@@ -41,11 +41,11 @@ func runImageBench(args []string, stdout io.Writer) error {
 	fs.IntVar(&c.SampleBatch, "sample-batch", 500, "images sampled (and solved for bits/dim) at once: memory grows with it, not with --n")
 	fs.Float64Var(&c.RTol, "rtol", 1e-5, "bits/dim: probability-flow ODE relative tolerance, in (0, 1)")
 	fs.Float64Var(&c.ATol, "atol", 1e-5, "bits/dim: probability-flow ODE absolute tolerance, in (0, 1)")
-	fs.StringVar(&c.Classifier, "classifier", "", "classifier weights (default OUT/classifier.safetensors, trained with seed 1 and 3 epochs on first use)")
+	fs.StringVar(&c.Classifier, "classifier", "", "classifier weights (default OUT/classifier.safetensors, trained with seed 1 and 3 epochs on first use, or by the --train-only shard 0)")
 	fs.Uint64Var(&c.Seed, "seed", 0, "seed of training and sampling (every sampler starts from the same noise)")
 	fs.StringVar(&c.Out, "out", "", "output directory (required; an interrupted run resumes from it)")
-	fs.BoolVar(&c.TrainOnly, "train-only", false, "stop after training (to train SDEs in parallel, one pinned core each, then evaluate with a second command)")
-	sh := shardFlags(fs, "SDEs (each trained and evaluated by one shard)")
+	fs.BoolVar(&c.TrainOnly, "train-only", false, "stop after training (to train SDEs in parallel, one pinned core each, or as a --shard array, then evaluate with a second command)")
+	sh := shardFlags(fs, "cells (each SDE's bits/dim and sampler columns, from the models in OUT; with --train-only: of the SDEs, trained into OUT)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
