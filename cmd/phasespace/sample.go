@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func runSample(args []string, stdout io.Writer) error {
 		return err
 	}
 	if sh, from, err := f.shard(); err != nil || sh.On() {
-		return firstErr(err, f.sampleShard(stdout, fs, cfg, sh, from))
+		return f.sampleShard(stdout, fs, cfg, sh, from, err)
 	}
 	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels, Standardisation: f.std}, cfg, f.n, f.batch)
 	if err != nil {
@@ -155,10 +156,11 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 }
 
 // sampleShard draws the samples of shard sh (from: where it came from)
-// into --out DIR/shard-i-of-N with a manifest, unless that shard is done.
-func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string) error {
-	if f.traj != "" || experiment.IsPNG(f.out) {
-		return usagef("a shard (%s) writes CSV into --out DIR: --out %s and --trajectories do not apply", from, f.out)
+// into --out DIR/shard-i-of-N with a manifest, unless that shard is done;
+// err (of resolving the shard) refuses the run before anything is written.
+func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string, err error) error {
+	if err != nil || f.traj != "" || filepath.Ext(f.out) != "" {
+		return firstErr(err, usagef("a shard (%s) writes samples.csv into --out DIR: --out %s (a file name) and --trajectories do not apply", from, f.out))
 	}
 	line, err := experiment.SampleShard(f.out, shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards")}, cfg, f.batch, f.std, from)
 	fmt.Fprint(stdout, line)
