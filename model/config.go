@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -209,6 +210,13 @@ func Setup(c Config) (*Run, error) {
 		}
 		meta.Points = &PointsMeta{Path: abs, Rows: ps.Rows, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
 	}
+	if im, ok := src.(*dataset.Images); ok && isDir(c.Data) {
+		abs, err := filepath.Abs(c.Data)
+		if err != nil {
+			return nil, fmt.Errorf("model: %s: %w", c.Data, err)
+		}
+		meta.Images = &ImagesMeta{Path: abs, Train: im.Data().N}
+	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
 	}
@@ -220,6 +228,12 @@ func Setup(c Config) (*Run, error) {
 		Meta: meta, CheckResume: CheckResume(meta),
 	}
 	return &Run{Train: tc, Meta: meta, Objective: oc, Data: src, Network: net}, nil
+}
+
+// isDir reports whether path is an existing directory.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // buildNet builds the score network and its record: the MLP for points

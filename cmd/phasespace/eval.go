@@ -46,7 +46,7 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.samples, "samples", "", "CSV of samples to compare with --data")
 	fs.StringVar(&f.exactName, "exact", "", "evaluate the exact score of a mixture data set (8gaussians, diamond, gaussian) under --sde")
 	fs.StringVar(&f.ckpt, "ckpt", "", "evaluate a trained checkpoint (directory written by phasespace train)")
-	fs.StringVar(&f.data, "data", "", "reference data: a toy set or a point file (default: the --exact set or the checkpoint's data)")
+	fs.StringVar(&f.data, "data", "", "reference data: a toy set, a point file or a checkpoint's image directory if it moved (default: the --exact set or the checkpoint's data)")
 	fs.StringVar(&f.points, "points", "", "nll of the points of this .csv or .npy file (in the data's units) under --exact or --ckpt")
 	fs.StringVar(&f.perPoint, "per-point", "", "with --points: write one row per point to this CSV: NLL in nats, bits/dim, standard error")
 	fs.StringVar(&f.metricList, "metrics", "", "comma-separated: ed, mmd, sw2, modes, nll (default: ed,mmd,sw2 for --samples; nll for --exact)")
