@@ -272,7 +272,7 @@ func MergeShards(out string, parts []shard.Manifest) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		x, dim, err := dataset.ReadPoints(rec.Points)
+		x, dim, names, err := dataset.ReadPointsNamed(rec.Points)
 		if err != nil {
 			return nil, err
 		}
@@ -280,7 +280,7 @@ func MergeShards(out string, parts []shard.Manifest) (map[string]any, error) {
 			return nil, fmt.Errorf("evaluate: %s changed since the shards read it (or is unreadable: %v)", rec.Points, err)
 		}
 		nll := column(rows, d, 0)
-		r := &PointNLL{Likelihood: pointSummary(l, nll), Path: rec.Points, Dim: dim, X: x, NLL: nll, SE: column(rows, d, 1), Replicas: rec.Replicas, LogDet: rec.LogDet}
+		r := &PointNLL{Likelihood: pointSummary(l, nll), Path: rec.Points, Columns: names, Dim: dim, X: x, NLL: nll, SE: column(rows, d, 1), Replicas: rec.Replicas, LogDet: rec.LogDet}
 		if len(r.NLL)*dim != len(x) || len(r.SE) != len(r.NLL) {
 			return nil, fmt.Errorf("evaluate: the shards hold %d values of the %d points of %s", len(r.NLL), len(x)/dim, rec.Points)
 		}
