@@ -159,7 +159,7 @@ func OpenPointSet(path string, o PointOptions) (*PointSet, error) {
 	case len(va) < 2:
 		return nil, fmt.Errorf("dataset: %s: %d rows hold out %d at fraction %v: want at least 2 held-out rows (more rows or a larger fraction)", path, n, len(va), vf)
 	case len(tr) < max(o.Batch, 1):
-		return nil, fmt.Errorf("dataset: %s: %d training rows (of %d, %d held out) are fewer than one batch of %d: want more rows or a smaller batch", path, len(tr), n, len(va), o.Batch)
+		return nil, fmt.Errorf("dataset: %s: %d training rows (of %d, %d held out) are fewer than one batch of %d: want more rows, a smaller batch (--batch) or a smaller held-out fraction (train --val-frac)", path, len(tr), n, len(va), o.Batch)
 	}
 	ps := &PointSet{Path: path, Dim: d, Rows: n, Train: Rows(x, d, tr), Val: Rows(x, d, va)}
 	ps.Standardised = FitStandardisation(ps.Train, d)

@@ -136,7 +136,7 @@ var flagRules = map[string]tab{
 	"data":       rules("name out", on("n seed", imageData(false)), on("image-size", imageData(true))),
 	"classifier": rules("data downsample image-size epochs seed out floor-n json"),
 	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n sample-batch classifier seed out train-only rtol atol shard shards"),
-	"results":    rules("data lr n nfe out runs seed steps rtol atol shard shards"),
+	"results":    rules("data lr n nfe out runs seed steps rtol atol shard shards batch"),
 	"merge":      rules("out"),
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,5 +43,52 @@ func TestRefusedShardWritesNothing(t *testing.T) {
 			t.Errorf("%v %v: refused, yet %s was written", c.env, c.args, out)
 			os.RemoveAll(out)
 		}
+	}
+}
+
+// TestResultsCellSettingsAndBatch: a results cell records its settings, so
+// a rerun into the same --out with other settings is refused (exit 2,
+// naming the flag and the cell, the table untouched) while a cell without
+// the record is reused as before; --batch lets a point file of fewer rows
+// than the default batch be used, and the error without it names --batch.
+func TestResultsCellSettingsAndBatch(t *testing.T) {
+	out := t.TempDir()
+	args := []string{"results", "--data", "diamond", "--runs", "vp/dsm", "--n", "40", "--nfe", "10", "--out", out}
+	if code, _, errs := runCLI(t, append(args, "--steps", "20")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	cell := filepath.Join(out, "diamond-vp-dsm")
+	table, _ := os.ReadFile(filepath.Join(out, "results.md"))
+	code, _, errs := runCLI(t, append(args, "--steps", "30")...)
+	if code != 2 || !strings.Contains(errs, "--steps 30") || !strings.Contains(errs, cell+" was made with 20") || !strings.Contains(errs, "new --out") {
+		t.Errorf("rerun with --steps 30: exit %d, %q; want exit 2 naming --steps, the cell and its 20 steps", code, errs)
+	}
+	if now, _ := os.ReadFile(filepath.Join(out, "results.md")); string(now) != string(table) {
+		t.Errorf("a refused rerun changed results.md:\n%s", now)
+	}
+	if err := os.Remove(filepath.Join(cell, "settings.json")); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, errs := runCLI(t, append(args, "--steps", "30")...); code != 0 || strings.Contains(stdout, "| 30 |") {
+		t.Errorf("a cell without settings.json: exit %d, %q %s; want it reused as before", code, stdout, errs)
+	}
+
+	var b strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&b, "%g,%g\n", float64(i%17)/8-1, float64(i%13)/6-1)
+	}
+	points := filepath.Join(t.TempDir(), "small.csv")
+	if err := os.WriteFile(points, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args = []string{"results", "--data", points, "--runs", "vp/dsm", "--steps", "5", "--n", "20", "--nfe", "10", "--out", t.TempDir()}
+	if code, _, errs := runCLI(t, args...); code != 2 || !strings.Contains(errs, "--batch") {
+		t.Errorf("300 rows at the default batch: exit %d, %q; want exit 2 naming --batch", code, errs)
+	}
+	if code, _, errs := runCLI(t, append(args, "--batch", "-1")...); code != 2 || !strings.Contains(errs, "--batch = -1: want 1..1000000") {
+		t.Errorf("--batch -1: exit %d, %q; want exit 2 naming --batch and its range", code, errs)
+	}
+	if code, stdout, errs := runCLI(t, append(args, "--batch", "64")...); code != 0 || !strings.Contains(stdout, "small.csv | vp | dsm | 5 |") {
+		t.Errorf("--batch 64: exit %d, %q %s; want the cell's row", code, stdout, errs)
 	}
 }
