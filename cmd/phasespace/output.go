@@ -120,4 +120,4 @@ func configError(err error) error {
 	return err
 }
 
-var fieldFlags = map[string]string{"BPDN": "bpd-n", "TrainThreads": "train-threads", "NumRes": "num-res", "SampleBatch": "sample-batch"}
+var fieldFlags = map[string]string{"BPDN": "bpd-n", "TrainThreads": "train-threads", "NumRes": "num-res", "SampleBatch": "sample-batch", "LRDecay": "lr-decay", "EMADecay": "ema", "CheckpointEvery": "ckpt-every", "ProgressEvery": "progress-every", "TimeBudget": "time-budget", "Keep": "keep"}

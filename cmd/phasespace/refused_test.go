@@ -92,3 +92,23 @@ func TestResultsCellSettingsAndBatch(t *testing.T) {
 		t.Errorf("--batch 64: exit %d, %q %s; want the cell's row", code, stdout, errs)
 	}
 }
+
+// TestBatchAndModelFieldErrorsNameTheFlag: sample --batch -1 is a usage
+// error with --batch's range (it was the sampler's runtime error), and the
+// model.Config field errors of train name the flag, not the Go field.
+func TestBatchAndModelFieldErrorsNameTheFlag(t *testing.T) {
+	out := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sample", "--exact", "diamond", "--n", "10", "--batch", "-1", "--out", filepath.Join(out, "s.csv")}, "--batch = -1: want 0..1000000"},
+		{[]string{"train", "--data", "diamond", "--steps", "2", "--batch", "-1", "--out", filepath.Join(out, "a")}, "--batch = -1: want >= 1 (0: 512)"},
+		{[]string{"train", "--data", "diamond", "--steps", "2", "--ema", "1.5", "--out", filepath.Join(out, "b")}, "--ema = 1.5: want 0 < decay < 1"},
+		{[]string{"train", "--data", "diamond", "--steps", "2", "--ckpt-every", "-3", "--out", filepath.Join(out, "c")}, "--ckpt-every = -3: want >= 0"},
+	} {
+		if code, _, errs := runCLI(t, c.args...); code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}

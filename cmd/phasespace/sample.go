@@ -113,7 +113,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 			parseFlag(&c.SSCSScore, "sscs-score", f.sscsScoreTime, sampler.ParseScoreTime, "midpoint, start"),
 			parseFlag(&c.SSCSBeta, "sscs-beta", f.sscsBetaRule, sampler.ParseHalfStepBeta, "per-half, first-half"))
 	}
-	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows), refuseZeros(map[string]bool{"eps": f.eps == 0})); err != nil {
+	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows), inRange("batch", f.batch, 0, 1_000_000), refuseZeros(map[string]bool{"eps": f.eps == 0})); err != nil {
 		return c, "", err
 	}
 	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
