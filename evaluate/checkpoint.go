@@ -25,6 +25,10 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return "evaluate: " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// FieldError returns the field and its error, for a command that names
+// the field's flag.
+func (e *ConfigError) FieldError() (string, error) { return e.Field, e.Err }
+
 func configErr(field, format string, a ...any) error {
 	return &ConfigError{Field: field, Err: fmt.Errorf(format, a...)}
 }

@@ -346,7 +346,7 @@ func (s cellSettings) check(dir string) error {
 	a, b := reflect.ValueOf(s), reflect.ValueOf(old)
 	for i := range a.NumField() {
 		if a.Field(i).Interface() != b.Field(i).Interface() {
-			return configErr(a.Type().Field(i).Name, "%v: cell %s was made with %v (its settings.json): use a new --out, or delete the cell directory to redo it",
+			return configErr(a.Type().Field(i).Name, "= %v: cell %s was made with %v (its settings.json): use a new --out, or delete the cell directory to redo it",
 				a.Field(i).Interface(), dir, b.Field(i).Interface())
 		}
 	}

@@ -42,7 +42,7 @@ func runClassifier(args []string, stdout io.Writer) error {
 			}
 		}})
 	if err != nil {
-		return evalError(err)
+		return configError(err)
 	}
 	f := r.Floor
 	res := map[string]any{

@@ -60,7 +60,7 @@ func TestResultsCellSettingsAndBatch(t *testing.T) {
 	cell := filepath.Join(out, "diamond-vp-dsm")
 	table, _ := os.ReadFile(filepath.Join(out, "results.md"))
 	code, _, errs := runCLI(t, append(args, "--steps", "30")...)
-	if code != 2 || !strings.Contains(errs, "--steps 30") || !strings.Contains(errs, cell+" was made with 20") || !strings.Contains(errs, "new --out") {
+	if code != 2 || !strings.Contains(errs, "--steps = 30") || !strings.Contains(errs, cell+" was made with 20") || !strings.Contains(errs, "new --out") {
 		t.Errorf("rerun with --steps 30: exit %d, %q; want exit 2 naming --steps, the cell and its 20 steps", code, errs)
 	}
 	if now, _ := os.ReadFile(filepath.Join(out, "results.md")); string(now) != string(table) {
