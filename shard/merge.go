@@ -63,7 +63,7 @@ func Collect(dirs []string) (Manifest, []Manifest, []string, error) {
 		if err != nil {
 			return Manifest{}, nil, nil, err
 		}
-		if _, err := check(m.Shard, dir); err != nil && m.Shard.On() {
+		if _, err := check(m.Shard, "shard: "+dir); err != nil && m.Shard.On() {
 			return Manifest{}, nil, nil, err
 		}
 		if k == 0 {

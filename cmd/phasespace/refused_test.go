@@ -10,7 +10,7 @@ import (
 
 // TestRefusedShardWritesNothing: a shard spec that does not resolve (from
 // --shard, --shards or the engines' variables) and a sharded --out that names
-// a file are usage errors (exit 2) that name where the spec came from, print
+// a file are usage errors (exit 2) that start with where the spec came from, print
 // nothing on stdout and leave no shard directory behind.
 func TestRefusedShardWritesNothing(t *testing.T) {
 	root := t.TempDir()
@@ -19,12 +19,12 @@ func TestRefusedShardWritesNothing(t *testing.T) {
 		args      []string
 		out, want string
 	}{
-		{nil, []string{"--shard", "3/3"}, "r", "shard"},
-		{nil, []string{"--shard", "1-3"}, "r", "shard"},
-		{nil, []string{"--shard", "0/0"}, "r", "shard"},
-		{nil, []string{"--shards", "3"}, "r", "shard"},
-		{map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, nil, "r", "SLURM_ARRAY_TASK_ID"},
-		{map[string]string{"JOB_COMPLETION_INDEX": "1"}, nil, "r", "JOB_COMPLETION_INDEX"},
+		{nil, []string{"--shard", "3/3"}, "r", "--shard 3/3: shard 3 of 3: want"},
+		{nil, []string{"--shard", "1-3"}, "r", `--shard "1-3": want i/N`},
+		{nil, []string{"--shard", "0/0"}, "r", "--shard 0/0: shard 0 of 0"},
+		{nil, []string{"--shards", "3"}, "r", "--shards 3 without a shard index"},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, nil, "r", "SLURM_ARRAY_TASK_ID is set"},
+		{map[string]string{"JOB_COMPLETION_INDEX": "1"}, nil, "r", "JOB_COMPLETION_INDEX is set: give the number of shards"},
 		{nil, []string{"--shard", "0/2"}, "x.csv", "--out"},
 	} {
 		for k, v := range c.env {
