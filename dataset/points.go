@@ -157,7 +157,7 @@ func OpenPointSet(path string, o PointOptions) (*PointSet, error) {
 	tr, va := Split(n, vf, o.Seed)
 	switch {
 	case len(va) < 2:
-		return nil, fmt.Errorf("dataset: %s: %d rows hold out %d at fraction %v: want at least 2 held-out rows (more rows or a larger fraction)", path, n, len(va), vf)
+		return nil, fmt.Errorf("dataset: %s: %d rows hold out %d at fraction %v: want at least 2 held-out rows (more rows, or a larger held-out fraction: train --val-frac)", path, n, len(va), vf)
 	case len(tr) < max(o.Batch, 1):
 		return nil, fmt.Errorf("dataset: %s: %d training rows (of %d, %d held out) are fewer than one batch of %d: want more rows, a smaller batch (--batch) or a smaller held-out fraction (train --val-frac)", path, len(tr), n, len(va), o.Batch)
 	}

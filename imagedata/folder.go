@@ -95,10 +95,10 @@ func LoadFolder(dir string, size int) (*Dataset, error) {
 		case i == 0:
 			ds.H, ds.W, first = h, w, p
 			if h != w {
-				return nil, fmt.Errorf("imagedata: %s: images are %d×%d, not square: the U-Net needs square images; give an image size to centre-crop and resize them to", dir, w, h)
+				return nil, fmt.Errorf("imagedata: %s: images are %d×%d, not square: the U-Net needs square images; give an image size (--image-size S) to centre-crop and resize them to", dir, w, h)
 			}
 		case h != ds.H || w != ds.W:
-			return nil, fmt.Errorf("imagedata: %s is %d×%d, %s %d×%d: the images of a folder must share one size, or be resized to one (give an image size)", p, w, h, first, ds.W, ds.H)
+			return nil, fmt.Errorf("imagedata: %s is %d×%d, %s %d×%d: the images of a folder must share one size, or be resized to one (give an image size: --image-size S)", p, w, h, first, ds.W, ds.H)
 		}
 		imgs[i] = planes(img, size)
 	}

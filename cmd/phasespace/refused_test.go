@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,6 +112,53 @@ func TestBatchAndModelFieldErrorsNameTheFlag(t *testing.T) {
 	} {
 		if code, _, errs := runCLI(t, c.args...); code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want exit 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+// TestDataErrorsNameTheFlag: a --data that is no data set lists every kind
+// of data; a folder of mixed sizes names --image-size; a point file too
+// small for its split or one batch names --val-frac and --batch; a data
+// export into an existing folder names --out.
+func TestDataErrorsNameTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var rows strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&rows, "%d,%d\n", i, i%3)
+	}
+	mixed := filepath.Join(dir, "mixed")
+	os.Mkdir(mixed, 0o755)
+	for i, side := range []int{6, 8} {
+		var b bytes.Buffer
+		png.Encode(&b, image.NewGray(image.Rect(0, 0, side, side)))
+		write(filepath.Join("mixed", fmt.Sprint(i, ".png")), b.String())
+	}
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"train", "--data", write("ring3d.txt", "1,2,3\n")}, []string{"--data", "toy sets", "point files (.csv, .npy)", "mnist", "folder of PNG/JPEG images"}},
+		{[]string{"train", "--data", mixed}, []string{"must share one size", "--image-size"}},
+		{[]string{"train", "--data", write("three.csv", "1,2\n3,4\n5,6\n")}, []string{"three.csv", "--val-frac"}},
+		{[]string{"train", "--data", write("forty.csv", rows.String())}, []string{"forty.csv", "fewer than one batch", "--batch", "--val-frac"}},
+		{[]string{"data", "--name", mixed, "--image-size", "4", "--out", dir}, []string{"--out", "already exists: give a new folder"}},
+	} {
+		args := append(c.args, "--steps", "1", "--out", filepath.Join(dir, "run"))
+		if c.args[0] == "data" {
+			args = c.args
+		}
+		code, _, errs := runCLI(t, args...)
+		for _, w := range c.want {
+			if code == 0 || !strings.Contains(errs, w) {
+				t.Errorf("%v: exit %d, %q; want an error saying %q", c.args, code, errs, w)
+			}
 		}
 	}
 }
