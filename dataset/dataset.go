@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -102,7 +103,9 @@ func LoadSplit(name, split string, o Options) (*imagedata.Dataset, error) {
 	var ds *imagedata.Dataset
 	var err error
 	if imagedata.IsFolder(name) {
-		ds, err = imagedata.LoadFolder(name, o.ImageSize)
+		if ds, err = imagedata.LoadFolder(name, o.ImageSize); errors.Is(err, imagedata.ErrNeedsSize) {
+			err = fmt.Errorf("%w (the commands' --image-size S)", err)
+		}
 	} else if ds, err = imagedata.Load(name, split); err == nil && o.ImageSize > 0 {
 		ds, err = ds.Resize(o.ImageSize)
 	}
