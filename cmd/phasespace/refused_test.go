@@ -162,3 +162,44 @@ func TestDataErrorsNameTheFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeArgumentErrors: a missing, a duplicated shard and a directory
+// that is no shard are usage errors (exit 2) saying what was wrong; a
+// merge run from another directory than the shards' eval says that the
+// point file's path came from the manifests and is read relative to the
+// working directory.
+func TestMergeArgumentErrors(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	if err := os.WriteFile("pts.csv", []byte("0,0\n1,-0.5\n0.5,0.25\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if code, _, errs := runCLI(t, "eval", "--exact", "diamond", "--sde", "vp", "--points", "pts.csv", "--rtol", "1e-3", "--atol", "1e-3", "--out", "sh", "--shard", fmt.Sprintf("%d/2", i)); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, errs)
+		}
+	}
+	s0, s1 := filepath.Join(root, "sh", "shard-000-of-002"), filepath.Join(root, "sh", "shard-001-of-002")
+	for _, c := range []struct {
+		dirs []string
+		want string
+	}{
+		{[]string{s0}, "shard 1/2 is missing"},
+		{[]string{s0, s0, s1}, "is given twice"},
+		{[]string{filepath.Join(root, "sh")}, "is not a shard directory: give the shard-III-of-NNN directories, each with a manifest.json"},
+	} {
+		if code, _, errs := runCLI(t, append([]string{"merge", "--out", filepath.Join(root, "m")}, c.dirs...)...); code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("merge %v: exit %d, %q; want exit 2 and %q", c.dirs, code, errs, c.want)
+		}
+	}
+	other := t.TempDir()
+	t.Chdir(other)
+	code, _, errs := runCLI(t, "merge", "--out", "m", s0, s1)
+	if code != 1 || !strings.Contains(errs, "pts.csv comes from the shards' manifests") || !strings.Contains(errs, "relative to merge's working directory") {
+		t.Errorf("merge from another directory: exit %d, %q; want exit 1 saying where the path came from", code, errs)
+	}
+	t.Chdir(root)
+	if code, _, errs := runCLI(t, "merge", "--out", "m", s0, s1); code != 0 {
+		t.Errorf("merge where the shards ran: exit %d, %s", code, errs)
+	}
+}
