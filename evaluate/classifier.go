@@ -23,13 +23,13 @@ type ClassifierConfig struct {
 
 // ClassifierReport is the result of TrainClassifier.
 type ClassifierReport struct {
-	Size, Width  int           // the images' height and width
-	TestAccuracy float64       // on the test split (AccuracySplit)
+	Size, Width  int     // the images' height and width
+	TestAccuracy float64 // on the test split (AccuracySplit)
 	// AccuracySplit names the images of TestAccuracy: "test", or "training
 	// (folder: no test split)" for an image folder.
 	AccuracySplit string
-	Train        time.Duration // training time
-	N            int           // images per side of the floors
+	Train         time.Duration // training time
+	N             int           // images per side of the floors
 	// Floor is train[0:N] against test[0:N]: FD, KID, precision and
 	// recall with the training images as the real set.
 	Floor FeatureScores
