@@ -309,7 +309,7 @@ func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string,
 	if method == sampler.ODE {
 		title = fmt.Sprintf("%s, %s, %d steps, probability-flow ODE", data, r, steps)
 	}
-	if err := WritePoints(filepath.Join(dir, "samples.png"), title, x, m.Meta.Dim); err != nil {
+	if err := WritePoints(filepath.Join(dir, "samples.png"), title, x, m.Meta.Dim, m.Columns()); err != nil {
 		return "", err
 	}
 	return GridRow(data, r, steps, nll, s, minutes), nil

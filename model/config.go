@@ -226,7 +226,7 @@ func Setup(c Config) (*Run, error) {
 		if err != nil {
 			return nil, fmt.Errorf("model: %s: %w", c.Data, err)
 		}
-		meta.Points = &PointsMeta{Path: abs, Rows: ps.Rows, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
+		meta.Points = &PointsMeta{Path: abs, Rows: ps.Rows, Columns: ps.Names, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
 	}
 	if im, ok := src.(*dataset.Images); ok && isDir(c.Data) {
 		abs, err := filepath.Abs(c.Data)

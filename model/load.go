@@ -157,6 +157,15 @@ func (l *Loaded) Standardisation() *dataset.Standardisation {
 	return l.Meta.Points.Standardisation
 }
 
+// Columns returns the column names of a point-file run's data (a CSV
+// header row recorded at training; nil otherwise).
+func (l *Loaded) Columns() []string {
+	if l.Meta.Points == nil {
+		return nil
+	}
+	return l.Meta.Points.Columns
+}
+
 // Unstandardise maps the model's n×Dim samples z to the data's units in
 // place (x = mean + scale·z for a point-file run; otherwise a no-op).
 func (l *Loaded) Unstandardise(z []float64) { l.Standardisation().Invert(z) }

@@ -138,6 +138,7 @@ type PointsMeta struct {
 	// path as given.
 	Path            string                   `json:"path,omitempty"`
 	Rows            int                      `json:"rows"`
+	Columns         []string                 `json:"columns,omitempty"` // a CSV header's names (nil: none, or not recorded)
 	ValFrac         float64                  `json:"val_frac"`
 	Standardisation *dataset.Standardisation `json:"standardisation"`
 }

@@ -33,6 +33,7 @@ type sampleFlags struct {
 	rtol, atol, eps                                     float64
 	noDenoise                                           bool
 	std                                                 *dataset.Standardisation // a point-file checkpoint's, for its units
+	columns                                             []string                 // and its column names
 }
 
 func runSample(args []string, stdout io.Writer) error {
@@ -67,7 +68,7 @@ func runSample(args []string, stdout io.Writer) error {
 	if sh, from, err := f.shard(); err != nil || sh.On() {
 		return f.sampleShard(stdout, fs, cfg, sh, from, err)
 	}
-	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels, Standardisation: f.std}, cfg, f.n, f.batch)
+	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels, Standardisation: f.std, Columns: f.columns}, cfg, f.n, f.batch)
 	if err != nil {
 		return configError(err)
 	}
@@ -149,7 +150,7 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		if err != nil {
 			return nil, nil, "", err
 		}
-		f.model, f.channels, f.std = lm.Identity(), lm.Meta.Channels, lm.Standardisation()
+		f.model, f.channels, f.std, f.columns = lm.Identity(), lm.Meta.Channels, lm.Standardisation(), lm.Columns()
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
