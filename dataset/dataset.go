@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -86,17 +87,25 @@ func Open(name string, o Options) (Source, error) {
 // LoadSplit reads split "train" or "test" of the image data set name,
 // resized to o.ImageSize and then 2×2-average-pooled when o.Downsample is
 // set (o.Subset is not applied). An image folder (imagedata.IsFolder) has
-// no test split: both splits are the whole folder.
+// no test split: both splits are the whole folder. A name that is neither
+// mnist, fashion-mnist nor a directory is a *FileError listing the valid
+// data.
 func LoadSplit(name, split string, o Options) (*imagedata.Dataset, error) {
 	if split != "train" && split != "test" {
 		return nil, fmt.Errorf("dataset: %s: split %q: valid are train, test", name, split)
 	} else if o.ImageSize < 0 || o.ImageSize > 1024 {
 		return nil, fmt.Errorf("dataset: %s: image size %d: want 1..1024 (0: as stored)", name, o.ImageSize)
 	}
+	if st, err := os.Stat(name); name != "mnist" && name != "fashion-mnist" && (err != nil || !st.IsDir()) {
+		return nil, &FileError{Path: name, Err: fmt.Errorf("dataset: %s is not a data set: valid are the toy sets %s, point files (.csv, .npy), mnist, fashion-mnist, a directory of IDX files or a folder of PNG/JPEG images",
+			name, strings.Join(toy.Names(), ", "))}
+	}
 	var ds *imagedata.Dataset
 	var err error
 	if imagedata.IsFolder(name) {
-		ds, err = imagedata.LoadFolder(name, o.ImageSize)
+		if ds, err = imagedata.LoadFolder(name, o.ImageSize); errors.Is(err, imagedata.ErrNeedsSize) {
+			err = fmt.Errorf("%w (the commands' --image-size S)", err)
+		}
 	} else if ds, err = imagedata.Load(name, split); err == nil && o.ImageSize > 0 {
 		ds, err = ds.Resize(o.ImageSize)
 	}
@@ -119,7 +128,7 @@ func ExportFolder(name, dir string, o Options) (int, error) {
 	}
 	ds = ds.Subset(o.Subset)
 	if err := imagedata.WriteFolder(ds, dir); err != nil {
-		return 0, fmt.Errorf("dataset: %w", err)
+		return 0, &FileError{Path: dir, Err: fmt.Errorf("dataset: %w", err)} // about dir: a command names its flag
 	}
 	return ds.N, nil
 }

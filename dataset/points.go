@@ -131,6 +131,7 @@ type PointOptions struct {
 type PointSet struct {
 	Path         string
 	Dim          int
+	Names        []string  // the column names of a CSV header row (nil: none)
 	Rows         int       // rows of the file
 	Train, Val   []float64 // n_train×Dim and n_val×Dim, data units
 	Standardised *Standardisation
@@ -149,7 +150,7 @@ func OpenPointSet(path string, o PointOptions) (*PointSet, error) {
 	if !(vf > 0 && vf <= 0.5) {
 		return nil, fmt.Errorf("dataset: %s: held-out fraction %v: want 0 < f <= 0.5", path, o.ValFrac)
 	}
-	x, d, err := ReadPoints(path)
+	x, d, names, err := ReadPointsNamed(path)
 	if err != nil {
 		return nil, err
 	}
@@ -157,11 +158,11 @@ func OpenPointSet(path string, o PointOptions) (*PointSet, error) {
 	tr, va := Split(n, vf, o.Seed)
 	switch {
 	case len(va) < 2:
-		return nil, fmt.Errorf("dataset: %s: %d rows hold out %d at fraction %v: want at least 2 held-out rows (more rows or a larger fraction)", path, n, len(va), vf)
+		return nil, fmt.Errorf("dataset: %s: %d rows hold out %d at fraction %v: want at least 2 held-out rows (more rows, or a larger held-out fraction: train --val-frac)", path, n, len(va), vf)
 	case len(tr) < max(o.Batch, 1):
-		return nil, fmt.Errorf("dataset: %s: %d training rows (of %d, %d held out) are fewer than one batch of %d: want more rows or a smaller batch", path, len(tr), n, len(va), o.Batch)
+		return nil, fmt.Errorf("dataset: %s: %d training rows (of %d, %d held out) are fewer than one batch of %d: want more rows, a smaller batch (--batch) or a smaller held-out fraction (train --val-frac)", path, len(tr), n, len(va), o.Batch)
 	}
-	ps := &PointSet{Path: path, Dim: d, Rows: n, Train: Rows(x, d, tr), Val: Rows(x, d, va)}
+	ps := &PointSet{Path: path, Dim: d, Names: names, Rows: n, Train: Rows(x, d, tr), Val: Rows(x, d, va)}
 	ps.Standardised = FitStandardisation(ps.Train, d)
 	return ps, nil
 }

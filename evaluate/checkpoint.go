@@ -25,6 +25,10 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return "evaluate: " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// FieldError returns the field and its error, for a command that names
+// the field's flag.
+func (e *ConfigError) FieldError() (string, error) { return e.Field, e.Err }
+
 func configErr(field, format string, a ...any) error {
 	return &ConfigError{Field: field, Err: fmt.Errorf(format, a...)}
 }
@@ -33,7 +37,7 @@ func configErr(field, format string, a ...any) error {
 // named.
 type CheckpointConfig struct {
 	Metrics    Metrics   // 2-D checkpoints: NLL and sample metrics; image checkpoints: BPD and feature metrics
-	Data       string    // 2-D reference data set (default: the checkpoint's)
+	Data       string    // reference data: a toy set, the point file or the image directory if it moved (default: the checkpoint's)
 	NLL        NLLConfig // NLL and BPD settings; NLL.N (0: DefaultN) and NLL.Seed are also the samples drawn and their seed
 	Sampler    string    // sampler of the sample and feature metrics (default: the checkpoint's recommendation)
 	NFE        int       // its NFE (default: the checkpoint's recommendation)
@@ -124,13 +128,13 @@ func planCheckpoint(lm *model.Loaded, c CheckpointConfig) (*ckptRun, error) {
 		}
 	}
 	if w.BPD {
-		if r.bpdX, r.bpdC, err = bpdImages(lm, c.NLL); err != nil {
-			return nil, err
+		if r.bpdX, r.bpdC, err = bpdImages(lm, c.Data, c.NLL); err != nil {
+			return nil, givenData(c.Data, err)
 		}
 	}
 	if len(w.Feature) > 0 {
-		if r.train, r.test, err = dataset.LoadSplits(lm.Meta.Data, lm.Meta.DataOptions()); err != nil {
-			return nil, err
+		if r.train, r.test, err = lm.ImageSplits(c.Data, true); err != nil {
+			return nil, givenData(c.Data, err)
 		}
 		ch, side := lm.Meta.ImageShape() // the classifier must take the model's image shape
 		if r.net, err = classifier.LoadChannels(c.Classifier, ch, side); errors.Is(err, classifier.ErrShape) {
@@ -141,6 +145,16 @@ func planCheckpoint(lm *model.Loaded, c CheckpointConfig) (*ckptRun, error) {
 		}
 	}
 	return r, nil
+}
+
+// givenData is err of reading the image data: a *ConfigError of Data
+// when data was given (not the training data), unless the data was not
+// found (a *dataset.FileError).
+func givenData(data string, err error) error {
+	if fe := (*dataset.FileError)(nil); data != "" && !errors.As(err, &fe) {
+		return &ConfigError{Field: "Data", Err: err}
+	}
+	return err
 }
 
 // samples is the number of samples drawn: n for the sample metrics, and

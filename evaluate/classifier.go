@@ -23,10 +23,13 @@ type ClassifierConfig struct {
 
 // ClassifierReport is the result of TrainClassifier.
 type ClassifierReport struct {
-	Size, Width  int           // the images' height and width
-	TestAccuracy float64       // on the test split
-	Train        time.Duration // training time
-	N            int           // images per side of the floors
+	Size, Width  int     // the images' height and width
+	TestAccuracy float64 // on the test split (AccuracySplit)
+	// AccuracySplit names the images of TestAccuracy: "test", or "training
+	// (folder: no test split)" for an image folder.
+	AccuracySplit string
+	Train         time.Duration // training time
+	N             int           // images per side of the floors
 	// Floor is train[0:N] against test[0:N]: FD, KID, precision and
 	// recall with the training images as the real set.
 	Floor FeatureScores
@@ -59,7 +62,10 @@ func TrainClassifier(c ClassifierConfig) (*ClassifierReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &ClassifierReport{Size: trainSet.H, Width: trainSet.W, Train: time.Since(t0), TestAccuracy: net.Accuracy(testSet)}
+	r := &ClassifierReport{Size: trainSet.H, Width: trainSet.W, Train: time.Since(t0), TestAccuracy: net.Accuracy(testSet), AccuracySplit: "test"}
+	if testSet == trainSet { // dataset.LoadSplits of a folder
+		r.AccuracySplit = "training (folder: no test split)"
+	}
 	if c.FloorN == 0 {
 		c.FloorN = 10000
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"phasespace/dataset"
 	"phasespace/likelihood"
 	"phasespace/model"
 	"phasespace/ode"
@@ -323,7 +322,7 @@ func (r *BPDResult) Fields() map[string]any {
 // A zero c.Divergence means Hutchinson here: one VJP per probe instead of
 // one per pixel.
 func BPD(m *model.Loaded, c NLLConfig) (*BPDResult, error) {
-	x, c, err := bpdImages(m, c)
+	x, c, err := bpdImages(m, "", c)
 	if err != nil {
 		return nil, err
 	}
@@ -335,14 +334,13 @@ func BPD(m *model.Loaded, c NLLConfig) (*BPDResult, error) {
 }
 
 // bpdImages returns the dequantised test images of BPD (n×C·H·W, scaled)
-// and c with N set to their number and the divergence's default.
-func bpdImages(m *model.Loaded, c NLLConfig) ([]float64, NLLConfig, error) {
-	ds, err := dataset.LoadSplit(m.Meta.Data, "test", m.Meta.DataOptions())
+// and c with N set to their number and the divergence's default; dir is
+// the data's directory if it moved ("": where training read it;
+// model.Loaded.ImageSplits).
+func bpdImages(m *model.Loaded, dir string, c NLLConfig) ([]float64, NLLConfig, error) {
+	_, ds, err := m.ImageSplits(dir, false)
 	if err != nil {
-		return nil, c, fmt.Errorf("evaluate: %w", err)
-	}
-	if ch, side := m.Meta.ImageShape(); ds.Dim() != m.Meta.Dim || ds.Channels() != ch || ds.H != side {
-		return nil, c, fmt.Errorf("evaluate: test images of %s are %d×%d×%d, the model's %d×%d×%d", m.Meta.Data, ds.Channels(), ds.H, ds.W, ch, side, side)
+		return nil, c, err
 	}
 	if c.N > 0 {
 		ds = ds.Subset(c.N)

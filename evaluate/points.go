@@ -179,8 +179,8 @@ func (r *PointNLL) Fields() map[string]any {
 
 // Header returns the per-point table's column names: the input's own
 // (Columns, from a CSV header row) or x1 … xd, then "nll_nats (<bound>)",
-// "bits_per_dim" (NLL/(d ln 2)) and "se_nats (<n> replicas)" (0 for a
-// deterministic estimate).
+// "bits_per_dim" (NLL/(d ln 2)) and "se_nats (<n> replicas)" ("1 replica":
+// a deterministic estimate, whose standard error is 0).
 func (r *PointNLL) Header() []string {
 	h := make([]string, 0, r.Dim+3)
 	for j := 1; j <= r.Dim; j++ {
@@ -191,7 +191,7 @@ func (r *PointNLL) Header() []string {
 		}
 	}
 	return append(h, "nll_nats ("+r.BoundText()+", "+r.Divergence.String()+" divergence)", "bits_per_dim",
-		fmt.Sprintf("se_nats (%d replicas)", r.Replicas))
+		fmt.Sprintf("se_nats (%d %s)", r.Replicas, map[bool]string{true: "replica", false: "replicas"}[r.Replicas == 1]))
 }
 
 // WriteCSV writes one row per point (Header, then the point, its NLL in

@@ -68,7 +68,7 @@ func TestPointsNLLClosedForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := os.ReadFile(out)
-	if !strings.HasPrefix(string(body), `x1,x2,"nll_nats (exact (VP), exact divergence)",bits_per_dim,se_nats (1 replicas)`) {
+	if !strings.HasPrefix(string(body), `x1,x2,"nll_nats (exact (VP), exact divergence)",bits_per_dim,se_nats (1 replica)`) {
 		t.Errorf("header: %q", strings.SplitN(string(body), "\n", 2)[0])
 	}
 	v, d, err := dataset.ReadCSV(out)

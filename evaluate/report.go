@@ -81,8 +81,9 @@ func (r *KernelReport) WriteTable(w io.Writer) error {
 
 // WriteTable writes result fields (as built by the results' Fields
 // methods) to w as an aligned table, one key per line in sorted order;
-// a nested map prints as k=v pairs, floats with 5 significant digits, and
-// a key also found in res["floor"] gets its real-vs-real floor beside it.
+// a nested map prints as k=v pairs (a map within it as k={...}, its own
+// "floor" map last, after "| real-vs-real floor:"), floats with 5 significant digits, and a key also
+// found in res["floor"] gets its real-vs-real floor beside it.
 func WriteTable(w io.Writer, res map[string]any) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	floor, _ := res["floor"].(map[string]any)
@@ -103,7 +104,14 @@ func fmtVal(v any) string {
 	case map[string]any:
 		var parts []string
 		for _, k := range slices.Sorted(maps.Keys(x)) {
-			parts = append(parts, k+"="+fmtVal(x[k]))
+			if m, ok := x[k].(map[string]any); ok && k != "floor" {
+				parts = append(parts, k+"={"+fmtVal(m)+"}") // braced: its keys are not the outer map's
+			} else if k != "floor" {
+				parts = append(parts, k+"="+fmtVal(x[k]))
+			}
+		}
+		if f, ok := x["floor"]; ok { // a nested map's floors, as their own part
+			parts = append(parts, "| real-vs-real floor: "+fmtVal(f))
 		}
 		return strings.Join(parts, " ")
 	default:

@@ -68,7 +68,8 @@ func TestKernelReport(t *testing.T) {
 	}
 }
 
-// WriteTable prints each key once, sorted, with its floor beside it.
+// WriteTable prints each key once, sorted, with its floor beside it; a
+// nested map's floor is its own labelled part.
 func TestWriteTable(t *testing.T) {
 	var b bytes.Buffer
 	if err := WriteTable(&b, map[string]any{"mmd2": 0.25, "ed": 0.5, "floor": map[string]any{"ed": 0.125}, "nll": map[string]any{"se": 2.0, "nll": 1.0}}); err != nil {
@@ -78,6 +79,14 @@ func TestWriteTable(t *testing.T) {
 	want := "ed    0.5  real-vs-real floor 0.125\nmmd2  0.25\nnll   nll=1 se=2\n"
 	if b.String() != want {
 		t.Fatalf("table\n%q, want\n%q", b.String(), want)
+	}
+	// A nested map's floors (the feature metrics') print as their own part, each key once per part.
+	b.Reset()
+	if err := WriteTable(&b, map[string]any{"features": map[string]any{"fd": 2.0, "kid": 0.5, "sampler": map[string]any{"nfe": 4}, "floor": map[string]any{"fd": -1.5e-6, "kid": 0.25}}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "features  fd=2 kid=0.5 sampler={nfe=4} | real-vs-real floor: fd=-1.5e-06 kid=0.25\n"; b.String() != want {
+		t.Fatalf("nested floor\n%q, want\n%q", b.String(), want)
 	}
 }
 

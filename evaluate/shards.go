@@ -239,6 +239,8 @@ func PointsShard(s Shard, p *sde.Process, m score.VJPModel, std *dataset.Standar
 // merged rows (the checkpoint is loaded again and must be the shards'); for
 // points shards the report with "nll" from all points and "per_point"
 // naming out/per-point.csv, which it writes as PointNLL.WriteCSV does.
+// The checkpoint and point file are read at the paths the shards recorded,
+// relative to the working directory (an error says so).
 func MergeShards(out string, parts []shard.Manifest) (map[string]any, error) {
 	var rec shardRecord
 	var l Likelihood
@@ -272,15 +274,15 @@ func MergeShards(out string, parts []shard.Manifest) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		x, dim, err := dataset.ReadPoints(rec.Points)
+		x, dim, names, err := dataset.ReadPointsNamed(rec.Points)
 		if err != nil {
-			return nil, err
+			return nil, fromManifest("point file", rec.Points, err)
 		}
 		if sum, err := fileSHA(rec.Points); err != nil || parts[0].ConfigHash[len(parts[0].ConfigHash)-len(sum):] != sum {
 			return nil, fmt.Errorf("evaluate: %s changed since the shards read it (or is unreadable: %v)", rec.Points, err)
 		}
 		nll := column(rows, d, 0)
-		r := &PointNLL{Likelihood: pointSummary(l, nll), Path: rec.Points, Dim: dim, X: x, NLL: nll, SE: column(rows, d, 1), Replicas: rec.Replicas, LogDet: rec.LogDet}
+		r := &PointNLL{Likelihood: pointSummary(l, nll), Path: rec.Points, Columns: names, Dim: dim, X: x, NLL: nll, SE: column(rows, d, 1), Replicas: rec.Replicas, LogDet: rec.LogDet}
 		if len(r.NLL)*dim != len(x) || len(r.SE) != len(r.NLL) {
 			return nil, fmt.Errorf("evaluate: the shards hold %d values of the %d points of %s", len(r.NLL), len(x)/dim, rec.Points)
 		}
@@ -290,7 +292,7 @@ func MergeShards(out string, parts []shard.Manifest) (map[string]any, error) {
 	case kindCheckpoint:
 		lm, err := model.Load(rec.Ckpt)
 		if err != nil {
-			return nil, err
+			return nil, fromManifest("checkpoint", rec.Ckpt, err)
 		}
 		if lm.Identity() != parts[0].Model {
 			return nil, fmt.Errorf("evaluate: checkpoint %s is now %s, the shards evaluated %s", rec.Ckpt, lm.Identity(), parts[0].Model)
@@ -325,6 +327,13 @@ func MergeShards(out string, parts []shard.Manifest) (map[string]any, error) {
 		return r.report(p)
 	}
 	return nil, fmt.Errorf("evaluate: shard %v: unknown kind %q", parts[0].Shard, rec.Kind)
+}
+
+// fromManifest is err of reading the file what at path, a path the
+// shards' manifests recorded as the shards' command was given it: merge
+// reads it relative to its own working directory.
+func fromManifest(what, path string, err error) error {
+	return fmt.Errorf("evaluate: the %s %s comes from the shards' manifests (as their eval was given it) and is read relative to merge's working directory: run merge where the shards ran, or give eval absolute paths: %w", what, path, err)
 }
 
 // writeColumns writes the columns a and b (nil: a alone) as CSV rows to

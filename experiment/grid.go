@@ -2,11 +2,14 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
@@ -86,6 +89,9 @@ type GridConfig struct {
 	NFE        int     // SSCS NFE of the sample metrics (0: 200); VP uses the ODE sampler
 	Seed       uint64
 	RTol, ATol float64 // tolerances of the NLL solve (0: 1e-5 each)
+	// Batch is the training batch size (0: model.DefaultBatch); a point
+	// file needs enough training rows for one batch.
+	Batch int
 	// Rows receives each finished row as it is written (nil: discarded).
 	Rows io.Writer
 	// Shard, if set, makes this process train and evaluate only its part
@@ -111,7 +117,11 @@ const GridHeader = "| data | SDE | objective | steps | NLL (nats) | true NLL, sa
 // (WritePoints: a scatter for d = 2, a histogram for d = 1, a pair plot
 // for d > 2). Data that cannot be scored is refused before any training
 // (a *ConfigError, Field Data, or a point file's *dataset.FileError). A cell is finished
-// when its directory holds row.md. Cancelling ctx stops training with a
+// when its directory holds row.md. Each cell records the settings it was
+// made with (settings.json: steps, lr, n, nfe, seed, batch, rtol, atol);
+// a cell of this grid recorded with other settings is refused before any
+// training (a *ConfigError naming the field and the cell: use a new Out or
+// delete the cell); a cell without the record is reused. Cancelling ctx stops training with a
 // checkpoint; Grid then returns an error and never evaluates a
 // half-trained cell.
 func Grid(ctx context.Context, c GridConfig) (string, error) {
@@ -133,8 +143,20 @@ func Grid(ctx context.Context, c GridConfig) (string, error) {
 	if steps < 1 || n < 2 || nfe < 2 {
 		return "", fmt.Errorf("experiment: steps %d, n %d, nfe %d: want steps >= 1, n >= 2, nfe >= 2", steps, n, nfe)
 	}
-	if err := checkGridData(data, c.Seed); err != nil { // before any training
+	batch := orInt(c.Batch, model.DefaultBatch)
+	if batch < 1 || batch > 1_000_000 {
+		return "", configErr("Batch", "= %d: want 1..1000000 (0: %d)", c.Batch, model.DefaultBatch)
+	}
+	if err := checkGridData(data, c.Seed, batch); err != nil { // before any training
 		return "", err
+	}
+	settings := cellSettings{Steps: steps, LR: lr, N: n, NFE: nfe, Seed: c.Seed, Batch: batch, RTol: orFloat(c.RTol, 1e-5), ATol: orFloat(c.ATol, 1e-5)}
+	for _, d := range data {
+		for _, r := range runs {
+			if err := settings.check(cellDir(c.Out, d, r)); err != nil {
+				return "", err
+			}
+		}
 	}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return "", fmt.Errorf("experiment: %w", err)
@@ -159,7 +181,10 @@ func Grid(ctx context.Context, c GridConfig) (string, error) {
 			if _, err := os.Stat(filepath.Join(dir, "row.md")); err == nil {
 				continue // finished earlier
 			}
-			row, err := gridCell(ctx, c, d, r, dir, steps, lr, n, nfe)
+			if err := settings.write(dir); err != nil {
+				return "", err
+			}
+			row, err := gridCell(ctx, c, d, r, dir, steps, lr, n, nfe, batch)
 			if err != nil {
 				return "", err
 			}
@@ -186,7 +211,7 @@ func cellDir(out, data string, r Run) string {
 // unknown name: a *ConfigError), an unreadable or invalid point file (its
 // *dataset.FileError), a file too small for the split and one batch, and
 // two point files of one base name (their cells would share a directory).
-func checkGridData(data []string, seed uint64) error {
+func checkGridData(data []string, seed uint64, batch int) error {
 	base := map[string]string{}
 	for _, d := range data {
 		if !dataset.IsPoints(d) {
@@ -196,7 +221,7 @@ func checkGridData(data []string, seed uint64) error {
 			}
 			continue
 		}
-		_, err := dataset.OpenPointSet(d, dataset.PointOptions{Seed: seed, Batch: model.DefaultBatch})
+		_, err := dataset.OpenPointSet(d, dataset.PointOptions{Seed: seed, Batch: batch})
 		var fe *dataset.FileError
 		if errors.As(err, &fe) {
 			return err
@@ -211,8 +236,9 @@ func checkGridData(data []string, seed uint64) error {
 	return nil
 }
 
-// GridModel is the training configuration of one grid cell.
-func GridModel(data string, r Run, steps int64, lr float64, seed uint64, dir string) (model.Config, error) {
+// GridModel is the training configuration of one grid cell (batch 0:
+// model.DefaultBatch).
+func GridModel(data string, r Run, steps int64, lr float64, seed uint64, batch int, dir string) (model.Config, error) {
 	spec := model.SDESpec{Kind: r.SDE, NumericalEps: model.Float(model.DefaultToyNumericalEps)}
 	if r.SDE == sde.PSLD {
 		spec.Friction, spec.Nu = model.Float(0.01), model.Float(4.01)
@@ -221,13 +247,13 @@ func GridModel(data string, r Run, steps int64, lr float64, seed uint64, dir str
 	if err != nil {
 		return model.Config{}, fmt.Errorf("experiment: %w", err)
 	}
-	return model.Config{Data: data, Process: p, Objective: r.Objective, Steps: steps, LR: lr, Warmup: 200, Clip: 1,
+	return model.Config{Data: data, Process: p, Objective: r.Objective, Steps: steps, Batch: batch, LR: lr, Warmup: 200, Clip: 1,
 		Seed: seed, OutDir: dir, CheckpointEvery: 1000}, nil
 }
 
 // gridCell trains one cell and returns its table row.
-func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string, steps int64, lr float64, n, nfe int) (string, error) {
-	mc, err := GridModel(data, r, steps, lr, c.Seed, dir)
+func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string, steps int64, lr float64, n, nfe, batch int) (string, error) {
+	mc, err := GridModel(data, r, steps, lr, c.Seed, batch, dir)
 	if err != nil {
 		return "", err
 	}
@@ -283,10 +309,63 @@ func gridCell(ctx context.Context, c GridConfig, data string, r Run, dir string,
 	if method == sampler.ODE {
 		title = fmt.Sprintf("%s, %s, %d steps, probability-flow ODE", data, r, steps)
 	}
-	if err := WritePoints(filepath.Join(dir, "samples.png"), title, x, m.Meta.Dim); err != nil {
+	if err := WritePoints(filepath.Join(dir, "samples.png"), title, x, m.Meta.Dim, m.Columns()); err != nil {
 		return "", err
 	}
 	return GridRow(data, r, steps, nll, s, minutes), nil
+}
+
+// cellSettings are the settings a grid cell was made with (with their
+// defaults), recorded in its settings.json.
+type cellSettings struct {
+	Steps int64   `json:"steps"`
+	LR    float64 `json:"lr"`
+	N     int     `json:"n"`
+	NFE   int     `json:"nfe"`
+	Seed  uint64  `json:"seed"`
+	Batch int     `json:"batch"`
+	RTol  float64 `json:"rtol"`
+	ATol  float64 `json:"atol"`
+}
+
+// check refuses the cell directory dir when its settings.json records
+// other settings than s (a *ConfigError naming the first field that
+// differs); a cell without the record, or none at all, passes.
+func (s cellSettings) check(dir string) error {
+	raw, err := os.ReadFile(filepath.Join(dir, "settings.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var old cellSettings
+	if err == nil {
+		err = json.Unmarshal(raw, &old)
+	}
+	if err != nil {
+		return fmt.Errorf("experiment: cell %s: settings.json: %w (delete the cell to redo it)", dir, err)
+	}
+	a, b := reflect.ValueOf(s), reflect.ValueOf(old)
+	for i := range a.NumField() {
+		if a.Field(i).Interface() != b.Field(i).Interface() {
+			return configErr(a.Type().Field(i).Name, "= %v: cell %s was made with %v (its settings.json): use a new --out, or delete the cell directory to redo it",
+				a.Field(i).Interface(), dir, b.Field(i).Interface())
+		}
+	}
+	return nil
+}
+
+// write records s in dir/settings.json (creating dir).
+func (s cellSettings) write(dir string) error {
+	raw, err := json.MarshalIndent(s, "", "  ")
+	if err == nil {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err == nil {
+		err = atomicfile.Write(filepath.Join(dir, "settings.json"), append(raw, '\n'))
+	}
+	if err != nil {
+		return fmt.Errorf("experiment: %w", err)
+	}
+	return nil
 }
 
 // GridRow formats one row of results.md.

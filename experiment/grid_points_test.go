@@ -188,7 +188,7 @@ func TestSampleOutputsNeedAKnownExtension(t *testing.T) {
 	x := []float64{0, 1, 2, 3, 4, 5}
 	for _, name := range []string{"a.txt", "a", "a.csv.bak"} {
 		path := filepath.Join(dir, name)
-		for _, err := range []error{WriteSamples(path, "", x, 2, 0), WritePoints(path, "", x, 3)} {
+		for _, err := range []error{WriteSamples(path, "", x, 2, 0), WritePoints(path, "", x, 3, nil)} {
 			var ce *ConfigError
 			if !errors.As(err, &ce) || ce.Field != "Out" || !strings.Contains(err.Error(), ".csv") || !strings.Contains(err.Error(), ".png") ||
 				(filepath.Ext(name) != "" && !strings.Contains(err.Error(), filepath.Ext(name))) {
@@ -199,7 +199,7 @@ func TestSampleOutputsNeedAKnownExtension(t *testing.T) {
 			t.Errorf("%s was written", name)
 		}
 	}
-	if err := WritePoints(filepath.Join(dir, "a.CSV"), "", x, 3); err != nil {
+	if err := WritePoints(filepath.Join(dir, "a.CSV"), "", x, 3, nil); err != nil {
 		t.Error(err)
 	}
 }

@@ -61,15 +61,15 @@ func WriteSamples(path, title string, x []float64, d, c int) error {
 // pair-plot matrix of the first figure.MaxPairDims dimensions for d > 2;
 // a .csv a CSV (dataset.WriteCSV). Errors start with "experiment:" and
 // name the path; another extension is refused (CheckSampleOutput).
-func WritePoints(path, title string, x []float64, d int) error {
+func WritePoints(path, title string, x []float64, d int, names []string) error {
 	var err error
 	switch {
 	case !IsPNG(path) || d == 2:
 		return WriteSamples(path, title, x, d, 0)
 	case d == 1:
-		err = figure.Histogram(path, title, x, 420)
+		err = figure.Histogram(path, title, x, 420, strings.Join(names, ""))
 	default:
-		err = figure.PairPlot(path, title, x, d, 220)
+		err = figure.PairPlot(path, title, x, d, 220, names)
 	}
 	if err != nil {
 		return fmt.Errorf("experiment: writing samples to %s: %w", path, err)
@@ -89,6 +89,7 @@ type SampleOutput struct {
 	// (a point-file run: x = mean + scale·z), and a PNG is drawn by
 	// WritePoints (any d).
 	Standardisation *dataset.Standardisation
+	Columns         []string  // the data's column names, for the PNG's axes (nil: x1 … xd)
 	Progress        io.Writer // a status line every two seconds (nil: none; sampler.Progress)
 }
 
@@ -143,7 +144,7 @@ func sampleFile(o SampleOutput, cfg sampler.Config, n, batch int) (sampler.Stats
 		title := fmt.Sprintf("%s, %v %v, %d NFE", o.Name, cfg.Process.Kind, cfg.Method, st.NFE)
 		if o.Standardisation != nil {
 			o.Standardisation.Invert(x)
-			return st, WritePoints(path, title, x, d)
+			return st, WritePoints(path, title, x, d, o.Columns)
 		}
 		return st, WriteSamples(path, title, x, d, o.Channels)
 	}

@@ -1,6 +1,8 @@
 package figure
 
 import (
+	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"math"
@@ -105,9 +107,9 @@ func TestPointPlots(t *testing.T) {
 		draw  func(string) error
 		width int
 	}{
-		{"hist.png", func(p string) error { return Histogram(p, "h", x, 200) }, 200},
-		{"pairs3.png", func(p string) error { return PairPlot(p, "p", x, 3, 100) }, 300},
-		{"pairs6.png", func(p string) error { return PairPlot(p, "p", x, 6, 100) }, MaxPairDims * 100},
+		{"hist.png", func(p string) error { return Histogram(p, "h", x, 200, "") }, 200},
+		{"pairs3.png", func(p string) error { return PairPlot(p, "p", x, 3, 100, []string{"a", "b", "c"}) }, 300},
+		{"pairs6.png", func(p string) error { return PairPlot(p, "p", x, 6, 100, nil) }, MaxPairDims * 100},
 	} {
 		p := filepath.Join(dir, c.name)
 		if err := c.draw(p); err != nil {
@@ -121,10 +123,22 @@ func TestPointPlots(t *testing.T) {
 			t.Errorf("%s: width %d, want %d", c.name, img.Bounds().Dx(), c.width)
 		}
 	}
-	if err := Histogram(filepath.Join(dir, "nan.png"), "", []float64{math.NaN()}, 100); err == nil {
+	// The axis label is drawn: another label, another picture; the same, the same bytes.
+	var pics [3][]byte
+	for i, label := range []string{"height", "height", ""} {
+		p := filepath.Join(dir, fmt.Sprint("label", i, ".png"))
+		if err := Histogram(p, "h", x, 200, label); err != nil {
+			t.Fatal(err)
+		}
+		pics[i], _ = os.ReadFile(p)
+	}
+	if !bytes.Equal(pics[0], pics[1]) || bytes.Equal(pics[0], pics[2]) {
+		t.Error("a histogram's axis label does not change the picture, or one label draws differently twice")
+	}
+	if err := Histogram(filepath.Join(dir, "nan.png"), "", []float64{math.NaN()}, 100, ""); err == nil {
 		t.Error("a histogram of no finite value drawn")
 	}
-	if err := PairPlot(filepath.Join(dir, "one.png"), "", x, 1, 100); err == nil {
+	if err := PairPlot(filepath.Join(dir, "one.png"), "", x, 1, 100, nil); err == nil {
 		t.Error("a pair plot of d = 1 drawn")
 	}
 }

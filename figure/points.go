@@ -2,6 +2,7 @@ package figure
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -17,9 +18,10 @@ import (
 const MaxPairDims = 4
 
 // Histogram writes a histogram of the values v (1-D points) with 60 bins
-// as a size×size PNG at path, titled title. It returns an error for no
-// finite value, and rendering or file-system failures.
-func Histogram(path, title string, v []float64, size int) error {
+// as a size×size PNG at path, titled title, its axis labelled label ("":
+// x1). It returns an error for no finite value, and rendering or
+// file-system failures.
+func Histogram(path, title string, v []float64, size int, label string) error {
 	h, err := newHist1(v, 60)
 	if err != nil {
 		return fmt.Errorf("figure: histogram: %w", err)
@@ -27,7 +29,7 @@ func Histogram(path, title string, v []float64, size int) error {
 	h.Normalize(1)
 	h.FillColor = color.NRGBA{R: 30, G: 80, B: 200, A: 160}
 	p := plot.New()
-	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, "x1", "density"
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, cmp.Or(label, "x1"), "density"
 	p.Add(h)
 	return renderGrid(path, [][]*plot.Plot{{p}}, size, size)
 }
@@ -35,12 +37,20 @@ func Histogram(path, title string, v []float64, size int) error {
 // PairPlot writes the pair-plot matrix of the first min(d, MaxPairDims)
 // dimensions of the n×d points x (d >= 2) as a PNG at path, each cell
 // cell×cell pixels: histograms of x_j on the diagonal, scatters of (x_j,
-// x_i) off it; title heads the first cell. Errors as for Panels.
-func PairPlot(path, title string, x []float64, d, cell int) error {
+// x_i) off it; title heads the first cell; the axes are labelled with
+// names (the data's column names; nil or of another length: x1 … xd).
+// Errors as for Panels.
+func PairPlot(path, title string, x []float64, d, cell int, names []string) error {
 	if d < 2 || len(x) < d || len(x)%d != 0 {
 		return fmt.Errorf("figure: pair plot of %d values of dimension %d: want n×d with d >= 2", len(x), d)
 	}
 	k, n := min(d, MaxPairDims), len(x)/d
+	name := func(j int) string {
+		if len(names) == d {
+			return names[j]
+		}
+		return fmt.Sprintf("x%d", j+1)
+	}
 	col := func(j int) []float64 {
 		v := make([]float64, n)
 		for i := range v {
@@ -53,10 +63,10 @@ func PairPlot(path, title string, x []float64, d, cell int) error {
 		for j := 0; j < k; j++ {
 			p := plot.New()
 			if i == k-1 {
-				p.X.Label.Text = fmt.Sprintf("x%d", j+1)
+				p.X.Label.Text = name(j)
 			}
 			if j == 0 {
-				p.Y.Label.Text = fmt.Sprintf("x%d", i+1)
+				p.Y.Label.Text = name(i)
 			}
 			if i == j {
 				h, err := newHist1(col(j), 40)

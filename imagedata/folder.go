@@ -23,6 +23,10 @@ var FolderFormats = []string{".png", ".jpg", ".jpeg"}
 // folderValid says what a folder of images may hold, for error messages.
 const folderValid = ".png, .jpg or .jpeg files (8-bit grayscale or RGB), all in the folder or all in class subfolders, hidden files skipped"
 
+// ErrNeedsSize is wrapped by LoadFolder's error for images of several
+// sizes or not square when no size is given.
+var ErrNeedsSize = errors.New("give an image size to centre-crop and resize them to one square size")
+
 // IsFolder reports whether dir is a directory that does not hold an IDX
 // training set ({train}-images-idx3-ubyte[.gz]): such a directory is read
 // as an image folder (LoadFolder).
@@ -95,10 +99,10 @@ func LoadFolder(dir string, size int) (*Dataset, error) {
 		case i == 0:
 			ds.H, ds.W, first = h, w, p
 			if h != w {
-				return nil, fmt.Errorf("imagedata: %s: images are %d×%d, not square: the U-Net needs square images; give an image size to centre-crop and resize them to", dir, w, h)
+				return nil, fmt.Errorf("imagedata: %s: images are %d×%d, not square: the U-Net needs square images; %w", dir, w, h, ErrNeedsSize)
 			}
 		case h != ds.H || w != ds.W:
-			return nil, fmt.Errorf("imagedata: %s is %d×%d, %s %d×%d: the images of a folder must share one size, or be resized to one (give an image size)", p, w, h, first, ds.W, ds.H)
+			return nil, fmt.Errorf("imagedata: %s is %d×%d, %s %d×%d: the images of a folder must share one size: %w", p, w, h, first, ds.W, ds.H, ErrNeedsSize)
 		}
 		imgs[i] = planes(img, size)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,6 +18,24 @@ import (
 	"phasespace/sde"
 	"phasespace/train"
 )
+
+// ConfigError is an invalid field of Config: Err says the value and what
+// is valid ("= -1: want >= 1 (0: 512)").
+type ConfigError struct {
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return "model: " + e.Field + " " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// FieldError returns the field and its error, for a command that names
+// the field's flag.
+func (e *ConfigError) FieldError() (string, error) { return e.Field, e.Err }
+
+func configErr(field, format string, a ...any) error {
+	return &ConfigError{Field: field, Err: fmt.Errorf(format, a...)}
+}
 
 // Defaults of Config's zero fields.
 const (
@@ -133,27 +152,27 @@ func Setup(c Config) (*Run, error) {
 	}
 	switch {
 	case steps < 0:
-		return nil, fmt.Errorf("model: Steps = %d: want >= 1 (0: %d)", steps, DefaultSteps)
+		return nil, configErr("Steps", "= %d: want >= 1 (0: %d)", steps, DefaultSteps)
 	case batch < 0:
-		return nil, fmt.Errorf("model: Batch = %d: want >= 1 (0: %d)", batch, DefaultBatch)
+		return nil, configErr("Batch", "= %d: want >= 1 (0: %d)", batch, DefaultBatch)
 	case !(lr > 0) || math.IsInf(lr, 0):
-		return nil, fmt.Errorf("model: LR = %v: want a finite value > 0", lr)
+		return nil, configErr("LR", "= %v: want a finite value > 0", lr)
 	case c.Warmup < 0:
-		return nil, fmt.Errorf("model: Warmup = %d: want >= 0", c.Warmup)
+		return nil, configErr("Warmup", "= %d: want >= 0", c.Warmup)
 	case c.LRDecay != "" && c.LRDecay != train.LRCosine:
-		return nil, fmt.Errorf("model: LRDecay = %q: want \"\" or %q", c.LRDecay, train.LRCosine)
+		return nil, configErr("LRDecay", "= %q: want \"\" or %q", c.LRDecay, train.LRCosine)
 	case !(c.Clip >= 0) || math.IsInf(c.Clip, 0):
-		return nil, fmt.Errorf("model: Clip = %v: want a finite value >= 0", c.Clip)
+		return nil, configErr("Clip", "= %v: want a finite value >= 0", c.Clip)
 	case !(ema > 0 && ema < 1):
-		return nil, fmt.Errorf("model: EMADecay = %v: want 0 < decay < 1 (0: %v)", ema, DefaultEMADecay)
+		return nil, configErr("EMADecay", "= %v: want 0 < decay < 1 (0: %v)", ema, DefaultEMADecay)
 	case c.CheckpointEvery < 0:
-		return nil, fmt.Errorf("model: CheckpointEvery = %d: want >= 0 (0: only at the end)", c.CheckpointEvery)
+		return nil, configErr("CheckpointEvery", "= %d: want >= 0 (0: only at the end)", c.CheckpointEvery)
 	case c.Keep < 0:
-		return nil, fmt.Errorf("model: Keep = %d: want >= 1 (0: 3)", c.Keep)
+		return nil, configErr("Keep", "= %d: want >= 1 (0: 3)", c.Keep)
 	case c.ProgressEvery < 0:
-		return nil, fmt.Errorf("model: ProgressEvery = %v: want > 0 (0: 2 s)", c.ProgressEvery)
+		return nil, configErr("ProgressEvery", "= %v: want > 0 (0: 2 s)", c.ProgressEvery)
 	case c.TimeBudget < 0:
-		return nil, fmt.Errorf("model: TimeBudget = %v: want >= 0 (0: none)", c.TimeBudget)
+		return nil, configErr("TimeBudget", "= %v: want >= 0 (0: none)", c.TimeBudget)
 	}
 	p := c.Process
 	if p == nil {
@@ -207,7 +226,14 @@ func Setup(c Config) (*Run, error) {
 		if err != nil {
 			return nil, fmt.Errorf("model: %s: %w", c.Data, err)
 		}
-		meta.Points = &PointsMeta{Path: abs, Rows: ps.Rows, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
+		meta.Points = &PointsMeta{Path: abs, Rows: ps.Rows, Columns: ps.Names, ValFrac: cmp.Or(c.ValFrac, dataset.DefaultValFrac), Standardisation: ps.Standardised}
+	}
+	if im, ok := src.(*dataset.Images); ok && isDir(c.Data) {
+		abs, err := filepath.Abs(c.Data)
+		if err != nil {
+			return nil, fmt.Errorf("model: %s: %w", c.Data, err)
+		}
+		meta.Images = &ImagesMeta{Path: abs, Train: im.Data().N}
 	}
 	if p.Kind == sde.VP {
 		meta.Sampler, meta.NFE = "ode", 0
@@ -220,6 +246,12 @@ func Setup(c Config) (*Run, error) {
 		Meta: meta, CheckResume: CheckResume(meta),
 	}
 	return &Run{Train: tc, Meta: meta, Objective: oc, Data: src, Network: net}, nil
+}
+
+// isDir reports whether path is an existing directory.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // buildNet builds the score network and its record: the MLP for points

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"phasespace/checkpoint"
 	"phasespace/dataset"
+	"phasespace/imagedata"
 	"phasespace/nn"
 	"phasespace/objective"
 	"phasespace/sampler"
@@ -155,6 +157,15 @@ func (l *Loaded) Standardisation() *dataset.Standardisation {
 	return l.Meta.Points.Standardisation
 }
 
+// Columns returns the column names of a point-file run's data (a CSV
+// header row recorded at training; nil otherwise).
+func (l *Loaded) Columns() []string {
+	if l.Meta.Points == nil {
+		return nil
+	}
+	return l.Meta.Points.Columns
+}
+
 // Unstandardise maps the model's n×Dim samples z to the data's units in
 // place (x = mean + scale·z for a point-file run; otherwise a no-op).
 func (l *Loaded) Unstandardise(z []float64) { l.Standardisation().Invert(z) }
@@ -199,10 +210,20 @@ func (l *Loaded) PointSet(path string) (*dataset.PointSet, error) {
 // findPoints returns the first existing place of a point-file run's file
 // (PointSet's order), or the *dataset.FileError that lists them.
 func (l *Loaded) findPoints() (string, error) {
+	return l.findData(l.Meta.Points.Path, false, "point file", "FILE")
+}
+
+// findData returns the first existing place of the run's data Meta.Data (a
+// directory when dir is set, else a file): recorded (the absolute path of
+// training, if any), then Meta.Data as given, relative to the working
+// directory, to the run's output directory and to the checkpoint
+// directory; or the *dataset.FileError that lists them and says to give
+// eval --data arg.
+func (l *Loaded) findData(recorded string, dir bool, what, arg string) (string, error) {
 	data := l.Meta.Data
 	var tried []string
-	if p := l.Meta.Points.Path; p != "" {
-		tried = append(tried, p)
+	if recorded != "" {
+		tried = append(tried, recorded)
 	}
 	tried = append(tried, data)
 	if !filepath.IsAbs(data) {
@@ -212,12 +233,61 @@ func (l *Loaded) findPoints() (string, error) {
 		tried = append(tried, filepath.Join(l.Dir, data))
 	}
 	for _, p := range tried {
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		if st, err := os.Stat(p); err == nil && st.IsDir() == dir {
 			return p, nil
 		}
 	}
-	return "", &dataset.FileError{Path: data, Err: fmt.Errorf("model: checkpoint %s: the point file %s of its training config is not found (tried %s): give the file's new path (eval --data FILE)",
-		l.Dir, data, strings.Join(tried, ", "))}
+	noun := map[bool]string{false: "file", true: "directory"}[dir]
+	return "", &dataset.FileError{Path: data, Err: fmt.Errorf("model: checkpoint %s: the %s %s of its training config is not found (tried %s): give the %s's new path (eval --data %s)",
+		l.Dir, what, data, strings.Join(tried, ", "), noun, arg)}
+}
+
+// ImageSplits returns the test split of an image run's data and, when
+// train is set, its training split (a folder has no test split: both are
+// its images), read with the run's options (Meta.DataOptions; Meta.Subset
+// is not applied). dir names the data's directory if it moved (eval
+// --data DIR); when it is empty, data given as a directory at training
+// (Meta.Images, or any name but mnist and fashion-mnist in checkpoints
+// written before it was recorded) is looked for as PointSet looks for a
+// point file: Meta.Images.Path, then Meta.Data relative to the working
+// directory, to the run's output directory and to the checkpoint directory
+// (found nowhere: a *dataset.FileError listing the paths tried). Errors:
+// a run that is not on images; the reader's errors; images of another
+// shape than the run's, or a dir with another number of training images
+// than recorded (not the training data).
+func (l *Loaded) ImageSplits(dir string, train bool) (tr, test *imagedata.Dataset, err error) {
+	m, name := l.Meta, dir
+	if !m.IsImage() {
+		return nil, nil, fmt.Errorf("model: checkpoint %s was trained on %s, not on images", l.Dir, m.Data)
+	} else if name == "" && m.Data != "mnist" && m.Data != "fashion-mnist" {
+		var recorded string
+		if m.Images != nil {
+			recorded = m.Images.Path
+		}
+		if name, err = l.findData(recorded, true, "image directory", "DIR"); err != nil {
+			return nil, nil, err
+		}
+	}
+	name = cmp.Or(name, m.Data)
+	if train {
+		tr, test, err = dataset.LoadSplits(name, m.DataOptions())
+	} else {
+		test, err = dataset.LoadSplit(name, "test", m.DataOptions())
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("model: %w", err)
+	}
+	ch, side := m.ImageShape()
+	if test.Dim() != m.Dim || test.Channels() != ch || test.H != side || test.W != side {
+		return nil, nil, fmt.Errorf("model: %s holds %d×%d×%d images (channels×height×width, with the run's options), checkpoint %s was trained on %d×%d×%d: not the training data",
+			name, test.Channels(), test.H, test.W, l.Dir, ch, side, side)
+	}
+	if dir != "" && m.Images != nil && imagedata.IsFolder(dir) {
+		if n := test.Subset(m.Subset).N; n != m.Images.Train {
+			return nil, nil, fmt.Errorf("model: %s holds %d training images (subset %d), checkpoint %s was trained on %d: not the training folder", dir, n, m.Subset, l.Dir, m.Images.Train)
+		}
+	}
+	return tr, test, nil
 }
 
 // ErrVelocityOnly is wrapped by CheckSampler's error for a sampler that

@@ -114,6 +114,19 @@ type Meta struct {
 	// Points describes a point file's split and standardisation (nil for
 	// toy and image sets).
 	Points *PointsMeta `json:"points,omitempty"`
+	// Images records an image run whose data is a directory (an image
+	// folder or a folder of IDX files; nil for mnist and fashion-mnist by
+	// name, and in checkpoints written before it was recorded).
+	Images *ImagesMeta `json:"images,omitempty"`
+}
+
+// ImagesMeta is the record of an image run on a directory (Meta.Data).
+type ImagesMeta struct {
+	// Path is the directory made absolute at training time; Meta.Data
+	// keeps the path as given.
+	Path string `json:"path"`
+	// Train is the number of training images used (after Meta.Subset).
+	Train int `json:"train_images"`
 }
 
 // PointsMeta is the record of a run on a point file (Meta.Data): its rows,
@@ -125,6 +138,7 @@ type PointsMeta struct {
 	// path as given.
 	Path            string                   `json:"path,omitempty"`
 	Rows            int                      `json:"rows"`
+	Columns         []string                 `json:"columns,omitempty"` // a CSV header's names (nil: none, or not recorded)
 	ValFrac         float64                  `json:"val_frac"`
 	Standardisation *dataset.Standardisation `json:"standardisation"`
 }

@@ -1,13 +1,26 @@
 package shard
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"phasespace/internal/atomicfile"
 )
+
+// ErrArguments is matched (errors.Is) by the errors of Merge and Collect
+// about the directories given: one that is not a shard directory, a shard
+// of another run, a shard given twice or missing (a command's usage error).
+var ErrArguments = errors.New("shard: the directories given are not the shards of one run")
+
+// argError is an error about the directories given (ErrArguments).
+type argError struct{ error }
+
+func (e argError) Is(target error) bool { return target == ErrArguments }
+func (e argError) Unwrap() error        { return e.error }
 
 // Merge checks that dirs hold every shard of one run exactly once and
 // writes into out (created if needed) each of their files as the single
@@ -19,7 +32,8 @@ import (
 //
 // Errors name the directory: one that is not a finished shard, a shard of
 // another run (other command, model, seed, N, shard count or settings), a
-// shard given twice, a missing shard, and rows that do not join up.
+// shard given twice, a missing shard (these match ErrArguments), and rows
+// that do not join up.
 func Merge(out string, dirs []string) (Manifest, []Manifest, error) {
 	first, ms, partDirs, err := Collect(dirs)
 	if err != nil {
@@ -60,23 +74,25 @@ func Collect(dirs []string) (Manifest, []Manifest, []string, error) {
 	var ms []Manifest
 	for k, dir := range dirs {
 		m, err := Read(dir)
-		if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return Manifest{}, nil, nil, argError{fmt.Errorf("shard: %s is not a shard directory: give the shard-III-of-NNN directories, each with a %s, that a command run with --shard wrote under its --out", dir, ManifestName)}
+		} else if err != nil {
 			return Manifest{}, nil, nil, err
 		}
-		if _, err := check(m.Shard, dir); err != nil && m.Shard.On() {
+		if _, err := check(m.Shard, "shard: "+dir); err != nil && m.Shard.On() {
 			return Manifest{}, nil, nil, err
 		}
 		if k == 0 {
 			first = m
 			if !m.Shard.On() {
-				return Manifest{}, nil, nil, fmt.Errorf("shard: %s is not a shard (shard %q)", dir, m.Shard)
+				return Manifest{}, nil, nil, argError{fmt.Errorf("shard: %s is not a shard (shard %q): give the shard-III-of-NNN directories of one run", dir, m.Shard)}
 			}
 			ms = make([]Manifest, m.Shard.Count)
 		} else if f := otherRun(first, m); f != "" {
-			return Manifest{}, nil, nil, fmt.Errorf("shard: %s is a shard of another run than %s: %s", dir, dirs[0], f)
+			return Manifest{}, nil, nil, argError{fmt.Errorf("shard: %s is a shard of another run than %s: %s", dir, dirs[0], f)}
 		}
 		if prev, dup := byIndex[m.Shard.Index]; dup {
-			return Manifest{}, nil, nil, fmt.Errorf("shard: shard %v is given twice: %s and %s", m.Shard, prev, dir)
+			return Manifest{}, nil, nil, argError{fmt.Errorf("shard: shard %v is given twice: %s and %s", m.Shard, prev, dir)}
 		}
 		byIndex[m.Shard.Index] = dir
 		ms[m.Shard.Index] = m
@@ -85,7 +101,7 @@ func Collect(dirs []string) (Manifest, []Manifest, []string, error) {
 	for i, m := range ms {
 		dir, ok := byIndex[i]
 		if !ok {
-			return Manifest{}, nil, nil, fmt.Errorf("shard: shard %d/%d is missing (expected %s, given %d directories)", i, first.Shard.Count, filepath.Base(Dir("", Spec{i, first.Shard.Count})), len(dirs))
+			return Manifest{}, nil, nil, argError{fmt.Errorf("shard: shard %d/%d is missing (expected %s, given %d directories)", i, first.Shard.Count, filepath.Base(Dir("", Spec{i, first.Shard.Count})), len(dirs))}
 		}
 		if m.Rows[0] != next || m.Rows[1] < m.Rows[0] {
 			return Manifest{}, nil, nil, fmt.Errorf("shard: %s holds rows %d…%d, want rows from %d", dir, m.Rows[0], m.Rows[1]-1, next)

@@ -27,20 +27,25 @@ func (s Spec) String() string {
 	return fmt.Sprintf("%d/%d", s.Index, s.Count)
 }
 
-// Parse reads "i/N" with 0 ≤ i < N ≤ MaxCount.
-func Parse(text string) (Spec, error) {
+// Parse reads "i/N" with 0 ≤ i < N ≤ MaxCount; errors start with "shard:".
+func Parse(text string) (Spec, error) { return parse(text, "shard:") }
+
+// parse is Parse with errors led by lead (the flag's name).
+func parse(text, lead string) (Spec, error) {
 	a, b, ok := strings.Cut(text, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil {
-		return Spec{}, fmt.Errorf("shard: %q: want i/N, e.g. 0/4", text)
+		return Spec{}, fmt.Errorf("%s %q: want i/N, e.g. 0/4", lead, text)
 	}
-	return check(Spec{Index: i, Count: n}, text)
+	return check(Spec{Index: i, Count: n}, lead+" "+text)
 }
 
+// check returns s, or the error, led by what, of an s outside
+// 0 ≤ i < N ≤ MaxCount.
 func check(s Spec, what string) (Spec, error) {
 	if s.Count < 1 || s.Count > MaxCount || s.Index < 0 || s.Index >= s.Count {
-		return Spec{}, fmt.Errorf("shard: %s: shard %d of %d: want 0 ≤ i < N ≤ %d", what, s.Index, s.Count, MaxCount)
+		return Spec{}, fmt.Errorf("%s: shard %d of %d: want 0 ≤ i < N ≤ %d", what, s.Index, s.Count, MaxCount)
 	}
 	return s, nil
 }
@@ -79,8 +84,10 @@ const (
 // does not export the number of completions), with source
 // "JOB_COMPLETION_INDEX". With none of these the zero Spec is returned
 // (source ""); count without an engine index is an error, as are values
-// that do not parse or lie outside 0 ≤ i < N ≤ MaxCount. getenv is
-// os.Getenv in a command (a map lookup in tests).
+// that do not parse or lie outside 0 ≤ i < N ≤ MaxCount; each error
+// starts with the flag (--shard for text, --shards for count) or the
+// variable it is about. getenv is os.Getenv in a command (a map lookup in
+// tests).
 func Resolve(text string, count int, getenv func(string) string) (s Spec, source string, err error) {
 	atoi := func(name string) (int, bool, error) {
 		v := getenv(name)
@@ -89,14 +96,14 @@ func Resolve(text string, count int, getenv func(string) string) (s Spec, source
 		}
 		i, err := strconv.Atoi(v)
 		if err != nil {
-			return 0, true, fmt.Errorf("shard: %s = %q: want an integer", name, v)
+			return 0, true, fmt.Errorf("%s = %q: want an integer", name, v)
 		}
 		return i, true, nil
 	}
 	if text != "" {
-		s, err = Parse(text)
+		s, err = parse(text, "--shard")
 		if err == nil && count != 0 && count != s.Count {
-			err = fmt.Errorf("shard: %s names %d shards and the shard count is %d", text, s.Count, count)
+			err = fmt.Errorf("--shard %s names %d shards and --shards is %d", text, s.Count, count)
 		}
 		return s, "flag", err
 	}
@@ -116,14 +123,14 @@ func Resolve(text string, count int, getenv func(string) string) (s Spec, source
 		case !hasN && hasHi:
 			n = hi - lo + 1
 		case !hasN:
-			return Spec{}, SlurmID, fmt.Errorf("shard: %s is set but neither %s nor %s: give the shard count", SlurmID, SlurmCount, SlurmMax)
+			return Spec{}, SlurmID, fmt.Errorf("%s is set but neither %s nor %s: give the shard count (--shards N)", SlurmID, SlurmCount, SlurmMax)
 		}
 		s, err := check(Spec{Index: id - lo, Count: n}, SlurmID+" "+getenv(SlurmID))
 		return s, SlurmID, err
 	}
 	if id, ok, err := atoi(K8sIndex); ok || err != nil {
 		if err == nil && count == 0 {
-			err = fmt.Errorf("shard: %s is set: give the number of shards (the Job's completions)", K8sIndex)
+			err = fmt.Errorf("%s is set: give the number of shards, the Job's completions, with --shards N", K8sIndex)
 		}
 		if err != nil {
 			return Spec{}, K8sIndex, err
@@ -132,7 +139,7 @@ func Resolve(text string, count int, getenv func(string) string) (s Spec, source
 		return s, K8sIndex, err
 	}
 	if count != 0 {
-		return Spec{}, "", fmt.Errorf("shard: a shard count of %d without a shard index (%s or %s)", count, SlurmID, K8sIndex)
+		return Spec{}, "", fmt.Errorf("--shards %d without a shard index (%s or %s; or give --shard i/%d)", count, SlurmID, K8sIndex, count)
 	}
 	return Spec{}, "", nil
 }

@@ -94,8 +94,9 @@ func TestResolve(t *testing.T) {
 		{"", 0, env(SlurmID, "4", SlurmCount, "4"), SlurmID},
 		{"", 0, env(K8sIndex, "2"), K8sIndex},
 		{"", 2, env(K8sIndex, "2"), K8sIndex},
-		{"", 3, env(), "shard count of 3"},
-		{"1/4", 3, env(), "1/4"},
+		{"", 3, env(), "--shards 3 without a shard index"},
+		{"1/4", 3, env(), "--shard 1/4 names 4 shards and --shards is 3"},
+		{"4/4", 0, env(), "--shard 4/4: shard 4 of 4"},
 	} {
 		if _, _, err := Resolve(c.text, c.count, c.env); err == nil || !strings.Contains(err.Error(), c.names) {
 			t.Errorf("Resolve(%q, %d): error %v, want one naming %s", c.text, c.count, err, c.names)

@@ -76,9 +76,9 @@ func samplerIn(names ...string) cond {
 }
 
 func imageData(want bool) cond {
-	when, what := "to 2-D data (the MLP)", "image data"
+	when, what := "to toy sets and point files (the MLP)", "image data"
 	if want {
-		when, what = "to image data (the U-Net)", "2-D data"
+		when, what = "to image data (the U-Net)", "point data"
 	}
 	return cond{When: when, OK: func(u useContext) bool { return u.Image == want },
 		Here: func(u useContext) string { return fmt.Sprintf("to --data %s (%s)", u.Data, what) }}
@@ -93,7 +93,6 @@ var (
 	withFourier      = fixed("with --input-fourier > 0", "with --input-fourier 0", func(u useContext) bool { return u.InputFourier })
 	notQuiet         = fixed("without --quiet", "with --quiet", func(u useContext) bool { return !u.Quiet })
 	likelihoodMetric = fixed("with a likelihood metric (--metrics nll or bpd)", "without nll or bpd in --metrics", func(u useContext) bool { return u.Likelihood })
-	twoDData         = fixed("to 2-D data (image checkpoints are scored on their own test set)", "to an image checkpoint", func(u useContext) bool { return !u.Image })
 	sampledMetric    = fromCkpt("a metric of samples (ed, mmd, sw2, modes, fd, kid, pr, classes)", "a sample metric", func(u useContext) bool { return u.SampleMetrics })
 	pointFile        = fixed("to a point file (--data FILE.csv or FILE.npy)", "to a toy or image set", func(u useContext) bool { return dataset.IsPoints(u.Data) })
 	aModel           = fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })
@@ -130,14 +129,14 @@ var flagRules = map[string]tab{
 	"sample": rules("exact ckpt sampler n seed out eps no-denoise trajectories batch shard shards", sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("nfe striding", samplerIn("em", "sscs", "gddim")), on("sscs-score sscs-beta", samplerIn("sscs")),
 		on("order param", samplerIn("gddim")), on("rtol atol", samplerIn("ode"))),
-	"eval": rules("samples exact ckpt metrics n seed json", on("out shard shards batch", fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })), sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
+	"eval": rules("samples exact ckpt data metrics n seed json", on("out shard shards batch", fixed("with --exact or --ckpt", "with --samples", func(u useContext) bool { return u.Source != "samples" })), sdeRules(exactOnly), on("objective", exactOnly, kernelOnly),
 		on("points", aModel), on("per-point", givenPoints),
-		on("data", twoDData), on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
+		on("iw", likelihoodMetric, sdeIn(sde.CLD, sde.PSLD)), on("divergence rtol atol likelihood-eps", likelihoodMetric),
 		on("probe probes", likelihoodMetric, hutchinson), on("sampler nfe", sampledMetric), on("classifier", featureMetric)),
 	"data":       rules("name out", on("n seed", imageData(false)), on("image-size", imageData(true))),
 	"classifier": rules("data downsample image-size epochs seed out floor-n json"),
 	"imagebench": rules("data downsample sdes budget steps param train-threads channels num-res batch lr samplers n bpd-n sample-batch classifier seed out train-only rtol atol shard shards"),
-	"results":    rules("data lr n nfe out runs seed steps rtol atol shard shards"),
+	"results":    rules("data lr n nfe out runs seed steps rtol atol shard shards batch"),
 	"merge":      rules("out"),
 }
 

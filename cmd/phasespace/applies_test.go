@@ -175,12 +175,12 @@ func TestFlagApplicabilityBeyondTheSDE(t *testing.T) {
 		args []string
 		msg  string // "" when the flags apply
 	}{
-		{[]string{"train", "--data", "mnist", "--hidden", "8"}, "--hidden does not apply to --data mnist (image data): it applies only to 2-D data"},
+		{[]string{"train", "--data", "mnist", "--hidden", "8"}, "--hidden does not apply to --data mnist (image data): it applies only to toy sets and point files (the MLP)"},
 		{[]string{"train", "--data", "mnist", "--channels", "16,32", "--subset", "10", "--downsample", "--num-res", "1", "--dropout", "0"}, ""},
 		{[]string{"train", "--data", "mnist", "--image-size", "16"}, ""},
 		{[]string{"data", "--name", "mnist", "--image-size", "16", "--out", dir}, ""},
-		{[]string{"data", "--name", "moons", "--image-size", "16", "--out", csv}, "--image-size does not apply to --data moons (2-D data)"},
-		{[]string{"data", "--name", "mnist", "--seed", "3", "--out", dir}, "--seed does not apply to --data mnist (image data): it applies only to 2-D data"},
+		{[]string{"data", "--name", "moons", "--image-size", "16", "--out", csv}, "--image-size does not apply to --data moons (point data)"},
+		{[]string{"data", "--name", "mnist", "--seed", "3", "--out", dir}, "--seed does not apply to --data mnist (image data): it applies only to toy sets and point files (the MLP)"},
 		{[]string{"train", "--weighting", "ml", "--importance-t"}, ""},
 		{[]string{"train", "--importance-t"}, "--importance-t does not apply with --weighting eps"},
 		{[]string{"train", "--input-fourier", "4", "--input-fourier-scale", "2"}, ""},

@@ -42,19 +42,19 @@ func runClassifier(args []string, stdout io.Writer) error {
 			}
 		}})
 	if err != nil {
-		return evalError(err)
+		return configError(err)
 	}
 	f := r.Floor
 	res := map[string]any{
 		"data": *data, "image_size": r.Size, "epochs": *epochs, "seed": *seed, "weights": *out,
-		"test_accuracy": r.TestAccuracy, "train_seconds": r.Train.Seconds(),
+		"test_accuracy": r.TestAccuracy, "accuracy_split": r.AccuracySplit, "train_seconds": r.Train.Seconds(),
 		"floor": map[string]any{"n": r.N, "fd_train_vs_test": f.FD, "kid_train_vs_test": f.KID, "kid_sd": f.KIDSD,
 			"precision_train_vs_test": f.Precision, "recall_train_vs_test": f.Recall},
 	}
 	if *asJSON {
 		return printJSON(stdout, res)
 	}
-	fmt.Fprintf(stdout, "%s %dx%d classifier: test accuracy %.4f (trained %d epochs in %v), weights %s\n", *data, r.Size, r.Width, r.TestAccuracy, *epochs, r.Train.Round(time.Second), *out)
+	fmt.Fprintf(stdout, "%s %dx%d classifier: %s accuracy %.4f (trained %d epochs in %v), weights %s\n", *data, r.Size, r.Width, r.AccuracySplit, r.TestAccuracy, *epochs, r.Train.Round(time.Second), *out)
 	fmt.Fprintf(stdout, "real-vs-real floors (train[0:%d] vs test[0:%d], classifier features): FD %.4f, KID %.5f ± %.5f, precision %.3f, recall %.3f\n", r.N, r.N, f.FD, f.KID, f.KIDSD, f.Precision, f.Recall)
 	return nil
 }

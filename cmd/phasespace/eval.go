@@ -46,7 +46,7 @@ func runEval(args []string, stdout io.Writer) error {
 	fs.StringVar(&f.samples, "samples", "", "CSV of samples to compare with --data")
 	fs.StringVar(&f.exactName, "exact", "", "evaluate the exact score of a mixture data set (8gaussians, diamond, gaussian) under --sde")
 	fs.StringVar(&f.ckpt, "ckpt", "", "evaluate a trained checkpoint (directory written by phasespace train)")
-	fs.StringVar(&f.data, "data", "", "reference data: a toy set or a point file (default: the --exact set or the checkpoint's data)")
+	fs.StringVar(&f.data, "data", "", "reference data: a toy set, a point file or a checkpoint's image directory if it moved (default: the --exact set or the checkpoint's data)")
 	fs.StringVar(&f.points, "points", "", "nll of the points of this .csv or .npy file (in the data's units) under --exact or --ckpt")
 	fs.StringVar(&f.perPoint, "per-point", "", "with --points: write one row per point to this CSV: NLL in nats, bits/dim, standard error")
 	fs.StringVar(&f.metricList, "metrics", "", "comma-separated: ed, mmd, sw2, modes, nll (default: ed,mmd,sw2 for --samples; nll for --exact)")
@@ -121,17 +121,7 @@ func (f *evalFlags) evalSampleFile(res map[string]any) error {
 	if err == nil {
 		r.Fields(res)
 	}
-	return evalError(err)
-}
-
-// evalError turns an evaluate.ConfigError into a usage error naming the
-// flag of its field.
-func evalError(err error) error {
-	var ce *evaluate.ConfigError
-	if errors.As(err, &ce) {
-		return usagef("--%s: %v", strings.ToLower(ce.Field), ce.Err)
-	}
-	return err
+	return configError(err)
 }
 
 // evalExact evaluates the exact score of a mixture data set.
@@ -154,7 +144,7 @@ func (f *evalFlags) evalExact(res map[string]any) error {
 	if err == nil {
 		res["nll"] = r.Fields()
 	}
-	return evalError(err)
+	return configError(err)
 }
 
 // evalCheckpoint evaluates a trained model.
@@ -181,7 +171,7 @@ func (f *evalFlags) evalCheckpoint(res map[string]any) error {
 		return checkFullScore(lm, sampler.GDDIM)
 	}
 	maps.Copy(res, r)
-	return evalError(err)
+	return configError(err)
 }
 
 // evalPoints evaluates the NLL of the --points under a model whose data
@@ -197,7 +187,7 @@ func (f *evalFlags) evalPoints(model string, p *sde.Process, m score.VJPModel, s
 	if err == nil {
 		res["nll"] = r.Fields()
 	}
-	return evalError(err)
+	return configError(err)
 }
 
 // checkTolerances checks --rtol and --atol of the probability-flow ODE.
@@ -215,5 +205,5 @@ func (f *evalFlags) sharded(model string, res map[string]any, run func(evaluate.
 	} else if err == nil && sh.On() {
 		res["shard"], err = run(evaluate.Shard{Out: f.out, From: from, Fields: maps.Clone(res), Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}})
 	}
-	return sh.On(), evalError(err)
+	return sh.On(), configError(err)
 }

@@ -299,9 +299,13 @@ func TestImageFolderClassifierAndFeatures(t *testing.T) {
 	var c struct {
 		Size  int            `json:"image_size"`
 		Floor map[string]any `json:"floor"`
+		Split string         `json:"accuracy_split"`
 	}
-	if err := json.Unmarshal([]byte(out), &c); err != nil || c.Size != 8 || c.Floor["n"] != 16.0 {
-		t.Fatalf("classifier report %s (%v): want image size 8 and floors over the 16 images", out, err)
+	if err := json.Unmarshal([]byte(out), &c); err != nil || c.Size != 8 || c.Floor["n"] != 16.0 || !strings.HasPrefix(c.Split, "training") {
+		t.Fatalf("classifier report %s (%v): want image size 8, floors over the 16 images, the accuracy said to be the training split's", out, err)
+	}
+	if _, text, _ := runCLI(t, "classifier", "--data", data, "--image-size", "8", "--epochs", "1", "--floor-n", "100", "--out", clf); !strings.Contains(text, "classifier: training (folder: no test split) accuracy") {
+		t.Errorf("classifier of a folder prints %q; want its accuracy called the training split's", text)
 	}
 	run := filepath.Join(dir, "run")
 	if code, _, errs := runCLI(t, "train", "--data", data, "--image-size", "8", "--channels", "8", "--num-res", "1", "--batch", "8",

@@ -115,7 +115,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return err
 	case err != nil:
 		return usagef("%v (%s -h lists the flags)", err, fs.Name())
-	case fs.NArg() > 0:
+	case fs.NArg() > 0 && fs.Name() != "phasespace merge": // merge's arguments are the shard directories
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil

@@ -33,4 +33,8 @@ func TestParseErrorIsOneLineAndHelpListsFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Usage of phasespace sample:") || !strings.Contains(out, "-nfe") {
 		t.Errorf("-h: exit %d, output\n%s\nwant exit 0 and the flag list", code, out)
 	}
+	code, out = capture("merge", "-h") // once, saying what merge does
+	if code != 0 || strings.Count(out, "Usage of phasespace merge:") != 1 || !strings.Contains(out, "merge combines the shard directories") {
+		t.Errorf("merge -h: exit %d, output\n%s\nwant exit 0, the usage once and what merge does", code, out)
+	}
 }

@@ -109,15 +109,17 @@ func shardFlags(fs *flag.FlagSet, what string) func() (shard.Spec, string, error
 	}
 }
 
-// configError turns a library's ConfigError (experiment, sampler) into a
-// usage error naming the flag of its field (in lower case, or fieldFlags).
+// configError turns a library's ConfigError (evaluate, experiment, model,
+// sampler) into a usage error naming the flag of its field (in lower case,
+// or fieldFlags): "--batch = -1: want ...", evaluate's "--data: reason".
 func configError(err error) error {
 	var ce interface{ FieldError() (string, error) }
 	if errors.As(err, &ce) {
 		field, e := ce.FieldError()
-		return usagef("--%s %v", cmp.Or(fieldFlags[field], strings.ToLower(field)), e)
+		sep := map[bool]string{true: ": ", false: " "}[errors.As(err, new(*evaluate.ConfigError))]
+		return usagef("--%s%s%v", cmp.Or(fieldFlags[field], strings.ToLower(field)), sep, e)
 	}
 	return err
 }
 
-var fieldFlags = map[string]string{"BPDN": "bpd-n", "TrainThreads": "train-threads", "NumRes": "num-res", "SampleBatch": "sample-batch"}
+var fieldFlags = map[string]string{"BPDN": "bpd-n", "TrainThreads": "train-threads", "NumRes": "num-res", "SampleBatch": "sample-batch", "LRDecay": "lr-decay", "EMADecay": "ema", "CheckpointEvery": "ckpt-every", "ProgressEvery": "progress-every", "TimeBudget": "time-budget", "Keep": "keep"}

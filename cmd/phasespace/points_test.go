@@ -54,6 +54,9 @@ func TestPointsDataUnits1D(t *testing.T) {
 	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Errorf("histogram PNG: %v", err)
 	}
+	if lm, err := loadCheckpoint(run); err != nil || len(lm.Columns()) != 1 || lm.Columns()[0] != "height" {
+		t.Errorf("checkpoint of a headed CSV: %v; want the column name height recorded (the histogram's axis label)", err)
+	}
 	code, stdout, errs := runCLI(t, "eval", "--ckpt", run, "--n", "50", "--nfe", "20", "--rtol", "1e-3", "--atol", "1e-3", "--json")
 	if code != 0 {
 		t.Fatalf("eval: exit %d: %s", code, errs)

@@ -30,9 +30,11 @@ func runResults(args []string, stdout io.Writer) error {
 	fs.IntVar(&c.NFE, "nfe", 200, "SSCS/EM NFE for the sample metrics (VP uses the ODE sampler)")
 	fs.StringVar(&c.Out, "out", "results", "directory for runs and results.md")
 	fs.Uint64Var(&c.Seed, "seed", 0, "seed")
+	fs.IntVar(&c.Batch, "batch", 0, "training batch size (0: 512); a point file needs at least this many training rows")
 	fs.Float64Var(&c.RTol, "rtol", 1e-5, "nll: probability-flow ODE relative tolerance, in (0, 1)")
 	fs.Float64Var(&c.ATol, "atol", 1e-5, "nll: probability-flow ODE absolute tolerance, in (0, 1)")
-	sh := shardFlags(fs, "cells (in table order; the shards share --out)")
+	sh := shardFlags(fs, "cells")
+	fs.Lookup("shard").Usage = "train and evaluate only shard i/N of the cells (in table order) into the shared --out; a later run without --shard writes the whole table, no merge\n(default: from $SLURM_ARRAY_TASK_ID and $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards)"
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ type sampleFlags struct {
 	rtol, atol, eps                                     float64
 	noDenoise                                           bool
 	std                                                 *dataset.Standardisation // a point-file checkpoint's, for its units
+	columns                                             []string                 // and its column names
 }
 
 func runSample(args []string, stdout io.Writer) error {
@@ -64,9 +66,9 @@ func runSample(args []string, stdout io.Writer) error {
 		return err
 	}
 	if sh, from, err := f.shard(); err != nil || sh.On() {
-		return firstErr(err, f.sampleShard(stdout, fs, cfg, sh, from))
+		return f.sampleShard(stdout, fs, cfg, sh, from, err)
 	}
-	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels, Standardisation: f.std}, cfg, f.n, f.batch)
+	st, err := experiment.SampleFile(experiment.SampleOutput{Path: f.out, Trajectories: f.traj, Name: name, Progress: os.Stderr, Channels: f.channels, Standardisation: f.std, Columns: f.columns}, cfg, f.n, f.batch)
 	if err != nil {
 		return configError(err)
 	}
@@ -112,7 +114,7 @@ func (f *sampleFlags) config(fs *flag.FlagSet) (c sampler.Config, name string, e
 			parseFlag(&c.SSCSScore, "sscs-score", f.sscsScoreTime, sampler.ParseScoreTime, "midpoint, start"),
 			parseFlag(&c.SSCSBeta, "sscs-beta", f.sscsBetaRule, sampler.ParseHalfStepBeta, "per-half, first-half"))
 	}
-	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows), refuseZeros(map[string]bool{"eps": f.eps == 0})); err != nil {
+	if err := firstErr(err, inRange("n", f.n, 1, dataset.MaxCSVRows), inRange("batch", f.batch, 0, 1_000_000), refuseZeros(map[string]bool{"eps": f.eps == 0})); err != nil {
 		return c, "", err
 	}
 	c.Eps, c.NoDenoise, c.Seed = f.eps, f.noDenoise, f.seed
@@ -148,17 +150,18 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 		if err != nil {
 			return nil, nil, "", err
 		}
-		f.model, f.channels, f.std = lm.Identity(), lm.Meta.Channels, lm.Standardisation()
+		f.model, f.channels, f.std, f.columns = lm.Identity(), lm.Meta.Channels, lm.Standardisation(), lm.Columns()
 		return lm.Process, lm.Score, fmt.Sprintf("%s step %d", lm.Meta.Data, lm.Step), nil
 	}
 	return nil, nil, "", usagef("a score model is required: --exact NAME (8gaussians, diamond, gaussian) or --ckpt DIR")
 }
 
 // sampleShard draws the samples of shard sh (from: where it came from)
-// into --out DIR/shard-i-of-N with a manifest, unless that shard is done.
-func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string) error {
-	if f.traj != "" || experiment.IsPNG(f.out) {
-		return usagef("a shard (%s) writes CSV into --out DIR: --out %s and --trajectories do not apply", from, f.out)
+// into --out DIR/shard-i-of-N with a manifest, unless that shard is done;
+// err (of resolving the shard) refuses the run before anything is written.
+func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string, err error) error {
+	if err != nil || f.traj != "" || filepath.Ext(f.out) != "" {
+		return firstErr(err, usagef("a shard (%s) writes samples.csv into --out DIR: --out %s (a file name) and --trajectories do not apply", from, f.out))
 	}
 	line, err := experiment.SampleShard(f.out, shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards")}, cfg, f.batch, f.std, from)
 	fmt.Fprint(stdout, line)

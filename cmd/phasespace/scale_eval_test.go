@@ -78,21 +78,26 @@ func TestCheckpointEvalShardsMergeToSingleRun(t *testing.T) {
 
 // TestPointsShardsMergeToSingleRun: the shards of `eval --points F` (the
 // exact score; deterministic VP and CLD's 8 replicas per point) merge into
-// the single run's report and its --per-point file, byte for byte.
+// the single run's report and its --per-point file, byte for byte, with the
+// column names of a file with a header row.
 func TestPointsShardsMergeToSingleRun(t *testing.T) {
 	root := t.TempDir()
-	points := filepath.Join(root, "points.csv")
 	var b strings.Builder
 	for i := range 37 {
 		fmt.Fprintf(&b, "%g,%g\n", float64(i%7)/3-1, float64(i%5)/2-1)
 	}
-	if err := os.WriteFile(points, []byte(b.String()), 0o644); err != nil {
+	plain, headed := filepath.Join(root, "points.csv"), filepath.Join(root, "headed.csv")
+	if err := firstErr(os.WriteFile(plain, []byte(b.String()), 0o644), os.WriteFile(headed, []byte("east,north\n"+b.String()), 0o644)); err != nil {
 		t.Fatal(err)
 	}
-	for _, sde := range []string{"vp", "cld"} {
+	for _, sde := range []string{"vp", "cld", "headed"} {
+		points := map[bool]string{false: plain, true: headed}[sde == "headed"]
+		if sde == "headed" { // a header row: the merged per-point.csv keeps its names
+			sde = "cld"
+		}
 		args := []string{"eval", "--exact", "diamond", "--sde", sde, "--points", points, "--batch", "16", "--rtol", "1e-3", "--atol", "1e-3"}
 		for _, n := range []int{1, 2, 3, 7} {
-			merged := filepath.Join(root, fmt.Sprint("merged-", sde, n))
+			merged := filepath.Join(root, fmt.Sprint("merged-", sde, n, filepath.Base(points)))
 			if err := os.MkdirAll(merged, 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -100,9 +105,9 @@ func TestPointsShardsMergeToSingleRun(t *testing.T) {
 			want := singleEval(t, append(args, "--per-point", perPoint)...)
 			wantCSV, _ := os.ReadFile(perPoint)
 			os.Remove(perPoint)
-			got := evalShards(t, args, filepath.Join(root, fmt.Sprint(sde, n)), merged, n)
+			got := evalShards(t, args, filepath.Join(root, fmt.Sprint(sde, n, filepath.Base(points))), merged, n)
 			gotCSV, _ := os.ReadFile(perPoint)
-			if got != want || string(gotCSV) != string(wantCSV) || len(wantCSV) == 0 {
+			if got != want || string(gotCSV) != string(wantCSV) || len(wantCSV) == 0 || (points == headed) != strings.HasPrefix(string(gotCSV), "east,north,") {
 				t.Fatalf("%s, %d shards: merged report\n%s\nwant\n%s\n(per-point files equal: %v)", sde, n, got, want, string(gotCSV) == string(wantCSV))
 			}
 		}

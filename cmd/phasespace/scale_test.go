@@ -59,7 +59,7 @@ func TestShardedSampleMergesToSingleRun(t *testing.T) {
 
 // TestShardRerunAndMergeErrors: rerunning a finished shard leaves its files
 // alone; a shard of another seed, a missing and a duplicated shard make
-// merge fail naming the directory; --shards without an engine index and a
+// merge fail (exit 2) naming the directory; --shards without an engine index and a
 // PNG output of a shard are usage errors.
 func TestShardRerunAndMergeErrors(t *testing.T) {
 	root := t.TempDir()
@@ -90,8 +90,8 @@ func TestShardRerunAndMergeErrors(t *testing.T) {
 		{[]string{a[0], a[1], a[1], a[2]}, "shard 1/3 is given twice"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"merge", "--out", filepath.Join(root, "m")}, c.dirs...)...)
-		if code != 1 || !strings.Contains(errs, c.want) {
-			t.Errorf("merge %v: exit %d, %q; want exit 1 naming %q", c.dirs, code, errs, c.want)
+		if code != 2 || !strings.Contains(errs, c.want) { // bad arguments: a usage error
+			t.Errorf("merge %v: exit %d, %q; want exit 2 naming %q", c.dirs, code, errs, c.want)
 		}
 	}
 	for _, c := range []struct {

@@ -131,7 +131,7 @@ func (f *trainFlags) setup(stderr io.Writer) (*train.Config, error) {
 	case errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist) || errors.As(err, &fe):
 		return nil, fmt.Errorf("--data %s: %w", c.Data, err)
 	}
-	return nil, usageError{err}
+	return nil, usageError{configError(err)}
 }
 
 // execute runs (or resumes) training; SIGINT/SIGTERM finish the current
