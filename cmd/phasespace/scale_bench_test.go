@@ -159,7 +159,7 @@ func TestImageBenchShardsMergeToSingleRun(t *testing.T) {
 		{[]string{dirs3[0], dirs3[1], dirs3[1], dirs3[2]}, "shard 1/3 is given twice"},
 		{[]string{dirs3[0], dirs3[1], otherDir}, otherDir + " is a shard of another run"},
 	} {
-		if code, _, errs := runCLI(t, append([]string{"merge", "--out", filepath.Join(root, "bad")}, c.dirs...)...); code != 1 || !strings.Contains(errs, c.want) {
+		if code, _, errs := runCLI(t, append([]string{"merge", "--out", filepath.Join(root, "bad")}, c.dirs...)...); code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("merge %v: exit %d, %q; want an error naming %q", c.dirs, code, errs, c.want)
 		}
 	}
