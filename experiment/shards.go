@@ -3,7 +3,10 @@ package experiment
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"phasespace/dataset"
@@ -49,8 +52,33 @@ func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int, st
 // reports results.md as the merged file; for an eval run it writes
 // out/eval.json, the report of the single run as `eval --json` prints it (evaluate.MergeShards, evaluate.WriteJSON), and returns
 // that report (nil for other commands).
-func Merge(out string, dirs []string) (shard.Manifest, map[string]any, error) {
-	m, parts, err := shard.Merge(out, dirs)
+//
+// out must be new or empty (else an error matching shard.ErrArguments), so
+// that two runs never mix in it; a merge that fails leaves it as it was.
+func Merge(out string, dirs []string) (m shard.Manifest, res map[string]any, err error) {
+	st, statErr := os.Stat(out)
+	if statErr == nil && !st.IsDir() {
+		return m, nil, fmt.Errorf("--out %s is a file: merge writes a directory: %w", out, shard.ErrArguments)
+	} else if ents, err := os.ReadDir(out); statErr == nil && (err != nil || len(ents) > 0) {
+		return m, nil, fmt.Errorf("--out %s already holds files: merge writes into a new or empty directory, so that two runs never mix (give another --out, or delete it): %w", out, shard.ErrArguments)
+	} else if statErr != nil && !errors.Is(statErr, fs.ErrNotExist) {
+		return m, nil, fmt.Errorf("experiment: %w", statErr)
+	}
+	defer func() {
+		if err == nil {
+			return
+		}
+		if statErr != nil { // out did not exist: remove what the merge made
+			os.RemoveAll(out)
+			return
+		}
+		ents, _ := os.ReadDir(out) // out was empty: empty it again
+		for _, e := range ents {
+			os.RemoveAll(filepath.Join(out, e.Name()))
+		}
+	}()
+	var parts []shard.Manifest
+	m, parts, err = shard.Merge(out, dirs)
 	if err == nil && m.Command == "imagebench" {
 		m.Files = []string{"results.md"}
 		_, err = MergeImageBench(out, dirs)
@@ -58,7 +86,7 @@ func Merge(out string, dirs []string) (shard.Manifest, map[string]any, error) {
 	if err != nil || m.Command != "eval" {
 		return m, nil, err
 	}
-	res, err := evaluate.MergeShards(out, parts)
+	res, err = evaluate.MergeShards(out, parts)
 	var b bytes.Buffer
 	if err == nil {
 		err = evaluate.WriteJSON(&b, res)

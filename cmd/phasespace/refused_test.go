@@ -198,8 +198,31 @@ func TestMergeArgumentErrors(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "pts.csv comes from the shards' manifests") || !strings.Contains(errs, "relative to merge's working directory") {
 		t.Errorf("merge from another directory: exit %d, %q; want exit 1 saying where the path came from", code, errs)
 	}
+	if _, err := os.Stat("m"); !os.IsNotExist(err) { // the failed merge leaves nothing behind
+		t.Errorf("the failed merge left m behind (%v)", err)
+	}
 	t.Chdir(root)
 	if code, _, errs := runCLI(t, "merge", "--out", "m", s0, s1); code != 0 {
 		t.Errorf("merge where the shards ran: exit %d, %s", code, errs)
+	}
+	// Two runs never mix in one directory: a second merge into m is refused
+	// and leaves m's files as they were.
+	before, _ := os.ReadFile(filepath.Join("m", "eval.json"))
+	if code, _, errs := runCLI(t, "merge", "--out", "m", s0, s1); code != 2 || !strings.Contains(errs, "--out m already holds files") {
+		t.Errorf("merge into a directory with files: exit %d, %q; want exit 2 naming --out", code, errs)
+	}
+	if after, _ := os.ReadFile(filepath.Join("m", "eval.json")); len(before) == 0 || string(after) != string(before) {
+		t.Errorf("the refused merge changed m/eval.json")
+	}
+	// An empty directory is accepted, and a failed merge empties it again.
+	if err := os.Mkdir("e", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(other)
+	if code, _, _ := runCLI(t, "merge", "--out", filepath.Join(root, "e"), s0, s1); code != 1 {
+		t.Errorf("merge into an empty directory from elsewhere: exit %d, want 1", code)
+	}
+	if ents, err := os.ReadDir(filepath.Join(root, "e")); err != nil || len(ents) != 0 {
+		t.Errorf("the failed merge left %v in the empty --out (%v)", ents, err)
 	}
 }
