@@ -20,7 +20,7 @@ import (
 )
 
 // ConfigError is an invalid field of Config: Err says the value and what
-// is valid ("= -1: want >= 1 (0: 512)").
+// is valid ("= -1: want >= 1 (default 512)").
 type ConfigError struct {
 	Field string
 	Err   error
@@ -152,9 +152,9 @@ func Setup(c Config) (*Run, error) {
 	}
 	switch {
 	case steps < 0:
-		return nil, configErr("Steps", "= %d: want >= 1 (0: %d)", steps, DefaultSteps)
+		return nil, configErr("Steps", "= %d: want >= 1 (default %d)", steps, DefaultSteps)
 	case batch < 0:
-		return nil, configErr("Batch", "= %d: want >= 1 (0: %d)", batch, DefaultBatch)
+		return nil, configErr("Batch", "= %d: want >= 1 (default %d)", batch, DefaultBatch)
 	case !(lr > 0) || math.IsInf(lr, 0):
 		return nil, configErr("LR", "= %v: want a finite value > 0", lr)
 	case c.Warmup < 0:
@@ -168,7 +168,7 @@ func Setup(c Config) (*Run, error) {
 	case c.CheckpointEvery < 0:
 		return nil, configErr("CheckpointEvery", "= %d: want >= 0 (0: only at the end)", c.CheckpointEvery)
 	case c.Keep < 0:
-		return nil, configErr("Keep", "= %d: want >= 1 (0: 3)", c.Keep)
+		return nil, configErr("Keep", "= %d: want >= 1 (default 3)", c.Keep)
 	case c.ProgressEvery < 0:
 		return nil, configErr("ProgressEvery", "= %v: want > 0 (0: 2 s)", c.ProgressEvery)
 	case c.TimeBudget < 0:

@@ -259,6 +259,8 @@ func (l *Loaded) ImageSplits(dir string, train bool) (tr, test *imagedata.Datase
 	m, name := l.Meta, dir
 	if !m.IsImage() {
 		return nil, nil, fmt.Errorf("model: checkpoint %s was trained on %s, not on images", l.Dir, m.Data)
+	} else if dir != "" && !dataset.IsImage(dir) {
+		return nil, nil, fmt.Errorf("model: checkpoint %s was trained on the images of %s: give their directory (or one with images of the same shape and count), not %s, which is a toy set or a point file", l.Dir, m.Data, dir)
 	} else if name == "" && m.Data != "mnist" && m.Data != "fashion-mnist" {
 		var recorded string
 		if m.Images != nil {

@@ -60,4 +60,9 @@ func TestImageFolderRelativeDataFoundFromElsewhere(t *testing.T) {
 			t.Errorf("eval --data %s: exit %d, %q; want exit 2 naming --data: %s, not the training data", c.dir, code, errs, c.why)
 		}
 	}
+	for _, d := range []string{"8gaussians", "pts.csv"} { // a toy set or a point file is no image directory
+		if code, _, errs := eval("../u/run", "--data", d); code != 2 || !strings.Contains(errs, "--data: ") || !strings.Contains(errs, "give their directory") || !strings.Contains(errs, "not "+d) {
+			t.Errorf("eval --data %s of an image checkpoint: exit %d, %q; want exit 2 asking for the image directory", d, code, errs)
+		}
+	}
 }

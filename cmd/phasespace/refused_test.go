@@ -106,7 +106,7 @@ func TestBatchAndModelFieldErrorsNameTheFlag(t *testing.T) {
 		want string
 	}{
 		{[]string{"sample", "--exact", "diamond", "--n", "10", "--batch", "-1", "--out", filepath.Join(out, "s.csv")}, "--batch = -1: want 0..1000000"},
-		{[]string{"train", "--data", "diamond", "--steps", "2", "--batch", "-1", "--out", filepath.Join(out, "a")}, "--batch = -1: want >= 1 (0: 512)"},
+		{[]string{"train", "--data", "diamond", "--steps", "2", "--batch", "-1", "--out", filepath.Join(out, "a")}, "--batch = -1: want >= 1 (default 512)"},
 		{[]string{"train", "--data", "diamond", "--steps", "2", "--ema", "1.5", "--out", filepath.Join(out, "b")}, "--ema = 1.5: want 0 < decay < 1"},
 		{[]string{"train", "--data", "diamond", "--steps", "2", "--ckpt-every", "-3", "--out", filepath.Join(out, "c")}, "--ckpt-every = -3: want >= 0"},
 	} {
