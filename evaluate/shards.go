@@ -71,8 +71,8 @@ func (r *shardRecord) setLikelihood(l *Likelihood) {
 // from, its rows (under rowsKey), its directory and whether it was already
 // done.
 func (s Shard) run(n int, rows [2]int, files []string, rowsKey string, write func(dir string) (shardRecord, error)) (map[string]any, error) {
-	if s.Out == "" {
-		return nil, configErr("Out", "a shard (%v) needs an output directory", s.Manifest.Shard)
+	if err := shard.CheckOut(s.Out, s.Manifest.Shard); err != nil {
+		return nil, &ConfigError{Field: "Out", Err: err}
 	}
 	m, dir := s.Manifest, shard.Dir(s.Out, s.Manifest.Shard)
 	m.N, m.Rows, m.Files = n, rows, files

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"phasespace/internal/atomicfile"
 )
@@ -40,6 +41,24 @@ type Manifest struct {
 // Dir returns the directory of shard s under out: out/shard-III-of-NNN.
 func Dir(out string, s Spec) string {
 	return filepath.Join(out, fmt.Sprintf("shard-%03d-of-%03d", s.Index, s.Count))
+}
+
+// fileExts are the extensions of the files the commands write; an output
+// directory named with one is almost surely a mistake.
+var fileExts = []string{".csv", ".npy", ".png", ".jpg", ".jpeg", ".json", ".md", ".txt", ".safetensors"}
+
+// CheckOut reports whether out can hold the directories of shard s: it
+// must be given, and must not end in the extension of a file the commands
+// write (".csv", ".png", ...), since a shard writes a directory
+// out/shard-III-of-NNN. A dotted directory name (run.v2) is accepted.
+func CheckOut(out string, s Spec) error {
+	if out == "" {
+		return fmt.Errorf("a shard (%v) writes into a directory: give one", s)
+	}
+	if ext := strings.ToLower(filepath.Ext(out)); slices.Contains(fileExts, ext) {
+		return fmt.Errorf("%s names a %s file, but a shard (%v) writes a directory (%s): give a directory", out, ext, s, Dir(out, s))
+	}
+	return nil
 }
 
 // FlagHash returns a hex SHA-256 of the values of every flag of set except

@@ -47,6 +47,13 @@ func TestRefusedShardWritesNothing(t *testing.T) {
 			os.RemoveAll(out)
 		}
 	}
+	// The same rule on eval's shards; a dotted directory name is a directory.
+	if code, _, errs := runCLI(t, "eval", "--exact", "8gaussians", "--metrics", "nll", "--n", "10", "--rtol", "1e-2", "--atol", "1e-2", "--out", filepath.Join(root, "e.csv"), "--shard", "0/2"); code != 2 || !strings.Contains(errs, "--out: "+filepath.Join(root, "e.csv")+" names a .csv file") {
+		t.Errorf("eval --out e.csv --shard 0/2: exit %d, %q; want exit 2 naming --out", code, errs)
+	}
+	if code, _, errs := runCLI(t, "sample", "--exact", "8gaussians", "--n", "10", "--nfe", "4", "--out", filepath.Join(root, "run.v2"), "--shard", "0/2"); code != 0 {
+		t.Errorf("sample --out run.v2 --shard 0/2: exit %d, %s; want the shard written", code, errs)
+	}
 }
 
 // TestResultsCellSettingsAndBatch: a results cell records its settings, so
