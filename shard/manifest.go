@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,13 +27,16 @@ type Manifest struct {
 	Command string `json:"command"` // the command that wrote the shard, e.g. "sample"
 	// Model identifies the model: "exact 8gaussians", or a checkpoint's data,
 	// step and the SHA-256 of its files.
-	Model      string   `json:"model"`
-	Seed       uint64   `json:"seed"`
-	N          int      `json:"n"`           // rows of the whole run
-	Shard      Spec     `json:"shard"`       // this shard (the zero Spec after Merge)
-	Rows       [2]int   `json:"rows"`        // the rows [lo, hi) this shard holds
-	ConfigHash string   `json:"config_hash"` // every other setting that changes the output (FlagHash)
-	Files      []string `json:"files"`       // outputs in the shard directory, each rows lo…hi−1 in order
+	Model      string `json:"model"`
+	Seed       uint64 `json:"seed"`
+	N          int    `json:"n"`           // rows of the whole run
+	Shard      Spec   `json:"shard"`       // this shard (the zero Spec after Merge)
+	Rows       [2]int `json:"rows"`        // the rows [lo, hi) this shard holds
+	ConfigHash string `json:"config_hash"` // every other setting that changes the output (FlagHash)
+	// Settings are the values behind ConfigHash (FlagSettings), so that a
+	// mismatch can name the setting (absent in older manifests).
+	Settings map[string]string `json:"settings,omitempty"`
+	Files    []string          `json:"files"` // outputs in the shard directory, each rows lo…hi−1 in order
 	// Result is the command's own record of the shard (e.g. its solver
 	// cost and the fields of its report), for the command's merge.
 	Result json.RawMessage `json:"result,omitempty"`
@@ -59,6 +63,18 @@ func CheckOut(out string, s Spec) error {
 		return fmt.Errorf("%s names a %s file, but a shard (%v) writes a directory (%s): give a directory", out, ext, s, Dir(out, s))
 	}
 	return nil
+}
+
+// FlagSettings returns the values of every flag of set except those named
+// in skip, by flag name: what FlagHash hashes.
+func FlagSettings(set *flag.FlagSet, skip ...string) map[string]string {
+	out := map[string]string{}
+	set.VisitAll(func(f *flag.Flag) {
+		if !slices.Contains(skip, f.Name) {
+			out[f.Name] = f.Value.String()
+		}
+	})
+	return out
 }
 
 // FlagHash returns a hex SHA-256 of the values of every flag of set except
@@ -154,6 +170,15 @@ func otherRun(a, b Manifest) string {
 	case a.Shard.Count != b.Shard.Count:
 		return fmt.Sprintf("shard count %d vs %d", a.Shard.Count, b.Shard.Count)
 	case a.ConfigHash != b.ConfigHash:
+		var diff []string
+		for _, k := range slices.Sorted(maps.Keys(a.Settings)) {
+			if bv, ok := b.Settings[k]; ok && bv != a.Settings[k] {
+				diff = append(diff, fmt.Sprintf("--%s %q vs %q", k, a.Settings[k], bv))
+			}
+		}
+		if len(diff) > 0 {
+			return "settings: " + strings.Join(diff, ", ")
+		}
 		return fmt.Sprintf("settings (config hash %s vs %s)", a.ConfigHash, b.ConfigHash)
 	case !slices.Equal(a.Files, b.Files):
 		return fmt.Sprintf("files %v vs %v", a.Files, b.Files)

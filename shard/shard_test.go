@@ -1,6 +1,7 @@
 package shard
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,6 +167,21 @@ func TestRunSkipsFinishedShard(t *testing.T) {
 	other.Seed = 2
 	if _, err := Run(dir, &other, func() error { return nil }); err == nil || !strings.Contains(err.Error(), "seed 1 vs 2") {
 		t.Fatalf("another run's shard directory: %v", err)
+	}
+	// Other settings: named when both manifests record them, the hashes
+	// otherwise (manifests older than Settings).
+	set := flag.NewFlagSet("t", flag.ContinueOnError)
+	batch := set.Int("batch", 250, "")
+	set.String("out", "a", "")
+	m1 := Manifest{ConfigHash: FlagHash(set, "out"), Settings: FlagSettings(set, "out")}
+	*batch = 300
+	m2 := Manifest{ConfigHash: FlagHash(set, "out"), Settings: FlagSettings(set, "out")}
+	if got := otherRun(m1, m2); got != `settings: --batch "250" vs "300"` {
+		t.Errorf("other --batch: %q, want the flag and both values named", got)
+	}
+	m1.Settings = nil
+	if got := otherRun(m1, m2); !strings.Contains(got, "config hash") {
+		t.Errorf("other settings without a record: %q, want the hashes", got)
 	}
 	os.Remove(filepath.Join(dir, "rows.txt")) // a lost output is redone
 	calls := 0

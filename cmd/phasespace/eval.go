@@ -203,7 +203,7 @@ func (f *evalFlags) sharded(model string, res map[string]any, run func(evaluate.
 	if err == nil && sh.On() && f.perPoint != "" {
 		err = usagef("--per-point: a shard (%v) keeps its values in --out DIR, and phasespace merge writes DIR/per-point.csv", sh)
 	} else if err == nil && sh.On() {
-		res["shard"], err = run(evaluate.Shard{Out: f.out, From: from, Fields: maps.Clone(res), Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json")}})
+		res["shard"], err = run(evaluate.Shard{Out: f.out, From: from, Fields: maps.Clone(res), Manifest: shard.Manifest{Command: "eval", Model: model, Seed: f.nll.Seed, Shard: sh, ConfigHash: shard.FlagHash(f.fs, "out", "shard", "shards", "json"), Settings: shard.FlagSettings(f.fs, "out", "shard", "shards", "json")}})
 	}
 	return sh.On(), configError(err)
 }

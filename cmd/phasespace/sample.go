@@ -165,7 +165,7 @@ func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sample
 	if err != nil || f.traj != "" {
 		return firstErr(err, usagef("--trajectories does not apply to a shard (%s): it writes samples.csv into --out DIR", from))
 	}
-	line, err := experiment.SampleShard(f.out, shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards")}, cfg, f.batch, f.std, from)
+	line, err := experiment.SampleShard(f.out, shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards"), Settings: shard.FlagSettings(fs, "out", "shard", "shards")}, cfg, f.batch, f.std, from)
 	fmt.Fprint(stdout, line)
 	return err
 }

@@ -97,7 +97,7 @@ func TestPointsShardsMergeToSingleRun(t *testing.T) {
 		}
 		args := []string{"eval", "--exact", "diamond", "--sde", sde, "--points", points, "--batch", "16", "--rtol", "1e-3", "--atol", "1e-3"}
 		for _, n := range []int{1, 2, 3, 7} {
-			merged := filepath.Join(root, fmt.Sprint("merged-", sde, n, filepath.Base(points)))
+			merged := filepath.Join(root, fmt.Sprint("merged-", sde, n, strings.TrimSuffix(filepath.Base(points), ".csv")))
 			if err := os.MkdirAll(merged, 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestPointsShardsMergeToSingleRun(t *testing.T) {
 			want := singleEval(t, append(args, "--per-point", perPoint)...)
 			wantCSV, _ := os.ReadFile(perPoint)
 			os.Remove(perPoint)
-			got := evalShards(t, args, filepath.Join(root, fmt.Sprint(sde, n, filepath.Base(points))), merged, n)
+			got := evalShards(t, args, filepath.Join(root, fmt.Sprint(sde, n, strings.TrimSuffix(filepath.Base(points), ".csv"))), merged, n)
 			gotCSV, _ := os.ReadFile(perPoint)
 			if got != want || string(gotCSV) != string(wantCSV) || len(wantCSV) == 0 || (points == headed) != strings.HasPrefix(string(gotCSV), "east,north,") {
 				t.Fatalf("%s, %d shards: merged report\n%s\nwant\n%s\n(per-point files equal: %v)", sde, n, got, want, string(gotCSV) == string(wantCSV))
