@@ -65,15 +65,7 @@ awk -F, 'NR > 1 { s += $2; n++ } END { printf "mean loss of the first 20 MLP ste
 awk -F, '{ s += $2; n++ } END { printf "pytorch %.4f\n", s / n }' "$work/first-torch.csv"
 
 # 2. MNIST-shaped random images (2048 training images, uint8 IDX files).
-"$PY" - "$work/images" <<'PY'
-import os, struct, sys, random
-d = sys.argv[1]; os.makedirs(d)
-n, r = 2048, random.Random(1)
-with open(os.path.join(d, "train-images-idx3-ubyte"), "wb") as f:
-    f.write(struct.pack(">IIII", 0x803, n, 28, 28) + bytes(r.randrange(256) for _ in range(n * 784)))
-with open(os.path.join(d, "train-labels-idx1-ubyte"), "wb") as f:
-    f.write(struct.pack(">II", 0x801, n) + bytes(r.randrange(10) for _ in range(n)))
-PY
+"$PY" bench/random_idx.py "$work/images" 2048
 
 # 3. Checkpoints to sample from (untrained weights sample as fast).
 if [[ " $ROWS " == *" sample-mlp "* ]]; then

@@ -42,15 +42,7 @@ run() { # name args... : run with both binaries, compare every file
 	echo "$name: $(find "$work/$name-a-1.cmp" -type f | wc -l) files compared, identical: $([ $bad = 0 ] && echo yes || echo NO)"
 }
 # 256 random 28×28 images (uint8 IDX files) for the U-Net runs.
-python3 - "$work/images" <<'PY'
-import os, struct, sys, random
-d = sys.argv[1]; os.makedirs(d)
-n, r = 256, random.Random(1)
-with open(os.path.join(d, "train-images-idx3-ubyte"), "wb") as f:
-    f.write(struct.pack(">IIII", 0x803, n, 28, 28) + bytes(r.randrange(256) for _ in range(n * 784)))
-with open(os.path.join(d, "train-labels-idx1-ubyte"), "wb") as f:
-    f.write(struct.pack(">II", 0x801, n) + bytes(r.randrange(10) for _ in range(n)))
-PY
+python3 "$(dirname "$0")/random_idx.py" "$work/images" 256
 run mlp60 train --data 8gaussians --steps 60 --ckpt-every 25 --quiet --out run
 run clip40 train --data 8gaussians --steps 40 --clip 0.05 --quiet --out run
 run sample-mlp sample --ckpt "$work/mlp60-a-1/run" --sampler sscs --nfe 20 --n 300 --seed 1 --out s.csv

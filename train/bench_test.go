@@ -16,11 +16,7 @@ import (
 // preparation, forward, loss, backward, clipping, Adam, EMA, loss.csv).
 // Profile it with -cpuprofile; bench/e2e.sh times the command itself.
 func BenchmarkRunCLDMLP(b *testing.B) {
-	p, err := sde.NewCLD(sde.CLDConfig{Schedule: sde.Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-9})
-	if err != nil {
-		b.Fatal(err)
-	}
-	obj := &objective.Config{Process: p, MixedScore: true}
+	obj := defaultCLDObjective(b)
 	net, err := nn.NewMLP(nn.DefaultMLPConfig(obj.InDim(2), obj.OutDim(2)))
 	if err != nil {
 		b.Fatal(err)
@@ -35,4 +31,15 @@ func BenchmarkRunCLDMLP(b *testing.B) {
 	if _, err := Run(context.Background(), cfg, State{}); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// defaultCLDObjective is the objective of `phasespace train --data
+// 8gaussians --sde cld`: CLD with β = 4, M⁻¹ = 4, γ = 0.04, HSM and the
+// mixed score.
+func defaultCLDObjective(b *testing.B) *objective.Config {
+	p, err := sde.NewCLD(sde.CLDConfig{Schedule: sde.Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-9})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &objective.Config{Process: p, MixedScore: true}
 }

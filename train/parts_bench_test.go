@@ -6,7 +6,6 @@ import (
 	"phasespace/dataset"
 	"phasespace/nn"
 	"phasespace/objective"
-	"phasespace/sde"
 )
 
 // The parts of the default CLD MLP step (batch 512) that the loop adds to
@@ -16,11 +15,7 @@ import (
 // norm on one while the other draws the data and starts the preparation,
 // then both share the rest of it.
 func BenchmarkLoopParts(b *testing.B) {
-	p, err := sde.NewCLD(sde.CLDConfig{Schedule: sde.Schedule{Beta0: 4}, MInv: 4, Gamma: 0.04, NumericalEps: 1e-9})
-	if err != nil {
-		b.Fatal(err)
-	}
-	obj := &objective.Config{Process: p, MixedScore: true}
+	obj := defaultCLDObjective(b)
 	const n = 512
 	x0 := make([]float64, 2*n)
 	data := dataset.Toy{Name: "8gaussians"}
