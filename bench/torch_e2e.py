@@ -50,7 +50,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_ref import MLP, UNet  # noqa: E402  (same networks as bench/engine.sh)
+from torch_ref import EMA, MLP, UNet  # noqa: E402  (same networks as bench/engine.sh)
 
 
 class CLD:
@@ -176,8 +176,7 @@ def train(args):
         data = lambda step: src.batch(batch, step)  # noqa: E731
     params = list(net.parameters())
     opt = torch.optim.Adam(params, lr=1e-3)
-    ema = [p.detach().clone() for p in params]
-    n_ema = [0]
+    ema = EMA(params)
     lo = args.loss_eps
     log = open(os.devnull, "w") if not args.log else open(args.log, "w")
     net.train()
@@ -204,11 +203,7 @@ def train(args):
         loss.backward()
         gnorm = torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        with torch.no_grad():
-            dec = min(0.999, (1 + n_ema[0]) / (10 + n_ema[0]))
-            torch._foreach_mul_(ema, dec)
-            torch._foreach_add_(ema, params, alpha=1 - dec)
-            n_ema[0] += 1
+        ema.update()
         log.write(f"{k + 1},{loss.item():.8g},{gnorm.item():.6g}\n")
 
     for k in range(args.warmup):

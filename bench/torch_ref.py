@@ -138,6 +138,23 @@ class UNet(tnn.Module):
         return self.out_conv(F.silu(self.out_norm(h)))
 
 
+class EMA:
+    """phasespace's EMA of params (nn's warm-up rule): the k-th update
+    (k = 0, 1, ...) uses the decay min(0.999, (1 + k) / (10 + k))."""
+
+    def __init__(self, params):
+        self.params = params
+        self.avg = [p.detach().clone() for p in params]
+        self.k = 0
+
+    @torch.no_grad()
+    def update(self):
+        d = min(0.999, (1 + self.k) / (10 + self.k))
+        torch._foreach_mul_(self.avg, d)
+        torch._foreach_add_(self.avg, self.params, alpha=1 - d)
+        self.k += 1
+
+
 def read_safetensors(path):
     """Strict safetensors reader (the checks of the reference loader)."""
     with open(path, "rb") as f:
@@ -217,8 +234,7 @@ def main():
     params = list(net.parameters())
     nparams = sum(p.numel() for p in params)
     opt = torch.optim.Adam(params, lr=1e-4)
-    ema = [p.detach().clone() for p in params]
-    n_ema = [0]
+    ema = EMA(params)
 
     def step():
         out = net(x, t)
@@ -226,11 +242,7 @@ def main():
         opt.zero_grad(set_to_none=False)
         loss.backward()
         opt.step()
-        with torch.no_grad():
-            d = min(0.999, (1 + n_ema[0]) / (10 + n_ema[0]))
-            torch._foreach_mul_(ema, d)
-            torch._foreach_add_(ema, params, alpha=1 - d)
-            n_ema[0] += 1
+        ema.update()
 
     net.train()
     for _ in range(args.warmup):

@@ -77,16 +77,15 @@ func FlagSettings(set *flag.FlagSet, skip ...string) map[string]string {
 	return out
 }
 
-// FlagHash returns a hex SHA-256 of the values of every flag of set except
-// those named in skip (outputs, shard selection): two shards of one run
-// have the same hash, and a changed setting changes it.
+// FlagHash returns a hex SHA-256 of FlagSettings(set, skip...) (one
+// name=value line per flag, in name order): two shards of one run have the
+// same hash, and a changed setting changes it.
 func FlagHash(set *flag.FlagSet, skip ...string) string {
+	settings := FlagSettings(set, skip...)
 	h := sha256.New()
-	set.VisitAll(func(f *flag.Flag) {
-		if !slices.Contains(skip, f.Name) {
-			fmt.Fprintf(h, "%s=%q\n", f.Name, f.Value.String())
-		}
-	})
+	for _, k := range slices.Sorted(maps.Keys(settings)) { // VisitAll's order
+		fmt.Fprintf(h, "%s=%q\n", k, settings[k])
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
