@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"phasespace/classifier"
@@ -278,8 +279,10 @@ func MergeShards(out string, parts []shard.Manifest) (map[string]any, error) {
 		if err != nil {
 			return nil, fromManifest("point file", rec.Points, err)
 		}
-		if sum, err := fileSHA(rec.Points); err != nil || parts[0].ConfigHash[len(parts[0].ConfigHash)-len(sum):] != sum {
-			return nil, fmt.Errorf("evaluate: %s changed since the shards read it (or is unreadable: %v)", rec.Points, err)
+		if sum, err := fileSHA(rec.Points); err != nil {
+			return nil, fromManifest("point file", rec.Points, err)
+		} else if !strings.HasSuffix(parts[0].ConfigHash, " points:"+sum) {
+			return nil, fmt.Errorf("evaluate: %s changed since the shards read it (its SHA-256 is not the one in their manifests)", rec.Points)
 		}
 		nll := column(rows, d, 0)
 		r := &PointNLL{Likelihood: pointSummary(l, nll), Path: rec.Points, Columns: names, Dim: dim, X: x, NLL: nll, SE: column(rows, d, 1), Replicas: rec.Replicas, LogDet: rec.LogDet}

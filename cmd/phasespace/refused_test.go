@@ -232,4 +232,12 @@ func TestMergeArgumentErrors(t *testing.T) {
 	if ents, err := os.ReadDir(filepath.Join(root, "e")); err != nil || len(ents) != 0 {
 		t.Errorf("the failed merge left %v in the empty --out (%v)", ents, err)
 	}
+	// A point file changed after the shards read it is refused by its SHA-256.
+	t.Chdir(root)
+	if err := os.WriteFile("pts.csv", []byte("0,0\n1,-0.5\n0.5,0.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "merge", "--out", "changed", s0, s1); code != 1 || !strings.Contains(errs, "pts.csv changed since the shards read it") {
+		t.Errorf("merge after the point file changed: exit %d, %q; want exit 1 saying it changed", code, errs)
+	}
 }
