@@ -26,8 +26,12 @@ import (
 // SampleFile writes for the whole run; std, if set, maps the samples to a
 // point-file run's units (SampleOutput.Standardisation). It returns the line
 // that reports the shard: its number, from (where it came from), its rows,
-// whether it was already done and its directory.
+// whether it was already done and its directory. An out that shard.CheckOut
+// refuses is a *ConfigError (Out), before anything is written.
 func SampleShard(out string, m shard.Manifest, cfg sampler.Config, batch int, std *dataset.Standardisation, from string) (string, error) {
+	if err := shard.CheckOut(out, m.Shard); err != nil {
+		return "", &ConfigError{Field: "Out", Err: err}
+	}
 	align := 1
 	if cfg.Method == sampler.ODE {
 		align = cmp.Or(batch, sampler.DefaultBatch)

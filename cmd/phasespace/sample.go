@@ -159,13 +159,10 @@ func (f *sampleFlags) scoreModel(m sampler.Method) (*sde.Process, score.Model, s
 // into --out DIR/shard-i-of-N with a manifest, unless that shard is done;
 // err (of resolving the shard) refuses the run before anything is written.
 func (f *sampleFlags) sampleShard(stdout io.Writer, fs *flag.FlagSet, cfg sampler.Config, sh shard.Spec, from string, err error) error {
-	if e := shard.CheckOut(f.out, sh); err == nil && e != nil {
-		err = usagef("--out: %v", e)
-	}
 	if err != nil || f.traj != "" {
 		return firstErr(err, usagef("--trajectories does not apply to a shard (%s): it writes samples.csv into --out DIR", from))
 	}
 	line, err := experiment.SampleShard(f.out, shard.Manifest{Command: "sample", Model: f.model, Seed: f.seed, N: f.n, Shard: sh, ConfigHash: shard.FlagHash(fs, "out", "shard", "shards"), Settings: shard.FlagSettings(fs, "out", "shard", "shards")}, cfg, f.batch, f.std, from)
 	fmt.Fprint(stdout, line)
-	return err
+	return configError(err)
 }
